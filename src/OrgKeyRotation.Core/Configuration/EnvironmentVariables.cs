@@ -1,0 +1,43 @@
+namespace OrgKeyRotation.Core.Configuration;
+
+/// <summary>
+/// The environment variables the Lambda and the CLI read. Terraform (deploy/terraform/modules/central-admin)
+/// sets exactly these; a test checks both directions. docs/configuration.md documents each.
+/// </summary>
+public static class EnvironmentVariables
+{
+    // Seed-compatible: these three alone are enough to run a rotation.
+    public const string AccountsUsersJson = "ACCOUNTS_USERS_JSON";
+    public const string RotationRoleName = "ROTATION_ROLE_NAME";
+    public const string SnsTopicArn = "SNS_TOPIC_ARN";
+
+    public const string ExternalId = "ROTATION_EXTERNAL_ID";
+    public const string DiscoverOrganization = "DISCOVER_ORGANIZATION";
+    public const string DiscoveryIncludeOus = "DISCOVERY_INCLUDE_OUS";
+    public const string DiscoveryExcludeAccounts = "DISCOVERY_EXCLUDE_ACCOUNTS";
+    public const string DiscoveryUserPath = "DISCOVERY_USER_PATH";
+    public const string DiscoveryUserTag = "DISCOVERY_USER_TAG";
+    public const string MaxKeyAgeDays = "MAX_KEY_AGE_DAYS";
+    public const string DeactivateAfterDays = "DEACTIVATE_AFTER_DAYS";
+    public const string DeleteAfterDays = "DELETE_AFTER_DAYS";
+    public const string RequireOldKeyUnused = "REQUIRE_OLD_KEY_UNUSED";
+    public const string MaxDeactivationDelayDays = "MAX_DEACTIVATION_DELAY_DAYS";
+    public const string ExemptGroup = "EXEMPT_GROUP";
+    public const string ExemptTag = "EXEMPT_TAG";
+    public const string SecretNameTemplate = "SECRET_NAME_TEMPLATE";
+    public const string SecretKmsKeyId = "SECRET_KMS_KEY_ID";
+    public const string SecretLocation = "SECRET_LOCATION";
+    public const string DryRun = "DRY_RUN";
+    public const string ConcurrencyAccounts = "CONCURRENCY_ACCOUNTS";
+    public const string ConcurrencyUsersPerAccount = "CONCURRENCY_USERS_PER_ACCOUNT";
+    public const string WorkQueueUrl = "WORK_QUEUE_URL";
+
+    /// <summary>Every variable above, for the Terraform cross-check and the docs table.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        AccountsUsersJson, RotationRoleName, SnsTopicArn, ExternalId, DiscoverOrganization, DiscoveryIncludeOus,
+        DiscoveryExcludeAccounts, DiscoveryUserPath, DiscoveryUserTag, MaxKeyAgeDays, DeactivateAfterDays,
+        DeleteAfterDays, RequireOldKeyUnused, MaxDeactivationDelayDays, ExemptGroup, ExemptTag, SecretNameTemplate,
+        SecretKmsKeyId, SecretLocation, DryRun, ConcurrencyAccounts, ConcurrencyUsersPerAccount, WorkQueueUrl,
+    ];
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Serialization;
+
+namespace OrgKeyRotation.Engine.Contracts;
+
+/// <summary>What one lifecycle step does to a user's keys.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ActionKind>))]
+public enum ActionKind
+{
+    /// <summary>Create a new key, stage it AWSPENDING, verify it, promote it to AWSCURRENT.</summary>
+    Rotate,
+    /// <summary>Finish a rotation that stopped after the new key was staged (verify and promote).</summary>
+    CompleteRotation,
+    /// <summary>Set the previous key Inactive.</summary>
+    Deactivate,
+    /// <summary>Delete an inactive previous key, or an orphan left by a lost CreateAccessKey response.</summary>
+    Delete,
+    /// <summary>Set an inactive key Active again (restore).</summary>
+    Reactivate,
+    /// <summary>Nothing to do, with the reason.</summary>
+    Skip,
+    /// <summary>Nothing done, but a human should look (e.g. old key still in use).</summary>
+    Warn,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<Outcome>))]
+public enum Outcome
+{
+    /// <summary>Dry run: would have been done.</summary>
+    Planned,
+    Succeeded,
+    Failed,
+    Skipped,
+    /// <summary>Not started because the deadline came first; the next sweep (or redelivery) does it.</summary>
+    NotStarted,
+}
+
+/// <summary>Overrides for one sweep; null means "as configured".</summary>
+public sealed record SweepRequest
+{
+    /// <summary>Limit the sweep to these accounts (must be in scope).</summary>
+    public IReadOnlyList<string>? Accounts { get; init; }
+
+    public bool? DryRun { get; init; }
+
+    /// <summary>Stop starting new work after this instant (the Lambda deadline minus a margin).</summary>
+    public DateTimeOffset? StopStartingWorkAt { get; init; }
+
+    /// <summary>Correlation id for logs and alerts; generated when absent.</summary>
+    public string? SweepId { get; init; }
+}
+
+public sealed record ActionResult(
+    ActionKind Action,
+    Outcome Outcome,
+    string Reason,
+    string? AccessKeyId = null,
+    string? NewAccessKeyId = null,
+    string? Error = null);
+
+public sealed record UserResult(string AccountId, string UserName, IReadOnlyList<ActionResult> Actions);
+
+public sealed record AccountResult(string AccountId, Outcome Outcome, string? Error, IReadOnlyList<UserResult> Users);
+
+public sealed record SweepCounts(int Accounts, int Users, int Rotated, int Deactivated, int Deleted, int Reactivated, int Warnings, int Failed, int NotStarted);
+
+/// <summary>The structured result of a sweep. It never holds a secret.</summary>
+public sealed record SweepResult(
+    string SweepId,
+    bool DryRun,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    SweepCounts Counts,
+    IReadOnlyList<AccountResult> Accounts,
+    IReadOnlyList<string> NotStartedAccounts);
+
+/// <summary>One SQS message of the fan-out: sweep one account.</summary>
+public sealed record AccountWorkItem(string SweepId, string AccountId, bool DryRun);
+
+public sealed record EnqueueResult(string SweepId, int Enqueued, IReadOnlyList<string> Accounts, IReadOnlyList<string> FailedToEnqueue);
+
+/// <summary>A Secrets Manager rotation step event: Step is createSecret, setSecret, testSecret or finishSecret.</summary>
+public sealed record RotationStepRequest(string Step, string SecretId, string ClientRequestToken);
+
+public sealed record RotationStepResult(string Step, string SecretId, string ClientRequestToken, Outcome Outcome, string Message, string? AccessKeyId);
+
+/// <summary>The engine as the hosts (Lambda, CLI) see it.</summary>
+public interface IRotationService
+{
+    /// <summary>Plans and (unless dry run) executes the lifecycle for every user in scope, in this process.</summary>
+    Task<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Fan-out: enumerates the accounts in scope and sends one work item per account to the work queue.</summary>
+    Task<EnqueueResult> EnqueueSweepAsync(SweepRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Fan-out worker: sweeps the one account of a work item.</summary>
+    Task<SweepResult> ProcessWorkItemAsync(AccountWorkItem item, DateTimeOffset? stopStartingWorkAt, CancellationToken cancellationToken);
+
+    /// <summary>One step of the Secrets Manager rotation protocol on a managed secret.</summary>
+    Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken);
+}
