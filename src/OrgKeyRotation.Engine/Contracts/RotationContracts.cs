@@ -57,7 +57,29 @@ public sealed record ActionResult(
     string? NewAccessKeyId = null,
     string? Error = null);
 
-public sealed record UserResult(string AccountId, string UserName, IReadOnlyList<ActionResult> Actions);
+/// <summary>Which role a key plays for the rotator, derived from the user's secret.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<KeyRole>))]
+public enum KeyRole
+{
+    /// <summary>Held by the secret's AWSCURRENT version.</summary>
+    Current,
+    /// <summary>Held by AWSPENDING: a rotation in progress.</summary>
+    Pending,
+    /// <summary>Held by AWSPREVIOUS: replaced, on its way to deactivation and deletion.</summary>
+    Previous,
+    /// <summary>Not in the secret (unmanaged user, or an orphan from a lost response).</summary>
+    Untracked,
+}
+
+/// <summary>One access key as the sweep saw it (no secret).</summary>
+public sealed record KeySnapshot(
+    string AccessKeyId,
+    string Status,
+    DateTimeOffset CreateDate,
+    DateTimeOffset? LastUsedDate,
+    KeyRole Role);
+
+public sealed record UserResult(string AccountId, string UserName, IReadOnlyList<KeySnapshot> Keys, IReadOnlyList<ActionResult> Actions);
 
 public sealed record AccountResult(string AccountId, Outcome Outcome, string? Error, IReadOnlyList<UserResult> Users);
 
@@ -97,4 +119,26 @@ public interface IRotationService
 
     /// <summary>One step of the Secrets Manager rotation protocol on a managed secret.</summary>
     Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Emergency restore: sets an inactive key of a user Active again, with an alert.</summary>
+    Task<ActionResult> RestoreAsync(string accountId, string userName, string accessKeyId, CancellationToken cancellationToken);
+
+    /// <summary>Read-only inventory of every user and key in scope, for compliance reports.</summary>
+    Task<InventoryReport> InventoryAsync(SweepRequest request, CancellationToken cancellationToken);
 }
+
+/// <summary>One user in the inventory.</summary>
+public sealed record InventoryUser(
+    string AccountId,
+    string UserName,
+    bool Managed,
+    bool Exempt,
+    DateTimeOffset? ExemptUntil,
+    string? Owner,
+    IReadOnlyList<KeySnapshot> Keys);
+
+public sealed record InventoryReport(
+    DateTimeOffset GeneratedAt,
+    int MaxKeyAgeDays,
+    IReadOnlyList<InventoryUser> Users,
+    IReadOnlyList<AccountResult> FailedAccounts);
