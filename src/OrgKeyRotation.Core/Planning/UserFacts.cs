@@ -1,0 +1,33 @@
+using OrgKeyRotation.Core.Model;
+
+namespace OrgKeyRotation.Core.Planning;
+
+/// <summary>One access key with what the planner needs to know about it.</summary>
+/// <param name="LastUsedDate">Null when never used or not looked up (see <see cref="LastUsedKnown"/>).</param>
+/// <param name="LastUsedKnown">Whether GetAccessKeyLastUsed was consulted for this key.</param>
+public sealed record KeyFacts(string AccessKeyId, AccessKeyStatus Status, DateTimeOffset CreateDate, DateTimeOffset? LastUsedDate, bool LastUsedKnown)
+{
+    public bool IsActive => Status == AccessKeyStatus.Active;
+}
+
+/// <summary>
+/// The user's secret as the rotator sees it: which key ids its stages hold. Null key ids mean the stage is absent
+/// (or holds no key this product wrote).
+/// </summary>
+/// <param name="ManagedByUs">Carries the product's managed tag. A secret of that name without it is never touched.</param>
+/// <param name="DeactivatedKeyId">The previous key the rotator deactivated, and when (state kept as a secret tag).</param>
+public sealed record SecretFacts(
+    bool ManagedByUs,
+    string? CurrentKeyId,
+    string? PendingKeyId,
+    string? PreviousKeyId,
+    string? DeactivatedKeyId,
+    DateTimeOffset? DeactivatedAt);
+
+public sealed record ExemptionFacts(bool Exempt, string? Reason, DateTimeOffset? Until)
+{
+    public static ExemptionFacts None { get; } = new(false, null, null);
+}
+
+/// <summary>Everything the planner decides from, for one user. Secret null = the user's secret does not exist yet.</summary>
+public sealed record UserFacts(string AccountId, string UserName, IReadOnlyList<KeyFacts> Keys, SecretFacts? Secret, ExemptionFacts Exemption);
