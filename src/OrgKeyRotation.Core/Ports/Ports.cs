@@ -132,6 +132,9 @@ public interface ICentralClients
 
     IAccountSessionFactory Accounts { get; }
 
+    /// <summary>Secrets Manager of the central account (host credentials): where secrets live with location "central".</summary>
+    ISecretsManagerClient Secrets { get; }
+
     /// <summary>AWS partition of the home region: aws, aws-cn or aws-us-gov.</summary>
     string Partition { get; }
 

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using OrgKeyRotation.Engine.Contracts;
+
+namespace OrgKeyRotation.Engine;
+
+/// <summary>Source-generated JSON for every contract type: the Lambda is Native AOT, so no reflection.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SweepResult))]
+[JsonSerializable(typeof(SweepRequest))]
+[JsonSerializable(typeof(AccountWorkItem))]
+[JsonSerializable(typeof(EnqueueResult))]
+[JsonSerializable(typeof(RotationStepRequest))]
+[JsonSerializable(typeof(RotationStepResult))]
+[JsonSerializable(typeof(ActionResult))]
+[JsonSerializable(typeof(InventoryReport))]
+public sealed partial class EngineJsonContext : JsonSerializerContext;

@@ -1,0 +1,116 @@
+using System.Globalization;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Planning;
+using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Secrets;
+
+namespace OrgKeyRotation.Engine.Execution;
+
+/// <summary>
+/// Reads one user's state from AWS with as few calls as the decision needs: keys, exemptions, the secret's stages
+/// (mapped to key ids through the derived version tokens, reading a value only for versions another writer made),
+/// and last use only for keys whose fate depends on it.
+/// </summary>
+internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
+{
+    public async Task<UserSnapshot> CollectAsync(IAccountSession session, string userName, bool lastUseOfEveryKey, IReadOnlyDictionary<string, string>? knownTags, CancellationToken cancellationToken)
+    {
+        var accountId = session.AccountId;
+        var keysTask = session.Iam.ListAccessKeysAsync(userName, cancellationToken);
+        // Tags are always read: the owner tag goes on every alert, and exemptions and discovery filters use them.
+        var tagsTask = knownTags is not null ? Task.FromResult(knownTags) : session.Iam.ListUserTagsAsync(userName, cancellationToken);
+        var groupsTask = config.Exemptions.Group is not null ? session.Iam.ListGroupsForUserAsync(userName, cancellationToken) : Task.FromResult<IReadOnlyList<string>>([]);
+        var secretName = config.Secrets.NameFor(accountId, userName);
+        var secretTask = session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
+
+        var keys = await keysTask;
+        var tags = await tagsTask;
+        var groups = await groupsTask;
+        var secret = await secretTask;
+        if (secret is { DeletedDate: not null })
+        {
+            // A secret scheduled for deletion cannot take new versions; treat it as a foreign one so a person decides.
+            secret = secret with { Tags = new Dictionary<string, string>() };
+        }
+
+        var secretFacts = secret is null ? null : await SecretFactsAsync(session, accountId, userName, secret, keys, cancellationToken);
+        var currentId = secretFacts?.CurrentKeyId;
+        var keyFacts = new List<KeyFacts>(keys.Count);
+        foreach (var key in keys)
+        {
+            // A lone key's fate never depends on its last use; a second key's always may.
+            var needLastUse = lastUseOfEveryKey || (keys.Count > 1 && key.AccessKeyId != currentId);
+            DateTimeOffset? lastUsed = null;
+            if (needLastUse)
+            {
+                lastUsed = (await session.Iam.GetAccessKeyLastUsedAsync(key.AccessKeyId, cancellationToken)).LastUsedDate;
+            }
+
+            keyFacts.Add(new KeyFacts(key.AccessKeyId, key.Status, key.CreateDate, lastUsed, needLastUse));
+        }
+
+        var facts = new UserFacts(accountId, userName, keyFacts, secretFacts, Exemption(tags, groups));
+        return new UserSnapshot(facts, secretName, secret, tags);
+    }
+
+    private ExemptionFacts Exemption(IReadOnlyDictionary<string, string> tags, IReadOnlyList<string> groups)
+    {
+        if (config.Exemptions.Group is { } group && groups.Contains(group, StringComparer.OrdinalIgnoreCase))
+        {
+            return new ExemptionFacts(true, $"member of group {group}", null);
+        }
+
+        if (config.Exemptions.Tag is { } tagKey && tags.TryGetValue(tagKey, out var value))
+        {
+            if (DateTimeOffset.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var until))
+            {
+                return until > time.GetUtcNow() ? new ExemptionFacts(true, $"tag {tagKey}={value}", until) : ExemptionFacts.None;
+            }
+
+            return value.Equals("false", StringComparison.OrdinalIgnoreCase) ? ExemptionFacts.None : new ExemptionFacts(true, $"tag {tagKey}", null);
+        }
+
+        return ExemptionFacts.None;
+    }
+
+    private static async Task<SecretFacts> SecretFactsAsync(IAccountSession session, string accountId, string userName, SecretDescription secret, IReadOnlyList<AccessKeyMetadata> keys, CancellationToken cancellationToken)
+    {
+        if (!ManagedSecret.IsManaged(secret))
+        {
+            return new SecretFacts(false, null, null, null, null, null);
+        }
+
+        var byToken = keys.ToDictionary(k => ManagedSecret.VersionTokenFor(accountId, userName, k.AccessKeyId), k => k.AccessKeyId, StringComparer.Ordinal);
+
+        async Task<string?> KeyIn(string stage)
+        {
+            var version = secret.VersionWithStage(stage);
+            if (version is null)
+            {
+                return null;
+            }
+
+            if (byToken.TryGetValue(version, out var keyId))
+            {
+                return keyId;
+            }
+
+            // Written by someone else (e.g. Secrets Manager's own rotation with its token), or holds a key IAM no
+            // longer lists: read the key id from the value. Only the id leaves this method.
+            var value = await session.Secrets.GetSecretValueAsync(secret.Arn, version, null, cancellationToken);
+            return value is null ? null : ManagedSecret.Parse(value.SecretString)?.AccessKeyId;
+        }
+
+        var current = await KeyIn(SecretStages.Current);
+        var pending = await KeyIn(SecretStages.Pending);
+        var previous = await KeyIn(SecretStages.Previous);
+        if (previous is null && secret.Tags.TryGetValue(ManagedSecret.AdoptedKeyTag, out var adopted) && adopted != current)
+        {
+            previous = adopted;
+        }
+
+        var deactivated = ManagedSecret.ParseDeactivationTag(secret);
+        return new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using OrgKeyRotation.Core.Model;
+
+namespace OrgKeyRotation.Engine.Secrets;
+
+/// <summary>The shape of a managed secret: its value, its tags, its version tokens and its resource policy.</summary>
+public static class ManagedSecret
+{
+    public const string ManagedTag = "orgkeyrotation:managed";
+    public const string AccountTag = "orgkeyrotation:account";
+    public const string UserTag = "orgkeyrotation:user";
+
+    /// <summary>"{keyId} {ISO instant}": the previous key the rotator deactivated and when. One at a time, so it is overwritten.</summary>
+    public const string DeactivatedTag = "orgkeyrotation:deactivated";
+
+    /// <summary>
+    /// The key the user had when the rotator first took it over. It was never in the secret, so no AWSPREVIOUS
+    /// version names it; this tag lets it follow the same deactivate-then-delete path as later previous keys.
+    /// </summary>
+    public const string AdoptedKeyTag = "orgkeyrotation:adopted-key";
+
+    public static IReadOnlyDictionary<string, string> CreationTags(string accountId, string userName, string? adoptedKeyId)
+    {
+        var tags = new Dictionary<string, string>
+        {
+            [ManagedTag] = "true",
+            [AccountTag] = accountId,
+            [UserTag] = userName,
+        };
+        if (adoptedKeyId is not null)
+        {
+            tags[AdoptedKeyTag] = adoptedKeyId;
+        }
+
+        return tags;
+    }
+
+    public static bool IsManaged(SecretDescription description) =>
+        description.Tags.TryGetValue(ManagedTag, out var value) && value == "true";
+
+    /// <summary>
+    /// The version token of the secret version that holds <paramref name="accessKeyId"/>: derived, so a retried
+    /// PutSecretValue is idempotent and a sweep can tell which key a version holds without reading the secret.
+    /// </summary>
+    public static string VersionTokenFor(string accountId, string userName, string accessKeyId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"OrgKeyRotation/v1/{accountId}/{userName}/{accessKeyId}"), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // RFC 9562 version 8 (custom)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(bytes, bigEndian: true).ToString("D");
+    }
+
+    /// <summary>The JSON value: {"AccessKeyId","SecretAccessKey","UserName","AccountId","CreatedAt"}.</summary>
+    public static SensitiveString Serialize(NewAccessKey key, string accountId)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("AccessKeyId", key.AccessKeyId);
+            writer.WriteString("SecretAccessKey", key.SecretAccessKey.Reveal());
+            writer.WriteString("UserName", key.UserName);
+            writer.WriteString("AccountId", accountId);
+            writer.WriteString("CreatedAt", key.CreateDate.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        }
+
+        return new SensitiveString(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    /// <summary>Reads a secret value back into a key, or null when it is not one of ours.</summary>
+    public static NewAccessKey? Parse(SensitiveString value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        try
+        {
+            using var document = JsonDocument.Parse(value.Reveal());
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("AccessKeyId", out var id) || id.ValueKind != JsonValueKind.String
+                || !root.TryGetProperty("SecretAccessKey", out var secret) || secret.ValueKind != JsonValueKind.String
+                || string.IsNullOrEmpty(secret.GetString()))
+            {
+                return null;
+            }
+
+            var userName = root.TryGetProperty("UserName", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString()! : "";
+            var created = root.TryGetProperty("CreatedAt", out var c) && c.ValueKind == JsonValueKind.String
+                && DateTimeOffset.TryParse(c.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MinValue;
+            return new NewAccessKey(id.GetString()!, userName, new SensitiveString(secret.GetString()!), created);
+        }
+        catch (JsonException)
+        {
+            // Not JSON: never echo the value (it may be a secret of some other shape).
+            return null;
+        }
+    }
+
+    public static string DeactivationTagValue(string accessKeyId, DateTimeOffset at) =>
+        $"{accessKeyId} {at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
+
+    public static (string KeyId, DateTimeOffset At)? ParseDeactivationTag(SecretDescription description)
+    {
+        if (!description.Tags.TryGetValue(DeactivatedTag, out var value))
+        {
+            return null;
+        }
+
+        var parts = value.Split(' ', 2);
+        return parts.Length == 2 && DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? (parts[0], at)
+            : null;
+    }
+
+    /// <summary>
+    /// Resource policy: only the IAM user itself and the rotator may read the value. Identity policies in the
+    /// account cannot widen that, because the explicit Deny wins.
+    /// </summary>
+    public static string ResourcePolicy(string userArn, string rotatorArn)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("Version", "2012-10-17");
+            w.WriteStartArray("Statement");
+
+            w.WriteStartObject();
+            w.WriteString("Sid", "OwnerReadsItsKey");
+            w.WriteString("Effect", "Allow");
+            w.WriteStartObject("Principal");
+            w.WriteString("AWS", userArn);
+            w.WriteEndObject();
+            w.WriteStartArray("Action");
+            w.WriteStringValue("secretsmanager:GetSecretValue");
+            w.WriteStringValue("secretsmanager:DescribeSecret");
+            w.WriteEndArray();
+            w.WriteString("Resource", "*");
+            w.WriteEndObject();
+
+            w.WriteStartObject();
+            w.WriteString("Sid", "NobodyElseReadsIt");
+            w.WriteString("Effect", "Deny");
+            w.WriteString("Principal", "*");
+            w.WriteString("Action", "secretsmanager:GetSecretValue");
+            w.WriteString("Resource", "*");
+            w.WriteStartObject("Condition");
+            w.WriteStartObject("StringNotEquals");
+            w.WriteStartArray("aws:PrincipalArn");
+            w.WriteStringValue(userArn);
+            w.WriteStringValue(rotatorArn);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

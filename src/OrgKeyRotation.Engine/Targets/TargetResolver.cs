@@ -1,0 +1,147 @@
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Contracts;
+
+namespace OrgKeyRotation.Engine.Targets;
+
+/// <summary>
+/// Which accounts a sweep covers: the explicit map, plus, with discovery, every ACTIVE account of the Organization
+/// (optionally under chosen OUs, nested OUs included) minus the exclusions.
+/// </summary>
+internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient organizations)
+{
+    public async Task<IReadOnlyList<string>> ResolveAccountsAsync(IReadOnlyList<string>? requested, CancellationToken cancellationToken)
+    {
+        var excluded = config.Discovery.ExcludeAccounts.ToHashSet(StringComparer.Ordinal);
+        var accounts = new SortedSet<string>(config.Accounts.Keys.Where(a => !excluded.Contains(a)), StringComparer.Ordinal);
+        if (requested is { Count: > 0 })
+        {
+            // An explicit request is checked against the static scope first so that bad input costs no AWS call.
+            var invalid = requested.Where(a => !ConfigValidator.IsAccountId(a)).ToList();
+            if (invalid.Count > 0)
+            {
+                throw new BadRequestException($"not 12-digit account ids: {string.Join(", ", invalid)}");
+            }
+
+            var excludedRequested = requested.Where(excluded.Contains).ToList();
+            if (excludedRequested.Count > 0)
+            {
+                throw new BadRequestException($"accounts excluded by discovery.excludeAccounts: {string.Join(", ", excludedRequested)}");
+            }
+
+            if (!config.Discovery.Organization)
+            {
+                var outside = requested.Where(a => !accounts.Contains(a)).ToList();
+                if (outside.Count > 0)
+                {
+                    throw new BadRequestException($"accounts not in the configured scope: {string.Join(", ", outside)}; add them to 'accounts' or enable discovery");
+                }
+
+                return requested.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            }
+        }
+
+        if (config.Discovery.Organization)
+        {
+            await foreach (var account in DiscoverAsync(cancellationToken))
+            {
+                if (!excluded.Contains(account))
+                {
+                    accounts.Add(account);
+                }
+            }
+        }
+
+        if (requested is { Count: > 0 })
+        {
+            var outside = requested.Where(a => !accounts.Contains(a)).ToList();
+            if (outside.Count > 0)
+            {
+                throw new BadRequestException($"accounts not in the configured scope (not ACTIVE in the Organization or outside the included OUs): {string.Join(", ", outside)}");
+            }
+
+            return requested.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        }
+
+        return accounts.ToList();
+    }
+
+    private async IAsyncEnumerable<string> DiscoverAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (config.Discovery.IncludeOus.Count == 0)
+        {
+            await foreach (var account in organizations.ListAccountsAsync(cancellationToken))
+            {
+                if (account.Status == OrgAccountStatus.Active)
+                {
+                    yield return account.Id;
+                }
+            }
+
+            yield break;
+        }
+
+        var parents = new Queue<string>(config.Discovery.IncludeOus);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (parents.TryDequeue(out var parent))
+        {
+            if (!seen.Add(parent))
+            {
+                continue;
+            }
+
+            await foreach (var account in organizations.ListAccountsForParentAsync(parent, cancellationToken))
+            {
+                if (account.Status == OrgAccountStatus.Active)
+                {
+                    yield return account.Id;
+                }
+            }
+
+            await foreach (var child in organizations.ListChildrenAsync(parent, OrgChildType.OrganizationalUnit, cancellationToken))
+            {
+                parents.Enqueue(child.Id);
+            }
+        }
+    }
+
+    /// <summary>The users to look at in one account: the configured names, else (with discovery) those on the path and with the tag.</summary>
+    public async Task<IReadOnlyList<(string UserName, IReadOnlyDictionary<string, string>? Tags)>> ResolveUsersAsync(IAccountSession session, CancellationToken cancellationToken)
+    {
+        if (config.Accounts.TryGetValue(session.AccountId, out var configured) && configured.Count > 0)
+        {
+            return configured.Select(u => (u, (IReadOnlyDictionary<string, string>?)null)).ToList();
+        }
+
+        var users = new List<(string, IReadOnlyDictionary<string, string>?)>();
+        var filter = ParseTagFilter(config.Discovery.UserTag);
+        await foreach (var user in session.Iam.ListUsersAsync(config.Discovery.UserPath, cancellationToken))
+        {
+            if (filter is null)
+            {
+                users.Add((user.UserName, null));
+                continue;
+            }
+
+            var tags = await session.Iam.ListUserTagsAsync(user.UserName, cancellationToken);
+            if (tags.TryGetValue(filter.Value.Key, out var value) && (filter.Value.Value is null || string.Equals(value, filter.Value.Value, StringComparison.Ordinal)))
+            {
+                users.Add((user.UserName, tags));
+            }
+        }
+
+        return users;
+    }
+
+    private static (string Key, string? Value)? ParseTagFilter(string? tag)
+    {
+        if (string.IsNullOrEmpty(tag))
+        {
+            return null;
+        }
+
+        var equals = tag.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? (tag, null) : (tag[..equals], tag[(equals + 1)..]);
+    }
+}
