@@ -18,7 +18,8 @@ dotnet restore OrgKeyRotation.sln --nologo -v quiet
 dotnet build OrgKeyRotation.sln --no-restore --nologo -v quiet -c Release -warnaserror | tail -n 3
 
 results="$root/artifacts/test-results"
-rm -rf "$results"; mkdir -p "$results"
+scan="$root/artifacts/secret-scan"
+rm -rf "$results" "$scan"; mkdir -p "$results"
 
 run_suite() { # name filter
   local name=$1 filter=$2 log_file="$results/$1.log" status=0
@@ -53,7 +54,11 @@ p = sum(t[0] for t in totals.values()); f = sum(t[1] for t in totals.values()); 
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 
-if [ "$unit_status" -ne 0 ] || [ "$integration_status" -ne 0 ]; then
+# The suite-wide secret scan: every secret the tests created or read, against every text the product produced.
+scan_status=0
+python3 scripts/secret_scan.py "$scan" || scan_status=$?
+
+if [ "$scan_status" -ne 0 ] || [ "$unit_status" -ne 0 ] || [ "$integration_status" -ne 0 ]; then
   echo "FAILED: see $results/*.log" >&2
   exit 1
 fi

@@ -223,12 +223,35 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
             return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, key.AccessKeyId, text);
         }
 
-        var currentVersion = snapshot.VersionWithStage(SecretStages.Current);
-        await session.Secrets.UpdateSecretVersionStageAsync(secretId, SecretStages.Current, pendingVersion, currentVersion == pendingVersion ? null : currentVersion, cancellationToken);
+        await PromoteAsync(session, snapshot, secretId, pendingVersion, cancellationToken);
         logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, key.AccessKeyId, action.AccessKeyId);
         alerts.Add(alertOf(AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
             $"New key {key.AccessKeyId} is in secret {snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", key.AccessKeyId));
         return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, key.AccessKeyId);
+    }
+
+    private static async Task PromoteAsync(IAccountSession session, UserSnapshot snapshot, string secretId, string pendingVersion, CancellationToken cancellationToken)
+    {
+        var currentVersion = snapshot.VersionWithStage(SecretStages.Current);
+        if (currentVersion is null || currentVersion == pendingVersion)
+        {
+            // Secrets Manager makes the first version of a secret AWSCURRENT by itself.
+            return;
+        }
+
+        try
+        {
+            await session.Secrets.UpdateSecretVersionStageAsync(secretId, SecretStages.Current, pendingVersion, currentVersion, cancellationToken);
+        }
+        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.InvalidRequest)
+        {
+            // AWSCURRENT moved since we looked; fine only if it moved to our version (a concurrent promotion).
+            var now = await session.Secrets.DescribeSecretAsync(secretId, cancellationToken);
+            if (now?.VersionWithStage(SecretStages.Current) != pendingVersion)
+            {
+                throw;
+            }
+        }
     }
 
     private async Task<string> CreateSecretAsync(IAccountSession session, UserSnapshot snapshot, string? adoptedKeyId, CancellationToken cancellationToken)

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace OrgKeyRotation.Testing;
+
+/// <summary>
+/// Arranges state in moto for tests: organizations, accounts, users, groups, keys, topics, queues. It speaks raw HTTP
+/// on purpose: the product's AWS layer has no CreateUser or CreateOrganization (the rotator must never need them),
+/// and moto identifies the account from the access key id alone, so no signature is needed for arranging.
+/// Every secret access key it creates is recorded in <see cref="SecretsSeen"/> for the secret scanner.
+/// </summary>
+public sealed class MotoSeeder(Uri endpoint)
+{
+    public const string DefaultAccount = "123456789012";
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly Dictionary<string, string> _accountKeys = new(StringComparer.Ordinal) { [DefaultAccount] = "testing" };
+
+    /// <summary>Every secret access key and session token this seeder saw; none may ever appear in output.</summary>
+    public List<string> SecretsSeen { get; } = [];
+
+    /// <summary>An access key id moto maps to <paramref name="accountId"/> (from an AssumeRole into it).</summary>
+    public async Task<string> AccessKeyForAccountAsync(string accountId)
+    {
+        if (_accountKeys.TryGetValue(accountId, out var key))
+        {
+            return key;
+        }
+
+        var response = await QueryAsync(DefaultAccount, "sts", "AssumeRole", "2011-06-15", new()
+        {
+            ["RoleArn"] = $"arn:aws:iam::{accountId}:role/seeder",
+            ["RoleSessionName"] = "seeder",
+        });
+        var credentials = response.Descendants().First(e => e.Name.LocalName == "Credentials");
+        SecretsSeen.Add(Value(credentials, "SecretAccessKey"));
+        SecretsSeen.Add(Value(credentials, "SessionToken"));
+        key = Value(credentials, "AccessKeyId");
+        _accountKeys[accountId] = key;
+        return key;
+    }
+
+    public async Task<string> CreateUserAsync(string accountId, string userName, string path = "/", IReadOnlyDictionary<string, string>? tags = null)
+    {
+        var parameters = new Dictionary<string, string> { ["UserName"] = userName, ["Path"] = path };
+        var i = 1;
+        foreach (var (k, v) in tags ?? new Dictionary<string, string>())
+        {
+            parameters[$"Tags.member.{i}.Key"] = k;
+            parameters[$"Tags.member.{i}.Value"] = v;
+            i++;
+        }
+
+        var response = await QueryAsync(accountId, "iam", "CreateUser", "2010-05-08", parameters);
+        return Value(response, "Arn");
+    }
+
+    public async Task AddUserToGroupAsync(string accountId, string userName, string groupName)
+    {
+        try
+        {
+            await QueryAsync(accountId, "iam", "CreateGroup", "2010-05-08", new() { ["GroupName"] = groupName });
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("EntityAlreadyExists", StringComparison.Ordinal))
+        {
+            // Shared group.
+        }
+
+        await QueryAsync(accountId, "iam", "AddUserToGroup", "2010-05-08", new() { ["GroupName"] = groupName, ["UserName"] = userName });
+    }
+
+    /// <summary>Creates a key directly (as a person would). Returns the id and the secret (recorded as seen).</summary>
+    public async Task<(string AccessKeyId, string SecretAccessKey)> CreateAccessKeyAsync(string accountId, string userName)
+    {
+        var response = await QueryAsync(accountId, "iam", "CreateAccessKey", "2010-05-08", new() { ["UserName"] = userName });
+        var secret = Value(response, "SecretAccessKey");
+        SecretsSeen.Add(secret);
+        return (Value(response, "AccessKeyId"), secret);
+    }
+
+    public Task SetAccessKeyStatusAsync(string accountId, string userName, string accessKeyId, bool active) =>
+        QueryAsync(accountId, "iam", "UpdateAccessKey", "2010-05-08", new() { ["UserName"] = userName, ["AccessKeyId"] = accessKeyId, ["Status"] = active ? "Active" : "Inactive" });
+
+    public async Task<IReadOnlyList<(string AccessKeyId, string Status)>> ListAccessKeysAsync(string accountId, string userName)
+    {
+        var response = await QueryAsync(accountId, "iam", "ListAccessKeys", "2010-05-08", new() { ["UserName"] = userName });
+        return response.Descendants().Where(e => e.Name.LocalName == "member")
+            .Select(m => (Value(m, "AccessKeyId"), Value(m, "Status"))).ToList();
+    }
+
+    /// <summary>Signs a call with the key, as a consumer would, so GetAccessKeyLastUsed records a use.</summary>
+    public Task UseKeyAsync(string accessKeyId) => QueryWithKeyAsync(accessKeyId, "sts", "GetCallerIdentity", "2011-06-15", []);
+
+    public async Task<string> CreateOrganizationAsync()
+    {
+        var response = await JsonAsync(DefaultAccount, "organizations", "AWSOrganizationsV20161128.CreateOrganization", new() { ["FeatureSet"] = "ALL" });
+        return response.GetProperty("Organization").GetProperty("Id").GetString()!;
+    }
+
+    public async Task<string> CreateAccountAsync(string name)
+    {
+        var response = await JsonAsync(DefaultAccount, "organizations", "AWSOrganizationsV20161128.CreateAccount", new() { ["AccountName"] = name, ["Email"] = $"{name}@example.com" });
+        return response.GetProperty("CreateAccountStatus").GetProperty("AccountId").GetString()!;
+    }
+
+    public async Task<string> RootIdAsync()
+    {
+        var response = await JsonAsync(DefaultAccount, "organizations", "AWSOrganizationsV20161128.ListRoots", []);
+        return response.GetProperty("Roots")[0].GetProperty("Id").GetString()!;
+    }
+
+    public async Task<string> CreateOuAsync(string parentId, string name)
+    {
+        var response = await JsonAsync(DefaultAccount, "organizations", "AWSOrganizationsV20161128.CreateOrganizationalUnit", new() { ["ParentId"] = parentId, ["Name"] = name });
+        return response.GetProperty("OrganizationalUnit").GetProperty("Id").GetString()!;
+    }
+
+    public Task MoveAccountAsync(string accountId, string fromParentId, string toParentId) =>
+        JsonAsync(DefaultAccount, "organizations", "AWSOrganizationsV20161128.MoveAccount", new() { ["AccountId"] = accountId, ["SourceParentId"] = fromParentId, ["DestinationParentId"] = toParentId });
+
+    /// <summary>Creates a secret directly (e.g. a foreign one with a managed name).</summary>
+    public async Task<string> CreateSecretAsync(string accountId, string name, string value)
+    {
+        var response = await JsonAsync(accountId, "secretsmanager", "secretsmanager.CreateSecret", new() { ["Name"] = name, ["SecretString"] = value });
+        return response.GetProperty("ARN").GetString()!;
+    }
+
+    public async Task<JsonElement> DescribeSecretAsync(string accountId, string secretId) =>
+        await JsonAsync(accountId, "secretsmanager", "secretsmanager.DescribeSecret", new() { ["SecretId"] = secretId });
+
+    /// <summary>The secret's AWSCURRENT value (tests only: the product never reads it back except to verify).</summary>
+    public async Task<string?> CurrentSecretValueAsync(string accountId, string secretId, string stage = "AWSCURRENT")
+    {
+        try
+        {
+            var response = await JsonAsync(accountId, "secretsmanager", "secretsmanager.GetSecretValue", new() { ["SecretId"] = secretId, ["VersionStage"] = stage });
+            return response.GetProperty("SecretString").GetString();
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("ResourceNotFound", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> GetResourcePolicyAsync(string accountId, string secretId)
+    {
+        var response = await JsonAsync(accountId, "secretsmanager", "secretsmanager.GetResourcePolicy", new() { ["SecretId"] = secretId });
+        return response.TryGetProperty("ResourcePolicy", out var p) ? p.GetString() : null;
+    }
+
+    /// <summary>An SNS topic with an SQS queue subscribed (raw delivery), so tests can read the alerts.</summary>
+    public async Task<(string TopicArn, string QueueUrl)> CreateTopicWithQueueAsync(string name)
+    {
+        var topic = Value(await QueryAsync(DefaultAccount, "sns", "CreateTopic", "2010-03-31", new() { ["Name"] = name }), "TopicArn");
+        var queueUrl = Value(await QueryAsync(DefaultAccount, "sqs", "CreateQueue", "2012-11-05", new() { ["QueueName"] = name + "-alerts" }), "QueueUrl");
+        var queueArn = $"arn:aws:sqs:us-east-1:{DefaultAccount}:{name}-alerts";
+        var subscription = Value(await QueryAsync(DefaultAccount, "sns", "Subscribe", "2010-03-31", new() { ["TopicArn"] = topic, ["Protocol"] = "sqs", ["Endpoint"] = queueArn }), "SubscriptionArn");
+        await QueryAsync(DefaultAccount, "sns", "SetSubscriptionAttributes", "2010-03-31", new() { ["SubscriptionArn"] = subscription, ["AttributeName"] = "RawMessageDelivery", ["AttributeValue"] = "true" });
+        return (topic, queueUrl);
+    }
+
+    public async Task<string> CreateQueueAsync(string name) =>
+        Value(await QueryAsync(DefaultAccount, "sqs", "CreateQueue", "2012-11-05", new() { ["QueueName"] = name }), "QueueUrl");
+
+    /// <summary>Drains a queue: every message body with its attributes.</summary>
+    public async Task<IReadOnlyList<QueueMessage>> ReceiveAllAsync(string queueUrl)
+    {
+        var all = new List<QueueMessage>();
+        while (true)
+        {
+            var response = await QueryAsync(DefaultAccount, "sqs", "ReceiveMessage", "2012-11-05", new()
+            {
+                ["QueueUrl"] = queueUrl,
+                ["MaxNumberOfMessages"] = "10",
+                ["MessageAttributeName.1"] = "All",
+                ["VisibilityTimeout"] = "0",
+            }, new Uri(queueUrl));
+            var messages = response.Descendants().Where(e => e.Name.LocalName == "Message").ToList();
+            if (messages.Count == 0)
+            {
+                return all;
+            }
+
+            foreach (var m in messages)
+            {
+                var attributes = m.Elements().Where(e => e.Name.LocalName == "MessageAttribute")
+                    .ToDictionary(a => Value(a, "Name"), a => Value(a, "StringValue"), StringComparer.Ordinal);
+                all.Add(new QueueMessage(Value(m, "Body"), attributes));
+                await QueryAsync(DefaultAccount, "sqs", "DeleteMessage", "2012-11-05", new() { ["QueueUrl"] = queueUrl, ["ReceiptHandle"] = Value(m, "ReceiptHandle") }, new Uri(queueUrl));
+            }
+        }
+    }
+
+    private async Task<XElement> QueryAsync(string accountId, string service, string action, string version, Dictionary<string, string> parameters, Uri? url = null) =>
+        await QueryWithKeyAsync(await AccessKeyForAccountAsync(accountId), service, action, version, parameters, url);
+
+    private async Task<XElement> QueryWithKeyAsync(string accessKeyId, string service, string action, string version, Dictionary<string, string> parameters, Uri? url = null)
+    {
+        parameters["Action"] = action;
+        parameters["Version"] = version;
+        using var request = new HttpRequestMessage(HttpMethod.Post, url ?? endpoint) { Content = new FormUrlEncodedContent(parameters) };
+        Authorize(request, accessKeyId, service);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"moto {service}:{action} failed ({(int)response.StatusCode}): {text}");
+        }
+
+        return XElement.Parse(text);
+    }
+
+    private async Task<JsonElement> JsonAsync(string accountId, string service, string target, Dictionary<string, object> body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.Add("X-Amz-Target", target);
+        Authorize(request, await AccessKeyForAccountAsync(accountId), service);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"moto {target} failed ({(int)response.StatusCode}): {text}");
+        }
+
+        return JsonDocument.Parse(text.Length == 0 ? "{}" : text).RootElement.Clone();
+    }
+
+    private static void Authorize(HttpRequestMessage request, string accessKeyId, string service)
+    {
+        var day = DateTime.UtcNow.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKeyId}/{day}/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0");
+    }
+
+    private static string Value(XElement parent, string name) =>
+        parent.Descendants().FirstOrDefault(e => e.Name.LocalName == name)?.Value ?? throw new InvalidOperationException($"moto response has no {name}: {parent}");
+}
+
+public sealed record QueueMessage(string Body, IReadOnlyDictionary<string, string> Attributes);
