@@ -35,6 +35,13 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         }
 
         var secretFacts = secret is null ? null : await SecretFactsAsync(session, accountId, userName, secret, keys, cancellationToken);
+        if (secretFacts?.CurrentKeyId is { } tracked && keys.All(k => k.AccessKeyId != tracked))
+        {
+            // The keys were listed before a concurrent rotation promoted its new key: look again once before
+            // concluding that the secret holds a key that no longer exists.
+            keys = await session.Iam.ListAccessKeysAsync(userName, cancellationToken);
+            secretFacts = await SecretFactsAsync(session, accountId, userName, secret!, keys, cancellationToken);
+        }
         var currentId = secretFacts?.CurrentKeyId;
         var keyFacts = new List<KeyFacts>(keys.Count);
         foreach (var key in keys)

@@ -1,0 +1,209 @@
+using System.Text.Json;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Tests.Support;
+using OrgKeyRotation.Testing;
+using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
+
+namespace OrgKeyRotation.Engine.Tests;
+
+/// <summary>
+/// The key lifecycle end to end against moto: rotate, hand over, deactivate, delete, rotate again.
+/// moto stamps keys with the real time and cannot back-date them, so a test rotates while the fake clock still equals
+/// the real one (maxKeyAgeDays 0) and only then moves the clock forward through the lifecycle.
+/// </summary>
+[Trait("Category", "Integration")]
+public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<MotoFixture>
+{
+    private static readonly RotationPolicy Policy = new() { MaxKeyAgeDays = 30, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 20 };
+    private static readonly RotationPolicy RotateNow = Policy with { MaxKeyAgeDays = 0 };
+
+    [Fact]
+    public async Task SweepAsync_KeyOlderThanPolicy_RotatesThroughTheSecret()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
+        h.Time.Advance(TimeSpan.FromDays(31));
+        var config = h.Config(policy: Policy);
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest(), default);
+
+        var rotate = result.Only(AccountA, "alice", ActionKind.Rotate);
+        Assert.Equal(Outcome.Succeeded, rotate.Outcome);
+        Assert.Equal(oldKey, rotate.AccessKeyId);
+        Assert.NotNull(rotate.NewAccessKeyId);
+        Assert.Equal(rotate.NewAccessKeyId, await h.KeyInSecretAsync(AccountA, "alice"));
+        var keys = await h.KeysAsync(AccountA, "alice");
+        Assert.Equal(2, keys.Count);
+        Assert.All(keys, k => Assert.Equal("Active", k.Status)); // the old key stays active through the grace period
+        Assert.Equal(1, result.Counts.Rotated);
+
+        var secret = await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"));
+        var tags = secret.GetProperty("Tags").EnumerateArray().ToDictionary(t => t.GetProperty("Key").GetString()!, t => t.GetProperty("Value").GetString());
+        Assert.Equal("true", tags["orgkeyrotation:managed"]);
+        Assert.Equal("alice", tags["orgkeyrotation:user"]);
+        Assert.Equal(oldKey, tags["orgkeyrotation:adopted-key"]);
+        var policy = await h.Seed.GetResourcePolicyAsync(AccountA, SecretName(AccountA, "alice"));
+        Assert.Contains($"arn:aws:iam::{AccountA}:user/alice", policy, StringComparison.Ordinal);
+        Assert.Contains("\"Deny\"", policy, StringComparison.Ordinal);
+
+        var alerts = await h.AlertsAsync();
+        var rotated = Assert.Single(alerts, a => a.Attributes["event"] == "rotated");
+        Assert.Equal(AccountA, rotated.Attributes["accountId"]);
+        Assert.Equal("alice", rotated.Attributes["userName"]);
+        Assert.Equal(rotate.NewAccessKeyId, rotated.Attributes["accessKeyId"]);
+        Assert.Single(alerts, a => a.Attributes["event"] == "summary");
+        h.AssertNoSecretsIn(result);
+    }
+
+    [Fact]
+    public async Task SweepAsync_RightAfterARotation_ChangesNothing()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        var service = h.Service(h.Config(policy: RotateNow));
+        await service.SweepAsync(new SweepRequest(), default);
+        var keysBefore = await h.KeysAsync(AccountA, "alice");
+        var secretBefore = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("VersionIdsToStages").GetRawText();
+
+        var second = await service.SweepAsync(new SweepRequest(), default);
+
+        Assert.Equal(keysBefore, await h.KeysAsync(AccountA, "alice"));
+        Assert.Equal(secretBefore, (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("VersionIdsToStages").GetRawText());
+        Assert.All(second.ActionsOf(AccountA, "alice"), a => Assert.Equal(Outcome.Skipped, a.Outcome));
+        Assert.Equal(0, second.Counts.Rotated + second.Counts.Deactivated + second.Counts.Deleted + second.Counts.Failed);
+    }
+
+    [Fact]
+    public async Task SweepAsync_FullLifecycle_DeactivatesThenDeletesThenRotatesAgain()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var first = await h.UserWithKeyAsync(AccountA, "alice");
+        var second = (await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default)).Only(AccountA, "alice", ActionKind.Rotate).NewAccessKeyId!;
+        var service = h.Service(h.Config(policy: Policy));
+
+        h.Time.Advance(TimeSpan.FromDays(8));
+        var deactivation = await service.SweepAsync(new SweepRequest(), default);
+        Assert.Equal(Outcome.Succeeded, deactivation.Only(AccountA, "alice", ActionKind.Deactivate).Outcome);
+        Assert.Contains((first, "Inactive"), await h.KeysAsync(AccountA, "alice"));
+
+        h.Time.Advance(TimeSpan.FromDays(3));
+        var early = await service.SweepAsync(new SweepRequest(), default);
+        Assert.DoesNotContain(early.ActionsOf(AccountA, "alice"), a => a.Action == ActionKind.Delete);
+
+        h.Time.Advance(TimeSpan.FromDays(5));
+        var deletion = await service.SweepAsync(new SweepRequest(), default);
+        Assert.Equal(Outcome.Succeeded, deletion.Only(AccountA, "alice", ActionKind.Delete).Outcome);
+        Assert.Equal([(second, "Active")], await h.KeysAsync(AccountA, "alice"));
+
+        // The second key passes the 30-day limit: rotation again, now with AWSPREVIOUS in play.
+        h.Time.Advance(TimeSpan.FromDays(15));
+        var again = await service.SweepAsync(new SweepRequest(), default);
+        var third = again.Only(AccountA, "alice", ActionKind.Rotate).NewAccessKeyId;
+        Assert.Equal(third, await h.KeyInSecretAsync(AccountA, "alice"));
+        Assert.Equal(second, await h.KeyInSecretAsync(AccountA, "alice", "AWSPREVIOUS"));
+
+        var alerts = await h.AlertsAsync();
+        Assert.Equal(2, alerts.Count(a => a.Attributes["event"] == "rotated"));
+        Assert.Single(alerts, a => a.Attributes["event"] == "deactivated");
+        Assert.Single(alerts, a => a.Attributes["event"] == "deleted");
+        h.AssertNoSecretsIn(again);
+    }
+
+    [Fact]
+    public async Task SweepAsync_PreviousKeyStillInUse_WarnsUntilMaxDelayThenDeactivates()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
+        await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
+        var service = h.Service(h.Config(policy: Policy));
+        await h.Seed.UseKeyAsync(oldKey); // a consumer still signs with the old key after promotion
+
+        h.Time.Advance(TimeSpan.FromDays(8));
+        var warned = await service.SweepAsync(new SweepRequest(), default);
+        var warn = warned.Only(AccountA, "alice", ActionKind.Warn);
+        Assert.Contains("still in use", warn.Reason, StringComparison.Ordinal);
+        Assert.Contains((oldKey, "Active"), await h.KeysAsync(AccountA, "alice"));
+
+        h.Time.Advance(TimeSpan.FromDays(13));
+        var forced = await service.SweepAsync(new SweepRequest(), default);
+        Assert.Contains("anyway", forced.Only(AccountA, "alice", ActionKind.Deactivate).Reason, StringComparison.Ordinal);
+        Assert.Contains((oldKey, "Inactive"), await h.KeysAsync(AccountA, "alice"));
+        var alerts = await h.AlertsAsync();
+        Assert.Contains(alerts, a => a.Attributes["event"] == "warning" && a.Attributes["accessKeyId"] == oldKey);
+    }
+
+    [Fact]
+    public async Task SweepAsync_ImmediateDeactivationPolicy_DeactivatesOldKeyInTheSameSweep()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
+        var config = h.Config(policy: new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 0, RequireOldKeyUnused = false, DeleteAfterDays = 7, MaxDeactivationDelayDays = 0 });
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest(), default);
+
+        Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Rotate).Outcome);
+        Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Deactivate).Outcome);
+        Assert.Contains((oldKey, "Inactive"), await h.KeysAsync(AccountA, "alice"));
+        await h.AssertSafeAsync(AccountA, "alice");
+    }
+
+    [Fact]
+    public async Task SweepAsync_DryRun_ChangesNothingAndPlansTheRotation()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
+        h.Time.Advance(TimeSpan.FromDays(31));
+
+        var result = await h.Service(h.Config(policy: Policy)).SweepAsync(new SweepRequest { DryRun = true }, default);
+
+        Assert.True(result.DryRun);
+        Assert.Equal(Outcome.Planned, result.Only(AccountA, "alice", ActionKind.Rotate).Outcome);
+        Assert.Equal([(oldKey, "Active")], await h.KeysAsync(AccountA, "alice"));
+        Assert.Null(await h.KeyInSecretAsync(AccountA, "alice"));
+        var snapshot = Assert.Single(result.Accounts[0].Users[0].Keys);
+        Assert.Equal(oldKey, snapshot.AccessKeyId);
+        Assert.Empty(await h.AlertsAsync());
+    }
+
+    [Fact]
+    public async Task SweepAsync_ForeignSecretWithTheSameName_IsNotOverwrittenAndAlerts()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
+        await h.Seed.CreateSecretAsync(AccountA, SecretName(AccountA, "alice"), "{\"someone\":\"else\"}");
+        h.Time.Advance(TimeSpan.FromDays(31));
+
+        var result = await h.Service(h.Config(policy: Policy)).SweepAsync(new SweepRequest(), default);
+
+        var failed = Assert.Single(result.ActionsOf(AccountA, "alice"));
+        Assert.Equal(Outcome.Failed, failed.Outcome);
+        Assert.Contains("not created by OrgKeyRotation", failed.Reason, StringComparison.Ordinal);
+        Assert.Equal("{\"someone\":\"else\"}", await h.Seed.CurrentSecretValueAsync(AccountA, SecretName(AccountA, "alice")));
+        Assert.Equal([(oldKey, "Active")], await h.KeysAsync(AccountA, "alice"));
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed");
+    }
+
+    [Fact]
+    public async Task SweepAsync_ExemptUsers_AreSkippedUntilTheirExemptionEnds()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var byGroup = await h.UserWithKeyAsync(AccountA, "grouped");
+        await h.Seed.AddUserToGroupAsync(AccountA, "grouped", "key-rotation-exempt");
+        var until = h.Time.GetUtcNow().AddDays(40).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await h.UserWithKeyAsync(AccountA, "tagged", new Dictionary<string, string> { ["key-rotation:exempt"] = until });
+        var config = h.Config(new() { [AccountA] = ["grouped", "tagged"] }, Policy);
+        var service = h.Service(config);
+        h.Time.Advance(TimeSpan.FromDays(31));
+
+        var during = await service.SweepAsync(new SweepRequest(), default);
+        Assert.Contains("exempt", Assert.Single(during.ActionsOf(AccountA, "grouped")).Reason, StringComparison.Ordinal);
+        Assert.Contains($"exempt until {until}", Assert.Single(during.ActionsOf(AccountA, "tagged")).Reason, StringComparison.Ordinal);
+        Assert.Equal([(byGroup, "Active")], await h.KeysAsync(AccountA, "grouped"));
+
+        h.Time.Advance(TimeSpan.FromDays(10));
+        var after = await service.SweepAsync(new SweepRequest(), default);
+        Assert.Equal(Outcome.Succeeded, after.Only(AccountA, "tagged", ActionKind.Rotate).Outcome);
+        Assert.DoesNotContain(after.ActionsOf(AccountA, "grouped"), a => a.Action == ActionKind.Rotate);
+    }
+}

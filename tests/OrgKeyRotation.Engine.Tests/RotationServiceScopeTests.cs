@@ -1,0 +1,181 @@
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Tests.Support;
+using OrgKeyRotation.Testing;
+using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
+
+namespace OrgKeyRotation.Engine.Tests;
+
+/// <summary>Which accounts and users a sweep covers, and how failures stay in their unit.</summary>
+[Trait("Category", "Integration")]
+public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFixture>
+{
+    private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
+
+    [Fact]
+    public async Task SweepAsync_OrganizationDiscovery_CoversActiveAccountsUnderTheOuMinusExclusions()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.Seed.CreateOrganizationAsync();
+        var root = await h.Seed.RootIdAsync();
+        var ou = await h.Seed.CreateOuAsync(root, "workloads");
+        var nested = await h.Seed.CreateOuAsync(ou, "team");
+        var inOu = await h.Seed.CreateAccountAsync("in-ou");
+        var inNested = await h.Seed.CreateAccountAsync("in-nested");
+        var excluded = await h.Seed.CreateAccountAsync("excluded");
+        var outside = await h.Seed.CreateAccountAsync("outside");
+        await h.Seed.MoveAccountAsync(inOu, root, ou);
+        await h.Seed.MoveAccountAsync(inNested, root, nested);
+        await h.Seed.MoveAccountAsync(excluded, root, ou);
+        foreach (var account in new[] { inOu, inNested, excluded, outside })
+        {
+            await h.UserWithKeyAsync(account, "svc-tagged", new Dictionary<string, string> { ["key-rotation"] = "enabled" });
+            await h.UserWithKeyAsync(account, "svc-untagged");
+        }
+
+        var config = h.Config(accounts: new(), policy: RotateNow) with
+        {
+            Discovery = new DiscoveryConfig { Organization = true, IncludeOus = [ou], ExcludeAccounts = [excluded], UserTag = "key-rotation=enabled" },
+        };
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest(), default);
+
+        Assert.Equal(new[] { inOu, inNested }.Order(StringComparer.Ordinal), result.Accounts.Select(a => a.AccountId));
+        Assert.All(result.Accounts, a => Assert.Equal("svc-tagged", Assert.Single(a.Users).UserName));
+        Assert.Equal(2, result.Counts.Rotated);
+        Assert.Single(await h.KeysAsync(outside, "svc-tagged"));
+        Assert.Single(await h.KeysAsync(excluded, "svc-tagged"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_MissingUser_FailsThatUserOnlyWithAnAlert()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        await h.UserWithKeyAsync(AccountB, "bob");
+        var config = h.Config(new() { [AccountA] = ["alice", "ghost"], [AccountB] = ["bob"] }, RotateNow);
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest(), default);
+
+        var ghost = Assert.Single(result.ActionsOf(AccountA, "ghost"));
+        Assert.Equal(Outcome.Failed, ghost.Outcome);
+        Assert.Contains("does not exist", ghost.Error, StringComparison.Ordinal);
+        Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Rotate).Outcome);
+        Assert.Equal(Outcome.Succeeded, result.Only(AccountB, "bob", ActionKind.Rotate).Outcome);
+        Assert.Equal(1, result.Counts.Failed);
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "ghost");
+    }
+
+    [Fact]
+    public async Task SweepAsync_TwoSweepsAtOnce_CreateExactlyOneNewKeyPerUser()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var users = Enumerable.Range(1, 6).Select(i => $"user{i}").ToList();
+        foreach (var user in users)
+        {
+            await h.UserWithKeyAsync(AccountA, user);
+        }
+
+        var config = h.Config(new() { [AccountA] = users }, RotateNow);
+
+        var results = await Task.WhenAll(h.Service(config).SweepAsync(new SweepRequest(), default), h.Service(config).SweepAsync(new SweepRequest(), default));
+
+        foreach (var user in users)
+        {
+            var keys = await h.KeysAsync(AccountA, user);
+            Assert.Equal(2, keys.Count);
+            await h.AssertSafeAsync(AccountA, user);
+        }
+
+        Assert.Equal(users.Count, results.Sum(r => r.Counts.Rotated));
+        Assert.Equal(0, results.Sum(r => r.Counts.Failed));
+    }
+
+    [Fact]
+    public async Task SweepAsync_RequestForAccountOutsideScope_IsRefusedBeforeAnyCall()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+
+        var error = await Assert.ThrowsAsync<BadRequestException>(() => h.Service(h.Config()).SweepAsync(new SweepRequest { Accounts = ["333333333333"] }, default));
+
+        Assert.Contains("333333333333", error.Message, StringComparison.Ordinal);
+        Assert.Empty(h.Log.Lines);
+    }
+
+    [Fact]
+    public async Task SweepAsync_AccountsOverride_SweepsOnlyThoseAccounts()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        await h.UserWithKeyAsync(AccountB, "bob");
+        var config = h.Config(new() { [AccountA] = ["alice"], [AccountB] = ["bob"] }, RotateNow);
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest { Accounts = [AccountB] }, default);
+
+        Assert.Equal(AccountB, Assert.Single(result.Accounts).AccountId);
+        Assert.Single(await h.KeysAsync(AccountA, "alice"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_DeadlineAlreadyPassed_StartsNothingAndSaysSo()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+
+        var result = await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest { StopStartingWorkAt = h.Time.GetUtcNow() }, default);
+
+        Assert.Equal([AccountA], result.NotStartedAccounts);
+        Assert.Equal(1, result.Counts.NotStarted);
+        Assert.Single(await h.KeysAsync(AccountA, "alice"));
+    }
+
+    [Fact]
+    public async Task RestoreAsync_DeactivatedKey_IsActiveAgainWithAnAlert()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var key = await h.UserWithKeyAsync(AccountA, "alice");
+        await h.Seed.SetAccessKeyStatusAsync(AccountA, "alice", key, active: false);
+
+        var result = await h.Service(h.Config()).RestoreAsync(AccountA, "alice", key, default);
+
+        Assert.Equal(Outcome.Succeeded, result.Outcome);
+        Assert.Equal([(key, "Active")], await h.KeysAsync(AccountA, "alice"));
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "restored" && a.Attributes["accessKeyId"] == key);
+    }
+
+    [Fact]
+    public async Task RestoreAsync_KeyThatDoesNotExist_FailsWithoutChanges()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var key = await h.UserWithKeyAsync(AccountA, "alice");
+
+        var result = await h.Service(h.Config()).RestoreAsync(AccountA, "alice", "AKIAAAAAAAAAAAAAAAAA", default);
+
+        Assert.Equal(Outcome.Failed, result.Outcome);
+        Assert.Equal([(key, "Active")], await h.KeysAsync(AccountA, "alice"));
+    }
+
+    [Fact]
+    public async Task InventoryAsync_Users_ReportsKeysRolesExemptionsAndManagement()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice", new Dictionary<string, string> { ["owner"] = "team-a" });
+        await h.UserWithKeyAsync(AccountA, "exempt");
+        await h.Seed.AddUserToGroupAsync(AccountA, "exempt", "key-rotation-exempt");
+        var config = h.Config(new() { [AccountA] = ["alice", "exempt"] }, RotateNow);
+        await h.Service(config).SweepAsync(new SweepRequest(), default);
+
+        var report = await h.Service(config).InventoryAsync(new SweepRequest(), default);
+
+        var alice = report.Users.Single(u => u.UserName == "alice");
+        Assert.True(alice.Managed);
+        Assert.Equal("team-a", alice.Owner);
+        Assert.Equal(2, alice.Keys.Count);
+        Assert.Contains(alice.Keys, k => k.Role == KeyRole.Current);
+        Assert.Contains(alice.Keys, k => k.Role == KeyRole.Previous);
+        var exempt = report.Users.Single(u => u.UserName == "exempt");
+        Assert.True(exempt.Exempt);
+        Assert.False(exempt.Managed);
+        h.AssertNoSecretsIn(report);
+    }
+}

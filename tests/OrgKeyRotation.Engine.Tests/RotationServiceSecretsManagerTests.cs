@@ -1,0 +1,107 @@
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Tests.Support;
+using OrgKeyRotation.Testing;
+using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
+
+namespace OrgKeyRotation.Engine.Tests;
+
+/// <summary>
+/// The Secrets Manager rotation protocol. moto cannot invoke a Lambda from RotateSecret (no Docker), so the tests
+/// call the handler with the four step events as Secrets Manager would.
+/// </summary>
+[Trait("Category", "Integration")]
+public class RotationServiceSecretsManagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
+{
+    private const string Token = "5f1c8f0e-6a39-4b7e-9d1f-3f2b7c9a1e42";
+    private static readonly RotationPolicy Policy = new() { MaxKeyAgeDays = 90, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
+
+    private static async Task<(EngineHarness Harness, RotationService Service, string SecretArn, string FirstKey)> ManagedUserAsync(MotoServer server)
+    {
+        var h = await EngineHarness.StartAsync(server);
+        var original = await h.UserWithKeyAsync(AccountA, "alice");
+        // The first sweep takes the user over: secret created, key rotated, original key still active.
+        await h.Service(h.Config(policy: Policy with { MaxKeyAgeDays = 0 })).SweepAsync(new SweepRequest(), default);
+        await h.Seed.SetAccessKeyStatusAsync(AccountA, "alice", original, active: false);
+        var arn = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("ARN").GetString()!;
+        var service = h.Service(h.Config(policy: Policy));
+        var current = (await h.KeyInSecretAsync(AccountA, "alice"))!;
+        return (h, service, arn, current);
+    }
+
+    [Fact]
+    public async Task RunRotationStepAsync_FourSteps_RotateTheKeyThroughAwsPending()
+    {
+        var (h, service, arn, before) = await ManagedUserAsync(moto.Server);
+
+        var created = await service.RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default);
+        Assert.Equal(Outcome.Succeeded, created.Outcome);
+        var newKey = created.AccessKeyId!;
+        Assert.Equal(newKey, await h.KeyInSecretAsync(AccountA, "alice", "AWSPENDING"));
+        Assert.Equal(before, await h.KeyInSecretAsync(AccountA, "alice"));
+
+        Assert.Equal(Outcome.Succeeded, (await service.RunRotationStepAsync(new RotationStepRequest("setSecret", arn, Token), default)).Outcome);
+        Assert.Equal(Outcome.Succeeded, (await service.RunRotationStepAsync(new RotationStepRequest("testSecret", arn, Token), default)).Outcome);
+        Assert.Equal(Outcome.Succeeded, (await service.RunRotationStepAsync(new RotationStepRequest("finishSecret", arn, Token), default)).Outcome);
+
+        Assert.Equal(newKey, await h.KeyInSecretAsync(AccountA, "alice"));
+        Assert.Equal(before, await h.KeyInSecretAsync(AccountA, "alice", "AWSPREVIOUS"));
+        var keys = await h.KeysAsync(AccountA, "alice");
+        Assert.Equal(2, keys.Count); // the inactive original was deleted to free the slot
+        Assert.All(keys, k => Assert.Equal("Active", k.Status));
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "rotated");
+    }
+
+    [Fact]
+    public async Task RunRotationStepAsync_EachStepTwice_IsIdempotentForItsToken()
+    {
+        var (h, service, arn, _) = await ManagedUserAsync(moto.Server);
+
+        foreach (var step in RotationService.RotationSteps)
+        {
+            var first = await service.RunRotationStepAsync(new RotationStepRequest(step, arn, Token), default);
+            var again = await service.RunRotationStepAsync(new RotationStepRequest(step, arn, Token), default);
+            Assert.Equal(Outcome.Succeeded, first.Outcome);
+            Assert.Equal(Outcome.Succeeded, again.Outcome);
+        }
+
+        Assert.Equal(2, (await h.KeysAsync(AccountA, "alice")).Count);
+        await h.AssertSafeAsync(AccountA, "alice");
+    }
+
+    [Theory]
+    [InlineData("setSecret")]
+    [InlineData("testSecret")]
+    [InlineData("finishSecret")]
+    public async Task RunRotationStepAsync_TokenWithoutPendingVersion_FailsAndChangesNothing(string step)
+    {
+        var (h, service, arn, before) = await ManagedUserAsync(moto.Server);
+
+        var result = await service.RunRotationStepAsync(new RotationStepRequest(step, arn, Token), default);
+
+        Assert.Equal(Outcome.Failed, result.Outcome);
+        Assert.Contains("AWSPENDING", result.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await h.KeyInSecretAsync(AccountA, "alice"));
+    }
+
+    [Theory]
+    [InlineData("rotateEverything", Token)]
+    [InlineData("createSecret", "short")]
+    public async Task RunRotationStepAsync_MalformedRequest_ThrowsBadRequest(string step, string token)
+    {
+        var (_, service, arn, _) = await ManagedUserAsync(moto.Server);
+
+        await Assert.ThrowsAsync<BadRequestException>(() => service.RunRotationStepAsync(new RotationStepRequest(step, arn, token), default));
+    }
+
+    [Fact]
+    public async Task RunRotationStepAsync_SecretNotManagedByUs_ThrowsBadRequest()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var arn = await h.Seed.CreateSecretAsync(AccountA, "someone-elses-secret", "{}");
+
+        var error = await Assert.ThrowsAsync<BadRequestException>(() => h.Service(h.Config()).RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default));
+
+        Assert.Contains("not created by OrgKeyRotation", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Amazon.Runtime;
+using Microsoft.Extensions.Time.Testing;
+using OrgKeyRotation.Aws;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Testing;
+
+namespace OrgKeyRotation.Engine.Tests.Support;
+
+/// <summary>
+/// One engine against a clean moto: a fake clock starting at the real now (moto stamps real times), a capturing
+/// logger, an SNS topic whose alerts land in an SQS queue, and a seeder for arranging accounts, users and keys.
+/// </summary>
+internal sealed class EngineHarness
+{
+    public const string AccountA = "111111111111";
+    public const string AccountB = "222222222222";
+
+    private EngineHarness(MotoServer moto, string topicArn, string alertQueueUrl)
+    {
+        Moto = moto;
+        Seed = new MotoSeeder(moto.Endpoint);
+        TopicArn = topicArn;
+        AlertQueueUrl = alertQueueUrl;
+    }
+
+    public MotoServer Moto { get; }
+
+    public MotoSeeder Seed { get; }
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public CapturingLogger Log { get; } = new();
+
+    public string TopicArn { get; }
+
+    public string AlertQueueUrl { get; }
+
+    public static async Task<EngineHarness> StartAsync(MotoServer moto)
+    {
+        await moto.ResetAsync();
+        var seed = new MotoSeeder(moto.Endpoint);
+        var (topic, queue) = await seed.CreateTopicWithQueueAsync("alerts");
+        return new EngineHarness(moto, topic, queue);
+    }
+
+    public RotationConfig Config(Dictionary<string, IReadOnlyList<string>>? accounts = null, RotationPolicy? policy = null) => new()
+    {
+        Accounts = accounts ?? new Dictionary<string, IReadOnlyList<string>> { [AccountA] = ["alice"] },
+        Policy = policy ?? new RotationPolicy { MaxKeyAgeDays = 90, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 30 },
+        Alerts = new AlertsConfig { SnsTopicArn = TopicArn },
+    };
+
+    public ICentralClients Clients(RotationConfig config, Func<HttpMessageHandler>? innerHandler = null) => AwsClients.Create(
+        new AwsOptions
+        {
+            Region = "us-east-1",
+            EndpointUrl = Moto.Endpoint,
+            Credentials = new BasicAWSCredentials("testing", "testing"),
+            RoleName = config.RoleName,
+            ExternalId = config.ExternalId,
+            SecretLocation = config.Secrets.Location,
+            InnerHandlerFactory = innerHandler,
+        },
+        TimeProvider.System);
+
+    public RotationService Service(RotationConfig config, Func<HttpMessageHandler>? innerHandler = null) =>
+        new(config, Clients(config, innerHandler), Time, Log, new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationInitialDelay = TimeSpan.FromMilliseconds(100) });
+
+    /// <summary>A user with one key created now; the key's secret is registered with the scan.</summary>
+    public async Task<string> UserWithKeyAsync(string account, string userName, IReadOnlyDictionary<string, string>? tags = null)
+    {
+        await Seed.CreateUserAsync(account, userName, tags: tags);
+        var (id, _) = await Seed.CreateAccessKeyAsync(account, userName);
+        RegisterSeen();
+        return id;
+    }
+
+    public void RegisterSeen() => SecretScan.RegisterSecrets(Seed.SecretsSeen);
+
+    public static string SecretName(string account, string user) => $"iam-key-rotation/{account}/{user}";
+
+    /// <summary>The key id in the secret's stage (and registers the secret half with the scan).</summary>
+    public async Task<string?> KeyInSecretAsync(string account, string user, string stage = "AWSCURRENT")
+    {
+        var value = await Seed.CurrentSecretValueAsync(account, SecretName(account, user), stage);
+        if (value is null)
+        {
+            return null;
+        }
+
+        using var doc = JsonDocument.Parse(value);
+        SecretScan.RegisterSecret(doc.RootElement.GetProperty("SecretAccessKey").GetString());
+        return doc.RootElement.GetProperty("AccessKeyId").GetString();
+    }
+
+    public Task<IReadOnlyList<(string AccessKeyId, string Status)>> KeysAsync(string account, string user) => Seed.ListAccessKeysAsync(account, user);
+
+    public async Task<IReadOnlyList<QueueMessage>> AlertsAsync()
+    {
+        var alerts = await Seed.ReceiveAllAsync(AlertQueueUrl);
+        SecretScan.AssertClean("alert", alerts.Select(a => a.Body + " " + string.Join(' ', a.Attributes.Values)));
+        return alerts;
+    }
+
+    /// <summary>Asserts no secret is in the result, the logs or the alerts so far.</summary>
+    public void AssertNoSecretsIn(object result)
+    {
+        RegisterSeen();
+        SecretScan.AssertClean("result", [JsonSerializer.Serialize(result, result.GetType(), EngineJsonContext.Default)]);
+        SecretScan.AssertClean("log", Log.Lines.Select(l => l.ToString()));
+    }
+
+    /// <summary>The invariants that must hold after any sweep, failed or not.</summary>
+    public async Task AssertSafeAsync(string account, string user)
+    {
+        var keys = await KeysAsync(account, user);
+        Assert.True(keys.Count <= 2, $"{user} has {keys.Count} keys");
+        var current = await KeyInSecretAsync(account, user);
+        if (current is not null)
+        {
+            Assert.Contains(keys, k => k.AccessKeyId == current && k.Status == "Active");
+        }
+        else
+        {
+            Assert.Contains(keys, k => k.Status == "Active");
+        }
+    }
+}
+
+internal static class ResultExtensions
+{
+    public static IEnumerable<ActionResult> ActionsOf(this SweepResult result, string account, string user) =>
+        result.Accounts.Single(a => a.AccountId == account).Users.Single(u => u.UserName == user).Actions;
+
+    public static ActionResult Only(this SweepResult result, string account, string user, ActionKind kind) =>
+        result.ActionsOf(account, user).Single(a => a.Action == kind);
+}
