@@ -48,6 +48,10 @@ public static partial class ConfigValidator
                 {
                     Problem($"$.accounts.{account}[{i}]", $"'{users[i]}' is not a valid IAM user name (1-64 of letters, digits and +=,.@_-)");
                 }
+                else if (!SecretNamePattern().IsMatch(config.Secrets.NameFor(account, users[i])))
+                {
+                    Problem($"$.accounts.{account}[{i}]", $"'{users[i]}' is a valid IAM user name but makes an invalid secret name '{config.Secrets.NameFor(account, users[i])}' (Secrets Manager allows letters, digits and /_+=.@-): change secrets.nameTemplate or rotate this user by hand");
+                }
                 else if (!seen.Add(users[i]))
                 {
                     Problem($"$.accounts.{account}[{i}]", $"user '{users[i]}' is listed twice (IAM user names are case-insensitive)");
@@ -153,16 +157,16 @@ public static partial class ConfigValidator
     [GeneratedRegex("^[0-9]{12}$")]
     private static partial Regex AccountIdPattern();
 
-    [GeneratedRegex(@"^[\w+=,.@-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_+=,.@-]{1,64}$")]
     private static partial Regex UserNamePattern();
 
-    [GeneratedRegex(@"^[\w+=,.@-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_+=,.@-]{1,64}$")]
     private static partial Regex RoleNamePattern();
 
-    [GeneratedRegex(@"^[\w+=,.@-]{1,128}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_+=,.@-]{1,128}$")]
     private static partial Regex GroupNamePattern();
 
-    [GeneratedRegex(@"^[\w+=,.@:/-]{2,1224}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_+=,.@:/-]{2,1224}$")]
     private static partial Regex ExternalIdPattern();
 
     [GeneratedRegex("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")]
@@ -171,13 +175,13 @@ public static partial class ConfigValidator
     [GeneratedRegex(@"^/([\x21-\x7E]*/)?$")]
     private static partial Regex PathPattern();
 
-    [GeneratedRegex(@"^[\w/+=.@-]{1,512}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_/+=.@-]{1,512}$")]
     private static partial Regex SecretNamePattern();
 
-    [GeneratedRegex(@"^(arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[\w/+=,.@-]+|alias/[\w/+=,.@-]+|[0-9a-fA-F-]{36}|mrk-[0-9a-f]{32})$")]
+    [GeneratedRegex(@"^(arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9_/+=,.@-]+|alias/[A-Za-z0-9_/+=,.@-]+|[0-9a-fA-F-]{36}|mrk-[0-9a-f]{32})$")]
     private static partial Regex KmsKeyPattern();
 
-    [GeneratedRegex(@"^arn:aws(-cn|-us-gov)?:sns:[a-z]{2}(-gov)?-[a-z]+-[0-9]:[0-9]{12}:[\w-]{1,256}(\.fifo)?$")]
+    [GeneratedRegex(@"^arn:aws(-cn|-us-gov)?:sns:[a-z]{2}(-gov)?-[a-z]+-[0-9]:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")]
     private static partial Regex SnsTopicArnPattern();
 
     [GeneratedRegex("^(AKIA|ASIA)[A-Z0-9]{12,124}$")]

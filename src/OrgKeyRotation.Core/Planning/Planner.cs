@@ -134,7 +134,7 @@ public static class Planner
                 }
                 else
                 {
-                    freeable.Add((other, "deactivated this sweep"));
+                    freeable.Add((other, $"previous key {other.AccessKeyId} is deactivated this sweep"));
                 }
             }
             else if (role == KeyRoleKind.Previous)
@@ -248,21 +248,20 @@ public static class Planner
             return new(PlannedActionKind.Deactivate, $"previous key {id} replaced {WholeDays(since)} days ago (deactivateAfterDays={policy.DeactivateAfterDays}, requireOldKeyUnused=false)", id);
         }
 
-        if (!previous.LastUsedKnown)
+        // Past maxDeactivationDelayDays the key goes, in use or not: an unknown last use is no reason to keep it longer.
+        var forced = policy.MaxDeactivationDelayDays > 0 && since >= TimeSpan.FromDays(policy.MaxDeactivationDelayDays);
+        var lastUsed = previous.LastUsedDate;
+        var inUse = lastUsed is not null && lastUsed > promotedAt;
+        if (!previous.LastUsedKnown || inUse)
         {
-            return new(PlannedActionKind.Warn, $"previous key {id}: last use unknown, so it is not deactivated", id);
-        }
-
-        if (previous.LastUsedDate is { } lastUsed && lastUsed > promotedAt)
-        {
-            var forceAfter = TimeSpan.FromDays(policy.MaxDeactivationDelayDays);
-            if (policy.MaxDeactivationDelayDays > 0 && since >= forceAfter)
+            var use = inUse ? $"is still in use (last used {Instant(lastUsed!.Value)}, after the new key was promoted)" : "has an unknown last use";
+            if (forced)
             {
-                return new(PlannedActionKind.Deactivate, $"previous key {id} is still in use (last used {Instant(lastUsed)}) but maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} is reached: deactivating it anyway", id);
+                return new(PlannedActionKind.Deactivate, $"previous key {id} {use}, but maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} is reached: deactivating it anyway", id);
             }
 
             var until = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway on {Day(promotedAt.AddDays(policy.MaxDeactivationDelayDays))}" : "";
-            return new(PlannedActionKind.Warn, $"previous key {id} is still in use (last used {Instant(lastUsed)}, after the new key was promoted): move its consumers to the secret{until}", id);
+            return new(PlannedActionKind.Warn, $"previous key {id} {use}: move its consumers to the secret{until}", id);
         }
 
         return new(PlannedActionKind.Deactivate, $"previous key {id} not used since the new key was promoted {WholeDays(since)} days ago (deactivateAfterDays={policy.DeactivateAfterDays})", id);
