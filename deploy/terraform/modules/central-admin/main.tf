@@ -33,28 +33,26 @@ locals {
     SECRET_KMS_KEY_ID          = var.secret_kms_key_id
     WORK_QUEUE_URL             = var.enable_fanout ? aws_sqs_queue.work[0].url : null
   }
-  environment = merge(
-    {
-      ACCOUNTS_USERS_JSON           = var.accounts_users_json
-      ROTATION_ROLE_NAME            = var.rotation_role_name
-      SNS_TOPIC_ARN                 = aws_sns_topic.alerts.arn
-      DISCOVER_ORGANIZATION         = tostring(var.discover_organization)
-      DISCOVERY_USER_PATH           = var.discovery_user_path
-      MAX_KEY_AGE_DAYS              = tostring(var.max_key_age_days)
-      DEACTIVATE_AFTER_DAYS         = tostring(var.deactivate_after_days)
-      DELETE_AFTER_DAYS             = tostring(var.delete_after_days)
-      REQUIRE_OLD_KEY_UNUSED        = tostring(var.require_old_key_unused)
-      MAX_DEACTIVATION_DELAY_DAYS   = tostring(var.max_deactivation_delay_days)
-      EXEMPT_GROUP                  = coalesce(var.exempt_group, "")
-      EXEMPT_TAG                    = coalesce(var.exempt_tag, "")
-      SECRET_NAME_TEMPLATE          = var.secret_name_template
-      SECRET_LOCATION               = var.secret_location
-      DRY_RUN                       = tostring(var.dry_run)
-      CONCURRENCY_ACCOUNTS          = tostring(var.concurrency_accounts)
-      CONCURRENCY_USERS_PER_ACCOUNT = tostring(var.concurrency_users_per_account)
-    },
-    { for k, v in local.optional_environment : k => v if v != null },
-  )
+  required_environment = {
+    ACCOUNTS_USERS_JSON           = var.accounts_users_json
+    ROTATION_ROLE_NAME            = var.rotation_role_name
+    SNS_TOPIC_ARN                 = aws_sns_topic.alerts.arn
+    DISCOVER_ORGANIZATION         = tostring(var.discover_organization)
+    DISCOVERY_USER_PATH           = var.discovery_user_path
+    MAX_KEY_AGE_DAYS              = tostring(var.max_key_age_days)
+    DEACTIVATE_AFTER_DAYS         = tostring(var.deactivate_after_days)
+    DELETE_AFTER_DAYS             = tostring(var.delete_after_days)
+    REQUIRE_OLD_KEY_UNUSED        = tostring(var.require_old_key_unused)
+    MAX_DEACTIVATION_DELAY_DAYS   = tostring(var.max_deactivation_delay_days)
+    EXEMPT_GROUP                  = coalesce(var.exempt_group, "")
+    EXEMPT_TAG                    = coalesce(var.exempt_tag, "")
+    SECRET_NAME_TEMPLATE          = var.secret_name_template
+    SECRET_LOCATION               = var.secret_location
+    DRY_RUN                       = tostring(var.dry_run)
+    CONCURRENCY_ACCOUNTS          = tostring(var.concurrency_accounts)
+    CONCURRENCY_USERS_PER_ACCOUNT = tostring(var.concurrency_users_per_account)
+  }
+  environment = merge(local.required_environment, { for k, v in local.optional_environment : k => v if v != null })
 }
 
 # --- Execution role -------------------------------------------------------------------------------
@@ -74,7 +72,6 @@ resource "aws_iam_role_policy" "lambda" {
     region                     = local.region
     account_id                 = local.account_id
     role_name                  = var.rotation_role_name
-    use_organization_condition = var.discover_organization
     organization_id            = coalesce(var.organization_id, "none")
     member_role_arns           = local.member_role_arns
     discover_organization      = var.discover_organization

@@ -12,7 +12,6 @@ resource "aws_iam_role" "rotation" {
   description = "Assumed by the OrgKeyRotation Lambda in ${var.trusted_account_id} to rotate IAM user access keys."
   assume_role_policy = templatefile("${local.policies_dir}/member-role-trust.json.tftpl", {
     trusted_principal_arn = local.trusted_principal_arn
-    has_conditions        = var.external_id != null || var.organization_id != null
     has_external_id       = var.external_id != null
     external_id           = coalesce(var.external_id, "none")
     has_organization_id   = var.organization_id != null

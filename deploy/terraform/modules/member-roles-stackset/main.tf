@@ -7,7 +7,6 @@ locals {
   # each stack instance substitutes its own through Fn::Sub.
   trust_policy = jsondecode(templatefile("${local.policies_dir}/member-role-trust.json.tftpl", {
     trusted_principal_arn = var.central_role_arn
-    has_conditions        = var.external_id != null || var.organization_id != null
     has_external_id       = var.external_id != null
     external_id           = coalesce(var.external_id, "none")
     has_organization_id   = var.organization_id != null
