@@ -146,15 +146,23 @@ public sealed class CentralAdminModuleTests
     }
 
     [Fact]
-    public void FailureAlarm_WatchesRotationFailuresAndNotifiesTheTopic()
+    public void FailureAlarm_SumsRotationFailuresOfEveryTriggerAndNotifiesTheTopic()
     {
         var alarm = Module.Resource("aws_cloudwatch_metric_alarm", "failures");
 
-        Assert.Equal("OrgKeyRotation", Attr(alarm, "namespace"));
-        Assert.Equal("RotationFailures", Attr(alarm, "metric_name"));
         Assert.Equal("1", Attr(alarm, "threshold"));
         Assert.Equal("GreaterThanOrEqualToThreshold", Attr(alarm, "comparison_operator"));
         Assert.Equal("[\"${aws_sns_topic.alerts.arn}\"]", Attr(alarm, "alarm_actions"));
+        var sum = Assert.Single(alarm.GetProperty("metric_query").EnumerateArray());
+        Assert.Equal("SUM(METRICS())", sum.GetProperty("expression").GetString());
+        Assert.True(sum.GetProperty("return_data").GetBoolean());
+        var perTrigger = alarm.GetProperty("dynamic").GetProperty("metric_query")[0];
+        Assert.Equal("${toset(local.sweep_triggers)}", perTrigger.GetProperty("for_each").GetString());
+        var metric = perTrigger.GetProperty("content")[0].GetProperty("metric")[0];
+        Assert.Equal("OrgKeyRotation", metric.GetProperty("namespace").GetString());
+        Assert.Equal("RotationFailures", metric.GetProperty("metric_name").GetString());
+        Assert.Equal("${metric_query.value}", metric.GetProperty("dimensions").GetProperty("Trigger").GetString());
+        Assert.Equal(["Manual", "Scheduled", "Sqs"], Module.Locals["sweep_triggers"].EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]

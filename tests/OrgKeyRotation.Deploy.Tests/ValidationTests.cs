@@ -62,8 +62,8 @@ public sealed partial class ValidationTests
     {
         var condition = Condition(module, variable);
 
-        Assert.Contains($"var.{variable} >= {min}", condition, StringComparison.Ordinal);
-        Assert.Contains($"var.{variable} <= {max}", condition, StringComparison.Ordinal);
+        Assert.Matches($@"var\.{variable} >= {min}(?!\d)", condition);
+        Assert.Matches($@"var\.{variable} <= {max}(?!\d)", condition);
         Assert.Contains($"floor(var.{variable}) == var.{variable}", condition, StringComparison.Ordinal);
     }
 

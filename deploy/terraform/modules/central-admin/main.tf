@@ -15,6 +15,9 @@ locals {
   member_role_arns   = [for account in sort(keys(local.accounts)) : "arn:${local.partition}:iam::${account}:role/${var.rotation_role_name}"]
   secret_name_prefix = split("{", var.secret_name_template)[0]
 
+  # Values of the Trigger dimension the function gives its metrics (src/OrgKeyRotation.Lambda).
+  sweep_triggers = ["Scheduled", "Sqs", "Manual"]
+
   create_topic_key = var.sns_kms_key_arn == null
   topic_key_arn    = local.create_topic_key ? aws_kms_key.topic[0].arn : var.sns_kms_key_arn
   kms_key_arns = concat(
@@ -138,16 +141,37 @@ resource "aws_cloudwatch_metric_alarm" "failures" {
 
   alarm_name          = "${var.name}-rotation-failures"
   alarm_description   = "At least one key rotation failed; the function's logs and the alert emails say which account and user."
-  namespace           = "OrgKeyRotation"
-  metric_name         = "RotationFailures"
-  statistic           = "Sum"
-  period              = 3600
   evaluation_periods  = 1
   threshold           = 1
   comparison_operator = "GreaterThanOrEqualToThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
   tags                = var.tags
+
+  # The function writes RotationFailures (embedded metric format) with one dimension, Trigger; an alarm matches
+  # dimensions exactly, so it sums the series of every trigger that sweeps.
+  metric_query {
+    id          = "failures"
+    expression  = "SUM(METRICS())"
+    label       = "RotationFailures (all triggers)"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = toset(local.sweep_triggers)
+
+    content {
+      id = "by_${lower(metric_query.value)}"
+
+      metric {
+        namespace   = "OrgKeyRotation"
+        metric_name = "RotationFailures"
+        dimensions  = { Trigger = metric_query.value }
+        stat        = "Sum"
+        period      = 3600
+      }
+    }
+  }
 }
 
 # --- Function ---------------------------------------------------------------------------------------
