@@ -7,7 +7,7 @@ namespace OrgKeyRotation.Deploy.Tests;
 [Trait("Category", "Unit")]
 public sealed class CentralAdminModuleTests
 {
-    private static readonly TerraformDirectory Module = TerraformTree.Loaded.Module("central-admin");
+    private static TerraformDirectory Module => TerraformTree.Loaded.Module("central-admin");
 
     private static string Attr(JsonElement body, string name) => TerraformStructureTests.Expression(body.GetProperty(name));
 

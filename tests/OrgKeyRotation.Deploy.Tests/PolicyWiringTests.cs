@@ -9,7 +9,7 @@ namespace OrgKeyRotation.Deploy.Tests;
 [Trait("Category", "Unit")]
 public sealed partial class PolicyWiringTests
 {
-    private static readonly TerraformTree Tree = TerraformTree.Loaded;
+    private static TerraformTree Tree => TerraformTree.Loaded;
 
     private static readonly string[] PolicyAttributes = ["policy", "assume_role_policy", "inline_policy"];
 

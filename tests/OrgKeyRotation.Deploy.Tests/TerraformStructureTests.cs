@@ -6,7 +6,7 @@ namespace OrgKeyRotation.Deploy.Tests;
 [Trait("Category", "Unit")]
 public sealed class TerraformStructureTests
 {
-    private static readonly TerraformTree Tree = TerraformTree.Loaded;
+    private static TerraformTree Tree => TerraformTree.Loaded;
 
     public static TheoryData<string> AllRoots()
     {

@@ -9,7 +9,7 @@ namespace OrgKeyRotation.Deploy.Tests;
 [Trait("Category", "Unit")]
 public sealed partial class ValidationTests
 {
-    private static readonly TerraformTree Tree = TerraformTree.Loaded;
+    private static TerraformTree Tree => TerraformTree.Loaded;
 
     public static TheoryData<string, string, string[], string[]> RegexCases() => new()
     {
