@@ -68,8 +68,8 @@ resource "aws_iam_role" "lambda" {
 }
 
 resource "aws_iam_role_policy" "lambda" {
-  name = "least-privilege"
-  role = aws_iam_role.lambda.id
+  name   = "least-privilege"
+  role   = aws_iam_role.lambda.id
   policy = templatefile("${local.policies_dir}/central-execution.json.tftpl", {
     partition                  = local.partition
     region                     = local.region
@@ -106,7 +106,7 @@ resource "aws_kms_key" "topic" {
 
   description         = "Encrypts the OrgKeyRotation alert topic ${var.name}-alerts."
   enable_key_rotation = true
-  policy = templatefile("${local.policies_dir}/topic-key-policy.json.tftpl", {
+  policy              = templatefile("${local.policies_dir}/topic-key-policy.json.tftpl", {
     partition       = local.partition
     account_id      = local.account_id
     lambda_role_arn = aws_iam_role.lambda.arn
@@ -256,7 +256,7 @@ resource "aws_sqs_queue" "work" {
   visibility_timeout_seconds = var.timeout * 6
   message_retention_seconds  = 345600
   sqs_managed_sse_enabled    = true
-  redrive_policy = jsonencode({
+  redrive_policy             = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dead_letter[0].arn
     maxReceiveCount     = var.fanout_max_receive_count
   })

@@ -8,8 +8,8 @@ locals {
 }
 
 resource "aws_iam_role" "rotation" {
-  name        = var.role_name
-  description = "Assumed by the OrgKeyRotation Lambda in ${var.trusted_account_id} to rotate IAM user access keys."
+  name               = var.role_name
+  description        = "Assumed by the OrgKeyRotation Lambda in ${var.trusted_account_id} to rotate IAM user access keys."
   assume_role_policy = templatefile("${local.policies_dir}/member-role-trust.json.tftpl", {
     trusted_principal_arn = local.trusted_principal_arn
     has_external_id       = var.external_id != null
@@ -34,8 +34,8 @@ resource "aws_iam_role" "rotation" {
 }
 
 resource "aws_iam_role_policy" "rotation" {
-  name = "rotate-access-keys"
-  role = aws_iam_role.rotation.id
+  name   = "rotate-access-keys"
+  role   = aws_iam_role.rotation.id
   policy = templatefile("${local.policies_dir}/member-role-permissions.json.tftpl", {
     partition          = data.aws_partition.current.partition
     account_id         = var.account_id
