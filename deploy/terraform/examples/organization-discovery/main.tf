@@ -1,0 +1,48 @@
+# Organization-wide deployment: the rotator runs in a central (e.g. security tooling) account, discovers
+# every ACTIVE account of the Organization, fans out one work message per account, and the rotation role
+# reaches every account of the target OUs through a service-managed StackSet from the management account.
+
+provider "aws" {
+  region = var.region
+}
+
+provider "aws" {
+  alias  = "management"
+  region = var.region
+
+  assume_role {
+    role_arn = var.management_admin_role_arn
+  }
+}
+
+module "central" {
+  source = "../../modules/central-admin"
+
+  discover_organization      = true
+  organization_id            = var.organization_id
+  discovery_include_ous      = var.target_ou_ids
+  discovery_exclude_accounts = var.exclude_accounts
+  discovery_user_path        = var.user_path
+  rotation_role_name         = var.rotation_role_name
+  rotation_external_id       = var.rotation_external_id
+  sns_alert_email            = var.sns_alert_email
+  schedule_expression        = var.schedule_expression
+  enable_fanout              = true
+  reserved_concurrency       = var.reserved_concurrency
+  dry_run                    = var.dry_run
+}
+
+module "member_roles" {
+  source = "../../modules/member-roles-stackset"
+  providers = {
+    aws = aws.management
+  }
+
+  organizational_unit_ids = var.target_ou_ids
+  central_role_arn        = module.central.execution_role_arn
+  role_name               = module.central.rotation_role_name
+  external_id             = var.rotation_external_id
+  organization_id         = var.organization_id
+  user_path               = module.central.user_path
+  secret_name_prefix      = module.central.secret_name_prefix
+}

@@ -1,0 +1,54 @@
+output "function_name" {
+  description = "Name of the rotator Lambda (for aws lambda invoke)."
+  value       = aws_lambda_function.rotator.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the rotator Lambda."
+  value       = aws_lambda_function.rotator.arn
+}
+
+output "execution_role_arn" {
+  description = "ARN of the Lambda's execution role: the only principal member roles should trust (central_role_arn)."
+  value       = aws_iam_role.lambda.arn
+}
+
+output "rotation_role_name" {
+  description = "Name of the role the rotator assumes; pass it to the member modules as role_name."
+  value       = var.rotation_role_name
+}
+
+output "secret_name_prefix" {
+  description = "Literal prefix of the hand-over secret names; pass it to the member modules as secret_name_prefix."
+  value       = local.secret_name_prefix
+}
+
+output "user_path" {
+  description = "IAM path of the users rotated by discovery; pass it to the member modules as user_path."
+  value       = var.discovery_user_path
+}
+
+output "sns_topic_arn" {
+  description = "ARN of the KMS-encrypted alert topic."
+  value       = aws_sns_topic.alerts.arn
+}
+
+output "sns_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the alert topic (created or given)."
+  value       = local.topic_key_arn
+}
+
+output "work_queue_url" {
+  description = "URL of the fan-out work queue; null when enable_fanout is false."
+  value       = try(aws_sqs_queue.work[0].url, null)
+}
+
+output "dead_letter_queue_url" {
+  description = "URL of the fan-out dead-letter queue; null when enable_fanout is false."
+  value       = try(aws_sqs_queue.dead_letter[0].url, null)
+}
+
+output "schedule_rule_name" {
+  description = "Name of the EventBridge rule that starts sweeps."
+  value       = aws_cloudwatch_event_rule.schedule.name
+}

@@ -1,0 +1,384 @@
+# Inputs of the central rotator. Defaults match src/OrgKeyRotation.Core/Configuration/RotationConfig.cs.
+# Terraform >= 1.5 lets a validation block see only its own variable; cross-variable rules are
+# preconditions in main.tf.
+
+variable "name" {
+  type        = string
+  description = "Name of the Lambda function; also prefixes the role, topic, queues and alarm."
+  default     = "org-key-rotation"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,48}$", var.name))
+    error_message = "name must be 1-48 characters of letters, digits, '-' or '_' (it prefixes names limited to 64)."
+  }
+}
+
+variable "lambda_zip_path" {
+  type        = string
+  description = "Path of the Lambda package written by deploy/package_lambda.sh (a zip holding the AOT 'bootstrap')."
+  default     = null
+}
+
+variable "architecture" {
+  type        = string
+  description = "Lambda architecture; must match the runtime identifier the package was published for (linux-x64 or linux-arm64)."
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be \"x86_64\" or \"arm64\"."
+  }
+}
+
+variable "memory_size" {
+  type        = number
+  description = "Lambda memory in MB."
+  default     = 256
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "timeout" {
+  type        = number
+  description = "Lambda timeout in seconds. The work queue's visibility timeout is six times this."
+  default     = 900
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 900 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds between 1 and 900 (the Lambda maximum)."
+  }
+}
+
+variable "reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrent executions of the function; null leaves it unreserved. A small number keeps IAM calls under their throttling limits."
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrency == null || try(var.reserved_concurrency >= 0 && floor(var.reserved_concurrency) == var.reserved_concurrency, false)
+    error_message = "reserved_concurrency must be null or a whole number >= 0."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the function's CloudWatch log group, in days."
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  }
+}
+
+variable "schedule_expression" {
+  type        = string
+  description = "EventBridge schedule of the sweep, rate(...) or cron(...)."
+  default     = "rate(1 day)"
+
+  validation {
+    condition     = can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must look like \"rate(1 day)\", \"rate(12 hours)\" or \"cron(0 3 * * ? *)\" (six cron fields)."
+  }
+}
+
+variable "sns_alert_email" {
+  type        = list(string)
+  description = "Email addresses subscribed to the alert topic (each must confirm the subscription). A list; the seed's single string becomes [\"ops@example.com\"]."
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.sns_alert_email : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "every sns_alert_email entry must be an email address like ops@example.com."
+  }
+}
+
+variable "sns_kms_key_arn" {
+  type        = string
+  description = "ARN of an existing KMS key for the alert topic; null creates a key for it (with rotation on)."
+  default     = null
+
+  validation {
+    condition     = var.sns_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.sns_kms_key_arn))
+    error_message = "sns_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias."
+  }
+}
+
+variable "sns_filter_policy" {
+  type        = string
+  description = "Optional SNS filter policy (JSON) applied to the email subscriptions, e.g. to receive only failures."
+  default     = null
+
+  validation {
+    condition     = var.sns_filter_policy == null || can(jsondecode(var.sns_filter_policy))
+    error_message = "sns_filter_policy must be valid JSON."
+  }
+}
+
+variable "rotation_role_name" {
+  type        = string
+  description = "Name of the role assumed in every member account (created there by the member-account or member-roles-stackset module)."
+  default     = "IAMKeyRotationRole"
+
+  validation {
+    condition     = can(regex("^[\\w+=,.@-]{1,64}$", var.rotation_role_name))
+    error_message = "rotation_role_name must be 1-64 characters of letters, digits and +=,.@_-."
+  }
+}
+
+variable "rotation_external_id" {
+  type        = string
+  description = "sts:ExternalId the rotator passes to AssumeRole; the member roles require the same value. null sends none."
+  default     = null
+
+  validation {
+    condition     = var.rotation_external_id == null || can(regex("^[\\w+=,.@:/-]{2,1224}$", var.rotation_external_id))
+    error_message = "rotation_external_id must be 2-1224 characters of letters, digits and +=,.@:/-."
+  }
+}
+
+variable "accounts_users_json" {
+  type        = string
+  description = "Explicit scope as JSON: 12-digit account id to a list of user names, e.g. {\"111111111111\": [\"ci-user\"]}. \"{}\" with discover_organization = true."
+  default     = "{}"
+
+  validation {
+    condition = can(jsondecode(var.accounts_users_json)) && alltrue([
+      for account, users in try(jsondecode(var.accounts_users_json), {}) :
+      can(regex("^[0-9]{12}$", account)) && can(tolist(users))
+    ])
+    error_message = "accounts_users_json must be a JSON object whose keys are 12-digit account ids and whose values are lists of user names."
+  }
+}
+
+variable "discover_organization" {
+  type        = bool
+  description = "Rotate in every ACTIVE account of the Organization (minus exclusions) instead of only accounts_users_json. Needs organization_id."
+  default     = false
+}
+
+variable "organization_id" {
+  type        = string
+  description = "AWS Organization id (o-...). Restricts sts:AssumeRole to roles in the Organization (aws:ResourceOrgID); required with discover_organization."
+  default     = null
+
+  validation {
+    condition     = var.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
+    error_message = "organization_id must look like o-abcd123456."
+  }
+}
+
+variable "discovery_include_ous" {
+  type        = list(string)
+  description = "Limit discovery to these OUs or roots (nested OUs included). Empty means the whole Organization."
+  default     = []
+
+  validation {
+    condition     = alltrue([for ou in var.discovery_include_ous : can(regex("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$", ou))])
+    error_message = "discovery_include_ous entries must be OU ids (ou-xxxx-yyyyyyyy) or root ids (r-xxxx)."
+  }
+}
+
+variable "discovery_exclude_accounts" {
+  type        = list(string)
+  description = "Account ids never touched by discovery."
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.discovery_exclude_accounts : can(regex("^[0-9]{12}$", a))])
+    error_message = "discovery_exclude_accounts entries must be 12-digit account ids."
+  }
+}
+
+variable "discovery_user_path" {
+  type        = string
+  description = "IAM path prefix of the users rotated by discovery, e.g. \"/automation/\". Must equal the member roles' user_path."
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\w+=,.@-]+/)*$", var.discovery_user_path)) && length(var.discovery_user_path) <= 512
+    error_message = "discovery_user_path must start and end with '/', e.g. \"/\" or \"/automation/\"."
+  }
+}
+
+variable "discovery_user_tag" {
+  type        = string
+  description = "Only rotate discovered users carrying this tag, as \"key\" or \"key=value\". null rotates every user on the path."
+  default     = null
+
+  validation {
+    condition     = var.discovery_user_tag == null || can(regex("^[^=]{1,128}(=.{0,256})?$", var.discovery_user_tag))
+    error_message = "discovery_user_tag must be \"key\" or \"key=value\" (key 1-128 characters)."
+  }
+}
+
+variable "max_key_age_days" {
+  type        = number
+  description = "Rotate when the active key is older than this many days (CIS 1.14 says 90)."
+  default     = 90
+
+  validation {
+    condition     = var.max_key_age_days >= 0 && var.max_key_age_days <= 3650 && floor(var.max_key_age_days) == var.max_key_age_days
+    error_message = "max_key_age_days must be a whole number between 0 and 3650."
+  }
+}
+
+variable "deactivate_after_days" {
+  type        = number
+  description = "Deactivate the previous key this many days after the new one was promoted."
+  default     = 7
+
+  validation {
+    condition     = var.deactivate_after_days >= 0 && var.deactivate_after_days <= 365 && floor(var.deactivate_after_days) == var.deactivate_after_days
+    error_message = "deactivate_after_days must be a whole number between 0 and 365."
+  }
+}
+
+variable "delete_after_days" {
+  type        = number
+  description = "Delete a deactivated previous key this many days after deactivation."
+  default     = 7
+
+  validation {
+    condition     = var.delete_after_days >= 0 && var.delete_after_days <= 365 && floor(var.delete_after_days) == var.delete_after_days
+    error_message = "delete_after_days must be a whole number between 0 and 365."
+  }
+}
+
+variable "require_old_key_unused" {
+  type        = bool
+  description = "Deactivate the previous key only when it was not used since the new key was promoted."
+  default     = true
+}
+
+variable "max_deactivation_delay_days" {
+  type        = number
+  description = "When the previous key is still in use, deactivate it anyway this many days after promotion; 0 never forces."
+  default     = 30
+
+  validation {
+    condition     = var.max_deactivation_delay_days >= 0 && var.max_deactivation_delay_days <= 365 && floor(var.max_deactivation_delay_days) == var.max_deactivation_delay_days
+    error_message = "max_deactivation_delay_days must be a whole number between 0 and 365."
+  }
+}
+
+variable "exempt_group" {
+  type        = string
+  description = "Members of this IAM group are never rotated. null disables the group exemption."
+  default     = "key-rotation-exempt"
+
+  validation {
+    condition     = var.exempt_group == null || can(regex("^[\\w+=,.@-]{1,128}$", var.exempt_group))
+    error_message = "exempt_group must be an IAM group name (1-128 characters of letters, digits and +=,.@_-)."
+  }
+}
+
+variable "exempt_tag" {
+  type        = string
+  description = "Users with this tag key are never rotated (a yyyy-MM-dd value ends the exemption). null disables the tag exemption."
+  default     = "key-rotation:exempt"
+
+  validation {
+    condition     = var.exempt_tag == null || can(regex("^.{1,128}$", var.exempt_tag))
+    error_message = "exempt_tag must be a tag key of 1-128 characters."
+  }
+}
+
+variable "secret_name_template" {
+  type        = string
+  description = "Name of the secret that hands a new key over; placeholders {accountId} and {userName}. The literal part before the first '{' is the prefix the roles may touch."
+  default     = "iam-key-rotation/{accountId}/{userName}"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9/_+=.@-]+/[A-Za-z0-9/_+=.@{}-]*\\{userName\\}", var.secret_name_template))
+    error_message = "secret_name_template must start with a literal prefix ending in '/' (e.g. \"iam-key-rotation/\") and contain {userName}."
+  }
+}
+
+variable "secret_kms_key_id" {
+  type        = string
+  description = "KMS key ARN for the hand-over secrets; null uses the account's aws/secretsmanager key. With secret_location = \"central\" the rotator may use only this key."
+  default     = null
+
+  validation {
+    condition     = var.secret_kms_key_id == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.secret_kms_key_id))
+    error_message = "secret_kms_key_id must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+variable "secret_location" {
+  type        = string
+  description = "Where hand-over secrets live: \"member\" (beside the user's consumers) or \"central\" (this account)."
+  default     = "member"
+
+  validation {
+    condition     = contains(["member", "central"], var.secret_location)
+    error_message = "secret_location must be \"member\" or \"central\"."
+  }
+}
+
+variable "dry_run" {
+  type        = bool
+  description = "Plan only: the rotator reports what it would do and changes nothing."
+  default     = false
+}
+
+variable "concurrency_accounts" {
+  type        = number
+  description = "Accounts processed at once by one invocation."
+  default     = 16
+
+  validation {
+    condition     = var.concurrency_accounts >= 1 && var.concurrency_accounts <= 256 && floor(var.concurrency_accounts) == var.concurrency_accounts
+    error_message = "concurrency_accounts must be a whole number between 1 and 256."
+  }
+}
+
+variable "concurrency_users_per_account" {
+  type        = number
+  description = "Users processed at once within one account (IAM throttles per account)."
+  default     = 4
+
+  validation {
+    condition     = var.concurrency_users_per_account >= 1 && var.concurrency_users_per_account <= 32 && floor(var.concurrency_users_per_account) == var.concurrency_users_per_account
+    error_message = "concurrency_users_per_account must be a whole number between 1 and 32."
+  }
+}
+
+variable "enable_fanout" {
+  type        = bool
+  description = "Fan a sweep out over an SQS work queue (one message per account) instead of one invocation doing every account."
+  default     = false
+}
+
+variable "fanout_max_receive_count" {
+  type        = number
+  description = "Deliveries of one work message before it moves to the dead-letter queue."
+  default     = 3
+
+  validation {
+    condition     = var.fanout_max_receive_count >= 1 && var.fanout_max_receive_count <= 1000 && floor(var.fanout_max_receive_count) == var.fanout_max_receive_count
+    error_message = "fanout_max_receive_count must be a whole number between 1 and 1000."
+  }
+}
+
+variable "enable_secrets_manager_rotation" {
+  type        = bool
+  description = "Allow Secrets Manager (of this account only) to invoke the function as the rotation Lambda of central secrets."
+  default     = false
+}
+
+variable "enable_failure_alarm" {
+  type        = bool
+  description = "Create a CloudWatch alarm on the RotationFailures metric (namespace OrgKeyRotation) that notifies the alert topic."
+  default     = true
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to every resource that takes tags."
+  default     = {}
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+
+namespace OrgKeyRotation.Deploy.Tests;
+
+/// <summary>The example roots are consistent: module inputs exist, tfvars match, and the central and member sides agree.</summary>
+[Trait("Category", "Unit")]
+public sealed class ExampleWiringTests
+{
+    private static TerraformTree Tree => TerraformTree.Loaded;
+
+    public static TheoryData<string> Examples() => new(TerraformTree.ExampleNames);
+
+    private static string Arg(JsonElement call, string name) =>
+        call.TryGetProperty(name, out var value) ? TerraformStructureTests.Expression(value) : "(not passed)";
+
+    private static string ModuleOf(JsonElement call) => Path.GetFileName(call.GetProperty("source").GetString()!);
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void TfvarsExample_KeysMatchDeclaredVariables(string example)
+    {
+        var root = Tree.Example(example);
+
+        var keys = root.Files["terraform.tfvars.example"].EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(root.Variables.Keys.Order(StringComparer.Ordinal), keys);
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void ModuleCalls_PassOnlyDeclaredInputsAndEveryRequiredOne(string example)
+    {
+        var calls = Tree.Example(example).ModuleCalls;
+        Assert.NotEmpty(calls);
+
+        foreach (var (name, call) in calls)
+        {
+            var source = call.GetProperty("source").GetString()!;
+            Assert.StartsWith("../../modules/", source, StringComparison.Ordinal);
+            var target = Tree.Module(ModuleOf(call));
+            var passed = call.EnumerateObject().Select(p => p.Name).Where(n => n is not ("source" or "providers" or "depends_on")).ToHashSet(StringComparer.Ordinal);
+            var required = target.Variables.Where(v => !v.Value.TryGetProperty("default", out _)).Select(v => v.Key);
+
+            Assert.Empty(passed.Except(target.Variables.Keys));
+            Assert.Empty(required.Except(passed));
+            Assert.True(Directory.Exists(Path.Combine(RepositoryPaths.Terraform, "examples", example, source)), $"{example}: module {name} source {source} does not exist");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void RoleNameAndExternalId_FlowFromCentralToMember(string example)
+    {
+        var calls = Tree.Example(example).ModuleCalls;
+        var central = calls.Where(c => ModuleOf(c.Value) == "central-admin").ToList();
+        var members = calls.Where(c => ModuleOf(c.Value) is "member-account" or "member-roles-stackset").ToList();
+        Assert.NotEmpty(members);
+
+        foreach (var (_, member) in members)
+        {
+            if (central.Count == 0)
+            {
+                // Applied separately: the same root variable names as the central examples, so one tfvars value serves both.
+                Assert.Equal("${var.rotation_role_name}", Arg(member, "role_name"));
+                Assert.Equal("${var.rotation_external_id}", Arg(member, "external_id"));
+                Assert.Equal("${var.central_role_arn}", Arg(member, "central_role_arn"));
+                continue;
+            }
+
+            var (centralName, centralCall) = Assert.Single(central);
+            Assert.Equal("${var.rotation_role_name}", Arg(centralCall, "rotation_role_name"));
+            Assert.Equal($"${{module.{centralName}.rotation_role_name}}", Arg(member, "role_name"));
+            Assert.Equal(Arg(centralCall, "rotation_external_id"), Arg(member, "external_id"));
+            Assert.Equal("${var.rotation_external_id}", Arg(member, "external_id"));
+            Assert.Equal($"${{module.{centralName}.execution_role_arn}}", Arg(member, "central_role_arn"));
+            Assert.Equal($"${{module.{centralName}.user_path}}", Arg(member, "user_path"));
+            Assert.Equal($"${{module.{centralName}.secret_name_prefix}}", Arg(member, "secret_name_prefix"));
+            Assert.True(member.TryGetProperty("providers", out _), $"{example}: the member module must get the member/management provider");
+        }
+    }
+
+    [Fact]
+    public void CentralOutputs_UsedByExamples_PassThroughTheSameInputs()
+    {
+        var outputs = Tree.Module("central-admin").Outputs;
+
+        Assert.Equal("${var.rotation_role_name}", TerraformStructureTests.Expression(outputs["rotation_role_name"].GetProperty("value")));
+        Assert.Equal("${var.discovery_user_path}", TerraformStructureTests.Expression(outputs["user_path"].GetProperty("value")));
+        Assert.Equal("${local.secret_name_prefix}", TerraformStructureTests.Expression(outputs["secret_name_prefix"].GetProperty("value")));
+        Assert.Equal("${aws_iam_role.lambda.arn}", TerraformStructureTests.Expression(outputs["execution_role_arn"].GetProperty("value")));
+    }
+
+    [Fact]
+    public void OrganizationDiscovery_UsesTheSameOusAndOrganizationOnBothSides()
+    {
+        var calls = Tree.Example("organization-discovery").ModuleCalls;
+        var central = calls["central"];
+        var stackset = calls["member_roles"];
+
+        Assert.Equal("true", Arg(central, "discover_organization"));
+        Assert.Equal(Arg(central, "organization_id"), Arg(stackset, "organization_id"));
+        Assert.Equal(Arg(central, "discovery_include_ous"), Arg(stackset, "organizational_unit_ids"));
+        Assert.Equal("${var.user_path}", Arg(central, "discovery_user_path"));
+    }
+
+    [Fact]
+    public void SingleAccountList_IsSeedStyle()
+    {
+        var central = Tree.Example("single-account-list").ModuleCalls["central"];
+
+        Assert.Equal("${var.accounts_users_json}", Arg(central, "accounts_users_json"));
+        Assert.Equal("${var.sns_alert_email}", Arg(central, "sns_alert_email"));
+        Assert.Equal("(not passed)", Arg(central, "discover_organization"));
+    }
+}
