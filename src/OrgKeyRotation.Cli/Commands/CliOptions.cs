@@ -101,9 +101,9 @@ internal sealed class ScopeOptions
     {
         Concurrency.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 256)
+            if (result.GetValueOrDefault<int?>() is { } n and (< 1 or > 256))
             {
-                result.AddError("--concurrency must be between 1 and 256.");
+                result.AddError($"--concurrency {n} is out of range: use 1-256.");
             }
         });
         Accounts.Validators.Add(result =>

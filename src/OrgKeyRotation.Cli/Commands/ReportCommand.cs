@@ -19,7 +19,7 @@ internal static class ReportCommand
         scope.AddTo(command);
         examples.Add(command,
         [
-            "keyrot report",
+            "keyrot report --config rotation.json",
             "keyrot report --output html --out artifacts/report.html",
             "keyrot report --as-of 2027-01-01 --output csv > keys.csv",
         ]);
