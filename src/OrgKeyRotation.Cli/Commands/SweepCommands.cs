@@ -32,6 +32,7 @@ internal static class SweepCommands
         if (dryRunOption is not null)
         {
             command.Options.Add(dryRunOption);
+            scope.AsOf.Description += " Only with --dry-run.";
             command.Validators.Add(result =>
             {
                 if (result.GetResult(scope.AsOf) is not null && !result.GetValue(dryRunOption))
@@ -104,8 +105,15 @@ internal static class SweepCommands
                     target.Write(w => Renderers.WritePlan(w, plan, format, color), quiet);
                     if (!quiet)
                     {
-                        var summaryTo = format == OutputFormat.Table && !target.IsFile ? context.Out : context.Error;
-                        summaryTo.WriteLine(Summary(plan));
+                        if (format == OutputFormat.Table && !target.IsFile)
+                        {
+                            context.Out.WriteLine();
+                            context.Out.WriteLine(Summary(plan));
+                        }
+                        else
+                        {
+                            context.Error.WriteLine(Summary(plan));
+                        }
                     }
 
                     WriteFailures(context.Error, plan);

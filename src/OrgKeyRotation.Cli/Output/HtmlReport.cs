@@ -138,6 +138,7 @@ internal static class HtmlReport
         svg text{font-size:12px;fill:#1b1f24}svg .caption{fill:#57606a}
         .axis{stroke:#8c959f}.bar{fill:#0969da}.bar.beyond{fill:#cf222e}
         table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
+        td:not(:last-child){white-space:nowrap}
         th{cursor:pointer;user-select:none;background:#f6f8fa;position:sticky;top:0}
         th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
         tr.flagged td{background:#fffbeb}

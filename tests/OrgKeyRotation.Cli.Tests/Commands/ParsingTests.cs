@@ -24,7 +24,7 @@ public class ParsingTests
 
     [Theory]
     [InlineData("plan", "--as-of", "--concurrency", "--account", "--output <table|json|csv>")]
-    [InlineData("rotate", "--dry-run", "--as-of", "--concurrency", "--endpoint-url")]
+    [InlineData("rotate", "--dry-run", "--as-of", "Only with --dry-run.", "--concurrency", "--endpoint-url")]
     [InlineData("report", "--output <table|json|csv|html>", "--out", "--as-of", "--profile")]
     [InlineData("restore", "--account", "--user", "--key", "--region")]
     [InlineData("validate-config", "--config", "--output <table|json>")]
