@@ -25,3 +25,20 @@ ensure_node_tools() {
     (cd deploy/terraform/tests && npm ci --silent --no-audit --no-fund) || die "npm could not install @cdktf/hcl2json."
   fi
 }
+
+# Optional: headless Chromium renders the HTML report in a browser test (skipped when absent). Debian package only.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing chromium (optional, for the HTML report browser test)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+      || log "chromium could not be installed; the browser test will be skipped"
+  else
+    log "chromium is not installed and cannot be installed here; the browser test will be skipped"
+  fi
+}
+
+# A free TCP port on the loopback interface.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}

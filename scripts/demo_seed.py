@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Seeds a demo AWS Organization into a local AWS emulator (moto) and writes a keyrot configuration for it.
+
+The organization: a management account with an SNS alert topic, 4 member accounts, each with the member role
+the rotator assumes and 3-5 IAM users with access keys. Some users hold two keys, one user is in the exemption
+group, and one key has signed a call so IAM records it as "still in use".
+
+Usage: demo_seed.py --endpoint http://127.0.0.1:PORT --config-out artifacts/demo/rotation.json
+Needs boto3 (installed beside moto) and the fake credentials the demo exports (AWS_ACCESS_KEY_ID=testing ...).
+"""
+import argparse
+import json
+import sys
+
+import boto3
+
+ROLE_NAME = "IAMKeyRotationRole"
+EXEMPT_GROUP = "key-rotation-exempt"
+REGION = "us-east-1"
+
+# Per member account: (user name, number of keys). Chosen to show every case the report counts.
+ACCOUNTS = {
+    "payments": [("ci-deployer", 1), ("batch-exporter", 2), ("legacy-ftp", 1)],
+    "analytics": [("etl-runner", 1), ("dashboard-reader", 1), ("notebook-svc", 2), ("backup-agent", 1)],
+    "platform": [("terraform", 1), ("monitoring", 1), ("break-glass", 1)],
+    "sandbox": [("experiments", 2), ("demo-app", 1), ("load-tester", 1), ("chaos-bot", 1), ("intern-tools", 1)],
+}
+EXEMPT_USER = ("platform", "break-glass")
+IN_USE_USER = ("payments", "ci-deployer")
+
+TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::{central}:root"}, "Action": "sts:AssumeRole"}],
+}
+ROLE_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": ["iam:ListAccessKeys", "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey",
+                                       "iam:GetAccessKeyLastUsed", "iam:GetUser", "iam:ListUsers", "iam:ListGroupsForUser",
+                                       "iam:ListUserTags"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["secretsmanager:*"], "Resource": "*"},
+    ],
+}
+
+
+def client(service, endpoint, credentials=None):
+    kwargs = {"endpoint_url": endpoint, "region_name": REGION}
+    if credentials:
+        kwargs.update(aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+                      aws_session_token=credentials["SessionToken"])
+    return boto3.client(service, **kwargs)
+
+
+def member_session(endpoint, account_id):
+    """Credentials in a member account: moto maps AssumeRole credentials to the account of the role ARN."""
+    sts = client("sts", endpoint)
+    role_arn = f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole"
+    return sts.assume_role(RoleArn=role_arn, RoleSessionName="demo-seed")["Credentials"]
+
+
+def seed(endpoint):
+    orgs = client("organizations", endpoint)
+    orgs.create_organization(FeatureSet="ALL")
+    central = client("sts", endpoint).get_caller_identity()["Account"]
+    topic_arn = client("sns", endpoint).create_topic(Name="key-rotation-alerts")["TopicArn"]
+
+    scope = {}
+    for name, users in ACCOUNTS.items():
+        status = orgs.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
+        account_id = status["AccountId"]
+        iam = client("iam", endpoint, member_session(endpoint, account_id))
+        trust = json.dumps(TRUST_POLICY).replace("{central}", central)
+        iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=trust, Description="Assumed by the central key rotator")
+        iam.put_role_policy(RoleName=ROLE_NAME, PolicyName="key-rotation", PolicyDocument=json.dumps(ROLE_POLICY))
+        iam.create_group(GroupName=EXEMPT_GROUP)
+        for user, key_count in users:
+            iam.create_user(UserName=user, Tags=[{"Key": "owner", "Value": f"team-{name}"}])
+            keys = [iam.create_access_key(UserName=user)["AccessKey"] for _ in range(key_count)]
+            if (name, user) == EXEMPT_USER:
+                iam.add_user_to_group(GroupName=EXEMPT_GROUP, UserName=user)
+            if (name, user) == IN_USE_USER:
+                # A call signed with the key makes IAM record its last use, as a running consumer would.
+                boto3.client("iam", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=keys[0]["AccessKeyId"],
+                             aws_secret_access_key=keys[0]["SecretAccessKey"]).get_user(UserName=user)
+        scope[account_id] = [user for user, _ in users]
+        print(f"  account {account_id} ({name}): {len(users)} users", file=sys.stderr)
+    return central, topic_arn, scope
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", required=True, help="moto endpoint, e.g. http://127.0.0.1:5000")
+    parser.add_argument("--config-out", required=True, help="where to write the keyrot configuration (JSON)")
+    args = parser.parse_args()
+
+    central, topic_arn, scope = seed(args.endpoint)
+    config = {
+        "roleName": ROLE_NAME,
+        "accounts": scope,
+        # Every key is due at once, so the demo shows a full rotation.
+        "policy": {"maxKeyAgeDays": 0},
+        "exemptions": {"group": EXEMPT_GROUP},
+        "alerts": {"snsTopicArn": topic_arn},
+    }
+    with open(args.config_out, "w", encoding="utf-8") as out:
+        json.dump(config, out, indent=2)
+        out.write("\n")
+    print(f"  management account {central}, alerts to {topic_arn}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

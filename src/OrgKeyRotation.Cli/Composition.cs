@@ -1,0 +1,54 @@
+using OrgKeyRotation.Aws;
+using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Engine;
+using OrgKeyRotation.Engine.Contracts;
+
+namespace OrgKeyRotation.Cli;
+
+/// <summary>The composition root: the only place that builds the real configuration loader, AWS layer and engine.</summary>
+internal static class Composition
+{
+    public static CliContext CreateContext() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        Environment = ReadEnvironment(),
+        ConfigSource = new CoreConfigSource(),
+        ServiceFactory = CreateService,
+        OutIsTerminal = !Console.IsOutputRedirected,
+        ErrorIsTerminal = !Console.IsErrorRedirected,
+    };
+
+    public static IRotationService CreateService(ServiceRequest request)
+    {
+        var options = new AwsOptions
+        {
+            Region = request.Connection.Region,
+            EndpointUrl = request.Connection.EndpointUrl,
+            Profile = request.Connection.Profile,
+            RoleName = request.Config.RoleName,
+            ExternalId = request.Config.ExternalId,
+            SecretLocation = request.Config.Secrets.Location,
+        };
+        return new RotationService(request.Config, AwsClients.Create(options, request.Time), request.Time, request.Logger);
+    }
+
+    private static Dictionary<string, string?> ReadEnvironment()
+    {
+        var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            variables[(string)entry.Key] = entry.Value as string;
+        }
+
+        return variables;
+    }
+}
+
+/// <summary>Adapter from Core's ConfigLoader to the CLI's seam. (ConfigLoader is being built: see issue 1.)</summary>
+internal sealed class CoreConfigSource : IConfigSource
+{
+    public ConfigLoadResult FromJson(string json) => throw new NotImplementedException();
+
+    public ConfigLoadResult FromEnvironment(IReadOnlyDictionary<string, string?> environment) => throw new NotImplementedException();
+}

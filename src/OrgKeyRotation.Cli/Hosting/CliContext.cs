@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Engine.Contracts;
+
+namespace OrgKeyRotation.Cli.Hosting;
+
+/// <summary>One problem found in a configuration, with the path of the offending setting (e.g. <c>policy.maxKeyAgeDays</c>).</summary>
+internal sealed record ConfigProblem(string Path, string Message);
+
+/// <summary>Either a configuration or the problems that prevented one.</summary>
+internal sealed record ConfigLoadResult(RotationConfig? Config, IReadOnlyList<ConfigProblem> Problems)
+{
+    public static ConfigLoadResult Valid(RotationConfig config) => new(config, []);
+
+    public static ConfigLoadResult Invalid(IReadOnlyList<ConfigProblem> problems) => new(null, problems);
+}
+
+/// <summary>Seam over the Core configuration loader, so commands can be tested with a fake.</summary>
+internal interface IConfigSource
+{
+    ConfigLoadResult FromJson(string json);
+
+    ConfigLoadResult FromEnvironment(IReadOnlyDictionary<string, string?> environment);
+}
+
+/// <summary>Where and how to reach AWS, from the command line. Null means "the AWS layer's default chain".</summary>
+internal sealed record ConnectionOptions(string? Profile, string? Region, Uri? EndpointUrl);
+
+/// <summary>Everything the engine needs to be built for one command.</summary>
+internal sealed record ServiceRequest(RotationConfig Config, ConnectionOptions Connection, TimeProvider Time, ILogger Logger);
+
+/// <summary>
+/// The outside world of the CLI: streams, environment, terminal, and the factories for configuration and the engine.
+/// Production values come from <see cref="Composition"/>; tests pass fakes and run the whole CLI in-process.
+/// </summary>
+internal sealed record CliContext
+{
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    public required IReadOnlyDictionary<string, string?> Environment { get; init; }
+
+    public required IConfigSource ConfigSource { get; init; }
+
+    /// <summary>Builds the engine. May throw AwsCredentialsException or AwsTransportException (exit code 3).</summary>
+    public required Func<ServiceRequest, IRotationService> ServiceFactory { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Standard output is a terminal: tables may use colour.</summary>
+    public bool OutIsTerminal { get; init; }
+
+    /// <summary>Standard error is a terminal: live progress is shown there.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>Colour is allowed at all (https://no-color.org: any non-empty NO_COLOR turns it off).</summary>
+    public bool ColorAllowed => string.IsNullOrEmpty(Environment.GetValueOrDefault("NO_COLOR"));
+}

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+using OrgKeyRotation.Engine.Contracts;
+
+namespace OrgKeyRotation.Cli.Output;
+
+/// <summary>A configuration check, as <c>validate-config --output json</c> prints it.</summary>
+internal sealed record ValidationDocument(bool Valid, IReadOnlyList<Hosting.ConfigProblem> Problems);
+
+/// <summary>Source-generated JSON for every document the CLI prints (no reflection at run time).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(PlanDocument))]
+[JsonSerializable(typeof(ComplianceReport))]
+[JsonSerializable(typeof(ActionResult))]
+[JsonSerializable(typeof(RotationStepResult))]
+[JsonSerializable(typeof(ValidationDocument))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,0 +1,78 @@
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Engine.Contracts;
+
+namespace OrgKeyRotation.Cli.Tests.Support;
+
+/// <summary>Canned configuration and engine results: two accounts, one of which failed.</summary>
+internal static class Samples
+{
+    public const string AccountA = "111111111111";
+    public const string AccountB = "222222222222";
+    public const string OldKey = "AKIAOLDOLDOLDOLDOLD1";
+    public const string SecondKey = "AKIASECONDSECONDSEC2";
+    public const string BobKey = "AKIABOBBOBBOBBOBBOB3";
+    public const string NewKey = "AKIANEWNEWNEWNEWNEW4";
+
+    public static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    public static RotationConfig Config() => new()
+    {
+        Accounts = new Dictionary<string, IReadOnlyList<string>>
+        {
+            [AccountA] = ["alice", "bob"],
+            [AccountB] = ["carol"],
+        },
+    };
+
+    public static SweepResult Sweep(bool dryRun, Outcome rotateOutcome = Outcome.Planned, bool accountBFails = true)
+    {
+        var alice = new UserResult(
+            AccountA,
+            "alice",
+            [
+                new KeySnapshot(OldKey, "Active", Now.AddDays(-120), Now.AddDays(-1), KeyRole.Current),
+                new KeySnapshot(SecondKey, "Active", Now.AddDays(-10), null, KeyRole.Untracked),
+            ],
+            [new ActionResult(ActionKind.Rotate, rotateOutcome, "key is 120 days old (policy 90)", OldKey, rotateOutcome == Outcome.Succeeded ? NewKey : null, rotateOutcome == Outcome.Failed ? "IAM:CreateAccessKey failed with LimitExceeded" : null)]);
+        var bob = new UserResult(
+            AccountA,
+            "bob",
+            [new KeySnapshot(BobKey, "Active", Now.AddDays(-200), Now.AddDays(-60), KeyRole.Untracked)],
+            [new ActionResult(ActionKind.Skip, Outcome.Skipped, "exempt: member of key-rotation-exempt")]);
+        var accounts = new List<AccountResult> { new(AccountA, Outcome.Succeeded, null, [alice, bob]) };
+        if (accountBFails)
+        {
+            accounts.Add(new AccountResult(AccountB, Outcome.Failed, "STS:AssumeRole failed with AccessDenied", []));
+        }
+
+        var failed = (accountBFails ? 1 : 0) + (rotateOutcome == Outcome.Failed ? 1 : 0);
+        return new SweepResult(
+            "sweep-1",
+            dryRun,
+            Now,
+            Now.AddSeconds(3),
+            new SweepCounts(accounts.Count, 2, 1, 0, 0, 0, 0, failed, 0),
+            accounts,
+            []);
+    }
+
+    public static InventoryReport Inventory(bool withFailure = false) => new(
+        Now,
+        90,
+        [
+            new InventoryUser(AccountA, "alice", Managed: true, Exempt: false, null, "team-a",
+            [
+                new KeySnapshot(OldKey, "Active", Now.AddDays(-120), Now.AddDays(-1), KeyRole.Current),
+                new KeySnapshot(SecondKey, "Active", Now.AddDays(-10), null, KeyRole.Untracked),
+            ]),
+            new InventoryUser(AccountA, "bob", Managed: false, Exempt: true, Now.AddDays(30), null,
+            [
+                new KeySnapshot(BobKey, "Active", Now.AddDays(-400), Now.AddDays(-60), KeyRole.Untracked),
+            ]),
+            new InventoryUser(AccountB, "<script>alert(1)</script>", Managed: true, Exempt: false, null, null,
+            [
+                new KeySnapshot(NewKey, "Inactive", Now.AddDays(-5), null, KeyRole.Previous),
+            ]),
+        ],
+        withFailure ? [new AccountResult("333333333333", Outcome.Failed, "STS:AssumeRole failed with AccessDenied", [])] : []);
+}
