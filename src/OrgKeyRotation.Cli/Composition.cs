@@ -1,7 +1,8 @@
 using OrgKeyRotation.Aws;
 using OrgKeyRotation.Cli.Hosting;
-using OrgKeyRotation.Engine;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine;
 
 namespace OrgKeyRotation.Cli;
 
@@ -45,10 +46,10 @@ internal static class Composition
     }
 }
 
-/// <summary>Adapter from Core's ConfigLoader to the CLI's seam. (ConfigLoader is being built: see issue 1.)</summary>
+/// <summary>The CLI's configuration seam over Core's loader.</summary>
 internal sealed class CoreConfigSource : IConfigSource
 {
-    public ConfigLoadResult FromJson(string json) => throw new NotImplementedException();
+    public ConfigResult FromJson(string json) => ConfigLoader.FromJson(json);
 
-    public ConfigLoadResult FromEnvironment(IReadOnlyDictionary<string, string?> environment) => throw new NotImplementedException();
+    public ConfigResult FromEnvironment(IReadOnlyDictionary<string, string?> environment) => ConfigLoader.FromEnvironment(environment);
 }

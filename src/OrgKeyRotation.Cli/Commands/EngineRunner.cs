@@ -58,7 +58,7 @@ internal sealed class EngineRunner(CliContext context, CommonOptions common)
     /// <summary>Loads the configuration from <paramref name="path"/> or, without one, from the environment.</summary>
     public static RotationConfig? LoadConfig(CliContext context, string? path, out IReadOnlyList<ConfigProblem> problems)
     {
-        ConfigLoadResult result;
+        ConfigResult result;
         if (path is null)
         {
             result = context.ConfigSource.FromEnvironment(context.Environment);

@@ -4,23 +4,12 @@ using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Cli.Hosting;
 
-/// <summary>One problem found in a configuration, with the path of the offending setting (e.g. <c>policy.maxKeyAgeDays</c>).</summary>
-internal sealed record ConfigProblem(string Path, string Message);
-
-/// <summary>Either a configuration or the problems that prevented one.</summary>
-internal sealed record ConfigLoadResult(RotationConfig? Config, IReadOnlyList<ConfigProblem> Problems)
-{
-    public static ConfigLoadResult Valid(RotationConfig config) => new(config, []);
-
-    public static ConfigLoadResult Invalid(IReadOnlyList<ConfigProblem> problems) => new(null, problems);
-}
-
 /// <summary>Seam over the Core configuration loader, so commands can be tested with a fake.</summary>
 internal interface IConfigSource
 {
-    ConfigLoadResult FromJson(string json);
+    ConfigResult FromJson(string json);
 
-    ConfigLoadResult FromEnvironment(IReadOnlyDictionary<string, string?> environment);
+    ConfigResult FromEnvironment(IReadOnlyDictionary<string, string?> environment);
 }
 
 /// <summary>Where and how to reach AWS, from the command line. Null means "the AWS layer's default chain".</summary>

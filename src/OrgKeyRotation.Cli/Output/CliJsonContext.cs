@@ -1,10 +1,11 @@
 using System.Text.Json.Serialization;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Cli.Output;
 
 /// <summary>A configuration check, as <c>validate-config --output json</c> prints it.</summary>
-internal sealed record ValidationDocument(bool Valid, IReadOnlyList<Hosting.ConfigProblem> Problems);
+internal sealed record ValidationDocument(bool Valid, IReadOnlyList<ConfigProblem> Problems);
 
 /// <summary>Source-generated JSON for every document the CLI prints (no reflection at run time).</summary>
 [JsonSourceGenerationOptions(

@@ -14,6 +14,8 @@ public sealed record ConfigResult(RotationConfig? Config, IReadOnlyList<ConfigPr
 {
     public bool IsValid => Config is not null && Problems.Count == 0;
 
+    public static ConfigResult Valid(RotationConfig config) => new(config, []);
+
     public static ConfigResult Invalid(IReadOnlyList<ConfigProblem> problems) => new(null, problems);
 
     /// <summary>A multi-line message listing every problem, for CLI output and Lambda init errors.</summary>

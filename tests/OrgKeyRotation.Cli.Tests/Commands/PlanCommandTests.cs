@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OrgKeyRotation.Cli.Hosting;
 using OrgKeyRotation.Cli.Tests.Support;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Cli.Tests.Commands;
@@ -135,7 +136,7 @@ public class PlanCommandTests
     public async Task Plan_InvalidConfig_PrintsEveryProblemAndExit2WithoutBuildingTheEngine()
     {
         var cli = new CliHarness();
-        cli.ConfigSource.Result = ConfigLoadResult.Invalid([new ConfigProblem("policy.maxKeyAgeDays", "must be 0-3650"), new ConfigProblem("accounts.12", "not an account id")]);
+        cli.ConfigSource.Result = ConfigResult.Invalid([new ConfigProblem("policy.maxKeyAgeDays", "must be 0-3650"), new ConfigProblem("accounts.12", "not an account id")]);
 
         var code = await cli.RunAsync("plan");
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OrgKeyRotation.Cli.Hosting;
 using OrgKeyRotation.Cli.Tests.Support;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Cli.Tests.Commands;
@@ -121,7 +122,7 @@ public class SingleTargetCommandTests
     public async Task ValidateConfig_Problems_PrintsEachWithItsPathAndExit2()
     {
         var cli = new CliHarness();
-        cli.ConfigSource.Result = ConfigLoadResult.Invalid([new ConfigProblem("ACCOUNTS_USERS_JSON", "is not JSON"), new ConfigProblem("MAX_KEY_AGE_DAYS", "must be 0-3650")]);
+        cli.ConfigSource.Result = ConfigResult.Invalid([new ConfigProblem("ACCOUNTS_USERS_JSON", "is not JSON"), new ConfigProblem("MAX_KEY_AGE_DAYS", "must be 0-3650")]);
         cli.Environment["ACCOUNTS_USERS_JSON"] = "{";
 
         var code = await cli.RunAsync("validate-config");
@@ -136,7 +137,7 @@ public class SingleTargetCommandTests
     public async Task ValidateConfig_Json_ListsProblems()
     {
         var cli = new CliHarness();
-        cli.ConfigSource.Result = ConfigLoadResult.Invalid([new ConfigProblem("policy.deleteAfterDays", "must be 0-365")]);
+        cli.ConfigSource.Result = ConfigResult.Invalid([new ConfigProblem("policy.deleteAfterDays", "must be 0-365")]);
 
         var code = await cli.RunAsync("validate-config", "-o", "json");
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Cli.Tests.Support;
@@ -65,19 +66,19 @@ internal sealed class CliHarness
 
 internal sealed class FakeConfigSource : IConfigSource
 {
-    public ConfigLoadResult Result { get; set; } = ConfigLoadResult.Valid(Samples.Config());
+    public ConfigResult Result { get; set; } = ConfigResult.Valid(Samples.Config());
 
     public string? LastJson { get; private set; }
 
     public IReadOnlyDictionary<string, string?>? LastEnvironment { get; private set; }
 
-    public ConfigLoadResult FromJson(string json)
+    public ConfigResult FromJson(string json)
     {
         LastJson = json;
         return Result;
     }
 
-    public ConfigLoadResult FromEnvironment(IReadOnlyDictionary<string, string?> environment)
+    public ConfigResult FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
         LastEnvironment = environment;
         return Result;
