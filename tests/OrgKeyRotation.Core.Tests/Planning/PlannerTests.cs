@@ -192,6 +192,17 @@ public class PlannerTests
         Assert.Contains(Prev, plan.Actions[1].Reason, StringComparison.Ordinal);
     }
 
+    [Fact(Skip = "BUG (minor): Planner orders keys by CreateDate only (OrderBy is stable), so two keys created in the same second (IAM CreateDate has second precision, e.g. two racing sweeps) get their roles from the order ListAccessKeys returns: with no secret either key is adopted as current. Fix: ThenBy(AccessKeyId, ordinal) wherever keys are ordered.")]
+    public void Plan_TwoKeysWithOneCreateDate_DoesNotDependOnListingOrder()
+    {
+        var facts = Facts([Key(Cur, Active, 10, Use.Never), Key(Other, Active, 10, Use.Never)], null);
+
+        var listed = Planner.Plan(facts, Policy, Now);
+        var reversed = Planner.Plan(facts with { Keys = facts.Keys.Reverse().ToList() }, Policy, Now);
+
+        Assert.Equal(listed.Actions, reversed.Actions);
+    }
+
     [Fact]
     public void PlanRestore_MissingKey_Blocks()
     {
