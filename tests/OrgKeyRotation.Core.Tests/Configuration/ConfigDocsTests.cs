@@ -110,6 +110,53 @@ public partial class ConfigDocsTests
         }
     }
 
+    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    [Fact]
+    public void Schema_FullExample_IsValid()
+    {
+        using var example = JsonDocument.Parse(Full);
+
+        Assert.Empty(SchemaCheck.Errors(example.RootElement, Schema()));
+    }
+
+    [Theory]
+    [MemberData(nameof(ConfigLoaderJsonTests.ValidEdgeCases), MemberType = typeof(ConfigLoaderJsonTests))]
+    public void Schema_LoaderAcceptsIt_SchemaAcceptsIt(string json)
+    {
+        using var config = JsonDocument.Parse(json, Lenient);
+
+        Assert.Empty(SchemaCheck.Errors(config.RootElement, Schema()));
+    }
+
+    /// <summary>Rules the schema cannot express: duplicates and cross-field checks. Only the loader catches these.</summary>
+    private static readonly string[] LoaderOnly =
+    [
+        "not valid JSON", "account listed twice", "is listed twice", "no users listed", "at least deactivateAfterDays", "must contain {accountId}",
+    ];
+
+    [Theory]
+    [MemberData(nameof(ConfigLoaderJsonTests.BadInputs), MemberType = typeof(ConfigLoaderJsonTests))]
+    public void Schema_LoaderRejectsIt_SchemaRejectsItToo(string json, string path, string phrase)
+    {
+        if (LoaderOnly.Any(p => phrase.Contains(p, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        using var config = JsonDocument.Parse(json, Lenient);
+
+        Assert.True(SchemaCheck.Errors(config.RootElement, Schema()).Count > 0, $"the schema accepts what the loader rejects at {path} ({phrase})");
+    }
+
+    [Fact]
+    public void SchemaCheck_UnknownAndMistypedFields_AreErrors()
+    {
+        using var config = JsonDocument.Parse(Minimal("'policy':{'maxKeyAge':1,'deleteAfterDays':'7'}"));
+
+        Assert.Equal(["$.policy.maxKeyAge: not allowed", "$.policy.deleteAfterDays: not of type integer"], SchemaCheck.Errors(config.RootElement, Schema()));
+    }
+
     public static TheoryData<string, string> Defaults()
     {
         var c = new RotationConfig();
