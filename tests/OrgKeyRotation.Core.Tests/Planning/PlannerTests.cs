@@ -146,19 +146,21 @@ public class PlannerTests
         Assert.Equal(Prev, action.AccessKeyId);
     }
 
-    [Fact]
-    public void Plan_Rotate_IsMarkedAsChangingState()
-    {
-        var plan = Plan([Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 90));
+    [Theory]
+    [InlineData(PlannedActionKind.Rotate, true)]
+    [InlineData(PlannedActionKind.CompleteRotation, true)]
+    [InlineData(PlannedActionKind.Deactivate, true)]
+    [InlineData(PlannedActionKind.Delete, true)]
+    [InlineData(PlannedActionKind.Reactivate, true)]
+    [InlineData(PlannedActionKind.RecordDeactivation, true)]
+    [InlineData(PlannedActionKind.Skip, false)]
+    [InlineData(PlannedActionKind.Warn, false)]
+    [InlineData(PlannedActionKind.Block, false)]
+    public void ChangesState_EachKind_TrueOnlyForStepsADryRunLeavesOut(PlannedActionKind kind, bool changes) =>
+        Assert.Equal(changes, new PlannedAction(kind, "reason").ChangesState);
 
-        Assert.All(plan.Actions, a => Assert.True(a.ChangesState));
-        Assert.False(new PlannedAction(PlannedActionKind.Warn, "w").ChangesState);
-        Assert.False(new PlannedAction(PlannedActionKind.Skip, "s").ChangesState);
-        Assert.False(new PlannedAction(PlannedActionKind.Block, "b").ChangesState);
-        Assert.True(new PlannedAction(PlannedActionKind.RecordDeactivation, "r").ChangesState);
-        Assert.True(new PlannedAction(PlannedActionKind.Reactivate, "r").ChangesState);
-        Assert.True(new PlannedAction(PlannedActionKind.CompleteRotation, "c").ChangesState);
-    }
+    [Fact]
+    public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(9, Enum.GetValues<PlannedActionKind>().Length);
 
     [Fact]
     public void Plan_UsesTheGivenInstantNotTheClock()
