@@ -123,7 +123,7 @@ public class ConfigLoaderEnvironmentTests
         Assert.Equal(Env.All.Order(StringComparer.Ordinal), NonDefaultValues.Keys.Order(StringComparer.Ordinal));
 
     [Fact]
-    public void All_NamesAreDistinct() => Assert.Equal(Env.All.Count, Env.All.Distinct(StringComparer.Ordinal).Count());
+    public void All_Names_AreDistinct() => Assert.Equal(Env.All.Count, Env.All.Distinct(StringComparer.Ordinal).Count());
 
     public static TheoryData<string> AllVariables => new(Env.All);
 
