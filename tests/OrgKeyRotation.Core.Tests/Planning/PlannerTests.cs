@@ -163,7 +163,7 @@ public class PlannerTests
     public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(9, Enum.GetValues<PlannedActionKind>().Length);
 
     [Fact]
-    public void Plan_UsesTheGivenInstantNotTheClock()
+    public void Plan_ClockAdvancedPastDueDate_RotatesOnlyAtTheLaterInstant()
     {
         var time = Clock();
         var facts = Facts([Key(Cur, Active, 89, Recently)], Tracks(Cur), now: time.GetUtcNow());
