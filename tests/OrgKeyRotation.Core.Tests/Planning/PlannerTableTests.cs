@@ -1,0 +1,178 @@
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Planning;
+using static OrgKeyRotation.Core.Tests.Planning.Scenario;
+
+namespace OrgKeyRotation.Core.Tests.Planning;
+
+/// <summary>
+/// The planner's decision table. Each row: the user's keys (id, status, age in days, last use), the secret, exemption
+/// and policy overrides, and the expected actions in order as "Kind Key". Default policy: maxKeyAgeDays 90,
+/// deactivateAfterDays 7, deleteAfterDays 7, requireOldKeyUnused true, maxDeactivationDelayDays 30.
+/// With two keys, the current key's age is the time since promotion.
+/// </summary>
+public class PlannerTableTests
+{
+    internal sealed record Row(KeySpec[] Keys, SecretSpec? Secret, string Expected, RotationPolicy Policy, ExemptionFacts Exemption)
+    {
+        public UserPlan Plan() => Planner.Plan(Facts(Keys, Secret, Exemption), Policy, Now);
+    }
+
+    private static readonly RotationPolicy Default = new();
+    private static readonly ExemptionFacts ExemptUntil = new(true, "member of group key-rotation-exempt", new DateTimeOffset(2026, 12, 31, 0, 0, 0, TimeSpan.Zero));
+    private static readonly Use Recently = Use.DaysAgo(1);
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    internal static readonly Dictionary<string, Row> Rows = [];
+
+    private static void Add(string name, KeySpec[] keys, SecretSpec? secret, string expected, RotationPolicy? policy = null, ExemptionFacts? exemption = null) =>
+        Rows.Add(name, new Row(keys, secret, expected, policy ?? Default, exemption ?? ExemptionFacts.None));
+
+    static PlannerTableTests()
+    {
+        // No key.
+        Add("0 keys, no secret", [], null, "Skip");
+        Add("0 keys, secret holds a vanished key", [], Tracks(current: Gone), "Block");
+
+        // One key.
+        Add("1 active, fresh, no secret", [Key(Cur, Active, 10, Recently)], null, "Skip Cur");
+        Add("1 active, due, no secret", [Key(Cur, Active, 100, Recently)], null, "Rotate Cur");
+        Add("1 active, exactly maxKeyAgeDays old", [KeyAged(Cur, Active, TimeSpan.FromDays(90), Recently)], null, "Rotate Cur");
+        Add("1 active, a minute short of maxKeyAgeDays", [KeyAged(Cur, Active, TimeSpan.FromDays(90) - Minute, Recently)], null, "Skip Cur");
+        Add("1 active, due, never used", [Key(Cur, Active, 100, Use.Never)], null, "Rotate Cur");
+        Add("1 active, due, last use unknown", [Key(Cur, Active, 100, Use.Unknown)], null, "Rotate Cur");
+        Add("1 inactive, no secret", [Key(Other, Inactive, 100, Use.DaysAgo(50))], null, "Skip");
+        Add("1 active tracked as current, fresh", [Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "Skip Cur");
+        Add("1 active tracked as current, due", [Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Rotate Cur");
+        Add("1 active, secret without current, due", [Key(Cur, Active, 100, Recently)], Tracks(), "Rotate Cur");
+        Add("current tracked but inactive", [Key(Cur, Inactive, 10, Recently)], Tracks(current: Cur), "Block");
+        Add("secret holds a vanished key, another key active", [Key(Other, Active, 100, Recently)], Tracks(current: Gone), "Block");
+        Add("unmanaged secret, due", [Key(Cur, Active, 100, Recently)], Unmanaged, "Block");
+        Add("unmanaged secret, fresh", [Key(Cur, Active, 1, Recently)], Unmanaged, "Block");
+        Add("exempt with an end date, due", [Key(Cur, Active, 400, Recently)], Tracks(current: Cur), "Skip", exemption: ExemptUntil);
+        Add("exempt beats an unmanaged secret", [Key(Cur, Active, 400, Recently)], Unmanaged, "Skip", exemption: new(true, "tag key-rotation:exempt", null));
+        Add("maxKeyAgeDays=0 rotates a minute-old key", [KeyAged(Cur, Active, Minute, Use.Never)], Tracks(current: Cur), "Rotate Cur", Default with { MaxKeyAgeDays = 0 });
+        Add("deactivateAfterDays=0 + requireOldKeyUnused=false: rotate, then deactivate the old key", [Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Rotate Cur, Deactivate Cur",
+            Default with { DeactivateAfterDays = 0, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 0 });
+        Add("deactivateAfterDays=0 alone keeps the old key active", [Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Rotate Cur", Default with { DeactivateAfterDays = 0 });
+
+        // Two keys: current + previous active.
+        Add("previous active within deactivateAfterDays", [Key(Prev, Active, 93, Use.DaysAgo(4)), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev), "Skip Prev");
+        Add("previous active, exactly deactivateAfterDays after promotion, unused since", [Key(Prev, Active, 97, Use.DaysAgo(8)), Key(Cur, Active, 7, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
+        Add("previous active past grace, unused since promotion", [Key(Prev, Active, 100, Use.DaysAgo(11)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
+        Add("previous active past grace, never used", [Key(Prev, Active, 100, Use.Never), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
+        Add("previous last used exactly at promotion", [Key(Prev, Active, 100, Use.DaysAgo(10)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
+        Add("previous active, in use", [Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Warn Prev");
+        Add("previous in use, a day before maxDeactivationDelayDays", [Key(Prev, Active, 119, Recently), Key(Cur, Active, 29, Recently)], Tracks(Cur, previous: Prev), "Warn Prev");
+        Add("previous in use, exactly maxDeactivationDelayDays: forced", [Key(Prev, Active, 120, Recently), Key(Cur, Active, 30, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
+        Add("previous in use, past maxDeactivationDelayDays: forced", [Key(Prev, Active, 121, Recently), Key(Cur, Active, 31, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
+        Add("maxDeactivationDelayDays=0 never forces", [Key(Prev, Active, 170, Recently), Key(Cur, Active, 80, Recently)], Tracks(Cur, previous: Prev), "Warn Prev", Default with { MaxDeactivationDelayDays = 0 });
+        Add("requireOldKeyUnused=false deactivates a previous key in use", [Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev", Default with { RequireOldKeyUnused = false });
+        Add("requireOldKeyUnused=false still waits deactivateAfterDays", [Key(Prev, Active, 93, Recently), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev), "Skip Prev", Default with { RequireOldKeyUnused = false });
+        Add("previous active, last use unknown", [Key(Prev, Active, 100, Use.Unknown), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Warn Prev");
+
+        // Two keys: current + previous inactive.
+        Add("previous inactive, deactivation not recorded", [Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "RecordDeactivation Prev");
+        Add("previous inactive, recorded 2 days ago", [Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], TracksDeactivated(Cur, Prev, 2), "Skip Prev");
+        Add("previous inactive, recorded exactly deleteAfterDays ago", [Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], TracksDeactivated(Cur, Prev, 7), "Delete Prev");
+        Add("previous inactive, recorded long ago", [Key(Prev, Inactive, 150, Use.DaysAgo(60)), Key(Cur, Active, 60, Recently)], TracksDeactivated(Cur, Prev, 40), "Delete Prev");
+        Add("previous known only by the deactivation tag", [Key(Prev, Inactive, 150, Use.DaysAgo(60)), Key(Cur, Active, 60, Recently)], new SecretSpec(true, Cur, null, null, Prev, TimeSpan.FromDays(40)), "Delete Prev");
+        Add("current due + previous inactive recorded long ago", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 90), "Delete Prev, Rotate Cur");
+        Add("current due + previous inactive recorded recently", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 1), "Delete Prev, Rotate Cur");
+        Add("current due + previous inactive not recorded", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), "Delete Prev, Rotate Cur");
+
+        // Two keys: current due + previous active: the rotation waits for the slot.
+        Add("current due + previous active within grace (maxKeyAgeDays=1)", [Key(Prev, Active, 10, Use.DaysAgo(4)), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev), "Skip Prev, Skip Cur", Default with { MaxKeyAgeDays = 1 });
+        Add("current due + previous in use", [Key(Prev, Active, 200, Recently), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), "Warn Prev, Skip Cur", Default with { MaxDeactivationDelayDays = 0 });
+        Add("current due + previous unused: deactivated now, rotation waits", [Key(Prev, Active, 200, Use.DaysAgo(101)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev, Skip Cur");
+        Add("deactivateAfterDays=0 + requireOldKeyUnused=false, previous active in use", [Key(Prev, Active, 200, Recently), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev, Skip Cur",
+            Default with { DeactivateAfterDays = 0, RequireOldKeyUnused = false });
+
+        // Two keys: current + untracked.
+        Add("current + untracked active in use", [Key(Other, Active, 200, Recently), Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "Warn Other");
+        Add("current due + untracked active in use", [Key(Other, Active, 200, Recently), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
+        Add("current due + untracked active, last use unknown", [Key(Other, Active, 200, Use.Unknown), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
+        Add("current + untracked inactive, not due", [Key(Other, Inactive, 200, Use.DaysAgo(150)), Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "Skip Cur");
+        Add("current due + untracked inactive", [Key(Other, Inactive, 200, Use.DaysAgo(150)), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Delete Other, Rotate Cur");
+        Add("untracked never-used key older than current is not an orphan", [Key(Other, Active, 200, Use.Never), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
+        Add("untracked newer key with unknown last use is not an orphan", [KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Unknown), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
+
+        // Orphans: active, never used, untracked, newer than current.
+        Add("orphan within the grace period", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur), "Skip Other");
+        Add("orphan within the grace period, current due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(14), Use.Never)], Tracks(current: Cur), "Skip Other");
+        Add("orphan exactly at the end of the grace period, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, Planner.OrphanGracePeriod, Use.Never)], Tracks(current: Cur), "Warn Other");
+        Add("orphan after the grace period, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Warn Other");
+        Add("orphan after the grace period, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Delete Other, Rotate Cur");
+
+        // Two active keys and no secret.
+        Add("no secret, two active keys both used", [Key(Cur, Active, 100, Recently), Key(Other, Active, 10, Recently)], null, "Block");
+        Add("no secret, two active keys both used, fresh", [Key(Cur, Active, 20, Recently), Key(Other, Active, 10, Recently)], null, "Block");
+        Add("no secret, older never used, newer used", [Key(Other, Active, 200, Use.Never), Key(Cur, Active, 10, Recently)], null, "Block");
+        Add("no secret, newer never used, within grace", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], null, "Skip Other");
+        Add("no secret, newer never used, not due: older adopted, orphan warned", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null, "Warn Other");
+        Add("no secret, newer never used, due: orphan deleted, older rotated", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null, "Delete Other, Rotate Cur");
+
+        // Interrupted rotations.
+        Add("pending active", [Key(Cur, Active, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Cur, pending: Pend), "CompleteRotation Pend");
+        Add("pending active while current is inactive", [Key(Cur, Inactive, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Cur, pending: Pend), "CompleteRotation Pend");
+        Add("pending key gone: stale label ignored, fresh", [Key(Cur, Active, 10, Recently)], Tracks(Cur, pending: Gone), "Skip Cur");
+        Add("pending key gone: stale label ignored, due", [Key(Cur, Active, 100, Recently)], Tracks(Cur, pending: Gone), "Rotate Cur");
+        Add("pending inactive, due: deleted to free the slot", [Key(Cur, Active, 100, Recently), Key(Pend, Inactive, 1, Use.Never)], Tracks(Cur, pending: Pend), "Delete Pend, Rotate Cur");
+    }
+
+    public static TheoryData<string> RowNames => new(Rows.Keys);
+
+    private static readonly Dictionary<string, string> ShortNames = new()
+    {
+        [Cur] = "Cur", [Prev] = "Prev", [Other] = "Other", [Pend] = "Pend", [Gone] = "Gone",
+    };
+
+    private static string Short(PlannedAction a) => a.AccessKeyId is { } id ? $"{a.Kind} {ShortNames[id]}" : a.Kind.ToString();
+
+    [Theory]
+    [MemberData(nameof(RowNames))]
+    public void Plan_DecisionTableRow_ProducesExpectedActionsInOrder(string row)
+    {
+        var plan = Rows[row].Plan();
+
+        Assert.Equal(Rows[row].Expected, string.Join(", ", plan.Actions.Select(Short)));
+    }
+
+    [Theory]
+    [MemberData(nameof(RowNames))]
+    public void Plan_DecisionTableRow_EveryReasonIsReadableAndNamesItsKey(string row)
+    {
+        var plan = Rows[row].Plan();
+
+        Assert.All(plan.Actions, a =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(a.Reason));
+            if (a.AccessKeyId is { } id)
+            {
+                Assert.Contains(id, a.Reason, StringComparison.Ordinal);
+            }
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(RowNames))]
+    public void Plan_SameInputTwice_GivesEqualPlans(string row)
+    {
+        var facts = Facts(Rows[row].Keys, Rows[row].Secret, Rows[row].Exemption);
+
+        var first = Planner.Plan(facts, Rows[row].Policy, Now);
+        var second = Planner.Plan(facts, Rows[row].Policy, Now);
+        var reordered = Planner.Plan(facts with { Keys = facts.Keys.Reverse().ToList() }, Rows[row].Policy, Now);
+
+        Assert.Equal(first.Actions, second.Actions);
+        Assert.Equal(first.Actions, reordered.Actions);
+        Assert.Equal(first.Roles.OrderBy(r => r.Key, StringComparer.Ordinal), reordered.Roles.OrderBy(r => r.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Plan_Table_CoversEveryActionKindButRestore()
+    {
+        var kinds = Rows.Values.SelectMany(r => r.Plan().Actions).Select(a => a.Kind).ToHashSet();
+
+        Assert.Equal(Enum.GetValues<PlannedActionKind>().Where(k => k != PlannedActionKind.Reactivate).Order(), kinds.Order());
+    }
+}

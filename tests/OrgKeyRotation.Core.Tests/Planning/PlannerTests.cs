@@ -1,0 +1,240 @@
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Planning;
+using static OrgKeyRotation.Core.Tests.Planning.Scenario;
+
+namespace OrgKeyRotation.Core.Tests.Planning;
+
+/// <summary>Reasons, roles and restore: what the decision table does not show.</summary>
+public class PlannerTests
+{
+    private static readonly RotationPolicy Policy = new();
+    private static readonly Use Recently = Use.DaysAgo(1);
+
+    private static UserPlan Plan(KeySpec[] keys, SecretSpec? secret, ExemptionFacts? exemption = null, RotationPolicy? policy = null) =>
+        Planner.Plan(Facts(keys, secret, exemption), policy ?? Policy, Now);
+
+    [Fact]
+    public void Plan_ExemptWithEndDate_SkipReasonGivesDateAndWhy()
+    {
+        var plan = Plan([Key(Cur, Active, 400, Recently)], Tracks(Cur), new ExemptionFacts(true, "tag key-rotation:exempt", new DateTimeOffset(2026, 12, 31, 0, 0, 0, TimeSpan.Zero)));
+
+        var action = Assert.Single(plan.Actions);
+        Assert.Equal(PlannedActionKind.Skip, action.Kind);
+        Assert.Contains("until 2026-12-31", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("tag key-rotation:exempt", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_SecretHoldsVanishedKey_BlockReasonNamesTheKey()
+    {
+        var action = Assert.Single(Plan([Key(Other, Active, 10, Recently)], Tracks(Gone)).Actions);
+
+        Assert.Equal(PlannedActionKind.Block, action.Kind);
+        Assert.Contains(Gone, action.Reason, StringComparison.Ordinal);
+        Assert.Contains("no longer exists", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_CurrentInactive_BlockReasonNamesTheKeyAndTheRestoreCommand()
+    {
+        var action = Assert.Single(Plan([Key(Cur, Inactive, 10, Recently)], Tracks(Cur)).Actions);
+
+        Assert.Equal(PlannedActionKind.Block, action.Kind);
+        Assert.Contains(Cur, action.Reason, StringComparison.Ordinal);
+        Assert.Contains("keyrot restore", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_TwoActiveUntrackedKeys_BlockReasonNamesBoth()
+    {
+        var action = Assert.Single(Plan([Key(Cur, Active, 100, Recently), Key(Other, Active, 10, Recently)], null).Actions);
+
+        Assert.Equal(PlannedActionKind.Block, action.Kind);
+        Assert.Contains(Cur, action.Reason, StringComparison.Ordinal);
+        Assert.Contains(Other, action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_UnmanagedSecret_BlockReasonSaysItIsNeverOverwritten()
+    {
+        var action = Assert.Single(Plan([Key(Cur, Active, 100, Recently)], Unmanaged).Actions);
+
+        Assert.Equal(PlannedActionKind.Block, action.Kind);
+        Assert.Contains("never overwritten", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("secrets.nameTemplate", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_FreshKey_SkipReasonGivesTheDueDate()
+    {
+        var action = Assert.Single(Plan([Key(Cur, Active, 10, Recently)], Tracks(Cur)).Actions);
+
+        Assert.Contains("10 days old", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"rotation due on {Now.AddDays(80):yyyy-MM-dd}", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousWithinGrace_SkipReasonGivesTheDeactivationDate()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 93, Use.DaysAgo(4)), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Contains($"stays active until {Now.AddDays(4):yyyy-MM-dd}", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousInUse_WarnReasonGivesTheForcedDeactivationDate()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.Contains($"deactivated anyway on {Now.AddDays(20):yyyy-MM-dd}", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousInUseWithoutForcing_WarnReasonPromisesNoDate()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { MaxDeactivationDelayDays = 0 }).Actions);
+
+        Assert.DoesNotContain("anyway", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousInactiveRecently_SkipReasonGivesTheDeletionDate()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], TracksDeactivated(Cur, Prev, 2)).Actions);
+
+        Assert.Contains($"deleted on {Now.AddDays(5):yyyy-MM-dd} unless restored", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_InProgressRotation_SkipReasonGivesTheCreationInstant()
+    {
+        var action = Assert.Single(Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(Cur)).Actions);
+
+        Assert.Contains("in progress", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"{Now.AddMinutes(-5):yyyy-MM-dd HH:mm} UTC", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_NoSecretNewerNeverUsed_AdoptsOlderAsCurrent()
+    {
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null);
+
+        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
+        Assert.Contains("orphan", plan.Actions[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_SecretStages_ClassifyEveryKey()
+    {
+        var plan = Plan([Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], new SecretSpec(true, Cur, Gone, null, Prev, TimeSpan.FromDays(1)));
+
+        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRoleKind.Previous, plan.Roles[Prev]);
+        Assert.Equal(2, plan.Roles.Count);
+    }
+
+    [Fact]
+    public void Plan_DeactivationRecordedForAnotherKey_RecordsThisOne()
+    {
+        var secret = new SecretSpec(true, Cur, null, Prev, Gone, TimeSpan.FromDays(30));
+
+        var action = Assert.Single(Plan([Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], secret).Actions);
+
+        Assert.Equal(PlannedActionKind.RecordDeactivation, action.Kind);
+        Assert.Equal(Prev, action.AccessKeyId);
+    }
+
+    [Theory]
+    [InlineData(PlannedActionKind.Rotate, true)]
+    [InlineData(PlannedActionKind.CompleteRotation, true)]
+    [InlineData(PlannedActionKind.Deactivate, true)]
+    [InlineData(PlannedActionKind.Delete, true)]
+    [InlineData(PlannedActionKind.Reactivate, true)]
+    [InlineData(PlannedActionKind.RecordDeactivation, true)]
+    [InlineData(PlannedActionKind.Skip, false)]
+    [InlineData(PlannedActionKind.Warn, false)]
+    [InlineData(PlannedActionKind.Block, false)]
+    public void ChangesState_EachKind_TrueOnlyForStepsADryRunLeavesOut(PlannedActionKind kind, bool changes) =>
+        Assert.Equal(changes, new PlannedAction(kind, "reason").ChangesState);
+
+    [Fact]
+    public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(9, Enum.GetValues<PlannedActionKind>().Length);
+
+    [Fact]
+    public void Plan_ClockAdvancedPastDueDate_RotatesOnlyAtTheLaterInstant()
+    {
+        var time = Clock();
+        var facts = Facts([Key(Cur, Active, 89, Recently)], Tracks(Cur), now: time.GetUtcNow());
+
+        var before = Planner.Plan(facts, Policy, time.GetUtcNow());
+        time.Advance(TimeSpan.FromDays(1));
+        var after = Planner.Plan(facts, Policy, time.GetUtcNow());
+
+        Assert.Equal(PlannedActionKind.Skip, Assert.Single(before.Actions).Kind);
+        Assert.Equal(PlannedActionKind.Rotate, Assert.Single(after.Actions).Kind);
+    }
+
+    [Fact(Skip = "BUG: Planner.PlanPreviousActive returns Warn for a previous key whose last use is unknown before it looks at maxDeactivationDelayDays, so such a key is never force-deactivated, while a key KNOWN to be in use is deactivated once maxDeactivationDelayDays is reached. Unknown should not be safer than in-use: apply the forced deactivation (since >= maxDeactivationDelayDays > 0) before the unknown check.")]
+    public void Plan_PreviousLastUseUnknownPastMaxDeactivationDelay_IsDeactivated()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 200, Use.Unknown), Key(Cur, Active, 60, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
+        Assert.Equal(Prev, action.AccessKeyId);
+    }
+
+    [Fact(Skip = "BUG (message): when the current key is due and the previous key is deactivated in the same sweep, the wait reason reads 'key <current> is N days old and due for rotation, but deactivated this sweep; ...', which says the CURRENT key was deactivated. The freeable entry's text should name the key, e.g. \"previous key <id> was deactivated this sweep\".")]
+    public void Plan_PreviousDeactivatedThisSweepWhileDue_WaitReasonNamesThePreviousKey()
+    {
+        var plan = Plan([Key(Prev, Active, 200, Use.DaysAgo(101)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev));
+
+        Assert.Equal([PlannedActionKind.Deactivate, PlannedActionKind.Skip], plan.Actions.Select(a => a.Kind));
+        Assert.Contains(Prev, plan.Actions[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact(Skip = "BUG (minor): Planner orders keys by CreateDate only (OrderBy is stable), so two keys created in the same second (IAM CreateDate has second precision, e.g. two racing sweeps) get their roles from the order ListAccessKeys returns: with no secret either key is adopted as current. Fix: ThenBy(AccessKeyId, ordinal) wherever keys are ordered.")]
+    public void Plan_TwoKeysWithOneCreateDate_DoesNotDependOnListingOrder()
+    {
+        var facts = Facts([Key(Cur, Active, 10, Use.Never), Key(Other, Active, 10, Use.Never)], null);
+
+        var listed = Planner.Plan(facts, Policy, Now);
+        var reversed = Planner.Plan(facts with { Keys = facts.Keys.Reverse().ToList() }, Policy, Now);
+
+        Assert.Equal(listed.Actions, reversed.Actions);
+    }
+
+    [Fact]
+    public void PlanRestore_MissingKey_Blocks()
+    {
+        var action = Planner.PlanRestore(Facts([Key(Cur, Active, 10, Recently)], Tracks(Cur)), Gone);
+
+        Assert.Equal(PlannedActionKind.Block, action.Kind);
+        Assert.Equal(Gone, action.AccessKeyId);
+        Assert.Contains("cannot be restored", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlanRestore_ActiveKey_Skips()
+    {
+        var action = Planner.PlanRestore(Facts([Key(Cur, Active, 10, Recently)], Tracks(Cur)), Cur);
+
+        Assert.Equal(PlannedActionKind.Skip, action.Kind);
+        Assert.Contains("already Active", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlanRestore_InactiveKey_Reactivates()
+    {
+        var action = Planner.PlanRestore(Facts([Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], TracksDeactivated(Cur, Prev, 2)), Prev);
+
+        Assert.Equal(new PlannedAction(PlannedActionKind.Reactivate, action.Reason, Prev), action);
+        Assert.Contains(Prev, action.Reason, StringComparison.Ordinal);
+        Assert.True(action.ChangesState);
+    }
+
+    [Fact]
+    public void PlanRestore_KeyIdsDifferingInCase_AreDifferentKeys() =>
+        Assert.Equal(PlannedActionKind.Block, Planner.PlanRestore(Facts([Key(Prev, Inactive, 100, Use.Never)], null), Prev.ToLowerInvariant()).Kind);
+}

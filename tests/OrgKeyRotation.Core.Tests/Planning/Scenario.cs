@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Time.Testing;
+using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Planning;
+
+namespace OrgKeyRotation.Core.Tests.Planning;
+
+/// <summary>When a key was last used, relative to now.</summary>
+internal sealed record Use(bool Known, TimeSpan? Ago)
+{
+    public static Use Never { get; } = new(true, null);
+    public static Use Unknown { get; } = new(false, null);
+
+    public static Use DaysAgo(double days) => new(true, TimeSpan.FromDays(days));
+
+    public override string ToString() => !Known ? "unknown" : Ago is { } ago ? $"{ago.TotalDays:0.##}d ago" : "never";
+}
+
+/// <summary>A key described relative to now: id, status, age, last use.</summary>
+internal sealed record KeySpec(string Id, AccessKeyStatus Status, TimeSpan Age, Use LastUsed)
+{
+    public KeyFacts At(DateTimeOffset now) => new(Id, Status, now - Age, LastUsed.Ago is { } ago ? now - ago : null, LastUsed.Known);
+}
+
+/// <summary>The user's secret, relative to now. <see cref="DeactivatedAgo"/> is when the deactivation tag was written.</summary>
+internal sealed record SecretSpec(bool Managed, string? Current, string? Pending, string? Previous, string? Deactivated, TimeSpan? DeactivatedAgo)
+{
+    public SecretFacts At(DateTimeOffset now) => new(Managed, Current, Pending, Previous, Deactivated, DeactivatedAgo is { } ago ? now - ago : null);
+}
+
+/// <summary>Readable builders for planner cases. Every instant is relative to the fake clock's "now".</summary>
+internal static class Scenario
+{
+    public const string Cur = "AKIACURRENT000000001";
+    public const string Prev = "AKIAPREVIOUS00000001";
+    public const string Other = "AKIAOTHER00000000001";
+    public const string Pend = "AKIAPENDING000000001";
+    public const string Gone = "AKIAGONE000000000001";
+
+    public const AccessKeyStatus Active = AccessKeyStatus.Active;
+    public const AccessKeyStatus Inactive = AccessKeyStatus.Inactive;
+
+    /// <summary>A fixed instant; the planner never reads a clock, the tests take "now" from here.</summary>
+    public static FakeTimeProvider Clock() => new(new DateTimeOffset(2026, 6, 15, 12, 0, 0, TimeSpan.Zero));
+
+    public static DateTimeOffset Now { get; } = Clock().GetUtcNow();
+
+    public static KeySpec Key(string id, AccessKeyStatus status, double ageDays, Use lastUsed) => new(id, status, TimeSpan.FromDays(ageDays), lastUsed);
+
+    public static KeySpec KeyAged(string id, AccessKeyStatus status, TimeSpan age, Use lastUsed) => new(id, status, age, lastUsed);
+
+    public static SecretSpec Tracks(string? current = null, string? pending = null, string? previous = null) =>
+        new(true, current, pending, previous, null, null);
+
+    public static SecretSpec TracksDeactivated(string current, string deactivated, double daysAgo) =>
+        new(true, current, null, deactivated, deactivated, TimeSpan.FromDays(daysAgo));
+
+    public static SecretSpec Unmanaged { get; } = new(false, null, null, null, null, null);
+
+    public static UserFacts Facts(IEnumerable<KeySpec> keys, SecretSpec? secret, ExemptionFacts? exemption = null, DateTimeOffset? now = null)
+    {
+        var at = now ?? Now;
+        return new UserFacts("111111111111", "alice", keys.Select(k => k.At(at)).ToList(), secret?.At(at), exemption ?? ExemptionFacts.None);
+    }
+
+    public static string Render(PlannedAction action) => action.AccessKeyId is { } id ? $"{action.Kind} {id}" : action.Kind.ToString();
+
+    public static string[] Render(UserPlan plan) => plan.Actions.Select(Render).ToArray();
+}
