@@ -113,9 +113,13 @@ public static class ConfigLoader
         SecretLocation? location = null;
         if (Get(EnvironmentVariables.SecretLocation) is { } rawLocation)
         {
-            if (Enum.TryParse<SecretLocation>(rawLocation, ignoreCase: true, out var parsed) && !int.TryParse(rawLocation, out _))
+            if (rawLocation.Equals("member", StringComparison.OrdinalIgnoreCase))
             {
-                location = parsed;
+                location = SecretLocation.Member;
+            }
+            else if (rawLocation.Equals("central", StringComparison.OrdinalIgnoreCase))
+            {
+                location = SecretLocation.Central;
             }
             else
             {

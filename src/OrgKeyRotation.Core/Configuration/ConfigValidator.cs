@@ -29,6 +29,8 @@ public static partial class ConfigValidator
             Problem("$.accounts", "nothing to rotate: list accounts and users here, or set discovery.organization to true");
         }
 
+        // Checked per user only when the template itself is sound; a bad template is reported once, below.
+        var templateMakesValidNames = SecretNamePattern().IsMatch(config.Secrets.NameFor("123456789012", "user"));
         foreach (var (account, users) in config.Accounts)
         {
             if (!IsAccountId(account))
@@ -48,7 +50,7 @@ public static partial class ConfigValidator
                 {
                     Problem($"$.accounts.{account}[{i}]", $"'{users[i]}' is not a valid IAM user name (1-64 of letters, digits and +=,.@_-)");
                 }
-                else if (!SecretNamePattern().IsMatch(config.Secrets.NameFor(account, users[i])))
+                else if (templateMakesValidNames && !SecretNamePattern().IsMatch(config.Secrets.NameFor(account, users[i])))
                 {
                     Problem($"$.accounts.{account}[{i}]", $"'{users[i]}' is a valid IAM user name but makes an invalid secret name '{config.Secrets.NameFor(account, users[i])}' (Secrets Manager allows letters, digits and /_+=.@-): change secrets.nameTemplate or rotate this user by hand");
                 }
@@ -90,7 +92,7 @@ public static partial class ConfigValidator
         Range(policy.DeactivateAfterDays, 0, LifecycleDaysLimit, "$.policy.deactivateAfterDays");
         Range(policy.DeleteAfterDays, 0, LifecycleDaysLimit, "$.policy.deleteAfterDays");
         Range(policy.MaxDeactivationDelayDays, 0, LifecycleDaysLimit, "$.policy.maxDeactivationDelayDays");
-        if (policy.MaxDeactivationDelayDays != 0 && policy.MaxDeactivationDelayDays < policy.DeactivateAfterDays)
+        if (policy.MaxDeactivationDelayDays > 0 && policy.MaxDeactivationDelayDays < policy.DeactivateAfterDays)
         {
             Problem("$.policy.maxDeactivationDelayDays", $"must be 0 (never force) or at least deactivateAfterDays ({policy.DeactivateAfterDays})");
         }

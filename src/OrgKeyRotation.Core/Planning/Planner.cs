@@ -87,7 +87,7 @@ public static class Planner
                 return [new(PlannedActionKind.Block, $"the secret's AWSCURRENT holds key {vanished}, which no longer exists in IAM: consumers of the secret cannot authenticate. Rotate by hand or restore access, then the next sweep takes over")];
             }
 
-            var active = facts.Keys.Where(k => k.IsActive).OrderBy(k => k.CreateDate).ToList();
+            var active = facts.Keys.Where(k => k.IsActive).OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal).ToList();
             switch (active.Count)
             {
                 case 0:
@@ -120,7 +120,7 @@ public static class Planner
         KeyFacts? holdingSlot = null;
         string? slotReason = null;
 
-        foreach (var other in facts.Keys.Where(k => k != current).OrderBy(k => k.CreateDate))
+        foreach (var other in facts.Keys.Where(k => k != current).OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal))
         {
             var role = roles[other.AccessKeyId];
             if (role == KeyRoleKind.Previous && other.IsActive)

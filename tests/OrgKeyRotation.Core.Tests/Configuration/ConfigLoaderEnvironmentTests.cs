@@ -267,7 +267,7 @@ public class ConfigLoaderEnvironmentTests
         Assert.Equal("IAMKeyRotationRole", result.Config.RoleName);
     }
 
-    [Theory(Skip = "BUG (minor): ConfigLoader.FromEnvironment parses SECRET_LOCATION with Enum.TryParse, which also accepts comma-separated flag syntax: 'member,central' loads as Central (0|1) instead of being rejected. Compare the trimmed value with 'member'/'central' ignoring case instead.")]
+    [Theory]
     [InlineData("member,central")]
     [InlineData("Member, Member")]
     public void FromEnvironment_SecretLocationList_IsRejected(string value)

@@ -176,7 +176,7 @@ public class PlannerTests
         Assert.Equal(PlannedActionKind.Rotate, Assert.Single(after.Actions).Kind);
     }
 
-    [Fact(Skip = "BUG: Planner.PlanPreviousActive returns Warn for a previous key whose last use is unknown before it looks at maxDeactivationDelayDays, so such a key is never force-deactivated, while a key KNOWN to be in use is deactivated once maxDeactivationDelayDays is reached. Unknown should not be safer than in-use: apply the forced deactivation (since >= maxDeactivationDelayDays > 0) before the unknown check.")]
+    [Fact]
     public void Plan_PreviousLastUseUnknownPastMaxDeactivationDelay_IsDeactivated()
     {
         var action = Assert.Single(Plan([Key(Prev, Active, 200, Use.Unknown), Key(Cur, Active, 60, Recently)], Tracks(Cur, previous: Prev)).Actions);
@@ -185,7 +185,7 @@ public class PlannerTests
         Assert.Equal(Prev, action.AccessKeyId);
     }
 
-    [Fact(Skip = "BUG (message): when the current key is due and the previous key is deactivated in the same sweep, the wait reason reads 'key <current> is N days old and due for rotation, but deactivated this sweep; ...', which says the CURRENT key was deactivated. The freeable entry's text should name the key, e.g. \"previous key <id> was deactivated this sweep\".")]
+    [Fact]
     public void Plan_PreviousDeactivatedThisSweepWhileDue_WaitReasonNamesThePreviousKey()
     {
         var plan = Plan([Key(Prev, Active, 200, Use.DaysAgo(101)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev));
@@ -194,7 +194,7 @@ public class PlannerTests
         Assert.Contains(Prev, plan.Actions[1].Reason, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "BUG (minor): Planner orders keys by CreateDate only (OrderBy is stable), so two keys created in the same second (IAM CreateDate has second precision, e.g. two racing sweeps) get their roles from the order ListAccessKeys returns: with no secret either key is adopted as current. Fix: ThenBy(AccessKeyId, ordinal) wherever keys are ordered.")]
+    [Fact]
     public void Plan_TwoKeysWithOneCreateDate_DoesNotDependOnListingOrder()
     {
         var facts = Facts([Key(Cur, Active, 10, Use.Never), Key(Other, Active, 10, Use.Never)], null);
