@@ -134,11 +134,11 @@ internal sealed class JsonLogger(TextWriter output, TimeProvider timeProvider, L
         }
     }
 
-    private static string Format(object? value) => value switch
+    private static string Format(object? value, string? format = null) => value switch
     {
         null => "null",
-        DateTimeOffset t => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        DateTimeOffset t when format is null => t.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(format, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
 
@@ -166,8 +166,10 @@ internal sealed class JsonLogger(TextWriter output, TimeProvider timeProvider, L
             var hole = template.AsSpan(i + 1, close - i - 1);
             var end = hole.IndexOfAny(',', ':');
             var name = (end < 0 ? hole : hole[..end]).ToString();
+            var colon = hole.IndexOf(':');
+            var format = colon < 0 ? null : hole[(colon + 1)..].ToString();
             var match = values.FirstOrDefault(v => v.Key == name);
-            result.Append(match.Key is null ? template.AsSpan(i, close - i + 1) : IsSensitiveName(name) && match.Value is not null ? SensitiveString.Redacted : Format(match.Value));
+            result.Append(match.Key is null ? template.AsSpan(i, close - i + 1) : IsSensitiveName(name) && match.Value is not null ? SensitiveString.Redacted : Format(match.Value, format));
             i = close;
         }
 
