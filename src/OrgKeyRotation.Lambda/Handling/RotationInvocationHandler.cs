@@ -21,6 +21,9 @@ internal sealed partial class RotationInvocationHandler(
     ILogger logger,
     EmfMetricsWriter metrics) : IInvocationHandler
 {
+    /// <summary>The Runtime API's limit for a synchronous response.</summary>
+    public const int MaxResponseBytes = 6 * 1024 * 1024;
+
     public async Task<byte[]> HandleAsync(InvocationContext context, CancellationToken cancellationToken)
     {
         var lambdaEvent = EventParser.Parse(context.Payload);
@@ -60,7 +63,20 @@ internal sealed partial class RotationInvocationHandler(
         var result = await service.SweepAsync(request, cancellationToken);
         LogSwept(logger, result.SweepId, result.Counts.Rotated, result.Counts.Failed, result.NotStartedAccounts.Count);
         metrics.Write(sweep.Trigger.ToString(), result.Counts);
-        return JsonSerializer.SerializeToUtf8Bytes(result, LambdaJsonContext.Default.SweepResult);
+        return SerializeWithinLimit(result);
+    }
+
+    /// <summary>
+    /// Lambda refuses a response over 6 MB, and an invocation error would make Lambda retry a sweep that already ran.
+    /// A result too large (a big organisation swept inline) keeps its counts and not-started accounts and drops the
+    /// per-account details, which the log lines already carry.
+    /// </summary>
+    internal static byte[] SerializeWithinLimit(SweepResult result)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(result, LambdaJsonContext.Default.SweepResult);
+        return bytes.Length <= MaxResponseBytes
+            ? bytes
+            : JsonSerializer.SerializeToUtf8Bytes(result with { Accounts = [] }, LambdaJsonContext.Default.SweepResult);
     }
 
     /// <summary>

@@ -55,6 +55,32 @@ public class RotationInvocationHandlerTests
     }
 
     [Fact]
+    public void SerializeWithinLimit_ResultOverResponseLimit_KeepsCountsAndNotStartedDropsDetails()
+    {
+        var users = Enumerable.Range(0, 60_000).Select(i => new UserResult("111111111111", $"user-{i:D6}-with-a-rather-long-name", [], [new ActionResult(ActionKind.Skip, Outcome.Skipped, "key is younger than the maximum age")])).ToList();
+        var big = Results.Sweep("s", Results.Counts(rotated: 7), notStarted: ["222222222222"], accounts: [new AccountResult("111111111111", Outcome.Succeeded, null, users)]);
+
+        var bytes = RotationInvocationHandler.SerializeWithinLimit(big);
+
+        Assert.True(JsonSerializer.SerializeToUtf8Bytes(big).Length > RotationInvocationHandler.MaxResponseBytes);
+        Assert.True(bytes.Length <= RotationInvocationHandler.MaxResponseBytes);
+        using var json = JsonDocument.Parse(bytes);
+        Assert.Equal(7, json.RootElement.GetProperty("counts").GetProperty("rotated").GetInt32());
+        Assert.Equal("222222222222", json.RootElement.GetProperty("notStartedAccounts")[0].GetString());
+        Assert.Empty(json.RootElement.GetProperty("accounts").EnumerateArray());
+    }
+
+    [Fact]
+    public void SerializeWithinLimit_SmallResult_KeepsDetails()
+    {
+        var result = Results.Sweep("s", accounts: [new AccountResult("111111111111", Outcome.Succeeded, null, [])]);
+
+        using var json = JsonDocument.Parse(RotationInvocationHandler.SerializeWithinLimit(result));
+
+        Assert.Single(json.RootElement.GetProperty("accounts").EnumerateArray());
+    }
+
+    [Fact]
     public async Task HandleAsync_ScheduledEventInFanOutMode_Enqueues()
     {
         var response = await Handle("""{"id":"evt-1","detail-type":"Scheduled Event","source":"aws.events","detail":{}}""", fanOut: true);
