@@ -31,12 +31,12 @@ command -v python3 >/dev/null 2>&1 || die "python3 is needed to write the zip."
 
 publish_args=(publish src/OrgKeyRotation.Lambda -c Release -r "$rid" -o "artifacts/lambda/$arch/publish" --nologo -v quiet -nodeReuse:false)
 if [ "$(uname -m)" != "$machine" ]; then
-  # Cross-linking with gcc: the SDK's default cross setup assumes clang (it passes --target=<triple>, which gcc
-  # rejects), so name the cross gcc and objcopy and clear the triple.
+  # Cross-linking with gcc: the SDK assumes clang, so name the cross gcc and objcopy (the Lambda project drops the
+  # clang-only --target flag when the linker is a gcc).
   cross=$machine-linux-gnu
   command -v "$cross-gcc" >/dev/null 2>&1 ||
     die "building $arch on $(uname -m) needs the $cross cross toolchain: apt-get install gcc-$cross (Debian/Ubuntu)."
-  publish_args+=("-p:CppCompilerAndLinker=$cross-gcc" "-p:ObjCopyName=$cross-objcopy" "-p:TargetTriple=")
+  publish_args+=("-p:CppCompilerAndLinker=$cross-gcc" "-p:ObjCopyName=$cross-objcopy")
 fi
 
 log "publishing the Native AOT bootstrap for $rid"
@@ -45,6 +45,14 @@ dotnet "${publish_args[@]}"
 binary="artifacts/lambda/$arch/publish/bootstrap"
 [ -x "$binary" ] || die "publish finished but $binary is missing or not executable."
 zip_path="$root/artifacts/lambda/orgkeyrotation-lambda.zip"
+
+# provided.al2023 has glibc 2.34; a binary linked here (Debian 12, glibc 2.36) must not need newer symbols.
+if command -v objdump >/dev/null 2>&1; then
+  needed=$(objdump -T "$binary" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
+  if [ -n "$needed" ] && [ "$(printf '%s\n2.34\n' "$needed" | sort -V | tail -n 1)" != "2.34" ]; then
+    die "$binary needs glibc $needed, newer than the 2.34 of provided.al2023: build on an older distribution."
+  fi
+fi
 
 # A fixed timestamp and mode keep the zip byte-identical for an identical binary (stable Lambda code hash).
 python3 - "$binary" "$zip_path" <<'PY'
