@@ -4,7 +4,8 @@ namespace OrgKeyRotation.Lambda.Tests.EndToEnd;
 
 /// <summary>
 /// The Native AOT bootstrap under test: the file named by ORGKEYROTATION_BOOTSTRAP when set (e.g. the one
-/// deploy/package_lambda.sh built), otherwise published once per test run into artifacts/lambda/test-publish.
+/// deploy/package_lambda.sh built; a relative path is taken from the repository root), otherwise published once
+/// per test run into artifacts/lambda/test-publish.
 /// </summary>
 internal static class BootstrapBinary
 {
@@ -15,7 +16,15 @@ internal static class BootstrapBinary
     public static Task<string> GetAsync()
     {
         var given = Environment.GetEnvironmentVariable(PathVariable);
-        return string.IsNullOrEmpty(given) ? Published.Value : Task.FromResult(Path.GetFullPath(given));
+        if (string.IsNullOrEmpty(given))
+        {
+            return Published.Value;
+        }
+
+        var path = Path.GetFullPath(given, RepositoryRoot());
+        return File.Exists(path)
+            ? Task.FromResult(path)
+            : throw new FileNotFoundException($"{PathVariable} names {path}, which does not exist; run deploy/package_lambda.sh or unset {PathVariable}.", path);
     }
 
     private static async Task<string> PublishAsync()
