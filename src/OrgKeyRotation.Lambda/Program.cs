@@ -1,1 +1,3 @@
-return 0;
+using OrgKeyRotation.Lambda.Bootstrap;
+
+return await LambdaHost.RunAsync(LambdaHost.ProcessEnvironment(), EngineComposition.Create);

@@ -1,0 +1,180 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Lambda.Bootstrap;
+using OrgKeyRotation.Lambda.Metrics;
+using OrgKeyRotation.Lambda.Serialization;
+
+namespace OrgKeyRotation.Lambda.Handling;
+
+/// <summary>
+/// Routes each event to the engine and serializes its structured result. Deadline-aware: the engine is told to stop
+/// starting new work at the deadline minus <see cref="HostOptions.DeadlineMargin"/>, so it returns a partial result
+/// instead of being killed mid-rotation.
+/// </summary>
+internal sealed partial class RotationInvocationHandler(
+    IRotationService service,
+    bool fanOut,
+    HostOptions options,
+    TimeProvider timeProvider,
+    ILogger logger,
+    EmfMetricsWriter metrics) : IInvocationHandler
+{
+    /// <summary>The Runtime API's limit for a synchronous response.</summary>
+    public const int MaxResponseBytes = 6 * 1024 * 1024;
+
+    public async Task<byte[]> HandleAsync(InvocationContext context, CancellationToken cancellationToken)
+    {
+        var lambdaEvent = EventParser.Parse(context.Payload);
+        var stopStartingWorkAt = context.Deadline - options.DeadlineMargin;
+        LogEventReceived(logger, lambdaEvent.Trigger, stopStartingWorkAt);
+        return lambdaEvent switch
+        {
+            SweepEvent sweep => await SweepAsync(sweep, stopStartingWorkAt, cancellationToken),
+            SqsBatchEvent batch => await ProcessBatchAsync(batch, stopStartingWorkAt, cancellationToken),
+            RotationStepEvent step => await RunRotationStepAsync(step, cancellationToken),
+            _ => throw new InvocationException(InvocationException.InvalidEvent, Errors.ExpectedEvents),
+        };
+    }
+
+    private async Task<byte[]> SweepAsync(SweepEvent sweep, DateTimeOffset stopStartingWorkAt, CancellationToken cancellationToken)
+    {
+        var request = new SweepRequest
+        {
+            Accounts = sweep.Accounts,
+            DryRun = sweep.DryRun,
+            StopStartingWorkAt = stopStartingWorkAt,
+            SweepId = sweep.SweepId,
+        };
+
+        if (sweep.Mode == SweepMode.Enqueue && !fanOut)
+        {
+            throw new InvocationException(InvocationException.InvalidEvent, Errors.EnqueueWithoutQueue(EnvironmentVariables.WorkQueueUrl));
+        }
+
+        if (sweep.Mode == SweepMode.Enqueue || (sweep.Mode == SweepMode.Auto && fanOut))
+        {
+            var enqueued = await service.EnqueueSweepAsync(request, cancellationToken);
+            LogEnqueued(logger, enqueued.SweepId, enqueued.Enqueued, enqueued.FailedToEnqueue.Count);
+            return JsonSerializer.SerializeToUtf8Bytes(enqueued, LambdaJsonContext.Default.EnqueueResult);
+        }
+
+        var result = await service.SweepAsync(request, cancellationToken);
+        LogSwept(logger, result.SweepId, result.Counts.Rotated, result.Counts.Failed, result.NotStartedAccounts.Count);
+        metrics.Write(sweep.Trigger.ToString(), result.Counts);
+        return SerializeWithinLimit(result);
+    }
+
+    /// <summary>
+    /// Lambda refuses a response over 6 MB, and an invocation error would make Lambda retry a sweep that already ran.
+    /// A result too large (a big organisation swept inline) keeps its counts and not-started accounts and drops the
+    /// per-account details, which the log lines already carry.
+    /// </summary>
+    internal static byte[] SerializeWithinLimit(SweepResult result)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(result, LambdaJsonContext.Default.SweepResult);
+        return bytes.Length <= MaxResponseBytes
+            ? bytes
+            : JsonSerializer.SerializeToUtf8Bytes(result with { Accounts = [] }, LambdaJsonContext.Default.SweepResult);
+    }
+
+    /// <summary>
+    /// Work items run one after another; a record that failed, is not a work item, or was not started before the
+    /// deadline is reported in batchItemFailures so SQS redelivers it (and, after maxReceiveCount, dead-letters it).
+    /// </summary>
+    private async Task<byte[]> ProcessBatchAsync(SqsBatchEvent batch, DateTimeOffset stopStartingWorkAt, CancellationToken cancellationToken)
+    {
+        var failures = new List<BatchItemFailure>();
+        var total = new SweepCounts(0, 0, 0, 0, 0, 0, 0, 0, 0);
+        foreach (var record in batch.Records)
+        {
+            if (record.WorkItem is not { } item)
+            {
+                LogInvalidRecord(logger, record.MessageId, record.Problem);
+                failures.Add(new BatchItemFailure(record.MessageId));
+                continue;
+            }
+
+            if (cancellationToken.IsCancellationRequested || timeProvider.GetUtcNow() >= stopStartingWorkAt)
+            {
+                LogRecordNotStarted(logger, record.MessageId, item.AccountId);
+                failures.Add(new BatchItemFailure(record.MessageId));
+                continue;
+            }
+
+            try
+            {
+                var result = await service.ProcessWorkItemAsync(item, stopStartingWorkAt, cancellationToken);
+                total = Add(total, result.Counts);
+                if (NeedsRetry(result))
+                {
+                    LogRecordIncomplete(logger, record.MessageId, item.AccountId, result.Counts.Failed, result.NotStartedAccounts.Count);
+                    failures.Add(new BatchItemFailure(record.MessageId));
+                }
+            }
+            catch (Exception ex)
+            {
+                LogRecordFailed(logger, record.MessageId, item.AccountId, ex);
+                failures.Add(new BatchItemFailure(record.MessageId));
+            }
+        }
+
+        metrics.Write(Trigger.Sqs.ToString(), total);
+        return JsonSerializer.SerializeToUtf8Bytes(new SqsBatchResponse(failures), LambdaJsonContext.Default.SqsBatchResponse);
+    }
+
+    private async Task<byte[]> RunRotationStepAsync(RotationStepEvent step, CancellationToken cancellationToken)
+    {
+        var result = await service.RunRotationStepAsync(step.Request, cancellationToken);
+        if (result.Outcome == Outcome.Failed)
+        {
+            // Secrets Manager only sees a failed step when the invocation itself fails.
+            throw new InvocationException(InvocationException.RotationStepFailed, Errors.RotationStepFailed(result.Step, result.Message));
+        }
+
+        LogRotationStep(logger, result.Step, result.Outcome, result.AccessKeyId);
+        return JsonSerializer.SerializeToUtf8Bytes(result, LambdaJsonContext.Default.RotationStepResult);
+    }
+
+    internal static bool NeedsRetry(SweepResult result) =>
+        result.Counts.Failed > 0
+        || result.Counts.NotStarted > 0
+        || result.NotStartedAccounts.Count > 0
+        || result.Accounts.Any(a => a.Outcome is Outcome.Failed or Outcome.NotStarted);
+
+    private static SweepCounts Add(SweepCounts a, SweepCounts b) => new(
+        a.Accounts + b.Accounts,
+        a.Users + b.Users,
+        a.Rotated + b.Rotated,
+        a.Deactivated + b.Deactivated,
+        a.Deleted + b.Deleted,
+        a.Reactivated + b.Reactivated,
+        a.Warnings + b.Warnings,
+        a.Failed + b.Failed,
+        a.NotStarted + b.NotStarted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {Trigger} received; no new work starts after {StopStartingWorkAt}")]
+    private static partial void LogEventReceived(ILogger logger, Trigger trigger, DateTimeOffset stopStartingWorkAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} enqueued {Enqueued} accounts, {FailedToEnqueue} failed to enqueue")]
+    private static partial void LogEnqueued(ILogger logger, string sweepId, int enqueued, int failedToEnqueue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} done: {Rotated} rotated, {Failed} failed, {NotStartedAccounts} accounts not started")]
+    private static partial void LogSwept(ILogger logger, string sweepId, int rotated, int failed, int notStartedAccounts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS message {MessageId} is not a work item and will be redelivered: {Problem}")]
+    private static partial void LogInvalidRecord(ILogger logger, string messageId, string? problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS message {MessageId} for account {AccountId} not started before the deadline; it will be redelivered")]
+    private static partial void LogRecordNotStarted(ILogger logger, string messageId, string accountId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS message {MessageId} for account {AccountId} incomplete ({Failed} failed, {NotStartedAccounts} not started); it will be redelivered")]
+    private static partial void LogRecordIncomplete(ILogger logger, string messageId, string accountId, int failed, int notStartedAccounts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SQS message {MessageId} for account {AccountId} failed; it will be redelivered")]
+    private static partial void LogRecordFailed(ILogger logger, string messageId, string accountId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rotation step {Step} {Outcome} for key {AccessKeyId}")]
+    private static partial void LogRotationStep(ILogger logger, string step, Outcome outcome, string? accessKeyId);
+}

@@ -1,0 +1,66 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using OrgKeyRotation.Engine.Contracts;
+
+namespace OrgKeyRotation.Lambda.Metrics;
+
+/// <summary>
+/// CloudWatch Embedded Metric Format: one JSON line on stdout per invocation that swept something; CloudWatch Logs
+/// turns it into metrics in namespace <see cref="Namespace"/> with one dimension, Trigger (Manual, Scheduled, Sqs).
+/// </summary>
+internal sealed class EmfMetricsWriter(TextWriter output, TimeProvider timeProvider)
+{
+    public const string Namespace = "OrgKeyRotation";
+
+    public void Write(string trigger, SweepCounts counts)
+    {
+        (string Name, int Value)[] metrics =
+        [
+            ("KeysRotated", counts.Rotated),
+            ("KeysDeactivated", counts.Deactivated),
+            ("KeysDeleted", counts.Deleted),
+            ("RotationFailures", counts.Failed),
+            ("Warnings", counts.Warnings),
+        ];
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("_aws");
+            writer.WriteNumber("Timestamp", timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            writer.WriteStartArray("CloudWatchMetrics");
+            writer.WriteStartObject();
+            writer.WriteString("Namespace", Namespace);
+            writer.WriteStartArray("Dimensions");
+            writer.WriteStartArray();
+            writer.WriteStringValue("Trigger");
+            writer.WriteEndArray();
+            writer.WriteEndArray();
+            writer.WriteStartArray("Metrics");
+            foreach (var (name, _) in metrics)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("Name", name);
+                writer.WriteString("Unit", "Count");
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteString("Trigger", trigger);
+            foreach (var (name, value) in metrics)
+            {
+                writer.WriteNumber(name, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        output.Flush();
+    }
+}

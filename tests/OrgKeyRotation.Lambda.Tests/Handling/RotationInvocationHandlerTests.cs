@@ -1,0 +1,230 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Lambda.Bootstrap;
+using OrgKeyRotation.Lambda.Client;
+using OrgKeyRotation.Lambda.Handling;
+using OrgKeyRotation.Lambda.Metrics;
+using OrgKeyRotation.Lambda.Tests.TestHelpers;
+
+namespace OrgKeyRotation.Lambda.Tests.Handling;
+
+public class RotationInvocationHandlerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Deadline = Now.AddMinutes(15);
+
+    private readonly FakeTimeProvider _time = new(Now);
+    private readonly FakeRotationService _service = new();
+    private readonly StringWriter _metrics = new();
+
+    [Fact]
+    public async Task HandleAsync_ManualInvoke_SweepsWithOverridesAndStopTimeBeforeDeadline()
+    {
+        var response = await Handle("""{"dryRun": true, "accounts": ["111111111111"]}""");
+
+        var request = Assert.Single(_service.SweepRequests);
+        Assert.Equal([nameof(IRotationService.SweepAsync)], _service.Calls);
+        Assert.True(request.DryRun);
+        Assert.Equal(["111111111111"], request.Accounts);
+        Assert.Equal(Deadline - TimeSpan.FromSeconds(20), request.StopStartingWorkAt);
+        using var json = JsonDocument.Parse(response);
+        Assert.Equal("sweep-1", json.RootElement.GetProperty("sweepId").GetString());
+        Assert.Equal(0, json.RootElement.GetProperty("counts").GetProperty("rotated").GetInt32());
+    }
+
+    [Fact]
+    public async Task HandleAsync_CustomMargin_StopTimeUsesIt()
+    {
+        await Handle("{}", options: new HostOptions { DeadlineMargin = TimeSpan.FromSeconds(90) });
+
+        Assert.Equal(Deadline - TimeSpan.FromSeconds(90), _service.SweepRequests[0].StopStartingWorkAt);
+    }
+
+    [Fact]
+    public async Task HandleAsync_PartialSweep_ResponseListsNotStartedAccounts()
+    {
+        _service.Sweep = _ => Results.Sweep("s", Results.Counts(rotated: 1, notStarted: 1), notStarted: ["222222222222"]);
+
+        var response = await Handle("{}");
+
+        using var json = JsonDocument.Parse(response);
+        Assert.Equal("222222222222", json.RootElement.GetProperty("notStartedAccounts")[0].GetString());
+    }
+
+    [Fact]
+    public void SerializeWithinLimit_ResultOverResponseLimit_KeepsCountsAndNotStartedDropsDetails()
+    {
+        var users = Enumerable.Range(0, 60_000).Select(i => new UserResult("111111111111", $"user-{i:D6}-with-a-rather-long-name", [], [new ActionResult(ActionKind.Skip, Outcome.Skipped, "key is younger than the maximum age")])).ToList();
+        var big = Results.Sweep("s", Results.Counts(rotated: 7), notStarted: ["222222222222"], accounts: [new AccountResult("111111111111", Outcome.Succeeded, null, users)]);
+
+        var bytes = RotationInvocationHandler.SerializeWithinLimit(big);
+
+        Assert.True(JsonSerializer.SerializeToUtf8Bytes(big).Length > RotationInvocationHandler.MaxResponseBytes);
+        Assert.True(bytes.Length <= RotationInvocationHandler.MaxResponseBytes);
+        using var json = JsonDocument.Parse(bytes);
+        Assert.Equal(7, json.RootElement.GetProperty("counts").GetProperty("rotated").GetInt32());
+        Assert.Equal("222222222222", json.RootElement.GetProperty("notStartedAccounts")[0].GetString());
+        Assert.Empty(json.RootElement.GetProperty("accounts").EnumerateArray());
+    }
+
+    [Fact]
+    public void SerializeWithinLimit_SmallResult_KeepsDetails()
+    {
+        var result = Results.Sweep("s", accounts: [new AccountResult("111111111111", Outcome.Succeeded, null, [])]);
+
+        using var json = JsonDocument.Parse(RotationInvocationHandler.SerializeWithinLimit(result));
+
+        Assert.Single(json.RootElement.GetProperty("accounts").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task HandleAsync_ScheduledEventInFanOutMode_Enqueues()
+    {
+        var response = await Handle("""{"id":"evt-1","detail-type":"Scheduled Event","source":"aws.events","detail":{}}""", fanOut: true);
+
+        Assert.Equal([nameof(IRotationService.EnqueueSweepAsync)], _service.Calls);
+        Assert.Equal("evt-1", _service.SweepRequests[0].SweepId);
+        using var json = JsonDocument.Parse(response);
+        Assert.Equal(2, json.RootElement.GetProperty("enqueued").GetInt32());
+    }
+
+    [Fact]
+    public async Task HandleAsync_ScheduledEventWithoutQueue_SweepsInProcessAndWritesMetrics()
+    {
+        _service.Sweep = _ => Results.Sweep("s", Results.Counts(rotated: 3, failed: 1));
+
+        await Handle("""{"detail-type":"Scheduled Event","source":"aws.events"}""");
+
+        Assert.Equal([nameof(IRotationService.SweepAsync)], _service.Calls);
+        using var emf = JsonDocument.Parse(_metrics.ToString());
+        Assert.Equal("Scheduled", emf.RootElement.GetProperty("Trigger").GetString());
+        Assert.Equal(3, emf.RootElement.GetProperty("KeysRotated").GetInt32());
+        Assert.Equal(1, emf.RootElement.GetProperty("RotationFailures").GetInt32());
+    }
+
+    [Fact]
+    public async Task HandleAsync_ManualInlineInFanOutMode_SweepsInProcess()
+    {
+        await Handle("""{"mode":"inline"}""", fanOut: true);
+
+        Assert.Equal([nameof(IRotationService.SweepAsync)], _service.Calls);
+    }
+
+    [Fact]
+    public async Task HandleAsync_ManualEnqueueWithoutQueue_RefusedNamingTheVariable()
+    {
+        var error = await Assert.ThrowsAsync<InvocationException>(() => Handle("""{"mode":"enqueue"}"""));
+
+        Assert.Contains("WORK_QUEUE_URL", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_service.Calls);
+    }
+
+    [Fact]
+    public async Task HandleAsync_SqsBatch_ReportsFailedInvalidAndIncompleteItems()
+    {
+        _service.WorkItem = item => item.AccountId switch
+        {
+            "222222222222" => throw new InvalidOperationException("assume role denied"),
+            "333333333333" => Results.Sweep(item.SweepId, Results.Counts(failed: 1)),
+            "444444444444" => Results.Sweep(item.SweepId, accounts: [new AccountResult(item.AccountId, Outcome.NotStarted, null, [])]),
+            _ => Results.Sweep(item.SweepId, Results.Counts(rotated: 1)),
+        };
+
+        var response = await Handle(Sqs(("m1", Item("111111111111")), ("m2", Item("222222222222")), ("m3", Item("333333333333")), ("m4", Item("444444444444")), ("m5", "{}")));
+
+        Assert.Equal(["m2", "m3", "m4", "m5"], FailedItems(response));
+        Assert.Equal(4, _service.WorkItems.Count);
+        Assert.All(_service.WorkItems, w => Assert.Equal(Deadline - TimeSpan.FromSeconds(20), w.StopStartingWorkAt));
+        using var emf = JsonDocument.Parse(_metrics.ToString());
+        Assert.Equal("Sqs", emf.RootElement.GetProperty("Trigger").GetString());
+        Assert.Equal(1, emf.RootElement.GetProperty("KeysRotated").GetInt32());
+    }
+
+    [Fact]
+    public async Task HandleAsync_SqsBatchReachesStopTime_RemainingItemsNotStartedAndReported()
+    {
+        _service.BeforeWorkItem = _ => _time.SetUtcNow(Deadline - TimeSpan.FromSeconds(10));
+
+        var response = await Handle(Sqs(("m1", Item("111111111111")), ("m2", Item("222222222222")), ("m3", Item("333333333333"))));
+
+        Assert.Equal(["111111111111"], _service.WorkItems.Select(w => w.Item.AccountId));
+        Assert.Equal(["m2", "m3"], FailedItems(response));
+    }
+
+    [Fact]
+    public async Task HandleAsync_SqsBatchAllGood_EmptyFailureList()
+    {
+        var response = await Handle(Sqs(("m1", Item("111111111111"))));
+
+        Assert.Empty(FailedItems(response));
+    }
+
+    [Fact]
+    public async Task HandleAsync_RotationStepSucceeded_ReturnsStepResult()
+    {
+        var response = await Handle("""{"Step":"finishSecret","SecretId":"arn:secret","ClientRequestToken":"tok"}""");
+
+        Assert.Equal([nameof(IRotationService.RunRotationStepAsync)], _service.Calls);
+        using var json = JsonDocument.Parse(response);
+        Assert.Equal("Succeeded", json.RootElement.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task HandleAsync_RotationStepFailed_InvocationFailsSoSecretsManagerSeesIt()
+    {
+        _service.RotationStep = r => new RotationStepResult(r.Step, r.SecretId, r.ClientRequestToken, Outcome.Failed, "new key did not authenticate", null);
+
+        var error = await Assert.ThrowsAsync<InvocationException>(() => Handle("""{"Step":"testSecret","SecretId":"arn:secret","ClientRequestToken":"tok"}"""));
+
+        Assert.Equal(InvocationException.RotationStepFailed, error.ErrorType);
+        Assert.Contains("new key did not authenticate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("""{"unexpected": 1}""")]
+    [InlineData("""{"source":"aws.events","detail-type":"EC2 Instance State-change Notification"}""")]
+    [InlineData("""{"Records":[{"eventSource":"aws:sns"}]}""")]
+    [InlineData("""{"Step":"setSecret"}""")]
+    public async Task HandleAsync_UnusableEvent_ErrorAndNoServiceCall(string payload)
+    {
+        var error = await Assert.ThrowsAsync<InvocationException>(() => Handle(payload));
+
+        Assert.Equal(InvocationException.InvalidEvent, error.ErrorType);
+        Assert.Empty(_service.Calls);
+        Assert.Empty(_metrics.ToString());
+    }
+
+    [Fact]
+    public async Task HandleAsync_OversizedEvent_ErrorAndNoServiceCall()
+    {
+        var error = await Assert.ThrowsAsync<InvocationException>(() => Handle("{\"accounts\":[\"" + new string('1', 300_000) + "\"]}"));
+
+        Assert.Contains("limit", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_service.Calls);
+    }
+
+    private static string Item(string accountId) => $$"""{"sweepId":"s1","accountId":"{{accountId}}","dryRun":false}""";
+
+    private static string Sqs(params (string MessageId, string Body)[] records) =>
+        JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Records"] = records.Select(r => new Dictionary<string, string> { ["messageId"] = r.MessageId, ["eventSource"] = "aws:sqs", ["body"] = r.Body }).ToList(),
+        });
+
+    private static List<string?> FailedItems(string response)
+    {
+        using var json = JsonDocument.Parse(response);
+        return [.. json.RootElement.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString())];
+    }
+
+    private async Task<string> Handle(string payload, bool fanOut = false, HostOptions? options = null)
+    {
+        var handler = new RotationInvocationHandler(_service, fanOut, options ?? new HostOptions(), _time, NullLogger.Instance, new EmfMetricsWriter(_metrics, _time));
+        var invocation = new Invocation("req-1", Deadline, null, null, Encoding.UTF8.GetBytes(payload));
+        return Encoding.UTF8.GetString(await handler.HandleAsync(new InvocationContext(invocation, _time), CancellationToken.None));
+    }
+}
