@@ -1,5 +1,6 @@
 using System.Net;
 using OrgKeyRotation.Lambda.Bootstrap;
+using OrgKeyRotation.Core.Configuration;
 
 namespace OrgKeyRotation.Lambda;
 
@@ -20,8 +21,8 @@ internal static class Errors
     public static string RuntimeApiCallFailed(string call, HttpStatusCode status, string body) =>
         $"Runtime API call {call} failed with HTTP {(int)status}: {body}";
 
-    public static string InvalidConfiguration(IEnumerable<ConfigurationProblem> problems) =>
-        "Invalid configuration, fix these environment variables: " + string.Join("; ", problems.Select(p => $"{p.Variable}: {p.Problem}"));
+    public static string InvalidConfiguration(IEnumerable<ConfigProblem> problems) =>
+        "Invalid configuration, fix these environment variables: " + string.Join("; ", problems.Select(p => $"{p.Path}: {p.Message}"));
 
     public static string InitialisationFailed(Exception exception) =>
         $"Initialisation failed ({exception.GetType().Name}): {exception.Message}";

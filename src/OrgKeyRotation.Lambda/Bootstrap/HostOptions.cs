@@ -1,9 +1,9 @@
 using System.Globalization;
+using OrgKeyRotation.Core.Configuration;
 
 namespace OrgKeyRotation.Lambda.Bootstrap;
 
 /// <summary>A configuration problem, naming the environment variable to fix.</summary>
-internal sealed record ConfigurationProblem(string Variable, string Problem);
 
 /// <summary>Settings of the Lambda host itself (the engine's configuration is Core's RotationConfig).</summary>
 internal sealed record HostOptions
@@ -20,10 +20,10 @@ internal sealed record HostOptions
     /// </summary>
     public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromSeconds(DefaultDeadlineMarginSeconds);
 
-    public static (HostOptions Options, IReadOnlyList<ConfigurationProblem> Problems) FromEnvironment(IReadOnlyDictionary<string, string?> environment)
+    public static (HostOptions Options, IReadOnlyList<ConfigProblem> Problems) FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
         var options = new HostOptions();
-        var problems = new List<ConfigurationProblem>();
+        var problems = new List<ConfigProblem>();
         if (environment.TryGetValue(DeadlineMarginVariable, out var margin) && !string.IsNullOrWhiteSpace(margin))
         {
             if (int.TryParse(margin, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= MaxDeadlineMarginSeconds)
@@ -32,7 +32,7 @@ internal sealed record HostOptions
             }
             else
             {
-                problems.Add(new ConfigurationProblem(DeadlineMarginVariable, $"\"{margin}\" is not a whole number of seconds from 0 to {MaxDeadlineMarginSeconds} (default {DefaultDeadlineMarginSeconds})"));
+                problems.Add(new ConfigProblem(DeadlineMarginVariable, $"\"{margin}\" is not a whole number of seconds from 0 to {MaxDeadlineMarginSeconds} (default {DefaultDeadlineMarginSeconds})"));
             }
         }
 

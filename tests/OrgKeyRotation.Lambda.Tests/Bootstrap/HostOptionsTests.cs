@@ -35,7 +35,7 @@ public class HostOptionsTests
         var (_, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?> { [HostOptions.DeadlineMarginVariable] = value });
 
         var problem = Assert.Single(problems);
-        Assert.Equal("ROTATION_DEADLINE_MARGIN_SECONDS", problem.Variable);
-        Assert.Contains(value, problem.Problem, StringComparison.Ordinal);
+        Assert.Equal("ROTATION_DEADLINE_MARGIN_SECONDS", problem.Path);
+        Assert.Contains(value, problem.Message, StringComparison.Ordinal);
     }
 }

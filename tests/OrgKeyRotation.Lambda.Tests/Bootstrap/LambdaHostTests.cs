@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OrgKeyRotation.Lambda.Bootstrap;
 using OrgKeyRotation.Lambda.Tests.TestHelpers;
+using OrgKeyRotation.Core.Configuration;
 
 namespace OrgKeyRotation.Lambda.Tests.Bootstrap;
 
@@ -15,7 +16,7 @@ public class LambdaHostTests
     {
         _client.Enqueue("{}");
         ServiceSetup Factory(IReadOnlyDictionary<string, string?> env, Microsoft.Extensions.Logging.ILogger logger) =>
-            ServiceSetup.Invalid([new ConfigurationProblem("MAX_KEY_AGE_DAYS", "\"ninety\" is not a number")]);
+            ServiceSetup.Invalid([new ConfigProblem("MAX_KEY_AGE_DAYS", "\"ninety\" is not a number")]);
 
         var exit = await Run(new Dictionary<string, string?> { [HostOptions.DeadlineMarginVariable] = "soon" }, Factory);
 
@@ -62,7 +63,7 @@ public class LambdaHostTests
         var setup = EngineComposition.Create(new Dictionary<string, string?>(), NullLogger.Instance);
 
         Assert.Null(setup.Service);
-        Assert.Equal("ACCOUNTS_USERS_JSON", Assert.Single(setup.Problems).Variable);
+        Assert.Equal("ACCOUNTS_USERS_JSON", Assert.Single(setup.Problems).Path);
     }
 
     private Task<int> Run(Dictionary<string, string?> environment, ServiceFactory factory) =>
