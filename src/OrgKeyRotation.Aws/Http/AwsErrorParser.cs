@@ -65,8 +65,7 @@ internal static class AwsErrorParser
         "NoSuchEntity" or "NoSuchEntityException" => AwsErrorKind.NoSuchEntity,
         "LimitExceeded" or "LimitExceededException" => AwsErrorKind.LimitExceeded,
         "EntityAlreadyExists" or "EntityAlreadyExistsException" => AwsErrorKind.EntityAlreadyExists,
-        "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "AuthorizationError"
-            or "AWSOrganizationsNotInUseException" => AwsErrorKind.AccessDenied,
+        "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "AuthorizationError" => AwsErrorKind.AccessDenied,
         "ResourceNotFoundException" or "NotFound" or "NotFoundException" or "AccountNotFoundException"
             or "ParentNotFoundException" or "ChildNotFoundException" or "TargetNotFoundException"
             or "NonExistentQueue" or "AWS.SimpleQueueService.NonExistentQueue" or "QueueDoesNotExist" => AwsErrorKind.ResourceNotFound,
