@@ -41,7 +41,7 @@ public static partial class RequestOperation
 
     private static string? ServiceFromAuthorization(HttpRequestMessage request)
     {
-        var header = request.Headers.Authorization?.Parameter;
+        var header = request.Headers.TryGetValues("Authorization", out var values) ? string.Join(",", values) : null;
         var match = header is null ? null : ScopePattern().Match(header);
         return match is { Success: true } ? match.Groups[1].Value : null;
     }
