@@ -23,7 +23,7 @@ public abstract record Fault
     /// Runs <paramref name="callback"/> before forwarding (or after the server applied the request, with
     /// <paramref name="afterForwarding"/>), e.g. to simulate a crash by throwing or cancelling.
     /// </summary>
-    public static Fault Callback(Func<HttpRequestMessage, Task> callback, bool afterForwarding = false) => new CallbackFault(callback, afterForwarding);
+    public static Fault Callback(Func<HttpRequestMessage, CancellationToken, Task> callback, bool afterForwarding = false) => new CallbackFault(callback, afterForwarding);
 
     internal sealed record ErrorResponseFault(HttpStatusCode Status, string QueryCode, string JsonCode) : Fault;
 
@@ -31,7 +31,7 @@ public abstract record Fault
 
     internal sealed record ResponseLostFault : Fault;
 
-    internal sealed record CallbackFault(Func<HttpRequestMessage, Task> Action, bool AfterForwarding) : Fault;
+    internal sealed record CallbackFault(Func<HttpRequestMessage, CancellationToken, Task> Action, bool AfterForwarding) : Fault;
 }
 
 /// <summary>
@@ -100,11 +100,11 @@ public sealed class FaultInjectingHandler : DelegatingHandler
                 }
 
             case Fault.CallbackFault { AfterForwarding: false } callback:
-                await callback.Action(request);
+                await callback.Action(request, cancellationToken);
                 return await base.SendAsync(request, cancellationToken);
             case Fault.CallbackFault callback:
                 var response = await base.SendAsync(request, cancellationToken);
-                await callback.Action(request);
+                await callback.Action(request, cancellationToken);
                 return response;
             default:
                 throw new InvalidOperationException($"Unknown fault {fault}.");
