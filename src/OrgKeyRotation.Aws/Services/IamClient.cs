@@ -76,10 +76,10 @@ internal sealed class IamClient(SignedServiceClient client, int? pageSize) : IIa
     {
         var result = await CallAsync("GetAccessKeyLastUsed", [new("AccessKeyId", accessKeyId)], cancellationToken).ConfigureAwait(false);
         var used = result.Child("AccessKeyLastUsed");
-        var date = used?.Text("LastUsedDate");
+        var date = NotApplicableToNull(used?.Text("LastUsedDate"));
         return new AccessKeyLastUsed(
             accessKeyId,
-            string.IsNullOrEmpty(date) ? null : QueryXml.Date(date),
+            date is null ? null : QueryXml.Date(date),
             NotApplicableToNull(used?.Text("ServiceName")),
             NotApplicableToNull(used?.Text("Region")));
     }

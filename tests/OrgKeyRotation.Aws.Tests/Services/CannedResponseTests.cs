@@ -6,10 +6,11 @@ using OrgKeyRotation.Aws.Tests.Support;
 namespace OrgKeyRotation.Aws.Tests.Services;
 
 /// <summary>
-/// moto pages Organizations (covered in OrganizationsClientTests) but ignores MaxItems on IAM lists and MaxResults on
-/// ListSecretVersionIds, so the Marker and NextToken loops of those are checked against canned pages here.
+/// Response shapes moto never produces. It pages Organizations (covered in OrganizationsClientTests) but ignores
+/// MaxItems on IAM lists and MaxResults on ListSecretVersionIds, so those Marker/NextToken loops run on canned pages;
+/// likewise partial PublishBatch failures and "N/A" last-used fields.
 /// </summary>
-public class PaginationTests
+public class CannedResponseTests
 {
     private readonly FakeTimeProvider _time = new();
 
@@ -71,5 +72,16 @@ public class PaginationTests
 
         Assert.Equal(["b"], failed);
         Assert.Contains("PublishBatchRequestEntries.member.2.Id=b", server.Bodies[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAccessKeyLastUsedAsync_NotApplicableFields_MappedToNull()
+    {
+        var server = new StubAwsHandler((_, _, _) => StubAwsHandler.Xml(
+            "<GetAccessKeyLastUsedResponse><GetAccessKeyLastUsedResult><UserName>alice</UserName><AccessKeyLastUsed><LastUsedDate>N/A</LastUsedDate><ServiceName>N/A</ServiceName><Region>N/A</Region></AccessKeyLastUsed></GetAccessKeyLastUsedResult></GetAccessKeyLastUsedResponse>"));
+
+        var used = await new IamClient(UnitClients.Signed(AwsService.Iam, server, _time), null).GetAccessKeyLastUsedAsync("AKIAX", default);
+
+        Assert.Equal(new Core.Model.AccessKeyLastUsed("AKIAX", null, null, null), used);
     }
 }
