@@ -80,8 +80,9 @@ internal sealed class AwsRetry
         {
             throw new AwsTransportException(service, operation, endpoint, failure.InnerException!);
         }
-        catch (AwsServiceException error) when (!idempotent && error.Kind == AwsErrorKind.ServiceFailure)
+        catch (AwsServiceException error) when (!idempotent && error.Kind == AwsErrorKind.ServiceFailure && error.Service == service && error.Operation == operation)
         {
+            // Only this call's own 5xx is ambiguous; a failed credential refresh (sts) means nothing was sent.
             throw new AmbiguousOutcomeException(service, operation, error);
         }
         finally
