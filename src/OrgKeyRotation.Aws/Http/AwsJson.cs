@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+
+namespace OrgKeyRotation.Aws.Http;
+
+// Wire shapes of the JSON 1.1 services. Names match the AWS API (PascalCase); dates are epoch seconds.
+
+internal sealed record TagEntry(string Key, string Value);
+
+internal sealed record CreateSecretBody(string Name, string? Description, string? KmsKeyId, string? SecretString, string? ClientRequestToken, IReadOnlyList<TagEntry>? Tags);
+
+internal sealed record CreateSecretResult(string? ARN, string? Name, string? VersionId);
+
+internal sealed record SecretIdBody(string SecretId);
+
+internal sealed record DescribeSecretResult(
+    string? ARN,
+    string? Name,
+    string? KmsKeyId,
+    IReadOnlyList<TagEntry>? Tags,
+    Dictionary<string, List<string>>? VersionIdsToStages,
+    double? DeletedDate);
+
+internal sealed record GetSecretValueBody(string SecretId, string? VersionId, string? VersionStage);
+
+internal sealed record GetSecretValueResult(string? ARN, string? Name, string? VersionId, string? SecretString, IReadOnlyList<string>? VersionStages, double? CreatedDate);
+
+internal sealed record PutSecretValueBody(string SecretId, string ClientRequestToken, string SecretString, IReadOnlyList<string> VersionStages);
+
+internal sealed record UpdateSecretVersionStageBody(string SecretId, string VersionStage, string? MoveToVersionId, string? RemoveFromVersionId);
+
+internal sealed record PutResourcePolicyBody(string SecretId, string ResourcePolicy, bool BlockPublicPolicy);
+
+internal sealed record TagResourceBody(string SecretId, IReadOnlyList<TagEntry> Tags);
+
+internal sealed record ListSecretVersionIdsBody(string SecretId, int? MaxResults, string? NextToken, bool IncludeDeprecated);
+
+internal sealed record SecretVersionEntry(string? VersionId, IReadOnlyList<string>? VersionStages, double? CreatedDate);
+
+internal sealed record ListSecretVersionIdsResult(IReadOnlyList<SecretVersionEntry>? Versions, string? NextToken);
+
+internal sealed record EmptyResult;
+
+internal sealed record ListAccountsBody(int? MaxResults, string? NextToken);
+
+internal sealed record ListAccountsForParentBody(string ParentId, int? MaxResults, string? NextToken);
+
+internal sealed record ListChildrenBody(string ParentId, string ChildType, int? MaxResults, string? NextToken);
+
+internal sealed record AccountEntry(string? Id, string? Arn, string? Name, string? Email, string? Status);
+
+internal sealed record ListAccountsResult(IReadOnlyList<AccountEntry>? Accounts, string? NextToken);
+
+internal sealed record ChildEntry(string? Id, string? Type);
+
+internal sealed record ListChildrenResult(IReadOnlyList<ChildEntry>? Children, string? NextToken);
+
+internal sealed record DescribeAccountBody(string AccountId);
+
+internal sealed record DescribeAccountResult(AccountEntry? Account);
+
+/// <summary>Source-generated (Native AOT): no reflection-based serialization anywhere in the layer.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CreateSecretBody))]
+[JsonSerializable(typeof(CreateSecretResult))]
+[JsonSerializable(typeof(SecretIdBody))]
+[JsonSerializable(typeof(DescribeSecretResult))]
+[JsonSerializable(typeof(GetSecretValueBody))]
+[JsonSerializable(typeof(GetSecretValueResult))]
+[JsonSerializable(typeof(PutSecretValueBody))]
+[JsonSerializable(typeof(UpdateSecretVersionStageBody))]
+[JsonSerializable(typeof(PutResourcePolicyBody))]
+[JsonSerializable(typeof(TagResourceBody))]
+[JsonSerializable(typeof(ListSecretVersionIdsBody))]
+[JsonSerializable(typeof(ListSecretVersionIdsResult))]
+[JsonSerializable(typeof(EmptyResult))]
+[JsonSerializable(typeof(ListAccountsBody))]
+[JsonSerializable(typeof(ListAccountsForParentBody))]
+[JsonSerializable(typeof(ListChildrenBody))]
+[JsonSerializable(typeof(ListAccountsResult))]
+[JsonSerializable(typeof(ListChildrenResult))]
+[JsonSerializable(typeof(DescribeAccountBody))]
+[JsonSerializable(typeof(DescribeAccountResult))]
+internal sealed partial class AwsJsonContext : JsonSerializerContext;

@@ -1,0 +1,43 @@
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using OrgKeyRotation.Aws.Credentials;
+using OrgKeyRotation.Aws.Http;
+using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Ports;
+
+namespace OrgKeyRotation.Aws.Services;
+
+/// <summary>STS through the official SDK client (its own retries off: <see cref="AwsRetry"/> retries).</summary>
+internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostCredentials) : IStsClient, IDisposable
+{
+    private readonly AmazonSecurityTokenServiceClient _host = new(hostCredentials, settings.Apply(new AmazonSecurityTokenServiceConfig()));
+
+    public Task<CallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken) => CallerIdentityAsync(_host, cancellationToken);
+
+    public async Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, CancellationToken cancellationToken)
+    {
+        using var client = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials(accessKeyId, secretAccessKey.Reveal()), settings.Apply(new AmazonSecurityTokenServiceConfig()));
+        return await CallerIdentityAsync(client, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>AssumeRole with the host credentials; the session lasts one hour.</summary>
+    public Task<RoleCredentials> AssumeRoleAsync(string roleArn, string sessionName, string? externalId, CancellationToken cancellationToken) =>
+        settings.Retry.ExecuteAsync("sts", "AssumeRole", settings.Endpoint.Url, idempotent: true, async (_, token) =>
+        {
+            var request = new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = sessionName, ExternalId = externalId, DurationSeconds = 3600 };
+            var response = await SdkCall.RunAsync("sts", "AssumeRole", () => _host.AssumeRoleAsync(request, token)).ConfigureAwait(false);
+            var c = response.Credentials;
+            var expiration = c.Expiration is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : settings.Time.GetUtcNow().AddHours(1);
+            return new RoleCredentials(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), expiration);
+        }, cancellationToken);
+
+    public void Dispose() => _host.Dispose();
+
+    private Task<CallerIdentity> CallerIdentityAsync(AmazonSecurityTokenServiceClient client, CancellationToken cancellationToken) =>
+        settings.Retry.ExecuteAsync("sts", "GetCallerIdentity", settings.Endpoint.Url, idempotent: true, async (_, token) =>
+        {
+            var response = await SdkCall.RunAsync("sts", "GetCallerIdentity", () => client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token)).ConfigureAwait(false);
+            return new CallerIdentity(response.Account, response.Arn, response.UserId);
+        }, cancellationToken);
+}

@@ -1,0 +1,87 @@
+using Amazon.Runtime;
+using Microsoft.Extensions.Time.Testing;
+using OrgKeyRotation.Core.Errors;
+
+namespace OrgKeyRotation.Aws.Tests;
+
+public class AwsOptionsTests
+{
+    [Fact]
+    public void Defaults_AreTheDocumentedOnes()
+    {
+        var options = new AwsOptions();
+
+        Assert.Equal("IAMKeyRotationRole", options.RoleName);
+        Assert.Equal("OrgKeyRotation", options.RoleSessionName);
+        Assert.Equal(5, options.Retry.MaxAttempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options.Retry.BaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.MaxDelay);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Retry.TotalBudget);
+    }
+
+    public static TheoryData<RetryOptions> InvalidRetries => new()
+    {
+        new RetryOptions { MaxAttempts = 0 },
+        new RetryOptions { MaxAttempts = 21 },
+        new RetryOptions { BaseDelay = TimeSpan.Zero },
+        new RetryOptions { MaxDelay = TimeSpan.FromMilliseconds(100) },
+        new RetryOptions { TotalBudget = TimeSpan.FromMilliseconds(10) },
+        new RetryOptions { AttemptTimeout = TimeSpan.FromHours(1) },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidRetries))]
+    public void Create_RetryOutOfRange_ThrowsNamingTheOption(RetryOptions retry)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Create(new AwsOptions { Region = "us-east-1", Retry = retry }));
+
+        Assert.Contains("Retry.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Create_RelativeEndpoint_Throws() =>
+        Assert.Throws<ArgumentException>(() => Create(new AwsOptions { Region = "us-east-1", EndpointUrl = new Uri("/x", UriKind.Relative) }));
+
+    [Fact]
+    public void Create_NoRegionAnywhere_ThrowsConfigurationError()
+    {
+        var error = Assert.Throws<AwsConfigurationException>(() => Create(new AwsOptions(), fallbackRegion: null));
+
+        Assert.Contains("AWS_REGION", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "eu-central-1", "eu-central-1", "aws")]
+    [InlineData("cn-north-1", "eu-central-1", "cn-north-1", "aws-cn")]
+    [InlineData("us-gov-west-1", null, "us-gov-west-1", "aws-us-gov")]
+    public void Create_RegionFromOptionOrChain_SetsRegionAndPartition(string? configured, string? chain, string region, string partition)
+    {
+        var clients = Create(new AwsOptions { Region = configured }, chain);
+
+        Assert.Equal(region, clients.Region);
+        Assert.Equal(partition, clients.Partition);
+    }
+
+    [Fact]
+    public void ToString_ExplicitCredentials_NotPrinted()
+    {
+        var text = new AwsOptions { Credentials = new BasicAWSCredentials("AKIDX", "top-secret-key"), ExternalId = "ext-secretish" }.ToString();
+
+        Assert.DoesNotContain("top-secret-key", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ext-secretish", text, StringComparison.Ordinal);
+        Assert.Contains("RoleName = IAMKeyRotationRole", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetCallerIdentity_ProfileMissing_ThrowsCredentialsError()
+    {
+        var clients = Create(new AwsOptions { Region = "us-east-1", Profile = "no-such-profile-" + Guid.NewGuid().ToString("N"), EndpointUrl = new Uri("http://127.0.0.1:1") });
+
+        var error = await Assert.ThrowsAsync<AwsCredentialsException>(() => clients.Sts.GetCallerIdentityAsync(default));
+
+        Assert.Contains("no-such-profile", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Core.Ports.ICentralClients Create(AwsOptions options, string? fallbackRegion = "us-east-1") =>
+        AwsClients.Create(options, new FakeTimeProvider(), _ => null, () => fallbackRegion, () => 0.5);
+}

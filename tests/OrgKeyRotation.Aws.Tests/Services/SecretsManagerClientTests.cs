@@ -1,0 +1,198 @@
+using System.Text.Json;
+using OrgKeyRotation.Aws.Tests.Support;
+using OrgKeyRotation.Core.Errors;
+using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Testing;
+
+namespace OrgKeyRotation.Aws.Tests.Services;
+
+[Trait("Category", "Integration")]
+public class SecretsManagerClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
+{
+    private static readonly Dictionary<string, string> NoTags = [];
+    private readonly MotoAdmin _admin = MotoAdmin.ForDefaultAccount(moto.Endpoint);
+    private readonly ICentralClients _clients = MotoAdmin.Clients(moto.Endpoint);
+
+    [Fact]
+    public async Task CreateSecretAsync_WithValueAndTags_DescribeShowsTagsAndCurrentVersion()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+
+        var arn = await secrets.CreateSecretAsync(new CreateSecretRequest(name, "rotated key", null, new Dictionary<string, string> { ["owner"] = "rotation" }, Guid.NewGuid().ToString(), new SensitiveString("{\"k\":\"v\"}")), default);
+        var description = await secrets.DescribeSecretAsync(name, default);
+
+        Assert.NotNull(description);
+        Assert.Equal(arn, description.Arn);
+        Assert.Equal("rotation", description.Tags["owner"]);
+        Assert.NotNull(description.VersionWithStage(SecretStages.Current));
+        Assert.Null(description.DeletedDate);
+    }
+
+    [Fact]
+    public async Task CreateSecretAsync_MetadataOnly_HasNoVersions()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags), default);
+
+        Assert.Empty((await secrets.DescribeSecretAsync(name, default))!.VersionIdsToStages);
+        Assert.Null(await secrets.GetSecretValueAsync(name, null, SecretStages.Current, default));
+    }
+
+    [Fact]
+    public async Task CreateSecretAsync_NameTaken_ThrowsResourceExists()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags), default);
+
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags), default));
+
+        Assert.Equal(AwsErrorKind.ResourceExists, error.Kind);
+        Assert.NotNull(error.RequestId);
+    }
+
+    [Fact]
+    public async Task DescribeSecretAsync_Missing_ReturnsNull() =>
+        Assert.Null(await (await SecretsAsync()).DescribeSecretAsync(Unique(), default));
+
+    [Fact]
+    public async Task GetSecretValueAsync_ByStageAndByVersionId_ReturnSameValue()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags, SecretString: new SensitiveString("first")), default);
+
+        var byStage = await secrets.GetSecretValueAsync(name, null, SecretStages.Current, default);
+        var byId = await secrets.GetSecretValueAsync(name, byStage!.VersionId, null, default);
+
+        Assert.Equal("first", byStage.SecretString.Reveal());
+        Assert.Contains(SecretStages.Current, byStage.Stages);
+        Assert.Equal(byStage.VersionId, byId!.VersionId);
+        Assert.Equal("first", byId.SecretString.Reveal());
+        Assert.DoesNotContain("first", byStage.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GetSecretValueAsync_MissingStageOrSecret_ReturnsNull(bool secretExists)
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        if (secretExists)
+        {
+            await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags, SecretString: new SensitiveString("v")), default);
+        }
+
+        Assert.Null(await secrets.GetSecretValueAsync(name, null, SecretStages.Pending, default));
+    }
+
+    [Fact]
+    public async Task PutSecretValueThenUpdateStage_PendingPromoted_CurrentMovesAndPreviousFollows()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags, SecretString: new SensitiveString("old")), default);
+        var oldVersion = (await secrets.DescribeSecretAsync(name, default))!.VersionWithStage(SecretStages.Current);
+        var token = Guid.NewGuid().ToString();
+
+        await secrets.PutSecretValueAsync(name, token, new SensitiveString("new"), [SecretStages.Pending], default);
+        var pending = await secrets.GetSecretValueAsync(name, null, SecretStages.Pending, default);
+        await secrets.UpdateSecretVersionStageAsync(name, SecretStages.Current, token, oldVersion, default);
+        var description = await secrets.DescribeSecretAsync(name, default);
+
+        Assert.Equal(token, pending!.VersionId);
+        Assert.Equal("new", pending.SecretString.Reveal());
+        Assert.Equal(token, description!.VersionWithStage(SecretStages.Current));
+        Assert.Equal(oldVersion, description.VersionWithStage(SecretStages.Previous));
+        Assert.Equal("new", (await secrets.GetSecretValueAsync(name, null, SecretStages.Current, default))!.SecretString.Reveal());
+    }
+
+    [Fact]
+    public async Task UpdateSecretVersionStageAsync_CurrentWithoutRemoveFrom_ThrowsInvalidRequest()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags, SecretString: new SensitiveString("v")), default);
+        var token = Guid.NewGuid().ToString();
+        await secrets.PutSecretValueAsync(name, token, new SensitiveString("w"), [SecretStages.Pending], default);
+
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => secrets.UpdateSecretVersionStageAsync(name, SecretStages.Current, token, null, default));
+
+        Assert.Equal(AwsErrorKind.InvalidRequest, error.Kind);
+    }
+
+    [Fact]
+    public async Task PutResourcePolicyAsync_Policy_IsStored()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags), default);
+        const string policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""";
+
+        await secrets.PutResourcePolicyAsync(name, policy, default);
+        var stored = await _admin.SecretsAsync("GetResourcePolicy", JsonSerializer.Serialize(new Dictionary<string, string> { ["SecretId"] = name }));
+
+        Assert.Equal(policy, stored.GetProperty("ResourcePolicy").GetString());
+    }
+
+    [Fact]
+    public async Task TagResourceAsync_NewTags_AreMergedIntoExisting()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, new Dictionary<string, string> { ["a"] = "1" }), default);
+
+        await secrets.TagResourceAsync(name, new Dictionary<string, string> { ["b"] = "2" }, default);
+
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }, (await secrets.DescribeSecretAsync(name, default))!.Tags);
+    }
+
+    [Theory]
+    [InlineData("PutSecretValue")]
+    [InlineData("UpdateSecretVersionStage")]
+    [InlineData("PutResourcePolicy")]
+    [InlineData("TagResource")]
+    public async Task WriteCall_MissingSecret_ThrowsResourceNotFound(string operation)
+    {
+        var secrets = await SecretsAsync();
+        var missing = Unique();
+        Func<Task> call = operation switch
+        {
+            "PutSecretValue" => () => secrets.PutSecretValueAsync(missing, Guid.NewGuid().ToString(), new SensitiveString("x"), [SecretStages.Pending], default),
+            "UpdateSecretVersionStage" => () => secrets.UpdateSecretVersionStageAsync(missing, SecretStages.Current, Guid.NewGuid().ToString(), null, default),
+            "PutResourcePolicy" => () => secrets.PutResourcePolicyAsync(missing, "{}", default),
+            _ => () => secrets.TagResourceAsync(missing, new Dictionary<string, string> { ["a"] = "b" }, default),
+        };
+
+        var error = await Assert.ThrowsAsync<AwsServiceException>(call);
+
+        Assert.Equal(AwsErrorKind.ResourceNotFound, error.Kind);
+        Assert.Equal("secretsmanager", error.Service);
+    }
+
+    [Fact]
+    public async Task ListSecretVersionIdsAsync_ThreeVersions_ReturnsAllWithStages()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags, SecretString: new SensitiveString("1")), default);
+        var pending = Guid.NewGuid().ToString();
+        await secrets.PutSecretValueAsync(name, Guid.NewGuid().ToString(), new SensitiveString("2"), ["custom"], default);
+        await secrets.PutSecretValueAsync(name, pending, new SensitiveString("3"), [SecretStages.Pending], default);
+
+        var versions = await secrets.ListSecretVersionIdsAsync(name, default);
+
+        Assert.Equal(3, versions.Count);
+        Assert.Contains(SecretStages.Pending, versions.Single(v => v.VersionId == pending).Stages);
+        Assert.All(versions, v => Assert.NotNull(v.CreatedDate));
+    }
+
+    private static string Unique() => "iam-key-rotation/" + Guid.NewGuid().ToString("N");
+
+    private async Task<ISecretsManagerClient> SecretsAsync() => (await _clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, default)).Secrets;
+}
