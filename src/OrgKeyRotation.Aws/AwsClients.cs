@@ -97,7 +97,8 @@ public static class AwsClients
             Sns = new SnsClient(layer.Signed(AwsService.Sns, host, null));
             Organizations = new OrganizationsClient(layer.Signed(AwsService.Organizations, host, null), layer.Options.PageSize);
             WorkQueue = new WorkQueueClient(layer.Sdk(AwsService.Sqs), host);
-            Accounts = new AccountSessionFactory(layer, sts, host);
+            Secrets = new SecretsManagerClient(layer.Signed(AwsService.SecretsManager, host, null), layer.Options.PageSize);
+            Accounts = new AccountSessionFactory(layer, sts, Secrets);
             Partition = layer.Partition;
             Region = layer.Region;
         }
@@ -112,6 +113,8 @@ public static class AwsClients
 
         public IAccountSessionFactory Accounts { get; }
 
+        public ISecretsManagerClient Secrets { get; }
+
         public string Partition { get; }
 
         public string Region { get; }
@@ -123,14 +126,12 @@ public static class AwsClients
         private readonly RoleCredentialCache _cache;
         private readonly ISecretsManagerClient? _centralSecrets;
 
-        public AccountSessionFactory(Layer layer, StsClient sts, AWSCredentials host)
+        public AccountSessionFactory(Layer layer, StsClient sts, ISecretsManagerClient centralSecrets)
         {
             _layer = layer;
             var options = layer.Options;
             _cache = new RoleCredentialCache((account, token) => sts.AssumeRoleAsync(RoleArn(account), options.RoleSessionName, options.ExternalId, token), layer.Time);
-            _centralSecrets = options.SecretLocation == SecretLocation.Central
-                ? new SecretsManagerClient(layer.Signed(AwsService.SecretsManager, host, null), options.PageSize)
-                : null;
+            _centralSecrets = options.SecretLocation == SecretLocation.Central ? centralSecrets : null;
         }
 
         public async Task<IAccountSession> OpenAsync(string accountId, CancellationToken cancellationToken)
