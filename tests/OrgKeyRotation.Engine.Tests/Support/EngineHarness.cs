@@ -30,7 +30,8 @@ internal sealed class EngineHarness
 
     public MotoSeeder Seed { get; }
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>A minute ahead of the real clock, so keys moto stamps during the test are never "in the future".</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow.AddMinutes(1));
 
     public CapturingLogger Log { get; } = new();
 
