@@ -76,6 +76,10 @@ def seed(endpoint):
         for user, key_count in users:
             iam.create_user(UserName=user, Tags=[{"Key": "owner", "Value": f"team-{name}"}])
             keys = [iam.create_access_key(UserName=user)["AccessKey"] for _ in range(key_count)]
+            if key_count == 2:
+                # The usual leftover of a manual rotation: the older key was switched off but never deleted. The
+                # rotator deletes it to free the slot the new key needs.
+                iam.update_access_key(UserName=user, AccessKeyId=keys[0]["AccessKeyId"], Status="Inactive")
             if (name, user) == EXEMPT_USER:
                 iam.add_user_to_group(GroupName=EXEMPT_GROUP, UserName=user)
             if (name, user) == IN_USE_USER:

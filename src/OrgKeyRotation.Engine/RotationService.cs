@@ -44,14 +44,14 @@ public sealed partial class RotationService : IRotationService
     {
         ArgumentNullException.ThrowIfNull(request);
         var accounts = await _targets.ResolveAccountsAsync(request.Accounts, cancellationToken);
-        return await RunSweepAsync(accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, cancellationToken);
+        return await RunSweepAsync(accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, cancellationToken);
     }
 
     public async Task<SweepResult> ProcessWorkItemAsync(AccountWorkItem item, DateTimeOffset? stopStartingWorkAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         var accounts = await _targets.ResolveAccountsAsync([item.AccountId], cancellationToken);
-        return await RunSweepAsync(accounts, item.SweepId, item.DryRun || _config.DryRun, stopStartingWorkAt, cancellationToken);
+        return await RunSweepAsync(accounts, item.SweepId, item.DryRun || _config.DryRun, stopStartingWorkAt, progress: null, cancellationToken);
     }
 
     public async Task<EnqueueResult> EnqueueSweepAsync(SweepRequest request, CancellationToken cancellationToken)
@@ -127,7 +127,7 @@ public sealed partial class RotationService : IRotationService
             failed.OrderBy(f => f.AccountId, StringComparer.Ordinal).ToList());
     }
 
-    private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, CancellationToken cancellationToken)
+    private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
         var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
@@ -144,7 +144,9 @@ public sealed partial class RotationService : IRotationService
                 return;
             }
 
-            results[accountId] = await SweepAccountAsync(accountId, sweepId, dryRun, stopStartingWorkAt, executor, alerts, ct);
+            var result = await SweepAccountAsync(accountId, sweepId, dryRun, stopStartingWorkAt, executor, alerts, ct);
+            results[accountId] = result;
+            progress?.Report(result);
         });
 
         var ordered = accounts.Where(results.ContainsKey).Select(a => results[a]).ToList();
@@ -245,7 +247,8 @@ public sealed partial class RotationService : IRotationService
     private static SweepCounts Count(IReadOnlyList<AccountResult> accounts, int notStartedAccounts)
     {
         var actions = accounts.SelectMany(a => a.Users).SelectMany(u => u.Actions).ToList();
-        int Done(ActionKind kind) => actions.Count(a => a.Action == kind && a.Outcome == Outcome.Succeeded);
+        // A dry run counts what it would do; a real sweep counts what it did.
+        int Done(ActionKind kind) => actions.Count(a => a.Action == kind && a.Outcome is Outcome.Succeeded or Outcome.Planned);
         return new SweepCounts(
             accounts.Count,
             accounts.Sum(a => a.Users.Count),

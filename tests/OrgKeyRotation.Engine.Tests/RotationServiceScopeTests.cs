@@ -110,9 +110,12 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
         await h.UserWithKeyAsync(AccountB, "bob");
         var config = h.Config(new() { [AccountA] = ["alice"], [AccountB] = ["bob"] }, RotateNow);
 
-        var result = await h.Service(config).SweepAsync(new SweepRequest { Accounts = [AccountB] }, default);
+        var reported = new ReportedAccounts();
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest { Accounts = [AccountB], Progress = reported }, default);
 
         Assert.Equal(AccountB, Assert.Single(result.Accounts).AccountId);
+        Assert.Equal(AccountB, Assert.Single(reported.Accounts).AccountId);
         Assert.Single(await h.KeysAsync(AccountA, "alice"));
     }
 
@@ -178,4 +181,14 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
         Assert.False(exempt.Managed);
         h.AssertNoSecretsIn(report);
     }
+}
+
+/// <summary>Collects progress reports synchronously (System.Progress would post them to the thread pool).</summary>
+internal sealed class ReportedAccounts : IProgress<AccountResult>
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<AccountResult> _accounts = new();
+
+    public IReadOnlyList<AccountResult> Accounts => _accounts.ToList();
+
+    public void Report(AccountResult value) => _accounts.Enqueue(value);
 }

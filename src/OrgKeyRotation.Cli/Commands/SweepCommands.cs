@@ -77,21 +77,17 @@ internal static class SweepCommands
                 [EngineRunner.AccountsInScope(accounts)],
                 async (service, config, token) =>
                 {
-                    var request = new SweepRequest { DryRun = dryRun, Accounts = accounts.Length > 0 ? accounts : null };
                     var live = !dryRun && context.ErrorIsTerminal && !quiet;
                     SweepResult sweep;
                     await using (var progress = new RotationProgress(context.Error, context.Time, ExpectedAccounts(config, accounts), live))
                     {
+                        var request = new SweepRequest { DryRun = dryRun, Accounts = accounts.Length > 0 ? accounts : null, Progress = progress };
                         if (!dryRun && !quiet && !live)
                         {
                             context.Error.WriteLine($"rotating {ExpectedAccounts(config, accounts)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all discovered"} accounts...");
                         }
 
                         sweep = await service.SweepAsync(request, token);
-                        foreach (var account in sweep.Accounts)
-                        {
-                            progress.Report(account);
-                        }
 
                         if (!dryRun && !quiet)
                         {

@@ -47,6 +47,10 @@ public sealed record SweepRequest
 
     /// <summary>Correlation id for logs and alerts; generated when absent.</summary>
     public string? SweepId { get; init; }
+
+    /// <summary>Told about each account as soon as it is done (live progress in the CLI). Not part of the wire format.</summary>
+    [JsonIgnore]
+    public IProgress<AccountResult>? Progress { get; init; }
 }
 
 public sealed record ActionResult(

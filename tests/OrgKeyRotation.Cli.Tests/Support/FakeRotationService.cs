@@ -33,6 +33,11 @@ internal sealed class FakeRotationService : IRotationService
             await Gate.Task.WaitAsync(cancellationToken);
         }
 
+        foreach (var account in SweepResult.Accounts)
+        {
+            request.Progress?.Report(account);
+        }
+
         return SweepResult with { DryRun = request.DryRun ?? false };
     }
 
