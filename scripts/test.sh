@@ -12,10 +12,15 @@ log "checking prerequisites"
 require_dotnet
 ensure_moto
 ensure_node_tools
+ensure_chromium
 
 log "restoring and building (warnings are errors)"
 dotnet restore OrgKeyRotation.sln --nologo -v quiet
 dotnet build OrgKeyRotation.sln --no-restore --nologo -v quiet -c Release -warnaserror | tail -n 3
+
+# The Lambda end-to-end tests run the real Native AOT bootstrap: publish it once, here, rather than inside a test.
+deploy/package_lambda.sh >/dev/null
+export ORGKEYROTATION_BOOTSTRAP=artifacts/lambda/x86_64/publish/bootstrap
 
 results="$root/artifacts/test-results"
 scan="$root/artifacts/secret-scan"
