@@ -72,7 +72,8 @@ public sealed partial class RotationService
                         : Step(request, Outcome.Failed, "a version with this token exists but is neither AWSPENDING nor AWSCURRENT", null);
                 }
 
-                var snapshot = await _facts.CollectAsync(session, userName, lastUseOfEveryKey: false, knownTags: null, cancellationToken);
+                var account = await _facts.OpenAccountAsync(session, cancellationToken);
+                var snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: false, knownUser: null, cancellationToken);
                 // A rotation requested by Secrets Manager is due now, whatever the key's age.
                 var plan = Planner.Plan(snapshot.Facts, _config.Policy with { MaxKeyAgeDays = 0 }, _time.GetUtcNow());
                 if (!plan.Actions.Any(a => a.Kind == PlannedActionKind.Rotate))

@@ -85,7 +85,8 @@ public sealed partial class RotationService : IRotationService
         var sweepId = NewSweepId();
         var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
         var session = await _clients.Accounts.OpenAsync(accountId, cancellationToken);
-        var snapshot = await _facts.CollectAsync(session, userName, lastUseOfEveryKey: false, knownTags: null, cancellationToken);
+        var account = await _facts.OpenAccountAsync(session, cancellationToken);
+        var snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: false, knownUser: null, cancellationToken);
         var action = Planner.PlanRestore(snapshot.Facts, accessKeyId);
         var plan = new UserPlan(snapshot.Facts, [action], new Dictionary<string, KeyRoleKind>());
         var results = await Executor(alerts).ExecuteAsync(session, snapshot, plan, sweepId, cancellationToken);
@@ -105,10 +106,11 @@ public sealed partial class RotationService : IRotationService
             try
             {
                 var session = await _clients.Accounts.OpenAsync(accountId, ct);
+                var account = await _facts.OpenAccountAsync(session, ct);
                 var targets = await _targets.ResolveUsersAsync(session, ct);
                 await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = _config.Concurrency.UsersPerAccount, CancellationToken = ct }, async (target, ct2) =>
                 {
-                    var snapshot = await _facts.CollectAsync(session, target.UserName, lastUseOfEveryKey: true, target.Tags, ct2);
+                    var snapshot = await _facts.CollectAsync(account, target.UserName, lastUseOfEveryKey: true, target.KnownUser, ct2);
                     var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
                     users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.Owner, Snapshots(plan)));
@@ -166,11 +168,12 @@ public sealed partial class RotationService : IRotationService
 
     private async Task<AccountResult> SweepAccountAsync(string accountId, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, UserExecutor executor, AlertPublisher alerts, CancellationToken cancellationToken)
     {
-        IAccountSession session;
-        IReadOnlyList<(string UserName, IReadOnlyDictionary<string, string>? Tags)> targets;
+        AccountContext account;
+        IReadOnlyList<(string UserName, IamUser? KnownUser)> targets;
         try
         {
-            session = await _clients.Accounts.OpenAsync(accountId, cancellationToken);
+            var session = await _clients.Accounts.OpenAsync(accountId, cancellationToken);
+            account = await _facts.OpenAccountAsync(session, cancellationToken);
             targets = await _targets.ResolveUsersAsync(session, cancellationToken);
         }
         catch (Exception ex) when (IsAwsFailure(ex))
@@ -190,7 +193,7 @@ public sealed partial class RotationService : IRotationService
                 return;
             }
 
-            users[target.UserName] = await SweepUserAsync(session, target.UserName, target.Tags, sweepId, dryRun, executor, alerts, ct);
+            users[target.UserName] = await SweepUserAsync(account, target.UserName, target.KnownUser, sweepId, dryRun, executor, alerts, ct);
         });
 
         var ordered = targets.Select(t => users[t.UserName]).ToList();
@@ -198,13 +201,13 @@ public sealed partial class RotationService : IRotationService
         return new AccountResult(accountId, anyFailed ? Outcome.Failed : dryRun ? Outcome.Planned : Outcome.Succeeded, anyFailed ? "some users failed; see their actions" : null, ordered);
     }
 
-    private async Task<UserResult> SweepUserAsync(IAccountSession session, string userName, IReadOnlyDictionary<string, string>? tags, string sweepId, bool dryRun, UserExecutor executor, AlertPublisher alerts, CancellationToken cancellationToken)
+    private async Task<UserResult> SweepUserAsync(AccountContext account, string userName, IamUser? knownUser, string sweepId, bool dryRun, UserExecutor executor, AlertPublisher alerts, CancellationToken cancellationToken)
     {
-        var accountId = session.AccountId;
+        var accountId = account.AccountId;
         UserSnapshot snapshot;
         try
         {
-            snapshot = await _facts.CollectAsync(session, userName, lastUseOfEveryKey: dryRun, tags, cancellationToken);
+            snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: dryRun, knownUser, cancellationToken);
         }
         catch (Exception ex) when (IsAwsFailure(ex))
         {
@@ -217,7 +220,7 @@ public sealed partial class RotationService : IRotationService
         var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
         IReadOnlyList<ActionResult> actions = dryRun
             ? plan.Actions.Select(a => new ActionResult(UserExecutor.Map(a.Kind), a.ChangesState ? Outcome.Planned : a.Kind == PlannedActionKind.Block ? Outcome.Failed : Outcome.Skipped, a.Reason, a.AccessKeyId)).ToList()
-            : await executor.ExecuteAsync(session, snapshot, plan, sweepId, cancellationToken);
+            : await executor.ExecuteAsync(account.Session, snapshot, plan, sweepId, cancellationToken);
         return new UserResult(accountId, userName, Snapshots(plan), actions);
     }
 

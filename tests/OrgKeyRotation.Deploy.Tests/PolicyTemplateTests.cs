@@ -12,7 +12,7 @@ public sealed class PolicyTemplateTests
 
     private static readonly string[] MemberIamActions =
     [
-        "iam:ListUsers", "iam:GetUser", "iam:ListUserTags", "iam:ListGroupsForUser", "iam:ListAccessKeys",
+        "iam:ListUsers", "iam:GetGroup", "iam:GetUser", "iam:ListUserTags", "iam:ListGroupsForUser", "iam:ListAccessKeys",
         "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:GetAccessKeyLastUsed",
     ];
 
@@ -65,7 +65,10 @@ public sealed class PolicyTemplateTests
         Assert.DoesNotContain("iam:ListUsers", single.Actions);
         var listUsers = Assert.Single(statements, s => s.Actions.Contains("iam:ListUsers"));
         Assert.Equal(["arn:aws:iam::222222222222:user/*"], listUsers.Resources);
-        Assert.All(statements.Where(s => s.Actions.Any(a => a.StartsWith("iam:", StringComparison.Ordinal))).SelectMany(s => s.Resources),
+        var groupRead = Assert.Single(statements, s => s.Actions.Contains("iam:GetGroup"));
+        Assert.Equal(["iam:GetGroup"], groupRead.Actions);
+        Assert.Equal(["arn:aws:iam::222222222222:group/*"], groupRead.Resources);
+        Assert.All(statements.Where(s => s != groupRead && s.Actions.Any(a => a.StartsWith("iam:", StringComparison.Ordinal))).SelectMany(s => s.Resources),
             r => Assert.StartsWith("arn:aws:iam::222222222222:user/", r, StringComparison.Ordinal));
     }
 

@@ -23,7 +23,32 @@ internal sealed class IamClient(SignedServiceClient client, int? pageSize) : IIa
     public async Task<IamUser> GetUserAsync(string userName, CancellationToken cancellationToken)
     {
         var result = await CallAsync("GetUser", [new("UserName", userName)], cancellationToken).ConfigureAwait(false);
-        return User(result.Child("User") ?? throw new InvalidDataException("IAM GetUser response lacks <User>."));
+        var user = result.Child("User") ?? throw new InvalidDataException("IAM GetUser response lacks <User>.");
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var member in user.Members("Tags"))
+        {
+            tags[member.Required("Key")] = member.Text("Value") ?? string.Empty;
+        }
+
+        return User(user) with { Tags = tags };
+    }
+
+    public async Task<IReadOnlyList<string>> GetGroupMembersAsync(string groupName, CancellationToken cancellationToken)
+    {
+        var members = new List<string>();
+        try
+        {
+            await foreach (var member in PagesAsync("GetGroup", "Users", [new("GroupName", groupName)], cancellationToken).ConfigureAwait(false))
+            {
+                members.Add(member.Required("UserName"));
+            }
+        }
+        catch (Core.Errors.AwsServiceException e) when (e.Kind == Core.Errors.AwsErrorKind.NoSuchEntity)
+        {
+            // No such group in this account: nobody is exempt through it.
+        }
+
+        return members;
     }
 
     public async Task<IReadOnlyDictionary<string, string>> ListUserTagsAsync(string userName, CancellationToken cancellationToken)

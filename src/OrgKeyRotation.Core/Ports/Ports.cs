@@ -12,6 +12,7 @@ public interface IIamClient
     /// <summary>ListUsers, all pages. <paramref name="pathPrefix"/> "/" means every user.</summary>
     IAsyncEnumerable<IamUser> ListUsersAsync(string pathPrefix, CancellationToken cancellationToken);
 
+    /// <summary>GetUser, with the user's tags.</summary>
     Task<IamUser> GetUserAsync(string userName, CancellationToken cancellationToken);
 
     /// <summary>ListUserTags, all pages.</summary>
@@ -19,6 +20,9 @@ public interface IIamClient
 
     /// <summary>ListGroupsForUser, all pages: group names.</summary>
     Task<IReadOnlyList<string>> ListGroupsForUserAsync(string userName, CancellationToken cancellationToken);
+
+    /// <summary>GetGroup, all pages: the user names in the group; empty when the group does not exist.</summary>
+    Task<IReadOnlyList<string>> GetGroupMembersAsync(string groupName, CancellationToken cancellationToken);
 
     /// <summary>ListAccessKeys, all pages.</summary>
     Task<IReadOnlyList<AccessKeyMetadata>> ListAccessKeysAsync(string userName, CancellationToken cancellationToken);

@@ -14,19 +14,27 @@ namespace OrgKeyRotation.Engine.Execution;
 /// </summary>
 internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
 {
-    public async Task<UserSnapshot> CollectAsync(IAccountSession session, string userName, bool lastUseOfEveryKey, IReadOnlyDictionary<string, string>? knownTags, CancellationToken cancellationToken)
+    /// <summary>Opens an account for work: the members of the exemption group are read once here, not per user.</summary>
+    public async Task<AccountContext> OpenAccountAsync(IAccountSession session, CancellationToken cancellationToken)
     {
+        var members = config.Exemptions.Group is { } group
+            ? await session.Iam.GetGroupMembersAsync(group, cancellationToken)
+            : [];
+        return new AccountContext(session, members.ToHashSet(StringComparer.OrdinalIgnoreCase));
+    }
+
+    public async Task<UserSnapshot> CollectAsync(AccountContext account, string userName, bool lastUseOfEveryKey, IamUser? knownUser, CancellationToken cancellationToken)
+    {
+        var session = account.Session;
         var accountId = session.AccountId;
         var keysTask = session.Iam.ListAccessKeysAsync(userName, cancellationToken);
-        // Tags are always read: the owner tag goes on every alert, and exemptions and discovery filters use them.
-        var tagsTask = knownTags is not null ? Task.FromResult(knownTags) : session.Iam.ListUserTagsAsync(userName, cancellationToken);
-        var groupsTask = config.Exemptions.Group is not null ? session.Iam.ListGroupsForUserAsync(userName, cancellationToken) : Task.FromResult<IReadOnlyList<string>>([]);
+        // GetUser brings the tags (owner, exemption) and the ARN (the secret's resource policy) in one call.
+        var userTask = knownUser is not null ? Task.FromResult(knownUser) : session.Iam.GetUserAsync(userName, cancellationToken);
         var secretName = config.Secrets.NameFor(accountId, userName);
         var secretTask = session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
 
         var keys = await keysTask;
-        var tags = await tagsTask;
-        var groups = await groupsTask;
+        var user = await userTask;
         var secret = await secretTask;
         if (secret is { DeletedDate: not null })
         {
@@ -57,13 +65,13 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
             keyFacts.Add(new KeyFacts(key.AccessKeyId, key.Status, key.CreateDate, lastUsed, needLastUse));
         }
 
-        var facts = new UserFacts(accountId, userName, keyFacts, secretFacts, Exemption(tags, groups));
-        return new UserSnapshot(facts, secretName, secret, tags);
+        var facts = new UserFacts(accountId, userName, keyFacts, secretFacts, Exemption(userName, user.Tags, account.ExemptMembers));
+        return new UserSnapshot(facts, secretName, secret, user);
     }
 
-    private ExemptionFacts Exemption(IReadOnlyDictionary<string, string> tags, IReadOnlyList<string> groups)
+    private ExemptionFacts Exemption(string userName, IReadOnlyDictionary<string, string> tags, IReadOnlySet<string> exemptMembers)
     {
-        if (config.Exemptions.Group is { } group && groups.Contains(group, StringComparer.OrdinalIgnoreCase))
+        if (config.Exemptions.Group is { } group && exemptMembers.Contains(userName))
         {
             return new ExemptionFacts(true, $"member of group {group}", null);
         }

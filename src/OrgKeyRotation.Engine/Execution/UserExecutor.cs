@@ -129,19 +129,11 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
     private async Task<ActionResult> RotateAsync(IAccountSession session, UserSnapshot snapshot, PlannedAction action, Func<AlertEvent, string, string, string?, Alert> alertOf, CancellationToken cancellationToken)
     {
         var facts = snapshot.Facts;
-        string secretId;
-        if (snapshot.Secret is null)
+        if (snapshot.Secret is not null && snapshot.VersionWithStage(SecretStages.Current) is null)
         {
-            secretId = await CreateSecretAsync(session, snapshot, action.AccessKeyId, cancellationToken);
-        }
-        else
-        {
-            secretId = snapshot.Secret.Arn;
-            if (snapshot.VersionWithStage(SecretStages.Current) is null)
-            {
-                // A first rotation stopped after CreateSecret: the resource policy may be missing. Setting it is idempotent.
-                await ApplyResourcePolicyAsync(session, facts.UserName, secretId, cancellationToken);
-            }
+            // A secret without a current version was left by an interrupted first rotation of an older release:
+            // make sure its resource policy is there. Setting it is idempotent.
+            await ApplyResourcePolicyAsync(session, snapshot, snapshot.Secret.Arn, cancellationToken);
         }
 
         NewAccessKey key;
@@ -159,18 +151,68 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
 
         logger.LogInformation("Created key {AccessKeyId} for {AccountId} {UserName}", key.AccessKeyId, facts.AccountId, facts.UserName);
         var token = ManagedSecret.VersionTokenFor(facts.AccountId, facts.UserName, key.AccessKeyId);
+        string secretId;
+        bool created;
         try
         {
-            await session.Secrets.PutSecretValueAsync(secretId, token, ManagedSecret.Serialize(key, facts.AccountId), [SecretStages.Pending], cancellationToken);
+            (secretId, created) = await StoreAsync(session, snapshot, key, token, action.AccessKeyId, cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException or RotationStepException)
         {
             // The new key is in no secret: remove it now rather than leave an orphan for the next sweep.
             await TryDeleteAsync(session, facts.UserName, key.AccessKeyId, cancellationToken);
             throw;
         }
 
+        if (created)
+        {
+            // After the value: the key is already safe in the secret, so a failure here fails the action but never
+            // strands the key. The policy only narrows who may read the secret.
+            await ApplyResourcePolicyAsync(session, snapshot, secretId, cancellationToken);
+        }
+
         return await VerifyAndPromoteAsync(session, snapshot, secretId, token, key, action, alertOf, cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts the new key in the user's secret under its derived token: staged AWSPENDING in an existing secret, or as
+    /// the first version of a new one (one CreateSecret call instead of CreateSecret plus PutSecretValue).
+    /// </summary>
+    private async Task<(string SecretId, bool Created)> StoreAsync(IAccountSession session, UserSnapshot snapshot, NewAccessKey key, string token, string? adoptedKeyId, CancellationToken cancellationToken)
+    {
+        var facts = snapshot.Facts;
+        var value = ManagedSecret.Serialize(key, facts.AccountId);
+        if (snapshot.Secret is { } existing)
+        {
+            await session.Secrets.PutSecretValueAsync(existing.Arn, token, value, [SecretStages.Pending], cancellationToken);
+            return (existing.Arn, false);
+        }
+
+        try
+        {
+            var arn = await session.Secrets.CreateSecretAsync(
+                new CreateSecretRequest(
+                    snapshot.SecretName,
+                    $"IAM access key of {facts.UserName} in {facts.AccountId}, rotated by OrgKeyRotation",
+                    config.Secrets.KmsKeyId,
+                    ManagedSecret.CreationTags(facts.AccountId, facts.UserName, adoptedKeyId),
+                    token,
+                    value),
+                cancellationToken);
+            return (arn, true);
+        }
+        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.ResourceExists)
+        {
+            // Created since we looked: only ever write into one of ours.
+            var now = await session.Secrets.DescribeSecretAsync(snapshot.SecretName, cancellationToken);
+            if (now is null || !ManagedSecret.IsManaged(now))
+            {
+                throw new RotationStepException($"a secret named {snapshot.SecretName} exists but was not created by OrgKeyRotation; it is never overwritten. Delete or rename it, or change secrets.nameTemplate");
+            }
+
+            await session.Secrets.PutSecretValueAsync(now.Arn, token, value, [SecretStages.Pending], cancellationToken);
+            return (now.Arn, false);
+        }
     }
 
     /// <summary>
@@ -254,41 +296,8 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
         }
     }
 
-    private async Task<string> CreateSecretAsync(IAccountSession session, UserSnapshot snapshot, string? adoptedKeyId, CancellationToken cancellationToken)
-    {
-        var facts = snapshot.Facts;
-        string arn;
-        try
-        {
-            arn = await session.Secrets.CreateSecretAsync(
-                new CreateSecretRequest(
-                    snapshot.SecretName,
-                    $"IAM access key of {facts.UserName} in {facts.AccountId}, rotated by OrgKeyRotation",
-                    config.Secrets.KmsKeyId,
-                    ManagedSecret.CreationTags(facts.AccountId, facts.UserName, adoptedKeyId)),
-                cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.ResourceExists)
-        {
-            // Created since we looked (a concurrent sweep), or a foreign secret: only ours is used.
-            var existing = await session.Secrets.DescribeSecretAsync(snapshot.SecretName, cancellationToken);
-            if (existing is null || !ManagedSecret.IsManaged(existing))
-            {
-                throw new RotationStepException($"a secret named {snapshot.SecretName} exists but was not created by OrgKeyRotation; it is never overwritten. Delete or rename it, or change secrets.nameTemplate");
-            }
-
-            return existing.Arn;
-        }
-
-        await ApplyResourcePolicyAsync(session, facts.UserName, arn, cancellationToken);
-        return arn;
-    }
-
-    private static async Task ApplyResourcePolicyAsync(IAccountSession session, string userName, string secretId, CancellationToken cancellationToken)
-    {
-        var user = await session.Iam.GetUserAsync(userName, cancellationToken);
-        await session.Secrets.PutResourcePolicyAsync(secretId, ManagedSecret.ResourcePolicy(user.Arn, session.PrincipalArn), cancellationToken);
-    }
+    private static async Task ApplyResourcePolicyAsync(IAccountSession session, UserSnapshot snapshot, string secretId, CancellationToken cancellationToken) =>
+        await session.Secrets.PutResourcePolicyAsync(secretId, ManagedSecret.ResourcePolicy(snapshot.User.Arn, session.PrincipalArn), cancellationToken);
 
     private async Task TryDeleteAsync(IAccountSession session, string userName, string accessKeyId, CancellationToken cancellationToken)
     {

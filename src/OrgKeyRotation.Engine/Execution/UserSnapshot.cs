@@ -1,5 +1,6 @@
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
+using OrgKeyRotation.Core.Ports;
 
 namespace OrgKeyRotation.Engine.Execution;
 
@@ -8,9 +9,17 @@ internal sealed record UserSnapshot(
     UserFacts Facts,
     string SecretName,
     SecretDescription? Secret,
-    IReadOnlyDictionary<string, string> UserTags)
+    IamUser User)
 {
+    public IReadOnlyDictionary<string, string> UserTags => User.Tags;
+
     public string? Owner => UserTags.TryGetValue("owner", out var owner) ? owner : null;
 
     public string? VersionWithStage(string stage) => Secret?.VersionWithStage(stage);
+}
+
+/// <summary>One account as the engine works in it: the session, and who is exempt there (one GetGroup per account).</summary>
+internal sealed record AccountContext(IAccountSession Session, IReadOnlySet<string> ExemptMembers)
+{
+    public string AccountId => Session.AccountId;
 }

@@ -106,28 +106,31 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
         }
     }
 
-    /// <summary>The users to look at in one account: the configured names, else (with discovery) those on the path and with the tag.</summary>
-    public async Task<IReadOnlyList<(string UserName, IReadOnlyDictionary<string, string>? Tags)>> ResolveUsersAsync(IAccountSession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// The users to look at in one account: the configured names, else (with discovery) those on the path and with the
+    /// tag. Users read with GetUser for the tag filter come back with it, so the sweep does not read them again.
+    /// </summary>
+    public async Task<IReadOnlyList<(string UserName, IamUser? KnownUser)>> ResolveUsersAsync(IAccountSession session, CancellationToken cancellationToken)
     {
         if (config.Accounts.TryGetValue(session.AccountId, out var configured) && configured.Count > 0)
         {
-            return configured.Select(u => (u, (IReadOnlyDictionary<string, string>?)null)).ToList();
+            return configured.Select(u => (u, (IamUser?)null)).ToList();
         }
 
-        var users = new List<(string, IReadOnlyDictionary<string, string>?)>();
+        var users = new List<(string, IamUser?)>();
         var filter = ParseTagFilter(config.Discovery.UserTag);
-        await foreach (var user in session.Iam.ListUsersAsync(config.Discovery.UserPath, cancellationToken))
+        await foreach (var listed in session.Iam.ListUsersAsync(config.Discovery.UserPath, cancellationToken))
         {
             if (filter is null)
             {
-                users.Add((user.UserName, null));
+                users.Add((listed.UserName, null));
                 continue;
             }
 
-            var tags = await session.Iam.ListUserTagsAsync(user.UserName, cancellationToken);
-            if (tags.TryGetValue(filter.Value.Key, out var value) && (filter.Value.Value is null || string.Equals(value, filter.Value.Value, StringComparison.Ordinal)))
+            var user = await session.Iam.GetUserAsync(listed.UserName, cancellationToken);
+            if (user.Tags.TryGetValue(filter.Value.Key, out var value) && (filter.Value.Value is null || string.Equals(value, filter.Value.Value, StringComparison.Ordinal)))
             {
-                users.Add((user.UserName, tags));
+                users.Add((user.UserName, user));
             }
         }
 

@@ -75,6 +75,38 @@ public class IamClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(groups.Order(), result.Order());
     }
 
+    [Fact]
+    public async Task GetUserAsync_TaggedUser_ReturnsTagsAndArn()
+    {
+        var name = await NewUserAsync();
+        await _admin.IamAsync("TagUser", ("UserName", name), ("Tags.member.1.Key", "owner"), ("Tags.member.1.Value", "team-a"));
+
+        var user = await (await IamAsync()).GetUserAsync(name, default);
+
+        Assert.Equal(new Dictionary<string, string> { ["owner"] = "team-a" }, user.Tags);
+        Assert.EndsWith(":user/" + name, user.Arn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetGroupMembersAsync_GroupWithTwoUsers_ReturnsBoth()
+    {
+        var group = Unique("exempt");
+        await _admin.IamAsync("CreateGroup", ("GroupName", group));
+        var members = new[] { await NewUserAsync(), await NewUserAsync() };
+        foreach (var member in members)
+        {
+            await _admin.IamAsync("AddUserToGroup", ("GroupName", group), ("UserName", member));
+        }
+
+        var result = await (await IamAsync()).GetGroupMembersAsync(group, default);
+
+        Assert.Equal(members.Order(), result.Order());
+    }
+
+    [Fact]
+    public async Task GetGroupMembersAsync_MissingGroup_ReturnsNobody() =>
+        Assert.Empty(await (await IamAsync()).GetGroupMembersAsync(Unique("no-such-group"), default));
+
     [Theory]
     [InlineData("ListUserTags")]
     [InlineData("ListGroupsForUser")]
