@@ -38,6 +38,20 @@ internal sealed record SecretVersionEntry(string? VersionId, IReadOnlyList<strin
 
 internal sealed record ListSecretVersionIdsResult(IReadOnlyList<SecretVersionEntry>? Versions, string? NextToken);
 
+internal sealed record SecretsFilter(string Key, IReadOnlyList<string> Values);
+
+internal sealed record ListSecretsBody(IReadOnlyList<SecretsFilter> Filters, int? MaxResults, string? NextToken);
+
+internal sealed record SecretListEntry(
+    string? ARN,
+    string? Name,
+    string? KmsKeyId,
+    IReadOnlyList<TagEntry>? Tags,
+    Dictionary<string, List<string>>? SecretVersionsToStages,
+    double? DeletedDate);
+
+internal sealed record ListSecretsResult(IReadOnlyList<SecretListEntry>? SecretList, string? NextToken);
+
 internal sealed record EmptyResult;
 
 internal sealed record ListAccountsBody(int? MaxResults, string? NextToken);
@@ -72,6 +86,8 @@ internal sealed record DescribeAccountResult(AccountEntry? Account);
 [JsonSerializable(typeof(TagResourceBody))]
 [JsonSerializable(typeof(ListSecretVersionIdsBody))]
 [JsonSerializable(typeof(ListSecretVersionIdsResult))]
+[JsonSerializable(typeof(ListSecretsBody))]
+[JsonSerializable(typeof(ListSecretsResult))]
 [JsonSerializable(typeof(EmptyResult))]
 [JsonSerializable(typeof(ListAccountsBody))]
 [JsonSerializable(typeof(ListAccountsForParentBody))]

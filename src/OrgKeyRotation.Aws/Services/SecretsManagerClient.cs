@@ -90,6 +90,32 @@ internal sealed class SecretsManagerClient(SignedServiceClient client, int? page
         return versions;
     }
 
+    public async IAsyncEnumerable<SecretDescription> ListSecretsAsync(string namePrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? token = null;
+        do
+        {
+            var page = await client.JsonAsync(Target, "ListSecrets", new ListSecretsBody([new SecretsFilter("name", [namePrefix])], pageSize ?? 100, token), Json.ListSecretsBody, Json.ListSecretsResult, idempotent: true, cancellationToken).ConfigureAwait(false);
+            foreach (var entry in page.SecretList ?? [])
+            {
+                // The name filter matches prefixes of words; keep only true prefix matches.
+                if (entry.Name is { } name && name.StartsWith(namePrefix, StringComparison.Ordinal))
+                {
+                    yield return new SecretDescription(
+                        entry.ARN ?? string.Empty,
+                        name,
+                        entry.KmsKeyId,
+                        (entry.Tags ?? []).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal),
+                        (entry.SecretVersionsToStages ?? []).ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal),
+                        FromEpoch(entry.DeletedDate));
+                }
+            }
+
+            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+        }
+        while (token is not null);
+    }
+
     private static List<TagEntry>? ToTags(IReadOnlyDictionary<string, string> tags) =>
         tags.Count == 0 ? null : tags.Select(t => new TagEntry(t.Key, t.Value)).ToList();
 

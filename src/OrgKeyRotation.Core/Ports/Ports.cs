@@ -59,6 +59,12 @@ public interface ISecretsManagerClient
 
     Task TagResourceAsync(string secretId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// ListSecrets filtered by name prefix, all pages, as descriptions (tags and version stages included).
+    /// Eventually consistent on AWS: a secret created minutes ago may be missing.
+    /// </summary>
+    IAsyncEnumerable<SecretDescription> ListSecretsAsync(string namePrefix, CancellationToken cancellationToken);
+
     /// <summary>ListSecretVersionIds, all pages.</summary>
     Task<IReadOnlyList<SecretVersion>> ListSecretVersionIdsAsync(string secretId, CancellationToken cancellationToken);
 }

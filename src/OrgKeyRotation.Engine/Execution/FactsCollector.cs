@@ -17,10 +17,27 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
     /// <summary>Opens an account for work: the members of the exemption group are read once here, not per user.</summary>
     public async Task<AccountContext> OpenAccountAsync(IAccountSession session, CancellationToken cancellationToken)
     {
-        var members = config.Exemptions.Group is { } group
-            ? await session.Iam.GetGroupMembersAsync(group, cancellationToken)
-            : [];
-        return new AccountContext(session, members.ToHashSet(StringComparer.OrdinalIgnoreCase));
+        var membersTask = config.Exemptions.Group is { } group
+            ? session.Iam.GetGroupMembersAsync(group, cancellationToken)
+            : Task.FromResult<IReadOnlyList<string>>([]);
+        Dictionary<string, SecretDescription>? listed = null;
+        if (SecretNamePrefix(session.AccountId) is { Length: > 0 } prefix)
+        {
+            listed = new Dictionary<string, SecretDescription>(StringComparer.Ordinal);
+            await foreach (var secret in session.Secrets.ListSecretsAsync(prefix, cancellationToken))
+            {
+                listed[secret.Name] = secret;
+            }
+        }
+
+        return new AccountContext(session, (await membersTask).ToHashSet(StringComparer.OrdinalIgnoreCase), listed);
+    }
+
+    /// <summary>The part of this account's secret names before the user name, e.g. "iam-key-rotation/111111111111/".</summary>
+    private string SecretNamePrefix(string accountId)
+    {
+        var template = config.Secrets.NameTemplate;
+        return template[..template.IndexOf("{userName}", StringComparison.Ordinal)].Replace("{accountId}", accountId, StringComparison.Ordinal);
     }
 
     public async Task<UserSnapshot> CollectAsync(AccountContext account, string userName, bool lastUseOfEveryKey, IamUser? knownUser, CancellationToken cancellationToken)
@@ -31,11 +48,20 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         // GetUser brings the tags (owner, exemption) and the ARN (the secret's resource policy) in one call.
         var userTask = knownUser is not null ? Task.FromResult(knownUser) : session.Iam.GetUserAsync(userName, cancellationToken);
         var secretName = config.Secrets.NameFor(accountId, userName);
-        var secretTask = session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
+        SecretDescription? listed = null;
+        var fromListing = account.ListedSecrets is not null;
+        if (fromListing)
+        {
+            account.ListedSecrets!.TryGetValue(secretName, out listed);
+        }
 
         var keys = await keysTask;
         var user = await userTask;
-        var secret = await secretTask;
+
+        // ListSecrets is eventually consistent: a secret created minutes ago (by the last rotation) may be missing or
+        // show old stages. Its answer is enough for a user with one key, where nothing is lost by a stale view; with
+        // two keys the roles decide what gets deactivated, so they come from DescribeSecret.
+        var secret = fromListing && keys.Count < 2 ? listed : await session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
         if (secret is { DeletedDate: not null })
         {
             // A secret scheduled for deletion cannot take new versions; treat it as a foreign one so a person decides.

@@ -18,8 +18,11 @@ internal sealed record UserSnapshot(
     public string? VersionWithStage(string stage) => Secret?.VersionWithStage(stage);
 }
 
-/// <summary>One account as the engine works in it: the session, and who is exempt there (one GetGroup per account).</summary>
-internal sealed record AccountContext(IAccountSession Session, IReadOnlySet<string> ExemptMembers)
+/// <summary>
+/// One account as the engine works in it: the session, who is exempt there (one GetGroup per account), and the
+/// managed secrets found by one ListSecrets (null when the name template has no listable prefix).
+/// </summary>
+internal sealed record AccountContext(IAccountSession Session, IReadOnlySet<string> ExemptMembers, IReadOnlyDictionary<string, SecretDescription>? ListedSecrets)
 {
     public string AccountId => Session.AccountId;
 }
