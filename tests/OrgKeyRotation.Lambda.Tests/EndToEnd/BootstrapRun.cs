@@ -92,14 +92,21 @@ internal sealed class BootstrapRun : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the process and waits until its output is fully read, so <see cref="Stdout"/> is complete.</summary>
+    public async Task StopAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill();
-            await _process.WaitForExitAsync();
         }
 
+        // With asynchronous reading, WaitForExitAsync also waits for the end of both output streams.
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         _process.Dispose();
         await Server.DisposeAsync();
     }
