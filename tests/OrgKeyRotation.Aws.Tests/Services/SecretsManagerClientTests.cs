@@ -31,6 +31,28 @@ public class SecretsManagerClientTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
+    public async Task ListSecretsAsync_NamePrefix_ReturnsOnlySecretsUnderItWithTagsAndStages()
+    {
+        var secrets = await SecretsAsync();
+        var prefix = $"list-{Guid.NewGuid():N}/";
+        var token = Guid.NewGuid().ToString();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(prefix + "alice", null, null, new Dictionary<string, string> { ["owner"] = "a" }, token, new SensitiveString("{}")), default);
+        await secrets.CreateSecretAsync(new CreateSecretRequest(prefix + "bob", null, null, NoTags), default);
+        await secrets.CreateSecretAsync(new CreateSecretRequest("other-" + prefix + "carol", null, null, NoTags), default);
+
+        var listed = new List<SecretDescription>();
+        await foreach (var secret in secrets.ListSecretsAsync(prefix, default))
+        {
+            listed.Add(secret);
+        }
+
+        Assert.Equal([prefix + "alice", prefix + "bob"], listed.Select(s => s.Name).Order(StringComparer.Ordinal));
+        var alice = listed.Single(s => s.Name == prefix + "alice");
+        Assert.Equal("a", alice.Tags["owner"]);
+        Assert.Equal(token, alice.VersionWithStage(SecretStages.Current));
+    }
+
+    [Fact]
     public async Task CreateSecretAsync_MetadataOnly_HasNoVersions()
     {
         var secrets = await SecretsAsync();
