@@ -57,7 +57,9 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         foreach (var account in new[] { CentralAccount, MemberAccount })
         {
             var accountResult = result.Accounts.Single(a => a.AccountId == account);
-            Assert.True(accountResult.Outcome == Outcome.Succeeded, $"{account}: {accountResult.Outcome} {accountResult.Error}");
+            Assert.True(
+                accountResult.Outcome == Outcome.Succeeded,
+                $"{account}: {accountResult.Outcome} {accountResult.Error} {string.Join("; ", accountResult.Users.SelectMany(u => u.Actions).Select(a => $"{a.Action} {a.Outcome} {a.Error}"))}");
             var rotate = accountResult.Users.Single(u => u.UserName == "alice").Actions.Single(a => a.Action == ActionKind.Rotate);
             Assert.True(rotate.Outcome == Outcome.Succeeded, $"{account}: {rotate.Outcome} {rotate.Error}");
             Assert.Equal(env.AliceKeys[account], rotate.AccessKeyId);
@@ -121,8 +123,8 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
 
         var refused = result.Accounts.Single(a => a.AccountId == CentralAccount);
         Assert.Equal(Outcome.Failed, refused.Outcome);
-        Assert.Contains("AccessDenied", refused.Error, StringComparison.Ordinal);
         Assert.Contains(CentralAccount, refused.Error, StringComparison.Ordinal);
+        Assert.Contains("sts:AssumeRole failed with AccessDenied", refused.Error, StringComparison.Ordinal);
         Assert.Single(await env.Seed.ListAccessKeysAsync(CentralAccount, "alice"));
         Assert.Null(await env.KeyInSecretAsync(CentralAccount));
 
@@ -130,8 +132,44 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         Assert.Equal(Outcome.Succeeded, rotated.Outcome);
         Assert.Equal(Outcome.Succeeded, rotated.Users.Single().Actions.Single(a => a.Action == ActionKind.Rotate).Outcome);
         Assert.Equal(1, result.Counts.Rotated);
-        await env.AlertsAsync();
+        var alerts = await env.AlertsAsync();
+        Assert.Contains(alerts, a => a.Attributes["event"] == "failed" && a.Attributes.GetValueOrDefault("accountId") == CentralAccount);
+        Assert.DoesNotContain(alerts, a => a.Attributes["event"] == "failed" && a.Attributes.GetValueOrDefault("accountId") == MemberAccount);
         env.AssertNoSecretsIn(result);
+    }
+
+    [Fact]
+    public async Task AssumeRole_AnotherPrincipalOrExternalId_IsRefused()
+    {
+        // In the central account, where moto evaluates the trust policy (see the class comment).
+        var env = await ArrangeAsync(new() { [CentralAccount] = ExternalId });
+        await env.Seed.CreateUserAsync(CentralAccount, "intruder");
+        await env.Seed.PutUserPolicyAsync(CentralAccount, "intruder", "same-as-host", HostPolicy);
+        var (intruderKeyId, intruderSecret) = await env.Seed.CreateAccessKeyAsync(CentralAccount, "intruder");
+        SecretScan.RegisterSecret(intruderSecret);
+        var intruder = new BasicAWSCredentials(intruderKeyId, intruderSecret);
+        var outcomes = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+        await moto.Server.SetAuthorizationAsync(true);
+        try
+        {
+            outcomes["host, right external id"] = (await env.AssumeRoleAsync(env.HostCredentials, CentralAccount, ExternalId)).ErrorCode;
+            outcomes["host, wrong external id"] = (await env.AssumeRoleAsync(env.HostCredentials, CentralAccount, "another-deployment")).ErrorCode;
+            outcomes["other principal, right external id"] = (await env.AssumeRoleAsync(intruder, CentralAccount, ExternalId)).ErrorCode;
+        }
+        finally
+        {
+            await moto.Server.SetAuthorizationAsync(false);
+        }
+
+        Assert.Equal(
+            new Dictionary<string, string?>(StringComparer.Ordinal)
+            {
+                ["host, right external id"] = null,
+                ["host, wrong external id"] = "AccessDenied",
+                ["other principal, right external id"] = "AccessDenied",
+            },
+            outcomes);
     }
 
     private const string AdminPolicy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
@@ -217,15 +255,18 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
             }
         }
 
-        /// <summary>AssumeRole as the host, the way the engine does (same role name and external id).</summary>
-        public async Task<AWSCredentials> AssumeRotationRoleAsync(string account)
-        {
-            var response = await SignedQuery.PostAsync(Moto.Endpoint, HostCredentials, "sts", "AssumeRole", "2011-06-15", new Dictionary<string, string>
+        public Task<QueryResponse> AssumeRoleAsync(AWSCredentials caller, string account, string externalId) =>
+            SignedQuery.PostAsync(Moto.Endpoint, caller, "sts", "AssumeRole", "2011-06-15", new Dictionary<string, string>
             {
                 ["RoleArn"] = $"arn:aws:iam::{account}:role/{RoleName}",
                 ["RoleSessionName"] = "least-privilege-test",
-                ["ExternalId"] = ExternalId,
+                ["ExternalId"] = externalId,
             });
+
+        /// <summary>AssumeRole as the host, the way the engine does (same role name and external id).</summary>
+        public async Task<AWSCredentials> AssumeRotationRoleAsync(string account)
+        {
+            var response = await AssumeRoleAsync(HostCredentials, account, ExternalId);
             Assert.True(response.ErrorCode is null, $"AssumeRole into {account} failed: {response.ErrorCode}");
             var secret = response.Value("SecretAccessKey");
             var token = response.Value("SessionToken");
