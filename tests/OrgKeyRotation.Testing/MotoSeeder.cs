@@ -193,6 +193,19 @@ public sealed class MotoSeeder(Uri endpoint)
         }
     }
 
+    /// <summary>Creates a role with the given trust policy; returns its ARN.</summary>
+    public async Task<string> CreateRoleAsync(string accountId, string roleName, string trustPolicyJson)
+    {
+        var response = await QueryAsync(accountId, "iam", "CreateRole", "2010-05-08", new() { ["RoleName"] = roleName, ["AssumeRolePolicyDocument"] = trustPolicyJson });
+        return Value(response, "Arn");
+    }
+
+    public Task PutRolePolicyAsync(string accountId, string roleName, string policyName, string policyJson) =>
+        QueryAsync(accountId, "iam", "PutRolePolicy", "2010-05-08", new() { ["RoleName"] = roleName, ["PolicyName"] = policyName, ["PolicyDocument"] = policyJson });
+
+    public Task PutUserPolicyAsync(string accountId, string userName, string policyName, string policyJson) =>
+        QueryAsync(accountId, "iam", "PutUserPolicy", "2010-05-08", new() { ["UserName"] = userName, ["PolicyName"] = policyName, ["PolicyDocument"] = policyJson });
+
     private async Task<XElement> QueryAsync(string accountId, string service, string action, string version, Dictionary<string, string> parameters, Uri? url = null) =>
         await QueryWithKeyAsync(await AccessKeyForAccountAsync(accountId), service, action, version, parameters, url);
 
