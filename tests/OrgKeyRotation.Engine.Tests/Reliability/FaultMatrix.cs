@@ -214,8 +214,8 @@ internal static class FaultMatrix
         public Task<RotationStepResult> RunAsync(RotationService service, string step) =>
             service.RunRotationStepAsync(new RotationStepRequest(step, SecretArn!, Token), default).WaitAsync(TimeSpan.FromSeconds(30));
 
-        /// <summary>Runs the step with the fault armed; returns what happened: done, deferred, failed or crashed.</summary>
-        public async Task<string> RunFaultedAsync(RotationService service, FaultKind fault)
+        /// <summary>Runs the step (with <paramref name="fault"/> armed in the service's handler, if any); returns done, deferred, failed or crashed.</summary>
+        public async Task<string> RunFaultedAsync(RotationService service, FaultKind? fault)
         {
             string outcome;
             try
