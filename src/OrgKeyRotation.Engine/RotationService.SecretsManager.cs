@@ -136,7 +136,20 @@ public sealed partial class RotationService
                 }
 
                 var current = description.VersionWithStage(SecretStages.Current);
-                await session.Secrets.UpdateSecretVersionStageAsync(description.Arn, SecretStages.Current, token, current, cancellationToken);
+                try
+                {
+                    await session.Secrets.UpdateSecretVersionStageAsync(description.Arn, SecretStages.Current, token, current, cancellationToken);
+                }
+                catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.InvalidRequest)
+                {
+                    // A retry after a lost response finds AWSCURRENT moved already: done if it moved to this token.
+                    var now = await session.Secrets.DescribeSecretAsync(description.Arn, cancellationToken);
+                    if (now?.VersionWithStage(SecretStages.Current) != token)
+                    {
+                        throw;
+                    }
+                }
+
                 alerts.Add(new Alert(AlertEvent.Rotated, sweepId, session.AccountId, userName, null, null, $"key rotated for {session.AccountId}/{userName}", $"Secrets Manager rotation of {description.Name} finished: version {token} is AWSCURRENT."));
                 return Step(request, Outcome.Succeeded, "the new version is AWSCURRENT", null);
             }
