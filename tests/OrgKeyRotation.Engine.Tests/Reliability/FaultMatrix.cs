@@ -42,10 +42,10 @@ internal static class FaultMatrix
     /// </summary>
     public static readonly IReadOnlyDictionary<MatrixStep, IReadOnlyList<string>> Calls = new Dictionary<MatrixStep, IReadOnlyList<string>>
     {
-        [MatrixStep.FirstRotation] = ["AssumeRole#1", "ListAccessKeys#1", "ListUserTags#1", "ListGroupsForUser#1", "DescribeSecret#1", "CreateSecret#1", "GetUser#1", "PutResourcePolicy#1", "CreateAccessKey#1", "PutSecretValue#1", "GetCallerIdentity#1", "PublishBatch#1"],
-        [MatrixStep.Deactivate] = ["AssumeRole#1", "ListAccessKeys#1", "ListUserTags#1", "ListGroupsForUser#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "TagResource#1", "UpdateAccessKey#1", "PublishBatch#1"],
-        [MatrixStep.Delete] = ["AssumeRole#1", "ListAccessKeys#1", "ListUserTags#1", "ListGroupsForUser#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "PublishBatch#1"],
-        [MatrixStep.CreateSecret] = ["AssumeRole#1", "DescribeSecret#1", "ListAccessKeys#1", "ListUserTags#1", "ListGroupsForUser#1", "DescribeSecret#2", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "CreateAccessKey#1", "PutSecretValue#1", "PublishBatch#1"],
+        [MatrixStep.FirstRotation] = ["AssumeRole#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "CreateAccessKey#1", "CreateSecret#1", "PutResourcePolicy#1", "GetCallerIdentity#1", "PublishBatch#1"],
+        [MatrixStep.Deactivate] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "TagResource#1", "UpdateAccessKey#1", "PublishBatch#1"],
+        [MatrixStep.Delete] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "ListAccessKeys#1", "GetUser#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "PublishBatch#1"],
+        [MatrixStep.CreateSecret] = ["AssumeRole#1", "DescribeSecret#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#2", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "CreateAccessKey#1", "PutSecretValue#1", "PublishBatch#1"],
         [MatrixStep.TestSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "GetCallerIdentity#1"],
         [MatrixStep.FinishSecret] = ["AssumeRole#1", "DescribeSecret#1", "UpdateSecretVersionStage#1", "PublishBatch#1"],
     };
@@ -129,16 +129,6 @@ internal static class FaultMatrix
         Assert.Empty(probe.Violations);
         await s.AssertInvariantsAsync();
 
-        if (IsMotoQuirk(step, call, fault))
-        {
-            // moto quirk (docs/reliability.md, limits): the retried PutSecretValue (same token, same value; a no-op
-            // on AWS) re-creates the first version with AWSPENDING only, so the secret has no AWSCURRENT, and moto
-            // answers 500 to the UpdateSecretVersionStage that would repair it. Recovery cannot be shown here.
-            Assert.Null(await h.KeyInSecretAsync(AccountA, User));
-            Record(step, call, fault, $"{afterFault}, not shown (moto quirk)");
-            return;
-        }
-
         h.Time.Advance(Planner.OrphanGracePeriod + TimeSpan.FromMinutes(1));
         await s.RecoverAsync();
         await s.AssertInvariantsAsync();
@@ -150,10 +140,7 @@ internal static class FaultMatrix
 
     /// <summary>The cell as the matrix test asserts it (and as docs/reliability.md must show it).</summary>
     public static string ExpectedCell((MatrixStep Step, string Call, FaultKind Fault) cell) =>
-        Expected(Reliability.ParseLabel(cell.Call).Operation, cell.Fault) + (IsMotoQuirk(cell.Step, cell.Call, cell.Fault) ? ", not shown (moto quirk)" : ", converged");
-
-    private static bool IsMotoQuirk(MatrixStep step, string call, FaultKind fault) =>
-        step == MatrixStep.FirstRotation && call == "PutSecretValue#1" && fault == FaultKind.ResponseLost;
+        Expected(Reliability.ParseLabel(cell.Call).Operation, cell.Fault) + ", converged";
 
     /// <summary>
     /// What the faulted run must report: retries absorb every transient fault except where AWS may have applied a
