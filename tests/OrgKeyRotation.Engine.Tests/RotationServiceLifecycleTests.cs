@@ -149,6 +149,24 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
     }
 
     [Fact]
+    public async Task SweepAsync_CentralSecretLocation_HandsOverInTheCentralAccount()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        var config = h.Config(policy: RotateNow) with { Secrets = new SecretsConfig { Location = SecretLocation.Central } };
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest(), default);
+
+        var newKey = result.Only(AccountA, "alice", ActionKind.Rotate).NewAccessKeyId;
+        Assert.NotNull(newKey);
+        var central = await h.Seed.CurrentSecretValueAsync(MotoSeeder.DefaultAccount, SecretName(AccountA, "alice"));
+        Assert.Contains(newKey, central, StringComparison.Ordinal);
+        Assert.Null(await h.Seed.CurrentSecretValueAsync(AccountA, SecretName(AccountA, "alice")));
+        SecretScan.RegisterSecret(System.Text.Json.JsonDocument.Parse(central!).RootElement.GetProperty("SecretAccessKey").GetString());
+        h.AssertNoSecretsIn(result);
+    }
+
+    [Fact]
     public async Task SweepAsync_DryRun_ChangesNothingAndPlansTheRotation()
     {
         var h = await EngineHarness.StartAsync(moto.Server);
