@@ -250,8 +250,7 @@ public sealed partial class RotationService : IRotationService
     private static SweepCounts Count(IReadOnlyList<AccountResult> accounts, int notStartedAccounts)
     {
         var actions = accounts.SelectMany(a => a.Users).SelectMany(u => u.Actions).ToList();
-        // A dry run counts what it would do; a real sweep counts what it did.
-        int Done(ActionKind kind) => actions.Count(a => a.Action == kind && a.Outcome is Outcome.Succeeded or Outcome.Planned);
+        int Done(ActionKind kind) => actions.Count(a => a.Action == kind && a.Outcome == Outcome.Succeeded);
         return new SweepCounts(
             accounts.Count,
             accounts.Sum(a => a.Users.Count),

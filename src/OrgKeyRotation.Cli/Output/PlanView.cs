@@ -64,7 +64,21 @@ internal static class PlanView
             .Where(a => a.Outcome is Outcome.Failed or Outcome.NotStarted)
             .Select(a => new AccountFailure(a.AccountId, a.Outcome.ToString(), a.Error))
             .ToList();
-        return new PlanDocument(sweep.SweepId, sweep.DryRun, sweep.StartedAt, sweep.FinishedAt, sweep.Counts, rows, failed, sweep.NotStartedAccounts);
+        return new PlanDocument(sweep.SweepId, sweep.DryRun, sweep.StartedAt, sweep.FinishedAt, sweep.DryRun ? Planned(sweep) : sweep.Counts, rows, failed, sweep.NotStartedAccounts);
+    }
+
+    /// <summary>The engine counts what a sweep did; a plan shows what it would do.</summary>
+    private static SweepCounts Planned(SweepResult sweep)
+    {
+        var planned = sweep.Accounts.SelectMany(a => a.Users).SelectMany(u => u.Actions).Where(a => a.Outcome == Outcome.Planned).ToList();
+        int Count(params ActionKind[] kinds) => planned.Count(a => kinds.Contains(a.Action));
+        return sweep.Counts with
+        {
+            Rotated = Count(ActionKind.Rotate, ActionKind.CompleteRotation),
+            Deactivated = Count(ActionKind.Deactivate),
+            Deleted = Count(ActionKind.Delete),
+            Reactivated = Count(ActionKind.Reactivate),
+        };
     }
 
     private static void AddUserRows(List<PlanRow> rows, DateTimeOffset now, UserResult user)

@@ -51,7 +51,8 @@ internal static class Samples
             dryRun,
             Now,
             Now.AddSeconds(3),
-            new SweepCounts(accounts.Count, 2, 1, 0, 0, 0, 0, failed, 0),
+            // As the engine counts: what was done, so nothing in a dry run (the plan view counts the planned actions).
+            new SweepCounts(accounts.Count, 2, dryRun || rotateOutcome != Outcome.Succeeded ? 0 : 1, 0, 0, 0, 0, failed, 0),
             accounts,
             []);
     }
