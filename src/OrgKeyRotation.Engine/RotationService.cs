@@ -176,8 +176,10 @@ public sealed partial class RotationService : IRotationService
             account = await _facts.OpenAccountAsync(session, cancellationToken);
             targets = await _targets.ResolveUsersAsync(session, cancellationToken);
         }
-        catch (Exception ex) when (IsAwsFailure(ex))
+        catch (Exception ex) when (IsAwsFailure(ex) && ex is not AwsTransportException)
         {
+            // An unreachable endpoint is the host's problem, not this account's: it ends the sweep (the CLI exits 3)
+            // instead of failing every account one by one.
             var error = $"account {accountId} could not be processed: {ex.Message}";
             _logger.LogError("{AccountId}: {Error} (sweep {SweepId})", accountId, error, sweepId);
             alerts.Add(new Alert(AlertEvent.Failed, sweepId, accountId, null, null, null, $"account {accountId} failed", error + "\n\nCheck that the rotation role exists in the account and trusts the central role (and the external id)."));
