@@ -242,13 +242,26 @@ public sealed class KeyrotEndToEndTests(MotoFixture moto) : IClassFixture<MotoFi
         SecretScan.AssertClean("cli", alerts.Select(a => a.Body));
     }
 
-    [Fact(Skip = "BUG: rotate with an unreachable --endpoint-url exits 1 (the account is reported as failed, with a hint about the rotation role), but docs/cli.md says exit 3 when the endpoint could not be reached")]
+    [Fact(Skip = "BUG: the sweep commands (rotate, and likewise plan and report) exit 1 when --endpoint-url cannot be reached: sts:AssumeRole's connection failure is reported as a failed account (with a hint about the rotation role's trust), while docs/cli.md says exit 3 when the endpoint could not be reached; restore does exit 3")]
     public async Task Rotate_UnreachableEndpoint_ExitThreeNamesTheEndpoint()
     {
         var config = await WriteConfigAsync(new() { [Account] = [User] });
         var endpoint = $"http://127.0.0.1:{ClosedPort().ToString(CultureInfo.InvariantCulture)}";
 
         var run = await KeyrotRawAsync("rotate", "--config", config, "--endpoint-url", endpoint, "--output", "json");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains(endpoint, run.Stderr, StringComparison.Ordinal);
+        AssertClean(run);
+    }
+
+    [Fact]
+    public async Task Restore_UnreachableEndpoint_ExitThreeNamesTheEndpoint()
+    {
+        var config = await WriteConfigAsync(new() { [Account] = [User] });
+        var endpoint = $"http://127.0.0.1:{ClosedPort().ToString(CultureInfo.InvariantCulture)}";
+
+        var run = await KeyrotRawAsync("restore", "--config", config, "--endpoint-url", endpoint, "--account", Account, "--user", User, "--key", "AKIAIOSFODNN7EXAMPLE");
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains(endpoint, run.Stderr, StringComparison.Ordinal);
