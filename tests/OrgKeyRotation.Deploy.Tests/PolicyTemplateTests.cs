@@ -12,7 +12,7 @@ public sealed class PolicyTemplateTests
 
     private static readonly string[] MemberIamActions =
     [
-        "iam:ListUsers", "iam:GetGroup", "iam:GetUser", "iam:ListUserTags", "iam:ListGroupsForUser", "iam:ListAccessKeys",
+        "iam:ListUsers", "iam:GetGroup", "iam:GetUser", "iam:ListAccessKeys",
         "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:GetAccessKeyLastUsed",
     ];
 
