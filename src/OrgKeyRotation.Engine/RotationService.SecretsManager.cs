@@ -78,7 +78,8 @@ public sealed partial class RotationService
                 var plan = Planner.Plan(snapshot.Facts, _config.Policy with { MaxKeyAgeDays = 0 }, _time.GetUtcNow());
                 if (!plan.Actions.Any(a => a.Kind == PlannedActionKind.Rotate))
                 {
-                    var why = plan.Actions.FirstOrDefault(a => a.Kind != PlannedActionKind.Skip || plan.Actions.Count == 1)?.Reason ?? "no rotation possible";
+                    // The reason the rotation cannot go ahead: a block, else the last wait (the one about the current key).
+                    var why = (plan.Actions.FirstOrDefault(a => a.Kind == PlannedActionKind.Block) ?? plan.Actions.LastOrDefault(a => a.Kind == PlannedActionKind.Skip) ?? plan.Actions.FirstOrDefault())?.Reason ?? "no rotation possible";
                     return Step(request, Outcome.Failed, $"cannot create a new key now: {why}", null);
                 }
 

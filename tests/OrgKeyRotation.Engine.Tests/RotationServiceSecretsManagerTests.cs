@@ -1,5 +1,6 @@
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Secrets;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
@@ -24,6 +25,8 @@ public class RotationServiceSecretsManagerTests(MotoFixture moto) : IClassFixtur
         await h.Service(h.Config(policy: Policy with { MaxKeyAgeDays = 0 })).SweepAsync(new SweepRequest(), default);
         await h.Seed.SetAccessKeyStatusAsync(AccountA, "alice", original, active: false);
         var arn = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("ARN").GetString()!;
+        // Deactivated past its restore window, so createSecret may delete it for the slot.
+        await h.Seed.TagSecretAsync(AccountA, arn, new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(original, h.Time.GetUtcNow().AddDays(-8)) });
         var service = h.Service(h.Config(policy: Policy));
         var current = (await h.KeyInSecretAsync(AccountA, "alice"))!;
         return (h, service, arn, current);
@@ -82,6 +85,22 @@ public class RotationServiceSecretsManagerTests(MotoFixture moto) : IClassFixtur
         Assert.Equal(Outcome.Failed, result.Outcome);
         Assert.Contains("AWSPENDING", result.Message, StringComparison.Ordinal);
         Assert.Equal(before, await h.KeyInSecretAsync(AccountA, "alice"));
+    }
+
+    [Fact]
+    public async Task RunRotationStepAsync_CreateSecretWhilePreviousKeyInRestoreWindow_FailsWithTheDateAndDeletesNothing()
+    {
+        var (h, service, arn, before) = await ManagedUserAsync(moto.Server);
+        var previous = (await h.KeysAsync(AccountA, "alice")).Single(k => k.Status == "Inactive").AccessKeyId;
+        var deactivatedAt = h.Time.GetUtcNow().AddDays(-2);
+        await h.Seed.TagSecretAsync(AccountA, arn, new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(previous, deactivatedAt) });
+
+        var result = await service.RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default);
+
+        Assert.Equal(Outcome.Failed, result.Outcome);
+        Assert.Contains($"restore window until {deactivatedAt.AddDays(Policy.DeleteAfterDays):yyyy-MM-dd}", result.Message, StringComparison.Ordinal);
+        Assert.Equal([(before, "Active"), (previous, "Inactive")], (await h.KeysAsync(AccountA, "alice")).OrderBy(k => k.AccessKeyId == before ? 0 : 1));
+        Assert.Null(await h.KeyInSecretAsync(AccountA, "alice", "AWSPENDING"));
     }
 
     [Theory]

@@ -139,8 +139,17 @@ public static class Planner
             }
             else if (role == KeyRoleKind.Previous)
             {
+                // An inactive previous key is deleted only when its restore window (deleteAfterDays) has ended: a due
+                // rotation waits for that rather than cut the window short.
                 var step = PlanPreviousInactive(other, secret, policy, now);
-                if (step.Kind != PlannedActionKind.Delete)
+                if (step.Kind != PlannedActionKind.Delete && policy.DeleteAfterDays > 0)
+                {
+                    holdingSlot = other;
+                    slotReason = step.Kind == PlannedActionKind.RecordDeactivation
+                        ? $"previous key {other.AccessKeyId} was just found inactive and its restore window starts now (deleteAfterDays={policy.DeleteAfterDays})"
+                        : $"previous key {other.AccessKeyId} is in its restore window until {Day(secret!.DeactivatedAt!.Value.AddDays(policy.DeleteAfterDays))} (deleteAfterDays={policy.DeleteAfterDays})";
+                }
+                else if (step.Kind != PlannedActionKind.Delete)
                 {
                     freeable.Add((other, $"inactive previous key {other.AccessKeyId}"));
                 }

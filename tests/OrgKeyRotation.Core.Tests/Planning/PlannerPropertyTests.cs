@@ -196,10 +196,14 @@ public class PlannerPropertyTests
                     yield return "orphan deleted without a rotation that needs its slot";
                 }
             }
-            else if (rotates == 0 && facts.Secret?.DeactivatedKeyId == key.AccessKeyId && facts.Secret.DeactivatedAt is { } at
+            else if (facts.Secret?.DeactivatedKeyId == key.AccessKeyId && facts.Secret.DeactivatedAt is { } at
                 && Now - at < TimeSpan.FromDays(policy.DeleteAfterDays))
             {
-                yield return "inactive previous key deleted before deleteAfterDays without a rotation needing its slot";
+                yield return "inactive previous key deleted before deleteAfterDays (its restore window cut short)";
+            }
+            else if (role == KeyRoleKind.Previous && facts.Secret?.DeactivatedKeyId != key.AccessKeyId && policy.DeleteAfterDays > 0)
+            {
+                yield return "inactive previous key deleted before its deactivation was recorded (no restore window)";
             }
         }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Secrets;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
@@ -100,8 +101,11 @@ internal static class FaultMatrix
                 h.Time.Advance(TimeSpan.FromDays(8));
                 break;
             default:
-                // As after a finished lifecycle: the original key is inactive, so createSecret deletes it for the slot.
+                // As after a finished lifecycle: the original key is inactive and past its restore window, so
+                // createSecret deletes it for the slot. The deactivation record is back-dated rather than the clock
+                // moved on, because moto dates new keys with the real clock.
                 await h.Seed.SetAccessKeyStatusAsync(AccountA, User, original, active: false);
+                await h.Seed.TagSecretAsync(AccountA, arn, new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(original, h.Time.GetUtcNow().AddDays(-8)) });
                 foreach (var earlier in RotationService.RotationSteps.TakeWhile(s => s != StepName(step)))
                 {
                     var done = await scenario.RunAsync(Reliability.Service(h, config), earlier);
