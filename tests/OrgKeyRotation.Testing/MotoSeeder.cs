@@ -16,10 +16,10 @@ public sealed class MotoSeeder(Uri endpoint)
 {
     public const string DefaultAccount = "123456789012";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly Dictionary<string, string> _accountKeys = new(StringComparer.Ordinal) { [DefaultAccount] = "testing" };
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _accountKeys = new(StringComparer.Ordinal) { [DefaultAccount] = "testing" };
 
     /// <summary>Every secret access key and session token this seeder saw; none may ever appear in output.</summary>
-    public List<string> SecretsSeen { get; } = [];
+    public System.Collections.Concurrent.ConcurrentBag<string> SecretsSeen { get; } = [];
 
     /// <summary>An access key id moto maps to <paramref name="accountId"/> (from an AssumeRole into it).</summary>
     public async Task<string> AccessKeyForAccountAsync(string accountId)
@@ -127,6 +127,13 @@ public sealed class MotoSeeder(Uri endpoint)
         return response.GetProperty("ARN").GetString()!;
     }
 
+    public Task TagSecretAsync(string accountId, string secretId, IReadOnlyDictionary<string, string> tags) =>
+        JsonAsync(accountId, "secretsmanager", "secretsmanager.TagResource", new()
+        {
+            ["SecretId"] = secretId,
+            ["Tags"] = tags.Select(t => new Dictionary<string, string> { ["Key"] = t.Key, ["Value"] = t.Value }).ToList(),
+        });
+
     public async Task<JsonElement> DescribeSecretAsync(string accountId, string secretId) =>
         await JsonAsync(accountId, "secretsmanager", "secretsmanager.DescribeSecret", new() { ["SecretId"] = secretId });
 
@@ -151,9 +158,13 @@ public sealed class MotoSeeder(Uri endpoint)
     }
 
     /// <summary>An SNS topic with an SQS queue subscribed (raw delivery), so tests can read the alerts.</summary>
+    /// <summary>A topic without subscriptions (publishing to it costs moto nothing that grows with the run).</summary>
+    public async Task<string> CreateTopicAsync(string name) =>
+        Value(await QueryAsync(DefaultAccount, "sns", "CreateTopic", "2010-03-31", new() { ["Name"] = name }), "TopicArn");
+
     public async Task<(string TopicArn, string QueueUrl)> CreateTopicWithQueueAsync(string name)
     {
-        var topic = Value(await QueryAsync(DefaultAccount, "sns", "CreateTopic", "2010-03-31", new() { ["Name"] = name }), "TopicArn");
+        var topic = await CreateTopicAsync(name);
         var queueUrl = Value(await QueryAsync(DefaultAccount, "sqs", "CreateQueue", "2012-11-05", new() { ["QueueName"] = name + "-alerts" }), "QueueUrl");
         var queueArn = $"arn:aws:sqs:us-east-1:{DefaultAccount}:{name}-alerts";
         var subscription = Value(await QueryAsync(DefaultAccount, "sns", "Subscribe", "2010-03-31", new() { ["TopicArn"] = topic, ["Protocol"] = "sqs", ["Endpoint"] = queueArn }), "SubscriptionArn");
