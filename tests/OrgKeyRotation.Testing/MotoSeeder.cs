@@ -157,11 +157,11 @@ public sealed class MotoSeeder(Uri endpoint)
         return response.TryGetProperty("ResourcePolicy", out var p) ? p.GetString() : null;
     }
 
-    /// <summary>An SNS topic with an SQS queue subscribed (raw delivery), so tests can read the alerts.</summary>
     /// <summary>A topic without subscriptions (publishing to it costs moto nothing that grows with the run).</summary>
     public async Task<string> CreateTopicAsync(string name) =>
         Value(await QueryAsync(DefaultAccount, "sns", "CreateTopic", "2010-03-31", new() { ["Name"] = name }), "TopicArn");
 
+    /// <summary>An SNS topic with an SQS queue subscribed (raw delivery), so tests can read the alerts.</summary>
     public async Task<(string TopicArn, string QueueUrl)> CreateTopicWithQueueAsync(string name)
     {
         var topic = await CreateTopicAsync(name);

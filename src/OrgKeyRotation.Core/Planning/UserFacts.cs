@@ -22,7 +22,8 @@ public sealed record SecretFacts(
     string? PendingKeyId,
     string? PreviousKeyId,
     string? DeactivatedKeyId,
-    DateTimeOffset? DeactivatedAt);
+    DateTimeOffset? DeactivatedAt,
+    bool ResourcePolicyMissing = false);
 
 public sealed record ExemptionFacts(bool Exempt, string? Reason, DateTimeOffset? Until)
 {

@@ -152,6 +152,7 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         }
 
         var deactivated = ManagedSecret.ParseDeactivationTag(secret);
-        return new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At);
+        var policyMissing = secret.Tags.TryGetValue(ManagedSecret.ResourcePolicyTag, out var policyState) && policyState == ManagedSecret.ResourcePolicyMissing;
+        return new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At, policyMissing);
     }
 }

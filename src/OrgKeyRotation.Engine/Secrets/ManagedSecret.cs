@@ -23,6 +23,17 @@ public static class ManagedSecret
     /// </summary>
     public const string AdoptedKeyTag = "orgkeyrotation:adopted-key";
 
+    /// <summary>
+    /// "missing" when a first rotation stored the key but could not apply the resource policy (so the user may not
+    /// read its secret and the account's other principals are not denied); the next sweep re-applies the policy and
+    /// sets it to "applied". Absent on every other secret: the happy path costs no call.
+    /// </summary>
+    public const string ResourcePolicyTag = "orgkeyrotation:resource-policy";
+
+    public const string ResourcePolicyMissing = "missing";
+
+    public const string ResourcePolicyApplied = "applied";
+
     public static IReadOnlyDictionary<string, string> CreationTags(string accountId, string userName, string? adoptedKeyId)
     {
         var tags = new Dictionary<string, string>
