@@ -30,7 +30,8 @@ run_suite() { # name filter
   local name=$1 filter=$2 log_file="$results/$1.log" status=0
   log "running $name tests"
   dotnet test OrgKeyRotation.sln --no-build --nologo -c Release --filter "$filter" \
-    --results-directory "$results/$name" --logger "trx;LogFilePrefix=$name" "${@:3}" 2>&1 | tee "$log_file" | grep -E '^(Passed!|Failed!|  Failed |Error Message|\s+at OrgKeyRotation)' || true
+    --results-directory "$results/$name" --logger "trx;LogFilePrefix=$name" "${@:3}" 2>&1 | tee "$log_file" | { grep -E '^(Passed!|Failed!|  Failed |Error Message|\s+at OrgKeyRotation)' || true; }
+  # dotnet test's own status (an "|| true" after the whole pipeline would overwrite PIPESTATUS when a test failed).
   status=${PIPESTATUS[0]}
   return "$status"
 }

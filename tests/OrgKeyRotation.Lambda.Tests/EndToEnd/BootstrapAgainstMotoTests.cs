@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrgKeyRotation.Engine.Secrets;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Lambda.Tests.EndToEnd.LambdaScenario;
 
@@ -166,9 +167,12 @@ public class BootstrapAgainstMotoTests
         await using var lambda = await LambdaScenario.StartAsync();
         await lambda.InvokeAsync($$"""{"accounts": ["{{AccountA}}"]}""");
         var before = await lambda.AssertRotatedAsync(AccountA, "alice");
-        // The original key, deactivated as the lifecycle would days later, is what createSecret deletes to free the slot.
-        await lambda.Seed.SetAccessKeyStatusAsync(AccountA, "alice", lambda.OriginalKey(AccountA, "alice"), active: false);
+        // The original key, deactivated as the lifecycle would days earlier and past its restore window, is what
+        // createSecret deletes to free the slot.
+        var original = lambda.OriginalKey(AccountA, "alice");
+        await lambda.Seed.SetAccessKeyStatusAsync(AccountA, "alice", original, active: false);
         var arn = await lambda.SecretArnAsync(AccountA, "alice");
+        await lambda.Seed.TagSecretAsync(AccountA, arn, new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(original, DateTimeOffset.UtcNow.AddDays(-8)) });
 
         var unknownToken = await lambda.InvokeExpectingErrorAsync(StepEvent("finishSecret", arn, "ffffffff-0000-4000-8000-000000000000"));
         var created = await lambda.InvokeAsync(StepEvent("createSecret", arn));
