@@ -5,7 +5,7 @@
 # (bench/moto_server_fast.py); the proxy routes each account to one of them.
 #   bench/run.sh            20 accounts x 10 users through a 60 ms proxy, parallel and sequential side by side
 #   bench/run.sh --large    also 1000 accounts x 10 users (takes minutes: moto is the bottleneck)
-#   bench/run.sh --smoke    2 x 3, parallel only, keyrot on the dotnet host (no AOT publish): proves the script works (CI)
+#   bench/run.sh --smoke    2 x 3, parallel only: proves the script and the AOT keyrot work (CI)
 #   extra arguments after the mode go to the driver, e.g. --throttle 0.2, --moto-shards 1, --stock-moto
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,12 +21,7 @@ esac
 log "building the benchmark driver (Release)"
 dotnet build bench/OrgKeyRotation.Bench -c Release --nologo -v quiet | tail -n 2 >&2
 driver=(dotnet bench/OrgKeyRotation.Bench/bin/Release/net10.0/OrgKeyRotation.Bench.dll)
-if [ "$mode" = smoke ]; then
-  log "building keyrot (Release, dotnet host)"
-  dotnet build src/OrgKeyRotation.Cli -c Release --nologo -v quiet | tail -n 2 >&2
-else
-  driver+=(--keyrot "$(scripts/publish_cli.sh)")
-fi
+driver+=(--keyrot "$(scripts/publish_cli.sh)")
 
 log "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
 case "$mode" in

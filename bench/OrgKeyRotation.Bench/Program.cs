@@ -11,7 +11,7 @@ using OrgKeyRotation.Testing;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: bench [--accounts N=20] [--users U=10] [--latency-ms 60] [--throttle 0.0] [--concurrency-accounts 20] [--concurrency-users 10] [--baseline] [--moto-shards 2] [--stock-moto] [--keyrot PATH_TO_keyrot.dll]");
+    Console.Error.WriteLine("usage: bench [--accounts N=20] [--users U=10] [--latency-ms 60] [--throttle 0.0] [--concurrency-accounts 20] [--concurrency-users 10] [--baseline] [--moto-shards 2] [--stock-moto] [--keyrot PATH: the AOT binary, or keyrot.dll for the dotnet host (default: the Release keyrot.dll)]");
     return 2;
 }
 
