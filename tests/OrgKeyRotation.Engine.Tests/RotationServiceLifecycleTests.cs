@@ -76,11 +76,11 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
 
         var repaired = await h.Service(h.Config(policy: Policy)).SweepAsync(new SweepRequest(), default);
 
-        Assert.Contains(repaired.ActionsOf(AccountA, "alice"), a => a.Outcome == Outcome.Succeeded && a.Reason.Contains("no resource policy", StringComparison.Ordinal));
+        Assert.Equal(Outcome.Succeeded, repaired.Only(AccountA, "alice", ActionKind.RepairResourcePolicy).Outcome);
         Assert.Equal("applied", TagsOf(await h.Seed.DescribeSecretAsync(AccountA, secretName))["orgkeyrotation:resource-policy"]);
         Assert.Contains($"arn:aws:iam::{AccountA}:user/alice", await h.Seed.GetResourcePolicyAsync(AccountA, secretName), StringComparison.Ordinal);
         var again = await h.Service(h.Config(policy: Policy)).SweepAsync(new SweepRequest { DryRun = true }, default);
-        Assert.DoesNotContain(again.ActionsOf(AccountA, "alice"), a => a.Reason.Contains("no resource policy", StringComparison.Ordinal));
+        Assert.DoesNotContain(again.ActionsOf(AccountA, "alice"), a => a.Action == ActionKind.RepairResourcePolicy);
         h.AssertNoSecretsIn(failed);
     }
 

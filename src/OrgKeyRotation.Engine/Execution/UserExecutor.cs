@@ -44,8 +44,11 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
         PlannedActionKind.Deactivate => ActionKind.Deactivate,
         PlannedActionKind.Delete => ActionKind.Delete,
         PlannedActionKind.Reactivate => ActionKind.Reactivate,
+        PlannedActionKind.RecordDeactivation => ActionKind.RecordDeactivation,
+        PlannedActionKind.RepairResourcePolicy => ActionKind.RepairResourcePolicy,
         PlannedActionKind.Warn or PlannedActionKind.Block => ActionKind.Warn,
-        _ => ActionKind.Skip,
+        PlannedActionKind.Skip => ActionKind.Skip,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no result kind for this planned action"),
     };
 
     private async Task<ActionResult> ExecuteOneAsync(IAccountSession session, UserSnapshot snapshot, PlannedAction action, string sweepId, CancellationToken cancellationToken)
