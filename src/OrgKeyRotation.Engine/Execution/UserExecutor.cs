@@ -189,7 +189,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
                 var marked = await TryMarkResourcePolicyMissingAsync(session, secretId, cancellationToken);
                 throw new RotationStepException(
                     $"key {key.AccessKeyId} is stored in {snapshot.SecretName}, but the secret's resource policy could not be applied ({ex.Message}): "
-                    + (marked ? "the next sweep applies it" : "the secret could not be marked either; apply the policy in docs/security.md by hand, or delete the secret and the new key so the next sweep starts over"));
+                    + (marked ? "the next sweep applies it" : "the secret could not be marked for repair either: apply the policy by hand (docs/security.md)"));
             }
         }
 
