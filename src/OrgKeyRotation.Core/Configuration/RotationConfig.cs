@@ -69,6 +69,12 @@ public sealed record RotationPolicy
     public bool RequireOldKeyUnused { get; init; } = true;
 
     /// <summary>
+    /// The previous key is deactivated once it has not been used for this many days (or never was). Default 7.
+    /// At least 1: AWS reports last use up to about 4 hours late.
+    /// </summary>
+    public int OldKeyIdleDays { get; init; } = 7;
+
+    /// <summary>
     /// When the previous key is still in use, deactivate it anyway this long after promotion (0 = never force:
     /// keep warning). Default 30. Range 0-365, and not below <see cref="DeactivateAfterDays"/> unless 0.
     /// </summary>
