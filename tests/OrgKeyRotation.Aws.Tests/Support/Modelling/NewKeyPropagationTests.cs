@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
 using Amazon.Runtime;
@@ -87,8 +85,8 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
         var key = await NewKeyAsync(MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler()), "wire-format");
         using var http = new HttpClient(model.CreateHandler());
 
-        using var query = await http.SendAsync(Signed(key.AccessKeyId, "iam", new FormUrlEncodedContent(new Dictionary<string, string> { ["Action"] = "ListUsers", ["Version"] = "2010-05-08" })));
-        using var json = await http.SendAsync(Signed(key.AccessKeyId, "sqs", Json("""{"QueueNamePrefix":"x"}""", "application/x-amz-json-1.0"), "AmazonSQS.ListQueues"));
+        using var query = await http.SendAsync(RawAws.Query(moto.Endpoint, key.AccessKeyId, "iam", "ListUsers", "2010-05-08"));
+        using var json = await http.SendAsync(RawAws.Json(moto.Endpoint, key.AccessKeyId, "sqs", "AmazonSQS.ListQueues", """{"QueueNamePrefix":"x"}""", "application/x-amz-json-1.0"));
 
         Assert.Equal(HttpStatusCode.Forbidden, query.StatusCode);
         var error = XElement.Parse(await query.Content.ReadAsStringAsync());
@@ -149,25 +147,5 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
         var key = await session.Iam.CreateAccessKeyAsync(user, default);
         SecretScan.RegisterSecret(key.SecretAccessKey.Reveal());
         return key with { UserName = user };
-    }
-
-    private HttpRequestMessage Signed(string accessKeyId, string service, HttpContent content, string? target = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, moto.Endpoint) { Content = content };
-        // moto does not check signatures; the model reads only the credential.
-        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKeyId}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0");
-        if (target is not null)
-        {
-            request.Headers.Add("X-Amz-Target", target);
-        }
-
-        return request;
-    }
-
-    private static StringContent Json(string body, string contentType)
-    {
-        var content = new StringContent(body, Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        return content;
     }
 }
