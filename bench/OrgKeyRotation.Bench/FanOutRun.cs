@@ -30,7 +30,8 @@ internal static class FanOutRun
         // Created through the model's port: moto names queue URLs after the Host it was asked on, and the function
         // must send its work items through the model.
         var queueUrl = await new MotoSeeder(proxy.Endpoint).CreateQueueAsync("rotation-work");
-        var environment = Environment(options, scenario, proxy.Endpoint, queueUrl);
+        var resultsQueueUrl = await new MotoSeeder(proxy.Endpoint).CreateQueueAsync("rotation-results");
+        var environment = Environment(options, scenario, proxy.Endpoint, queueUrl, resultsQueueUrl);
 
         await using var runtime = RuntimeApiServer.Start();
         var workers = Enumerable.Range(0, options.FanOutWorkers).Select(_ => Worker.Start(options.BootstrapPath, environment, runtime.Address)).ToList();
@@ -170,7 +171,7 @@ internal static class FanOutRun
     }
 
     /// <summary>The function's configuration, as the central-admin Terraform module sets it.</summary>
-    private static Dictionary<string, string> Environment(BenchOptions options, Scenario scenario, Uri endpoint, string queueUrl)
+    private static Dictionary<string, string> Environment(BenchOptions options, Scenario scenario, Uri endpoint, string queueUrl, string resultsQueueUrl)
     {
         var policy = Scenario.Policy();
         return new Dictionary<string, string>
@@ -190,6 +191,9 @@ internal static class FanOutRun
             ["CONCURRENCY_ACCOUNTS"] = options.ConcurrencyAccounts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["CONCURRENCY_USERS_PER_ACCOUNT"] = options.ConcurrencyUsers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["WORK_QUEUE_URL"] = queueUrl,
+            // Where workers report their accounts for the sweep's digest (required with a work queue from the release
+            // that adds it; ignored before).
+            ["RESULTS_QUEUE_URL"] = resultsQueueUrl,
         };
     }
 

@@ -11,6 +11,7 @@ internal static class RunFigures
     {
         model.Get<CallCounter>().Reset();
         model.Get<NewKeyPropagation>().Reset();
+        model.Get<ConcurrentCalls>().Reset();
         model.Find<Throttling>()?.Reset();
     }
 
@@ -26,6 +27,8 @@ internal static class RunFigures
         run["callsByAction"] = new JsonObject(calls.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value)));
         run["callsPerUserByAction"] = new JsonObject(calls.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)Math.Round((double)c.Value / users, 2))));
         run["throttledResponses"] = model.Find<Throttling>()?.Throttled ?? 0;
+        // The per-account bound as AWS sees it: IAM calls in flight at once in one account (latency included).
+        run["peakConcurrentIamCallsPerAccount"] = model.Get<ConcurrentCalls>().Peak;
         // Every refusal is a request signed by a key younger than P: the engine's verification of its new key.
         run["refusedVerifications"] = propagation.RefusedRequests;
         run["keysCreated"] = propagation.KeysCreated;

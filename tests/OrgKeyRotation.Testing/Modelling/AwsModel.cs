@@ -19,15 +19,16 @@ public sealed class AwsModel
     public TimeProvider Time { get; }
 
     /// <summary>
-    /// The standard composition of <paramref name="options"/>, in this order: <see cref="CallCounter"/> (always),
-    /// <see cref="Latency"/>, <see cref="UnresponsiveAccounts"/>, <see cref="Throttling"/>, <see cref="NewKeyPropagation"/>,
-    /// <see cref="LastUsedLag"/>, <see cref="OrganizationsStateOnly"/>. Counting comes first so that refused, throttled
-    /// and hung attempts are counted; the last-used record follows the propagation check so refusals are no uses.
+    /// The standard composition of <paramref name="options"/>, in this order: <see cref="CallCounter"/> and
+    /// <see cref="ConcurrentCalls"/> of IAM (always), <see cref="Latency"/>, <see cref="UnresponsiveAccounts"/>,
+    /// <see cref="Throttling"/>, <see cref="NewKeyPropagation"/>, <see cref="LastUsedLag"/>,
+    /// <see cref="OrganizationsStateOnly"/>. Counting comes first so that refused, throttled and hung attempts are
+    /// counted; the last-used record follows the propagation check so refusals are no uses.
     /// </summary>
     public static AwsModel Create(AwsModelOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = new AwsModel(time).Use(new CallCounter());
+        var model = new AwsModel(time).Use(new CallCounter()).Use(new ConcurrentCalls("iam"));
         if (options.Latency > TimeSpan.Zero)
         {
             model.Use(new Latency(options.Latency));

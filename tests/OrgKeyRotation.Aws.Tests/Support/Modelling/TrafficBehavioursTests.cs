@@ -62,8 +62,37 @@ public class TrafficBehavioursTests(MotoFixture moto) : IClassFixture<MotoFixtur
         Assert.Equal(3, model.Get<CallCounter>().Count("sts", "GetCallerIdentity"));
         Assert.Equal(3, model.Get<Throttling>().Throttled);
         Assert.Equal(
-            [typeof(CallCounter), typeof(Throttling), typeof(NewKeyPropagation)],
+            [typeof(CallCounter), typeof(ConcurrentCalls), typeof(Throttling), typeof(NewKeyPropagation)],
             model.Behaviours.Select(b => b.GetType()));
+    }
+
+    [Fact]
+    public async Task ConcurrentCalls_ParallelIamCallsInTwoAccounts_PeakPerAccount()
+    {
+        var meter = new ConcurrentCalls("iam");
+        var model = new AwsModel().Use(meter).Use(new Latency(TimeSpan.FromMilliseconds(300)));
+        using var http = new HttpClient(model.CreateHandler());
+        var seed = new MotoSeeder(moto.Endpoint);
+        var first = await seed.AccessKeyForAccountAsync("444400004444");
+        var second = await seed.AccessKeyForAccountAsync("555500005555");
+        model.Accounts.Remember(first, "444400004444");
+        model.Accounts.Remember(second, "555500005555");
+
+        await Task.WhenAll(
+            Enumerable.Range(0, 4).Select(_ => SendAsync(RawAws.Query(moto.Endpoint, first, "iam", "ListUsers", "2010-05-08")))
+                .Append(SendAsync(RawAws.Query(moto.Endpoint, second, "iam", "ListUsers", "2010-05-08")))
+                .Append(SendAsync(CallerIdentity())));
+        await SendAsync(RawAws.Query(moto.Endpoint, second, "iam", "ListUsers", "2010-05-08"));
+
+        Assert.Equal((4, 1), (meter.PeakFor("444400004444"), meter.PeakFor("555500005555")));
+        Assert.Equal(4, meter.Peak);
+        Assert.Equal(0, meter.PeakFor(MotoSeeder.DefaultAccount));
+
+        async Task SendAsync(HttpRequestMessage request)
+        {
+            using var response = await http.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+        }
     }
 
     private async Task<int> ThrottledOfAsync(Throttling throttling, int calls)
