@@ -22,6 +22,7 @@ public sealed class AwsCall
 {
     private readonly AccountDirectory _accounts;
     private Dictionary<string, string>? _form;
+    private string? _targetAccountId;
 
     private AwsCall(HttpRequestMessage request, byte[] body, TimeProvider time, AccountDirectory accounts)
     {
@@ -83,7 +84,7 @@ public sealed class AwsCall
     /// The account the call acts on: the role's account for sts:AssumeRole (opening that account), otherwise
     /// <see cref="AccountId"/>.
     /// </summary>
-    public string TargetAccountId =>
+    public string TargetAccountId => _targetAccountId ??=
         Operation == "AssumeRole" && AccountDirectory.AccountOfArn(Parameter("RoleArn")) is { } roleAccount ? roleAccount : AccountId;
 
     /// <summary>"service:Operation", the key the call counts use.</summary>

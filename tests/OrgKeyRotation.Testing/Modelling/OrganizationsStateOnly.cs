@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 
 namespace OrgKeyRotation.Testing.Modelling;
@@ -59,18 +58,5 @@ public sealed class OrganizationsStateOnly(bool keepStatus = false) : AwsBehavio
 
         ModelledContent.Replace(response, document!.ToJsonString(), "application/x-amz-json-1.1");
         return response;
-    }
-}
-
-/// <summary>Swaps a response body for the model's, keeping moto's content type.</summary>
-internal static class ModelledContent
-{
-    public static void Replace(HttpResponseMessage response, string body, string fallbackContentType)
-    {
-        var contentType = response.Content.Headers.ContentType?.ToString() ?? fallbackContentType;
-        var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        response.Content.Dispose();
-        response.Content = content;
     }
 }
