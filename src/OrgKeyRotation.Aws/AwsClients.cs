@@ -136,7 +136,7 @@ public static class AwsClients
 
         public async Task<IAccountSession> OpenAsync(string accountId, CancellationToken cancellationToken)
         {
-            if (accountId.Length != 12 || !accountId.All(char.IsAsciiDigit))
+            if (!AwsIdentifiers.IsAccountId(accountId))
             {
                 throw new ArgumentException($"'{accountId}' is not a 12-digit AWS account id.", nameof(accountId));
             }

@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Cli.Hosting;
 using OrgKeyRotation.Cli.Output;
+using OrgKeyRotation.Core.Configuration;
 
 namespace OrgKeyRotation.Cli.Commands;
 
@@ -110,7 +111,7 @@ internal sealed class ScopeOptions
         {
             foreach (var id in result.GetValueOrDefault<string[]>() ?? [])
             {
-                if (!InputRules.IsAccountId(id))
+                if (!AwsIdentifiers.IsAccountId(id))
                 {
                     result.AddError($"--account '{id}' is not a 12-digit AWS account id.");
                 }
