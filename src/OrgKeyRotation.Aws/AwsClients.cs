@@ -48,7 +48,7 @@ public static class AwsClients
         }
     }
 
-    /// <summary>What every client of one <see cref="Create"/> shares.</summary>
+    /// <summary>What every client of one <see cref="Create(AwsOptions, TimeProvider)"/> shares.</summary>
     internal sealed class Layer
     {
         public Layer(AwsOptions options, TimeProvider time, string region, Func<string, string?> environment, Func<double> jitter)

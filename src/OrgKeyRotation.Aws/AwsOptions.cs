@@ -34,7 +34,7 @@ public sealed record AwsOptions
 
     /// <summary>
     /// Test seam: creates the innermost handler under every HTTP client of the layer (signed calls, STS and SQS).
-    /// Called once per <see cref="AwsClients.Create"/>. Default none: a pooled SocketsHttpHandler.
+    /// Called once per <see cref="AwsClients.Create(AwsOptions, TimeProvider)"/>. Default none: a pooled SocketsHttpHandler.
     /// </summary>
     public Func<HttpMessageHandler>? InnerHandlerFactory { get; init; }
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Lambda.Bootstrap;
 using OrgKeyRotation.Lambda.Tests.TestHelpers;
-using OrgKeyRotation.Core.Configuration;
 
 namespace OrgKeyRotation.Lambda.Tests.Bootstrap;
 
