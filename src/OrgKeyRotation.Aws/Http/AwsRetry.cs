@@ -1,15 +1,8 @@
-using Amazon.Runtime;
 using OrgKeyRotation.Core.Errors;
 using Polly;
 using Polly.Retry;
 
 namespace OrgKeyRotation.Aws.Http;
-
-/// <summary>A failure of one attempt that may clear on retry. <see cref="Sent"/>: the request may have reached AWS.</summary>
-internal sealed class TransientFailureException(bool sent, Exception inner) : Exception(inner.Message, inner)
-{
-    public bool Sent { get; } = sent;
-}
 
 /// <summary>
 /// Runs one AWS call with bounded retries (Polly, on the injected TimeProvider): throttling, 429, 5xx and transient
@@ -18,6 +11,7 @@ internal sealed class TransientFailureException(bool sent, Exception inner) : Ex
 /// Non-idempotent calls (CreateAccessKey) are retried only when AWS cannot have applied them: a throttling error
 /// (the request was refused before processing) or a connection that never opened. After a lost response, a
 /// timeout or a 5xx (the operation may have run) they fail with <see cref="AmbiguousOutcomeException"/>.
+/// A call made with <see cref="RetryOn.NoAnswer"/> retries only requests that got no answer: its caller polls.
 /// </summary>
 internal sealed class AwsRetry
 {
@@ -56,9 +50,12 @@ internal sealed class AwsRetry
     }
 
     /// <summary>Runs <paramref name="attempt"/> (given the 1-based attempt number and a token that also carries the attempt timeout).</summary>
-    public async Task<T> ExecuteAsync<T>(string service, string operation, Uri endpoint, bool idempotent, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    public Task<T> ExecuteAsync<T>(string service, string operation, Uri endpoint, bool idempotent, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
+        ExecuteAsync(service, operation, endpoint, idempotent, RetryOn.AnyTransientFailure, attempt, cancellationToken);
+
+    public async Task<T> ExecuteAsync<T>(string service, string operation, Uri endpoint, bool idempotent, RetryOn retryOn, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        var state = new CallState(_time.GetTimestamp(), idempotent, _options.TotalBudget, _time);
+        var state = new CallState(_time.GetTimestamp(), idempotent, retryOn, _options.TotalBudget, _time);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(StateKey, state);
         var attemptNumber = 0;
@@ -121,6 +118,7 @@ internal sealed class AwsRetry
     {
         var transient = exception switch
         {
+            AwsServiceException when state.RetryOn == RetryOn.NoAnswer => false,
             AwsServiceException { Kind: AwsErrorKind.Throttling } => true,
             AwsServiceException { Kind: AwsErrorKind.ServiceFailure } => state.Idempotent,
             TransientFailureException { Sent: false } => true,
@@ -130,30 +128,15 @@ internal sealed class AwsRetry
         return transient && state.Time.GetElapsedTime(state.Started) < state.Budget;
     }
 
-    private sealed record CallState(long Started, bool Idempotent, TimeSpan Budget, TimeProvider Time);
+    private sealed record CallState(long Started, bool Idempotent, RetryOn RetryOn, TimeSpan Budget, TimeProvider Time);
 }
 
-/// <summary>Converts exceptions of the official SDK clients (STS, SQS) into the layer's own types, so retries and callers see one model.</summary>
-internal static class SdkErrors
+/// <summary>Which failures of a call <see cref="AwsRetry"/> retries.</summary>
+internal enum RetryOn
 {
-    public static Exception Convert(string service, string operation, Exception exception)
-    {
-        if (exception is AmazonServiceException ase)
-        {
-            if (ase.InnerException is HttpRequestException or IOException && (int)ase.StatusCode == 0)
-            {
-                return ase.InnerException;
-            }
+    /// <summary>Throttling, 5xx (idempotent calls), and requests that got no answer.</summary>
+    AnyTransientFailure,
 
-            var code = AwsErrorParser.NormalizeCode(ase.ErrorCode) ?? "HTTP" + ((int)ase.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return new AwsServiceException(service, operation, code, AwsErrorParser.KindOf(code, ase.StatusCode), ase.StatusCode, ase.RequestId, ase.Message);
-        }
-
-        if (exception is AmazonClientException { InnerException: HttpRequestException or IOException } ace)
-        {
-            return ace.InnerException!;
-        }
-
-        return exception;
-    }
+    /// <summary>Only requests that got no answer (connection, timeout): every AWS answer goes back to the caller at once.</summary>
+    NoAnswer,
 }
