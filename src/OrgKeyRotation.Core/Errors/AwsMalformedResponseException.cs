@@ -18,7 +18,4 @@ public sealed class AwsMalformedResponseException(string service, string operati
         HttpStatusCode.OK,
         requestId,
         null,
-        $"{service}:{operation} returned a response that could not be read ({detail}). The call counts as failed; if it persists, check that the endpoint is AWS (AWS_ENDPOINT_URL*, proxies).")
-{
-    public string Detail { get; } = detail;
-}
+        $"{service}:{operation} returned a response that could not be read ({detail}). The call counts as failed; if it persists, check that the endpoint is AWS (AWS_ENDPOINT_URL*, proxies).");

@@ -250,6 +250,24 @@ public class SecretsManagerClientTests(MotoFixture moto) : IClassFixture<MotoFix
         Assert.Equal([token], (await secrets.DescribeSecretAsync(name, default))!.VersionIdsToStages.Keys);
     }
 
+    // PutSecretValue API reference: "If this operation creates the first version for the secret, then Secrets Manager
+    // automatically attaches the staging label AWSCURRENT to it", whatever VersionStages says. A first rotation into
+    // an empty secret therefore makes the new key current at once (moto agrees).
+    [Fact]
+    public async Task PutSecretValueAsync_FirstVersionAskedAsPending_IsAlsoCurrent()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        var token = Guid.NewGuid().ToString();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags), default);
+
+        await secrets.PutSecretValueAsync(name, token, new SensitiveString("first"), [SecretStages.Pending], default);
+
+        var stages = (await secrets.DescribeSecretAsync(name, default))!.VersionIdsToStages[token];
+        Assert.Contains(SecretStages.Pending, stages);
+        Assert.Contains(SecretStages.Current, stages);
+    }
+
     // ListSecrets API reference: "By default, secrets scheduled for deletion aren't included", yet their names stay
     // taken until the recovery window ends.
     [Fact]
