@@ -11,7 +11,6 @@ namespace OrgKeyRotation.Aws.Http;
 /// Non-idempotent calls (CreateAccessKey) are retried only when AWS cannot have applied them: a throttling error
 /// (the request was refused before processing) or a connection that never opened. After a lost response, a
 /// timeout or a 5xx (the operation may have run) they fail with <see cref="AmbiguousOutcomeException"/>.
-/// A call made with <see cref="RetryOn.NoAnswer"/> retries only requests that got no answer: its caller polls.
 /// </summary>
 internal sealed class AwsRetry
 {
@@ -50,12 +49,9 @@ internal sealed class AwsRetry
     }
 
     /// <summary>Runs <paramref name="attempt"/> (given the 1-based attempt number and a token that also carries the attempt timeout).</summary>
-    public Task<T> ExecuteAsync<T>(string service, string operation, Uri endpoint, bool idempotent, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
-        ExecuteAsync(service, operation, endpoint, idempotent, RetryOn.AnyTransientFailure, attempt, cancellationToken);
-
-    public async Task<T> ExecuteAsync<T>(string service, string operation, Uri endpoint, bool idempotent, RetryOn retryOn, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
+    public async Task<T> ExecuteAsync<T>(string service, string operation, Uri endpoint, bool idempotent, Func<int, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        var state = new CallState(_time.GetTimestamp(), idempotent, retryOn, _options.TotalBudget, _time);
+        var state = new CallState(_time.GetTimestamp(), idempotent, _options.TotalBudget, _time);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(StateKey, state);
         var attemptNumber = 0;
@@ -118,7 +114,6 @@ internal sealed class AwsRetry
     {
         var transient = exception switch
         {
-            AwsServiceException when state.RetryOn == RetryOn.NoAnswer => false,
             AwsServiceException { Kind: AwsErrorKind.Throttling } => true,
             AwsServiceException { Kind: AwsErrorKind.ServiceFailure } => state.Idempotent,
             TransientFailureException { Sent: false } => true,
@@ -128,15 +123,5 @@ internal sealed class AwsRetry
         return transient && state.Time.GetElapsedTime(state.Started) < state.Budget;
     }
 
-    private sealed record CallState(long Started, bool Idempotent, RetryOn RetryOn, TimeSpan Budget, TimeProvider Time);
-}
-
-/// <summary>Which failures of a call <see cref="AwsRetry"/> retries.</summary>
-internal enum RetryOn
-{
-    /// <summary>Throttling, 5xx (idempotent calls), and requests that got no answer.</summary>
-    AnyTransientFailure,
-
-    /// <summary>Only requests that got no answer (connection, timeout): every AWS answer goes back to the caller at once.</summary>
-    NoAnswer,
+    private sealed record CallState(long Started, bool Idempotent, TimeSpan Budget, TimeProvider Time);
 }

@@ -15,14 +15,15 @@ internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostC
     private readonly AmazonSecurityTokenServiceClient _host = new(hostCredentials, settings.Apply(new AmazonSecurityTokenServiceConfig()));
 
     /// <summary>The host credentials' own identity (central secret location: the principal that writes the secrets).</summary>
-    public Task<CallerIdentity> GetHostIdentityAsync(CancellationToken cancellationToken) => CallerIdentityAsync(_host, RetryOn.AnyTransientFailure, cancellationToken);
+    public Task<CallerIdentity> GetHostIdentityAsync(CancellationToken cancellationToken) => CallerIdentityAsync(_host, cancellationToken);
 
-    // The engine polls a new key that IAM refuses (InvalidClientTokenId) for its first seconds: every answer goes
-    // straight back so that one poll is one request, on the engine's schedule.
+    // The engine polls a new key that IAM refuses (InvalidClientTokenId) for its first seconds. That answer is never
+    // retried here (AwsRetry retries throttling, 5xx and lost requests only; the SDK's own retries are off), so one
+    // poll is one request, on the engine's schedule.
     public async Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, CancellationToken cancellationToken)
     {
         using var client = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials(accessKeyId, secretAccessKey.Reveal()), settings.Apply(new AmazonSecurityTokenServiceConfig()));
-        return await CallerIdentityAsync(client, RetryOn.NoAnswer, cancellationToken).ConfigureAwait(false);
+        return await CallerIdentityAsync(client, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>AssumeRole with the host credentials; the session lasts one hour.</summary>
@@ -38,8 +39,8 @@ internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostC
 
     public void Dispose() => _host.Dispose();
 
-    private Task<CallerIdentity> CallerIdentityAsync(AmazonSecurityTokenServiceClient client, RetryOn retryOn, CancellationToken cancellationToken) =>
-        settings.Retry.ExecuteAsync("sts", "GetCallerIdentity", settings.Endpoint.Url, idempotent: true, retryOn, async (_, token) =>
+    private Task<CallerIdentity> CallerIdentityAsync(AmazonSecurityTokenServiceClient client, CancellationToken cancellationToken) =>
+        settings.Retry.ExecuteAsync("sts", "GetCallerIdentity", settings.Endpoint.Url, idempotent: true, async (_, token) =>
         {
             var response = await SdkCall.RunAsync("sts", "GetCallerIdentity", () => client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token)).ConfigureAwait(false);
             return response is { Account.Length: > 0, Arn.Length: > 0 }

@@ -104,9 +104,9 @@ public interface IOrganizationsClient
 public interface IStsClient
 {
     /// <summary>
-    /// GetCallerIdentity signed with an explicit key: proves a freshly created key works. One call is one request
-    /// whenever AWS answers (InvalidClientTokenId while IAM propagates the key, AccessDenied, throttling, 5xx): the
-    /// caller owns the poll schedule. Only a request that got no answer at all is retried.
+    /// GetCallerIdentity signed with an explicit key: proves a freshly created key works. A refused key
+    /// (InvalidClientTokenId while IAM propagates it, or AccessDenied) comes back after one request, without delay: the
+    /// caller owns the poll schedule. Throttling, 5xx and lost requests are retried like every call.
     /// </summary>
     Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, CancellationToken cancellationToken);
 }
