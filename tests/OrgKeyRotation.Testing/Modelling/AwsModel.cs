@@ -4,7 +4,7 @@ namespace OrgKeyRotation.Testing.Modelling;
 /// AWS as the product meets it, in front of moto: an ordered pipeline of <see cref="AwsBehaviour"/>s sharing one
 /// clock and one <see cref="AccountDirectory"/>. Use it in-process under the SigV4 signer
 /// (<c>AwsOptions.InnerHandlerFactory = () =&gt; model.CreateHandler()</c>; STS and SQS go through the same handler),
-/// or out of process behind <see cref="AwsModelProxy"/> for the CLI, the Lambda bootstrap and the benchmark
+/// or out of process behind AwsModelProxy (project OrgKeyRotation.Testing.Proxy) for the CLI, the Lambda bootstrap and the benchmark
 /// (AWS_ENDPOINT_URL / --endpoint-url). State lives here, not in the handlers: every handler of one model shares it.
 /// </summary>
 public sealed class AwsModel
