@@ -22,6 +22,18 @@ public sealed class VariableValidationTests
         ["member-roles-stackset"] = "organizational_unit_ids = [\"ou-ab12-abcdefgh\"]\ncentral_role_arn = \"arn:aws:iam::111111111111:role/org-key-rotation-lambda\"\n",
     };
 
+    /// <summary>Valid values for the module arguments an example takes from another module or a data source.</summary>
+    private static readonly Dictionary<string, string> ComputedStandIns = new(StringComparer.Ordinal)
+    {
+        ["trusted_account_id"] = "\"111111111111\"",
+        ["central_role_arn"] = "\"arn:aws:iam::111111111111:role/org-key-rotation-lambda\"",
+        ["role_name"] = "\"IAMKeyRotationRole\"",
+        ["external_id"] = "\"org-key-rotation-111111111111\"",
+        ["user_path"] = "\"/\"",
+        ["secret_location"] = "\"member\"",
+        ["secret_name_prefix"] = "\"iam-key-rotation/\"",
+    };
+
     [TerraformTheory]
     [MemberData(nameof(Examples))]
     public void ExampleTfvars_PassTheModulesOwnValidations(string example)
@@ -38,11 +50,12 @@ public sealed class VariableValidationTests
             main.Append(CultureInfo.InvariantCulture, $"module \"{name}\" {{\n  source = \"{root.VariablesOnlyCopy(module)}\"\n");
             foreach (var argument in call.EnumerateObject().Where(a => a.Name is not ("source" or "providers" or "depends_on")))
             {
-                // Arguments fed by another module's outputs or a data source are checked where those are produced; the
-                // ones a user sets in terraform.tfvars reach the module unchanged.
+                // The values a user sets in terraform.tfvars reach the module unchanged; an argument fed by another
+                // module's output or a data source gets a valid stand-in (those values are checked where they are made).
                 var text = argument.Value.ValueKind == JsonValueKind.String ? argument.Value.GetString()! : argument.Value.GetRawText();
                 if (text.Contains("module.", StringComparison.Ordinal) || text.Contains("data.", StringComparison.Ordinal))
                 {
+                    main.Append(CultureInfo.InvariantCulture, $"  {argument.Name} = {ComputedStandIns[argument.Name]}\n");
                     continue;
                 }
 
