@@ -11,10 +11,8 @@ locals {
 
   trust_policy = templatefile("${local.policies_dir}/member-role-trust.json.tftpl", {
     trusted_principal_arn = local.trusted_principal_arn
-    conditions = merge(
-      local.external_id != null ? { "sts:ExternalId" = local.external_id } : {},
-      local.organization_id != null ? { "aws:PrincipalOrgID" = local.organization_id } : {},
-    )
+    external_id           = local.external_id == null ? "" : local.external_id
+    organization_id       = local.organization_id == null ? "" : local.organization_id
   })
 
   permissions_policy = templatefile("${local.policies_dir}/member-role-permissions.json.tftpl", {
