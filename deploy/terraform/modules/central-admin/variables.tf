@@ -1,6 +1,6 @@
 # Inputs of the central rotator. Defaults match src/OrgKeyRotation.Core/Configuration/RotationConfig.cs.
-# Terraform >= 1.5 lets a validation block see only its own variable; cross-variable rules are
-# preconditions in main.tf.
+# Terraform >= 1.5 lets a validation block see only its own variable; rules that span variables are output
+# preconditions of ../central-settings.
 
 variable "name" {
   type        = string

@@ -1,6 +1,6 @@
 # Inputs of the role the central rotator assumes in one member account.
-# Terraform >= 1.5 lets a validation block see only its own variable; cross-variable rules are
-# preconditions in main.tf.
+# Terraform >= 1.5 lets a validation block see only its own variable; rules that span variables are output
+# preconditions of ../member-policies (and the provider-account check in main.tf).
 
 variable "account_id" {
   type        = string
