@@ -48,7 +48,7 @@ public static class AwsClients
         }
     }
 
-    /// <summary>What every client of one <see cref="Create"/> shares.</summary>
+    /// <summary>What every client of one <see cref="Create(AwsOptions, TimeProvider)"/> shares.</summary>
     internal sealed class Layer
     {
         public Layer(AwsOptions options, TimeProvider time, string region, Func<string, string?> environment, Func<double> jitter)
@@ -136,7 +136,7 @@ public static class AwsClients
 
         public async Task<IAccountSession> OpenAsync(string accountId, CancellationToken cancellationToken)
         {
-            if (accountId.Length != 12 || !accountId.All(char.IsAsciiDigit))
+            if (!AwsIdentifiers.IsAccountId(accountId))
             {
                 throw new ArgumentException($"'{accountId}' is not a 12-digit AWS account id.", nameof(accountId));
             }

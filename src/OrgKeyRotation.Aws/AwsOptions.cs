@@ -15,8 +15,8 @@ public sealed record AwsOptions
     /// <summary>Named profile for the host credentials. Default none: the SDK's default chain.</summary>
     public string? Profile { get; init; }
 
-    /// <summary>Role assumed in every member account. Default <c>IAMKeyRotationRole</c>.</summary>
-    public string RoleName { get; init; } = "IAMKeyRotationRole";
+    /// <summary>Role assumed in every member account. Default <see cref="RotationConfig.DefaultRoleName"/>.</summary>
+    public string RoleName { get; init; } = RotationConfig.DefaultRoleName;
 
     /// <summary>sts:ExternalId passed to AssumeRole. Default none.</summary>
     public string? ExternalId { get; init; }
@@ -34,7 +34,7 @@ public sealed record AwsOptions
 
     /// <summary>
     /// Test seam: creates the innermost handler under every HTTP client of the layer (signed calls, STS and SQS).
-    /// Called once per <see cref="AwsClients.Create"/>. Default none: a pooled SocketsHttpHandler.
+    /// Called once per <see cref="AwsClients.Create(AwsOptions, TimeProvider)"/>. Default none: a pooled SocketsHttpHandler.
     /// </summary>
     public Func<HttpMessageHandler>? InnerHandlerFactory { get; init; }
 

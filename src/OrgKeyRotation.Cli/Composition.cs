@@ -1,49 +1,26 @@
-using OrgKeyRotation.Aws;
 using OrgKeyRotation.Cli.Hosting;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine;
+using OrgKeyRotation.Hosting;
 
 namespace OrgKeyRotation.Cli;
 
-/// <summary>The composition root: the only place that builds the real configuration loader, AWS layer and engine.</summary>
+/// <summary>The CLI's composition: the real console, environment and configuration loader; the engine comes from the shared root.</summary>
 internal static class Composition
 {
     public static CliContext CreateContext() => new()
     {
         Out = Console.Out,
         Error = Console.Error,
-        Environment = ReadEnvironment(),
+        Environment = HostComposition.ProcessEnvironment(),
         ConfigSource = new CoreConfigSource(),
         ServiceFactory = CreateService,
         OutIsTerminal = !Console.IsOutputRedirected,
         ErrorIsTerminal = !Console.IsErrorRedirected,
     };
 
-    public static IRotationService CreateService(ServiceRequest request)
-    {
-        var options = new AwsOptions
-        {
-            Region = request.Connection.Region,
-            EndpointUrl = request.Connection.EndpointUrl,
-            Profile = request.Connection.Profile,
-            RoleName = request.Config.RoleName,
-            ExternalId = request.Config.ExternalId,
-            SecretLocation = request.Config.Secrets.Location,
-        };
-        return new RotationService(request.Config, AwsClients.Create(options, request.Time), request.Time, request.Logger);
-    }
-
-    private static Dictionary<string, string?> ReadEnvironment()
-    {
-        var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            variables[(string)entry.Key] = entry.Value as string;
-        }
-
-        return variables;
-    }
+    public static IRotationService CreateService(ServiceRequest request) =>
+        HostComposition.CreateService(request.Config, request.Connection, request.Time, request.Logger);
 }
 
 /// <summary>The CLI's configuration seam over Core's loader.</summary>

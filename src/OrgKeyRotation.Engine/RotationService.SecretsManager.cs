@@ -193,7 +193,7 @@ public sealed partial class RotationService
     private static string? AccountOfArn(string secretId)
     {
         var parts = secretId.Split(':');
-        return parts.Length >= 7 && parts[0] == "arn" && parts[2] == "secretsmanager" && ConfigValidator.IsAccountId(parts[4]) ? parts[4] : null;
+        return parts.Length >= 7 && parts[0] == "arn" && parts[2] == "secretsmanager" && AwsIdentifiers.IsAccountId(parts[4]) ? parts[4] : null;
     }
 
     private static RotationStepResult Step(RotationStepRequest request, Outcome outcome, string message, string? accessKeyId) =>

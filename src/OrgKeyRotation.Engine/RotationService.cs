@@ -77,7 +77,7 @@ public sealed partial class RotationService : IRotationService
 
     public async Task<ActionResult> RestoreAsync(string accountId, string userName, string accessKeyId, CancellationToken cancellationToken)
     {
-        if (!ConfigValidator.IsAccountId(accountId) || !ConfigValidator.IsUserName(userName) || !ConfigValidator.IsAccessKeyId(accessKeyId))
+        if (!AwsIdentifiers.IsAccountId(accountId) || !AwsIdentifiers.IsUserName(userName) || !AwsIdentifiers.IsAccessKeyId(accessKeyId))
         {
             throw new BadRequestException("restore needs a 12-digit account id, a valid IAM user name and an access key id (AKIA...)");
         }

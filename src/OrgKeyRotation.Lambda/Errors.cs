@@ -1,5 +1,4 @@
 using System.Net;
-using OrgKeyRotation.Lambda.Bootstrap;
 using OrgKeyRotation.Core.Configuration;
 
 namespace OrgKeyRotation.Lambda;

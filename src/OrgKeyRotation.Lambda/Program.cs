@@ -1,3 +1,4 @@
+using OrgKeyRotation.Hosting;
 using OrgKeyRotation.Lambda.Bootstrap;
 
-return await LambdaHost.RunAsync(LambdaHost.ProcessEnvironment(), EngineComposition.Create);
+return await LambdaHost.RunAsync(HostComposition.ProcessEnvironment(), ServiceSetup.FromEnvironment);

@@ -151,6 +151,10 @@ public sealed class MotoSeeder(Uri endpoint)
         }
     }
 
+    /// <summary>Attaches a resource policy to a secret directly (e.g. a foreign principal's own policy on a pre-created secret).</summary>
+    public Task PutResourcePolicyAsync(string accountId, string secretId, string policyJson) =>
+        JsonAsync(accountId, "secretsmanager", "secretsmanager.PutResourcePolicy", new() { ["SecretId"] = secretId, ["ResourcePolicy"] = policyJson });
+
     public async Task<string?> GetResourcePolicyAsync(string accountId, string secretId)
     {
         var response = await JsonAsync(accountId, "secretsmanager", "secretsmanager.GetResourcePolicy", new() { ["SecretId"] = secretId });

@@ -1,7 +1,7 @@
-using Xunit;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Xunit;
 
 namespace OrgKeyRotation.Testing;
 

@@ -1,7 +1,6 @@
 using Amazon.Runtime;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using OrgKeyRotation.Aws.Http;
 using OrgKeyRotation.Core.Ports;
 
 namespace OrgKeyRotation.Aws.Services;

@@ -3,6 +3,8 @@ using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Cli.Hosting;
 using OrgKeyRotation.Cli.Output;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Hosting;
 
 namespace OrgKeyRotation.Cli.Commands;
 
@@ -47,7 +49,7 @@ internal sealed class CommonOptions
         });
     }
 
-    public ConnectionOptions Connection(ParseResult parse) => new(parse.GetValue(Profile), parse.GetValue(Region), parse.GetValue(EndpointUrl));
+    public AwsConnection Connection(ParseResult parse) => new(parse.GetValue(Profile), parse.GetValue(Region), parse.GetValue(EndpointUrl));
 
     public LogLevel LogLevel(ParseResult parse) =>
         parse.GetValue(Verbose) ? Microsoft.Extensions.Logging.LogLevel.Debug : parse.GetValue(Quiet) ? Microsoft.Extensions.Logging.LogLevel.Error : Microsoft.Extensions.Logging.LogLevel.Warning;
@@ -110,7 +112,7 @@ internal sealed class ScopeOptions
         {
             foreach (var id in result.GetValueOrDefault<string[]>() ?? [])
             {
-                if (!InputRules.IsAccountId(id))
+                if (!AwsIdentifiers.IsAccountId(id))
                 {
                     result.AddError($"--account '{id}' is not a 12-digit AWS account id.");
                 }

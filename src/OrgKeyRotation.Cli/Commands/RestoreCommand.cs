@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using OrgKeyRotation.Cli.Hosting;
 using OrgKeyRotation.Cli.Output;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Cli.Commands;
@@ -16,9 +17,9 @@ internal static class RestoreCommand
         var user = new Option<string>("--user") { Description = "IAM user name.", HelpName = "NAME", Required = true };
         var key = new Option<string>("--key") { Description = "Access key id to reactivate (AKIA... or ASIA..., 20 characters).", HelpName = "KEY_ID", Required = true };
         var output = ScopeOptions.OutputOption("table", "json");
-        account.Validators.Add(r => Check(r, InputRules.IsAccountId, "--account '{0}' is not a 12-digit AWS account id."));
-        user.Validators.Add(r => Check(r, InputRules.IsUserName, "--user '{0}' is not an IAM user name (1-64 of letters, digits and +=,.@_-)."));
-        key.Validators.Add(r => Check(r, InputRules.IsAccessKeyId, "--key '{0}' is not an access key id (AKIA or ASIA followed by 16 capital letters or digits)."));
+        account.Validators.Add(r => Check(r, AwsIdentifiers.IsAccountId, "--account '{0}' is not a 12-digit AWS account id."));
+        user.Validators.Add(r => Check(r, AwsIdentifiers.IsUserName, $"--user '{{0}}' is not an IAM user name ({AwsIdentifiers.NameRule64})."));
+        key.Validators.Add(r => Check(r, AwsIdentifiers.IsAccessKeyId, $"--key '{{0}}' is not an access key id ({AwsIdentifiers.AccessKeyIdRule})."));
         var common = new CommonOptions();
         command.Options.Add(account);
         command.Options.Add(user);

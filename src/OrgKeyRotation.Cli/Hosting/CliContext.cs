@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Hosting;
 
 namespace OrgKeyRotation.Cli.Hosting;
 
@@ -12,11 +13,9 @@ internal interface IConfigSource
     ConfigResult FromEnvironment(IReadOnlyDictionary<string, string?> environment);
 }
 
-/// <summary>Where and how to reach AWS, from the command line. Null means "the AWS layer's default chain".</summary>
-internal sealed record ConnectionOptions(string? Profile, string? Region, Uri? EndpointUrl);
-
 /// <summary>Everything the engine needs to be built for one command.</summary>
-internal sealed record ServiceRequest(RotationConfig Config, ConnectionOptions Connection, TimeProvider Time, ILogger Logger);
+/// <remarks>The connection comes from --profile, --region and --endpoint-url.</remarks>
+internal sealed record ServiceRequest(RotationConfig Config, AwsConnection Connection, TimeProvider Time, ILogger Logger);
 
 /// <summary>
 /// The outside world of the CLI: streams, environment, terminal, and the factories for configuration and the engine.

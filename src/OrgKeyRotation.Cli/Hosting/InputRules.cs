@@ -1,10 +1,12 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace OrgKeyRotation.Cli.Hosting;
 
-/// <summary>Shapes of operator input, checked before any AWS call.</summary>
-internal static partial class InputRules
+/// <summary>
+/// Shapes of operator input that only the CLI has, checked before any AWS call. AWS identifiers (account, user,
+/// access key) are checked by Core's <see cref="Core.Configuration.AwsIdentifiers"/>, like everywhere else.
+/// </summary>
+internal static class InputRules
 {
     private static readonly string[] AsOfFormats =
     [
@@ -13,12 +15,6 @@ internal static partial class InputRules
         "yyyy-MM-dd'T'HH:mm:ssK",
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
     ];
-
-    public static bool IsAccountId(string value) => AccountIdPattern().IsMatch(value);
-
-    public static bool IsUserName(string value) => UserNamePattern().IsMatch(value);
-
-    public static bool IsAccessKeyId(string value) => AccessKeyIdPattern().IsMatch(value);
 
     /// <summary>
     /// ISO 8601 date (midnight UTC of that day) or date and time; a time without offset is UTC.
@@ -32,15 +28,4 @@ internal static partial class InputRules
         endpoint = Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
         return endpoint is not null;
     }
-
-    [GeneratedRegex("^[0-9]{12}$", RegexOptions.CultureInvariant)]
-    private static partial Regex AccountIdPattern();
-
-    // IAM user names: 1-64 of letters, digits and +=,.@_-
-    [GeneratedRegex("^[A-Za-z0-9+=,.@_-]{1,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex UserNamePattern();
-
-    // AKIA: a long-term IAM user key; ASIA: a temporary (STS) key id, accepted so the engine can say why it cannot act.
-    [GeneratedRegex("^(AKIA|ASIA)[A-Z0-9]{16}$", RegexOptions.CultureInvariant)]
-    private static partial Regex AccessKeyIdPattern();
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace OrgKeyRotation.Core.Configuration;
@@ -48,163 +47,26 @@ public static class ConfigLoader
     }
 
     /// <summary>
-    /// Reads the variables in <see cref="EnvironmentVariables"/>. The seed's ACCOUNTS_USERS_JSON, ROTATION_ROLE_NAME and
-    /// SNS_TOPIC_ARN alone are enough; every other variable is optional and keeps its documented default when unset or empty.
+    /// Reads the variables of <see cref="Settings"/>. The seed's ACCOUNTS_USERS_JSON, ROTATION_ROLE_NAME and
+    /// SNS_TOPIC_ARN alone are enough; every other variable is optional and keeps its documented default when unset or
+    /// empty (an empty variable of a setting marked <see cref="TextSetting.EmptyDisables"/> turns it off).
     /// </summary>
     public static ConfigResult FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
-        var problems = new List<ConfigProblem>();
-        string? Get(string name) => environment.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-
-        int? Int(string name)
+        var reader = new EnvironmentReader(environment);
+        var config = new RotationConfig();
+        foreach (var setting in Settings.All)
         {
-            var raw = Get(name);
-            if (raw is null)
-            {
-                return null;
-            }
-
-            if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            {
-                return value;
-            }
-
-            problems.Add(new ConfigProblem(name, $"'{raw}' is not a whole number"));
-            return null;
+            config = setting.ReadEnvironment(config, reader);
         }
 
-        bool? Bool(string name)
+        if (reader.Problems.Count > 0)
         {
-            var raw = Get(name);
-            if (raw is null)
-            {
-                return null;
-            }
-
-            if (bool.TryParse(raw, out var value))
-            {
-                return value;
-            }
-
-            problems.Add(new ConfigProblem(name, $"'{raw}' is not true or false"));
-            return null;
-        }
-
-        IReadOnlyList<string>? List(string name) =>
-            Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-        var accounts = new Dictionary<string, IReadOnlyList<string>>();
-        if (Get(EnvironmentVariables.AccountsUsersJson) is { } accountsJson)
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(accountsJson);
-                var reader = new JsonConfigReader(EnvironmentVariables.AccountsUsersJson);
-                accounts = reader.ReadAccounts(doc.RootElement, EnvironmentVariables.AccountsUsersJson);
-                problems.AddRange(reader.Problems);
-            }
-            catch (JsonException)
-            {
-                problems.Add(new ConfigProblem(EnvironmentVariables.AccountsUsersJson, "not valid JSON; expected {\"111111111111\": [\"user1\", \"user2\"]}"));
-            }
-        }
-
-        var defaults = new RotationConfig();
-        SecretLocation? location = null;
-        if (Get(EnvironmentVariables.SecretLocation) is { } rawLocation)
-        {
-            if (rawLocation.Equals("member", StringComparison.OrdinalIgnoreCase))
-            {
-                location = SecretLocation.Member;
-            }
-            else if (rawLocation.Equals("central", StringComparison.OrdinalIgnoreCase))
-            {
-                location = SecretLocation.Central;
-            }
-            else
-            {
-                problems.Add(new ConfigProblem(EnvironmentVariables.SecretLocation, $"'{rawLocation}' is not 'member' or 'central'"));
-            }
-        }
-
-        var config = defaults with
-        {
-            RoleName = Get(EnvironmentVariables.RotationRoleName) ?? defaults.RoleName,
-            ExternalId = Get(EnvironmentVariables.ExternalId),
-            Accounts = accounts,
-            Discovery = new DiscoveryConfig
-            {
-                Organization = Bool(EnvironmentVariables.DiscoverOrganization) ?? false,
-                IncludeOus = List(EnvironmentVariables.DiscoveryIncludeOus) ?? [],
-                ExcludeAccounts = List(EnvironmentVariables.DiscoveryExcludeAccounts) ?? [],
-                UserPath = Get(EnvironmentVariables.DiscoveryUserPath) ?? "/",
-                UserTag = Get(EnvironmentVariables.DiscoveryUserTag),
-            },
-            Policy = new RotationPolicy
-            {
-                MaxKeyAgeDays = Int(EnvironmentVariables.MaxKeyAgeDays) ?? defaults.Policy.MaxKeyAgeDays,
-                DeactivateAfterDays = Int(EnvironmentVariables.DeactivateAfterDays) ?? defaults.Policy.DeactivateAfterDays,
-                DeleteAfterDays = Int(EnvironmentVariables.DeleteAfterDays) ?? defaults.Policy.DeleteAfterDays,
-                RequireOldKeyUnused = Bool(EnvironmentVariables.RequireOldKeyUnused) ?? defaults.Policy.RequireOldKeyUnused,
-                MaxDeactivationDelayDays = Int(EnvironmentVariables.MaxDeactivationDelayDays) ?? defaults.Policy.MaxDeactivationDelayDays,
-            },
-            Exemptions = new ExemptionConfig
-            {
-                Group = environment.ContainsKey(EnvironmentVariables.ExemptGroup) ? Get(EnvironmentVariables.ExemptGroup) : defaults.Exemptions.Group,
-                Tag = environment.ContainsKey(EnvironmentVariables.ExemptTag) ? Get(EnvironmentVariables.ExemptTag) : defaults.Exemptions.Tag,
-            },
-            Secrets = new SecretsConfig
-            {
-                NameTemplate = Get(EnvironmentVariables.SecretNameTemplate) ?? defaults.Secrets.NameTemplate,
-                KmsKeyId = Get(EnvironmentVariables.SecretKmsKeyId),
-                Location = location ?? SecretLocation.Member,
-            },
-            Alerts = new AlertsConfig { SnsTopicArn = Get(EnvironmentVariables.SnsTopicArn) },
-            DryRun = Bool(EnvironmentVariables.DryRun) ?? false,
-            Concurrency = new ConcurrencyConfig
-            {
-                Accounts = Int(EnvironmentVariables.ConcurrencyAccounts) ?? defaults.Concurrency.Accounts,
-                UsersPerAccount = Int(EnvironmentVariables.ConcurrencyUsersPerAccount) ?? defaults.Concurrency.UsersPerAccount,
-            },
-            WorkQueueUrl = Get(EnvironmentVariables.WorkQueueUrl),
-        };
-
-        if (problems.Count > 0)
-        {
-            return ConfigResult.Invalid(problems);
+            return ConfigResult.Invalid(reader.Problems);
         }
 
         // Problems found by the shared validator are reported against the variable that carries the value.
         var validated = ConfigValidator.Validate(config);
-        return validated.IsValid ? validated : ConfigResult.Invalid(validated.Problems.Select(p => p with { Path = EnvironmentPathFor(p.Path) }).ToList());
-    }
-
-    private static string EnvironmentPathFor(string jsonPath)
-    {
-        static string Name(string jsonPath) => jsonPath switch
-        {
-            _ when jsonPath.StartsWith("$.accounts", StringComparison.Ordinal) => EnvironmentVariables.AccountsUsersJson + jsonPath["$.accounts".Length..],
-            "$.roleName" => EnvironmentVariables.RotationRoleName,
-            "$.externalId" => EnvironmentVariables.ExternalId,
-            "$.alerts.snsTopicArn" => EnvironmentVariables.SnsTopicArn,
-            _ when jsonPath.StartsWith("$.discovery.includeOus", StringComparison.Ordinal) => EnvironmentVariables.DiscoveryIncludeOus,
-            _ when jsonPath.StartsWith("$.discovery.excludeAccounts", StringComparison.Ordinal) => EnvironmentVariables.DiscoveryExcludeAccounts,
-            "$.discovery.userPath" => EnvironmentVariables.DiscoveryUserPath,
-            "$.discovery.userTag" => EnvironmentVariables.DiscoveryUserTag,
-            "$.policy.maxKeyAgeDays" => EnvironmentVariables.MaxKeyAgeDays,
-            "$.policy.deactivateAfterDays" => EnvironmentVariables.DeactivateAfterDays,
-            "$.policy.deleteAfterDays" => EnvironmentVariables.DeleteAfterDays,
-            "$.policy.maxDeactivationDelayDays" => EnvironmentVariables.MaxDeactivationDelayDays,
-            "$.exemptions.group" => EnvironmentVariables.ExemptGroup,
-            "$.exemptions.tag" => EnvironmentVariables.ExemptTag,
-            "$.secrets.nameTemplate" => EnvironmentVariables.SecretNameTemplate,
-            "$.secrets.kmsKeyId" => EnvironmentVariables.SecretKmsKeyId,
-            "$.concurrency.accounts" => EnvironmentVariables.ConcurrencyAccounts,
-            "$.concurrency.usersPerAccount" => EnvironmentVariables.ConcurrencyUsersPerAccount,
-            "$.workQueueUrl" => EnvironmentVariables.WorkQueueUrl,
-            _ => jsonPath,
-        };
-
-        return Name(jsonPath);
+        return validated.IsValid ? validated : ConfigResult.Invalid(validated.Problems.Select(p => p with { Path = Settings.VariablePathFor(p.Path) }).ToList());
     }
 }

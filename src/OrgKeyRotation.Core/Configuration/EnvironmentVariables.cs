@@ -1,8 +1,9 @@
 namespace OrgKeyRotation.Core.Configuration;
 
 /// <summary>
-/// The environment variables the Lambda and the CLI read. Terraform (deploy/terraform/modules/central-admin)
-/// sets exactly these; a test checks both directions. docs/configuration.md documents each.
+/// The names of the environment variables the Lambda and the CLI read, for code that refers to one. Which setting each
+/// carries is in <see cref="Settings"/>. Terraform (deploy/terraform/modules/central-admin) sets exactly
+/// <see cref="All"/>; a test checks both directions.
 /// </summary>
 public static class EnvironmentVariables
 {
@@ -21,23 +22,21 @@ public static class EnvironmentVariables
     public const string DeactivateAfterDays = "DEACTIVATE_AFTER_DAYS";
     public const string DeleteAfterDays = "DELETE_AFTER_DAYS";
     public const string RequireOldKeyUnused = "REQUIRE_OLD_KEY_UNUSED";
+    public const string OldKeyIdleDays = "OLD_KEY_IDLE_DAYS";
     public const string MaxDeactivationDelayDays = "MAX_DEACTIVATION_DELAY_DAYS";
     public const string ExemptGroup = "EXEMPT_GROUP";
     public const string ExemptTag = "EXEMPT_TAG";
     public const string SecretNameTemplate = "SECRET_NAME_TEMPLATE";
     public const string SecretKmsKeyId = "SECRET_KMS_KEY_ID";
     public const string SecretLocation = "SECRET_LOCATION";
+    public const string SecretsRotationLambdaArn = "SECRETS_ROTATION_LAMBDA_ARN";
+    public const string AlertOwnerTag = "ALERT_OWNER_TAG";
     public const string DryRun = "DRY_RUN";
     public const string ConcurrencyAccounts = "CONCURRENCY_ACCOUNTS";
     public const string ConcurrencyUsersPerAccount = "CONCURRENCY_USERS_PER_ACCOUNT";
     public const string WorkQueueUrl = "WORK_QUEUE_URL";
+    public const string ResultsQueueUrl = "RESULTS_QUEUE_URL";
 
-    /// <summary>Every variable above, for the Terraform cross-check and the docs table.</summary>
-    public static IReadOnlyList<string> All { get; } =
-    [
-        AccountsUsersJson, RotationRoleName, SnsTopicArn, ExternalId, DiscoverOrganization, DiscoveryIncludeOus,
-        DiscoveryExcludeAccounts, DiscoveryUserPath, DiscoveryUserTag, MaxKeyAgeDays, DeactivateAfterDays,
-        DeleteAfterDays, RequireOldKeyUnused, MaxDeactivationDelayDays, ExemptGroup, ExemptTag, SecretNameTemplate,
-        SecretKmsKeyId, SecretLocation, DryRun, ConcurrencyAccounts, ConcurrencyUsersPerAccount, WorkQueueUrl,
-    ];
+    /// <summary>Every variable of the environment form, in the order of the settings table.</summary>
+    public static IReadOnlyList<string> All { get; } = Settings.All.Select(s => s.Variable).ToList();
 }

@@ -3,17 +3,21 @@ namespace OrgKeyRotation.Core.Configuration;
 /// <summary>
 /// The whole configuration. Loaded from a JSON file (<see cref="ConfigLoader.FromJson"/>) or from environment
 /// variables (<see cref="ConfigLoader.FromEnvironment"/>); both go through <see cref="ConfigValidator"/> before any AWS call.
-/// Defaults are documented on each property and in docs/configuration.md.
+/// The initial values here are the defaults. Paths, variables, rules and descriptions are in <see cref="Settings"/>,
+/// which generates docs/configuration.md's tables and docs/config.schema.json.
 /// </summary>
 public sealed record RotationConfig
 {
-    /// <summary>Name of the role assumed in every member account. Default <c>IAMKeyRotationRole</c>.</summary>
-    public string RoleName { get; init; } = "IAMKeyRotationRole";
+    /// <summary>The role every host assumes in member accounts unless configured otherwise.</summary>
+    public const string DefaultRoleName = "IAMKeyRotationRole";
 
-    /// <summary>sts:ExternalId passed to AssumeRole (the confused-deputy guard). Default none.</summary>
+    /// <summary>Name of the role assumed in every member account.</summary>
+    public string RoleName { get; init; } = DefaultRoleName;
+
+    /// <summary>sts:ExternalId passed to AssumeRole (the confused-deputy guard).</summary>
     public string? ExternalId { get; init; }
 
-    /// <summary>Explicit scope: account id to user names. Default empty.</summary>
+    /// <summary>Explicit scope: account id to user names.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Accounts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     public DiscoveryConfig Discovery { get; init; } = new();
@@ -26,73 +30,70 @@ public sealed record RotationConfig
 
     public AlertsConfig Alerts { get; init; } = new();
 
-    /// <summary>Plan only, change nothing. Default false.</summary>
+    /// <summary>Plan only, change nothing.</summary>
     public bool DryRun { get; init; }
 
     public ConcurrencyConfig Concurrency { get; init; } = new();
 
-    /// <summary>SQS work queue URL for fan-out (one message per account). Default none: sweeps run in one process.</summary>
+    /// <summary>SQS work queue URL for fan-out (one message per account).</summary>
     public string? WorkQueueUrl { get; init; }
+
+    /// <summary>SQS queue where fan-out workers report their account results, for the one digest per sweep. Required with <see cref="WorkQueueUrl"/>.</summary>
+    public string? ResultsQueueUrl { get; init; }
 }
 
 public sealed record DiscoveryConfig
 {
-    /// <summary>Rotate in every ACTIVE account of the Organization (minus exclusions). Default false.</summary>
+    /// <summary>Rotate in every ACTIVE account of the Organization (minus exclusions).</summary>
     public bool Organization { get; init; }
 
-    /// <summary>Limit discovery to these OUs (ou-xxxx-yyyyyyyy or r-xxxx), including nested OUs. Default all.</summary>
+    /// <summary>Limit discovery to these OUs (ou-xxxx-yyyyyyyy or r-xxxx), including nested OUs.</summary>
     public IReadOnlyList<string> IncludeOus { get; init; } = [];
 
-    /// <summary>Accounts never touched. Default none.</summary>
+    /// <summary>Accounts never touched.</summary>
     public IReadOnlyList<string> ExcludeAccounts { get; init; } = [];
 
-    /// <summary>IAM path prefix of discovered users. Default "/" (all).</summary>
+    /// <summary>IAM path prefix of discovered users.</summary>
     public string UserPath { get; init; } = "/";
 
-    /// <summary>Only discover users carrying this tag, as "key=value" or "key". Default none (all users on the path).</summary>
+    /// <summary>Only discover users carrying this tag, as "key=value" or "key".</summary>
     public string? UserTag { get; init; }
 }
 
 /// <summary>The key lifecycle policy. Days are whole days.</summary>
 public sealed record RotationPolicy
 {
-    /// <summary>Rotate when the active key is older than this. Default 90 (CIS 1.14). Range 0-3650.</summary>
+    /// <summary>Rotate when the active key is older than this.</summary>
     public int MaxKeyAgeDays { get; init; } = 90;
 
-    /// <summary>Deactivate the previous key this long after the new one was promoted. Default 7. Range 0-365.</summary>
+    /// <summary>Deactivate the previous key this long after the new one was promoted.</summary>
     public int DeactivateAfterDays { get; init; } = 7;
 
-    /// <summary>Delete a deactivated previous key this long after deactivation. Default 7. Range 0-365.</summary>
+    /// <summary>Delete a deactivated previous key this long after deactivation.</summary>
     public int DeleteAfterDays { get; init; } = 7;
 
-    /// <summary>Deactivate the previous key only when it was not used since promotion. Default true.</summary>
+    /// <summary>Deactivate the previous key only when it was not used since promotion.</summary>
     public bool RequireOldKeyUnused { get; init; } = true;
 
-    /// <summary>
-    /// The previous key is deactivated once it has not been used for this many days (or never was). Default 7.
-    /// At least 1: AWS reports last use up to about 4 hours late.
-    /// </summary>
+    /// <summary>The previous key is idle once it has not been used for this many days (or never was).</summary>
     public int OldKeyIdleDays { get; init; } = 7;
 
-    /// <summary>
-    /// When the previous key is still in use, deactivate it anyway this long after promotion (0 = never force:
-    /// keep warning). Default 30. Range 0-365, and not below <see cref="DeactivateAfterDays"/> unless 0.
-    /// </summary>
+    /// <summary>When the previous key is still in use, deactivate it anyway this long after the hand-off (0 = never force: keep warning).</summary>
     public int MaxDeactivationDelayDays { get; init; } = 30;
 }
 
 public sealed record ExemptionConfig
 {
-    /// <summary>Members of this IAM group are never rotated. Default <c>key-rotation-exempt</c>; null disables.</summary>
+    /// <summary>Members of this IAM group are never rotated. Null disables.</summary>
     public string? Group { get; init; } = "key-rotation-exempt";
 
-    /// <summary>Users with this tag key are never rotated; a date value (yyyy-MM-dd) ends the exemption. Default <c>key-rotation:exempt</c>.</summary>
+    /// <summary>Users with this tag key are never rotated; a date value (yyyy-MM-dd) ends the exemption. Null disables.</summary>
     public string? Tag { get; init; } = "key-rotation:exempt";
 }
 
 public enum SecretLocation
 {
-    /// <summary>In the member account, beside the user's consumers (default).</summary>
+    /// <summary>In the member account, beside the user's consumers .</summary>
     Member,
     /// <summary>In the central account running the rotator.</summary>
     Central,
@@ -100,13 +101,16 @@ public enum SecretLocation
 
 public sealed record SecretsConfig
 {
-    /// <summary>Secret name; placeholders {accountId} and {userName}. Default <c>iam-key-rotation/{accountId}/{userName}</c>.</summary>
+    /// <summary>Secret name; placeholders {accountId} and {userName}.</summary>
     public string NameTemplate { get; init; } = "iam-key-rotation/{accountId}/{userName}";
 
-    /// <summary>KMS key for the secret. Default the account's aws/secretsmanager key.</summary>
+    /// <summary>KMS key for the secret. Null: the account's aws/secretsmanager key.</summary>
     public string? KmsKeyId { get; init; }
 
     public SecretLocation Location { get; init; } = SecretLocation.Member;
+
+    /// <summary>Rotation function the rotator schedules (RotateSecret) on each secret it creates.</summary>
+    public string? RotationLambdaArn { get; init; }
 
     public string NameFor(string accountId, string userName) =>
         NameTemplate.Replace("{accountId}", accountId, StringComparison.Ordinal).Replace("{userName}", userName, StringComparison.Ordinal);
@@ -114,15 +118,18 @@ public sealed record SecretsConfig
 
 public sealed record AlertsConfig
 {
-    /// <summary>SNS topic for alerts. Default none: alerts are only logged.</summary>
+    /// <summary>SNS topic for alerts.</summary>
     public string? SnsTopicArn { get; init; }
+
+    /// <summary>User tag whose value names the key's owner in alerts. Null disables.</summary>
+    public string? OwnerTag { get; init; } = "owner";
 }
 
 public sealed record ConcurrencyConfig
 {
-    /// <summary>Accounts processed at once. Default 16. Range 1-256.</summary>
+    /// <summary>Accounts processed at once.</summary>
     public int Accounts { get; init; } = 16;
 
-    /// <summary>Users processed at once within one account (IAM throttles per account). Default 4. Range 1-32.</summary>
+    /// <summary>Users processed at once within one account (IAM throttles per account).</summary>
     public int UsersPerAccount { get; init; } = 4;
 }

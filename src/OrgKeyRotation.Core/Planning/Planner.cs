@@ -1,6 +1,5 @@
 using System.Globalization;
 using OrgKeyRotation.Core.Configuration;
-using OrgKeyRotation.Core.Model;
 
 namespace OrgKeyRotation.Core.Planning;
 

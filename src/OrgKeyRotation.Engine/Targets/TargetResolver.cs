@@ -18,7 +18,7 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
         if (requested is { Count: > 0 })
         {
             // An explicit request is checked against the static scope first so that bad input costs no AWS call.
-            var invalid = requested.Where(a => !ConfigValidator.IsAccountId(a)).ToList();
+            var invalid = requested.Where(a => !AwsIdentifiers.IsAccountId(a)).ToList();
             if (invalid.Count > 0)
             {
                 throw new BadRequestException($"not 12-digit account ids: {string.Join(", ", invalid)}");

@@ -3,8 +3,6 @@ using OrgKeyRotation.Core.Configuration;
 
 namespace OrgKeyRotation.Lambda.Bootstrap;
 
-/// <summary>A configuration problem, naming the environment variable to fix.</summary>
-
 /// <summary>Settings of the Lambda host itself (the engine's configuration is Core's RotationConfig).</summary>
 internal sealed record HostOptions
 {

@@ -1,4 +1,3 @@
-using System.Collections;
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Lambda.Client;
 using OrgKeyRotation.Lambda.Handling;
@@ -19,10 +18,6 @@ internal static partial class LambdaHost
     public const int ExitInitFailed = 1;
     public const int ExitNoRuntimeApi = 2;
     public const int ExitRuntimeApiFailed = 3;
-
-    public static IReadOnlyDictionary<string, string?> ProcessEnvironment() =>
-        Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => e.Value as string, StringComparer.Ordinal);
 
     public static async Task<int> RunAsync(IReadOnlyDictionary<string, string?> environment, ServiceFactory createService)
     {

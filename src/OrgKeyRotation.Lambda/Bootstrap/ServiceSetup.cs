@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
-using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Configuration;
-using OrgKeyRotation.Engine;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Hosting;
 
 namespace OrgKeyRotation.Lambda.Bootstrap;
 
@@ -14,19 +13,20 @@ internal sealed record ServiceSetup(IRotationService? Service, bool FanOut, IRea
     public static ServiceSetup Invalid(IReadOnlyList<ConfigProblem> problems) => new(null, false, problems);
 
     /// <summary>
-    /// Builds the AWS clients and the engine for a validated configuration. Region, endpoints (AWS_ENDPOINT_URL*) and
-    /// credentials come from the AWS layer's standard chains. Fan-out is on when a work queue is set.
+    /// Loads the configuration from the environment (problems name the variable) and builds the engine through the
+    /// shared composition root. Region, endpoints (AWS_ENDPOINT_URL*) and credentials come from the AWS layer's
+    /// standard chains. Fan-out is on when a work queue is set.
     /// </summary>
-    public static ServiceSetup FromConfig(RotationConfig config, ILogger logger)
+    public static ServiceSetup FromEnvironment(IReadOnlyDictionary<string, string?> environment, ILogger logger)
     {
-        var options = new AwsOptions
+        var loaded = ConfigLoader.FromEnvironment(environment);
+        if (!loaded.IsValid)
         {
-            RoleName = config.RoleName,
-            ExternalId = config.ExternalId,
-            SecretLocation = config.Secrets.Location,
-        };
-        var clients = AwsClients.Create(options, TimeProvider.System);
-        return Ready(new RotationService(config, clients, TimeProvider.System, logger), fanOut: config.WorkQueueUrl is not null);
+            return Invalid(loaded.Problems);
+        }
+
+        var config = loaded.Config!;
+        return Ready(HostComposition.CreateService(config, AwsConnection.Default, TimeProvider.System, logger), fanOut: config.WorkQueueUrl is not null);
     }
 }
 

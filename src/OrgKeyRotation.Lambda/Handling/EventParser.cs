@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Lambda.Serialization;
 
@@ -127,7 +128,7 @@ internal static class EventParser
         foreach (var item in value.EnumerateArray())
         {
             var account = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
-            if (!IsAccountId(account))
+            if (!AwsIdentifiers.IsAccountId(account))
             {
                 throw Invalid(Errors.InvalidManualField("accounts", Expected));
             }
@@ -184,7 +185,7 @@ internal static class EventParser
             return new SqsWorkRecord(messageId, null, Errors.InvalidWorkItem(ex.Message));
         }
 
-        if (item is null || string.IsNullOrEmpty(item.SweepId) || !IsAccountId(item.AccountId))
+        if (item is null || string.IsNullOrEmpty(item.SweepId) || !AwsIdentifiers.IsAccountId(item.AccountId))
         {
             return new SqsWorkRecord(messageId, null, Errors.InvalidWorkItem("sweepId and a 12-digit accountId are required"));
         }
@@ -209,8 +210,6 @@ internal static class EventParser
 
         return new RotationStepEvent(new RotationStepRequest(step, secretId, token));
     }
-
-    private static bool IsAccountId(string? value) => value is { Length: 12 } && value.All(char.IsAsciiDigit);
 
     private static string? StringOrNull(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

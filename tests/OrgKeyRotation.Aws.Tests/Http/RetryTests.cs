@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using OrgKeyRotation.Aws.Endpoints;
 using OrgKeyRotation.Aws.Http;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using OrgKeyRotation.Aws.Services;
 using OrgKeyRotation.Aws.Tests.Support;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Ports;

@@ -1,13 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Xml.Linq;
-using Amazon;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using OrgKeyRotation.Aws.Endpoints;
 using OrgKeyRotation.Aws.Http;
-using OrgKeyRotation.Aws.Services;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Ports;
 

@@ -1,5 +1,6 @@
 using OrgKeyRotation.Cli.Hosting;
 using OrgKeyRotation.Cli.Tests.Support;
+using OrgKeyRotation.Hosting;
 
 namespace OrgKeyRotation.Cli.Tests.Commands;
 
@@ -63,6 +64,6 @@ public class ParsingTests
 
         await cli.RunAsync("plan", "--profile", "ops", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:5000");
 
-        Assert.Equal(new ConnectionOptions("ops", "eu-west-1", new Uri("http://127.0.0.1:5000")), cli.Built!.Connection);
+        Assert.Equal(new AwsConnection("ops", "eu-west-1", new Uri("http://127.0.0.1:5000")), cli.Built!.Connection);
     }
 }

@@ -27,7 +27,7 @@ public class SingleTargetCommandTests
     [InlineData("11111111111a", "alice", Samples.OldKey)]
     [InlineData(Samples.AccountA, "alice smith", Samples.OldKey)]
     [InlineData(Samples.AccountA, "alice", "AKIAshortlower")]
-    [InlineData(Samples.AccountA, "alice", "ABIAOLDOLDOLDOLDOLD1")]
+    [InlineData(Samples.AccountA, "alice", "AKIAOLDOLDOLDOLD.LD1")]
     [InlineData("333333333333", "alice", Samples.OldKey)]
     public async Task Restore_BadShape_Exit2WithoutCallingTheEngine(string account, string user, string key)
     {

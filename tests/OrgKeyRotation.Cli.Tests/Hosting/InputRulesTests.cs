@@ -26,25 +26,6 @@ public class InputRulesTests
     public void TryParseAsOf_Other_Fails(string input) => Assert.False(InputRules.TryParseAsOf(input, out _));
 
     [Theory]
-    [InlineData("AKIAIOSFODNN7EXAMPLE", true)]
-    [InlineData("ASIAIOSFODNN7EXAMPLE", true)]
-    [InlineData("AKIAIOSFODNN7EXAMPL", false)]
-    [InlineData("akiaiosfodnn7example", false)]
-    [InlineData("AIDAIOSFODNN7EXAMPLE", false)]
-    public void IsAccessKeyId_Shapes(string value, bool valid) => Assert.Equal(valid, InputRules.IsAccessKeyId(value));
-
-    [Theory]
-    [InlineData("ci-deployer", true)]
-    [InlineData("a+b=c,d.e@f_g", true)]
-    [InlineData("", false)]
-    [InlineData("has space", false)]
-    [InlineData("slash/name", false)]
-    public void IsUserName_Shapes(string value, bool valid) => Assert.Equal(valid, InputRules.IsUserName(value));
-
-    [Fact]
-    public void IsUserName_65Characters_Fails() => Assert.False(InputRules.IsUserName(new string('a', 65)));
-
-    [Theory]
     [InlineData("http://127.0.0.1:5000", true)]
     [InlineData("https://iam.amazonaws.com", true)]
     [InlineData("127.0.0.1:5000", false)]

@@ -5,28 +5,18 @@ using static OrgKeyRotation.Core.Tests.Configuration.ConfigExamples;
 
 namespace OrgKeyRotation.Core.Tests.Configuration;
 
-/// <summary>docs/config.schema.json and docs/configuration.md must not drift from the reader and the variables.</summary>
+/// <summary>
+/// docs/config.schema.json and docs/configuration.md agree with the loader: the fields the reader knows, the defaults of
+/// the model, the variables, and which inputs are accepted or rejected (the schema's patterns against the loader's checks).
+/// </summary>
 public partial class ConfigDocsTests
 {
-    private static readonly string Docs = Path.Combine(RepositoryRoot(), "docs");
+    private static readonly string Docs = RepositoryFiles.Docs;
 
     private static JsonElement Schema()
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Docs, "config.schema.json")));
         return document.RootElement.Clone();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OrgKeyRotation.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no OrgKeyRotation.sln above {AppContext.BaseDirectory}");
     }
 
     /// <summary>The reader's own list of fields at <paramref name="section"/>, taken from its unknown-field message.</summary>
@@ -169,11 +159,13 @@ public partial class ConfigDocsTests
             { "policy.deactivateAfterDays", $"{c.Policy.DeactivateAfterDays}" },
             { "policy.deleteAfterDays", $"{c.Policy.DeleteAfterDays}" },
             { "policy.requireOldKeyUnused", c.Policy.RequireOldKeyUnused ? "true" : "false" },
+            { "policy.oldKeyIdleDays", $"{c.Policy.OldKeyIdleDays}" },
             { "policy.maxDeactivationDelayDays", $"{c.Policy.MaxDeactivationDelayDays}" },
             { "exemptions.group", c.Exemptions.Group! },
             { "exemptions.tag", c.Exemptions.Tag! },
             { "secrets.nameTemplate", c.Secrets.NameTemplate },
             { "secrets.location", c.Secrets.Location.ToString().ToLowerInvariant() },
+            { "alerts.ownerTag", c.Alerts.OwnerTag! },
             { "dryRun", c.DryRun ? "true" : "false" },
             { "concurrency.accounts", $"{c.Concurrency.Accounts}" },
             { "concurrency.usersPerAccount", $"{c.Concurrency.UsersPerAccount}" },

@@ -21,11 +21,12 @@ internal static class ConfigExamples
             "deactivateAfterDays": 7,
             "deleteAfterDays": 7,
             "requireOldKeyUnused": true,
+            "oldKeyIdleDays": 7,
             "maxDeactivationDelayDays": 30
           },
           "exemptions": { "group": "key-rotation-exempt", "tag": "key-rotation:exempt" },
-          "secrets": { "nameTemplate": "iam-key-rotation/{accountId}/{userName}", "kmsKeyId": null, "location": "member" },
-          "alerts": { "snsTopicArn": "arn:aws:sns:us-east-1:999999999999:iam-key-rotation-alerts" },
+          "secrets": { "nameTemplate": "iam-key-rotation/{accountId}/{userName}", "kmsKeyId": null, "location": "member", "rotationLambdaArn": null },
+          "alerts": { "snsTopicArn": "arn:aws:sns:us-east-1:999999999999:iam-key-rotation-alerts", "ownerTag": "owner" },
           "dryRun": false,
           "concurrency": { "accounts": 16, "usersPerAccount": 4 }
         }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using OrgKeyRotation.Core.Configuration;
 using Env = OrgKeyRotation.Core.Configuration.EnvironmentVariables;
 
@@ -39,12 +40,14 @@ public class ConfigLoaderEnvironmentTests
         Assert.Null(c.Discovery.UserTag);
         Assert.Empty(c.Discovery.IncludeOus);
         Assert.Empty(c.Discovery.ExcludeAccounts);
-        Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 90, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 30 }, c.Policy);
+        Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 90, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 7, MaxDeactivationDelayDays = 30 }, c.Policy);
         Assert.Equal(new ExemptionConfig { Group = "key-rotation-exempt", Tag = "key-rotation:exempt" }, c.Exemptions);
-        Assert.Equal(new SecretsConfig { NameTemplate = "iam-key-rotation/{accountId}/{userName}", KmsKeyId = null, Location = SecretLocation.Member }, c.Secrets);
+        Assert.Equal(new SecretsConfig { NameTemplate = "iam-key-rotation/{accountId}/{userName}", KmsKeyId = null, Location = SecretLocation.Member, RotationLambdaArn = null }, c.Secrets);
+        Assert.Equal("owner", c.Alerts.OwnerTag);
         Assert.False(c.DryRun);
         Assert.Equal(new ConcurrencyConfig { Accounts = 16, UsersPerAccount = 4 }, c.Concurrency);
         Assert.Null(c.WorkQueueUrl);
+        Assert.Null(c.ResultsQueueUrl);
     }
 
     [Fact]
@@ -62,15 +65,19 @@ public class ConfigLoaderEnvironmentTests
         env[Env.DeleteAfterDays] = "14";
         env[Env.RequireOldKeyUnused] = "False";
         env[Env.MaxDeactivationDelayDays] = "0";
+        env[Env.OldKeyIdleDays] = "3";
         env[Env.ExemptGroup] = "no-rotation";
         env[Env.ExemptTag] = "no-rotation";
         env[Env.SecretNameTemplate] = "keys/{accountId}/{userName}";
         env[Env.SecretKmsKeyId] = "alias/rotation";
         env[Env.SecretLocation] = "Central";
+        env[Env.SecretsRotationLambdaArn] = "arn:aws:lambda:us-east-1:999999999999:function:key-rotation";
+        env[Env.AlertOwnerTag] = "team";
         env[Env.DryRun] = "TRUE";
         env[Env.ConcurrencyAccounts] = "8";
         env[Env.ConcurrencyUsersPerAccount] = " 2 ";
         env[Env.WorkQueueUrl] = "https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation";
+        env[Env.ResultsQueueUrl] = "https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation-results";
 
         var result = ConfigLoader.FromEnvironment(env);
 
@@ -82,12 +89,14 @@ public class ConfigLoaderEnvironmentTests
         Assert.Equal(["333333333333", "444444444444"], c.Discovery.ExcludeAccounts);
         Assert.Equal("/svc/", c.Discovery.UserPath);
         Assert.Equal("key-rotation=enabled", c.Discovery.UserTag);
-        Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 45, DeactivateAfterDays = 3, DeleteAfterDays = 14, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 0 }, c.Policy);
+        Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 45, DeactivateAfterDays = 3, DeleteAfterDays = 14, RequireOldKeyUnused = false, OldKeyIdleDays = 3, MaxDeactivationDelayDays = 0 }, c.Policy);
         Assert.Equal(new ExemptionConfig { Group = "no-rotation", Tag = "no-rotation" }, c.Exemptions);
-        Assert.Equal(new SecretsConfig { NameTemplate = "keys/{accountId}/{userName}", KmsKeyId = "alias/rotation", Location = SecretLocation.Central }, c.Secrets);
+        Assert.Equal(new SecretsConfig { NameTemplate = "keys/{accountId}/{userName}", KmsKeyId = "alias/rotation", Location = SecretLocation.Central, RotationLambdaArn = "arn:aws:lambda:us-east-1:999999999999:function:key-rotation" }, c.Secrets);
+        Assert.Equal("team", c.Alerts.OwnerTag);
         Assert.True(c.DryRun);
         Assert.Equal(new ConcurrencyConfig { Accounts = 8, UsersPerAccount = 2 }, c.Concurrency);
         Assert.Equal("https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation", c.WorkQueueUrl);
+        Assert.Equal("https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation-results", c.ResultsQueueUrl);
     }
 
     /// <summary>A valid, non-default value for every variable. Keyed by <see cref="Env.All"/>, so a new variable needs a row.</summary>
@@ -107,20 +116,50 @@ public class ConfigLoaderEnvironmentTests
         [Env.DeleteAfterDays] = "9",
         [Env.RequireOldKeyUnused] = "false",
         [Env.MaxDeactivationDelayDays] = "31",
+        [Env.OldKeyIdleDays] = "2",
         [Env.ExemptGroup] = "other-group",
         [Env.ExemptTag] = "other-tag",
         [Env.SecretNameTemplate] = "other/{accountId}/{userName}",
         [Env.SecretKmsKeyId] = "alias/other",
         [Env.SecretLocation] = "central",
+        [Env.SecretsRotationLambdaArn] = "arn:aws:lambda:eu-west-1:999999999999:function:other",
+        [Env.AlertOwnerTag] = "other-owner",
         [Env.DryRun] = "true",
         [Env.ConcurrencyAccounts] = "3",
         [Env.ConcurrencyUsersPerAccount] = "3",
         [Env.WorkQueueUrl] = "https://sqs.eu-west-1.amazonaws.com/999999999999/q",
+        [Env.ResultsQueueUrl] = "https://sqs.eu-west-1.amazonaws.com/999999999999/r",
     };
+
+    /// <summary>What a variable needs beside it to be valid; part of the baseline, so that the variable alone makes the difference.</summary>
+    private static readonly Dictionary<string, Dictionary<string, string?>> Companions = new()
+    {
+        [Env.WorkQueueUrl] = new() { [Env.ResultsQueueUrl] = "https://sqs.eu-west-1.amazonaws.com/999999999999/r" },
+        [Env.SecretsRotationLambdaArn] = new() { [Env.SecretLocation] = "central" },
+    };
+
+    private static Dictionary<string, string?> BaselineFor(string name)
+    {
+        var env = Seed();
+        foreach (var (companion, value) in Companions.GetValueOrDefault(name) ?? [])
+        {
+            env[companion] = value;
+        }
+
+        return env;
+    }
 
     [Fact]
     public void All_EveryVariable_HasATestValue() =>
         Assert.Equal(Env.All.Order(StringComparer.Ordinal), NonDefaultValues.Keys.Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void All_IsEveryNamedVariable()
+    {
+        var named = typeof(Env).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
+
+        Assert.Equal(named.Order(StringComparer.Ordinal), Env.All.Order(StringComparer.Ordinal));
+    }
 
     [Fact]
     public void All_Names_AreDistinct() => Assert.Equal(Env.All.Count, Env.All.Distinct(StringComparer.Ordinal).Count());
@@ -131,9 +170,12 @@ public class ConfigLoaderEnvironmentTests
     [MemberData(nameof(AllVariables))]
     public void FromEnvironment_EachVariable_ChangesTheConfiguration(string name)
     {
-        var baseline = ConfigLoader.FromEnvironment(Seed());
-        var changed = ConfigLoader.FromEnvironment(SeedWith(name, NonDefaultValues[name]));
+        var env = BaselineFor(name);
+        var baseline = ConfigLoader.FromEnvironment(env);
+        env[name] = NonDefaultValues[name];
+        var changed = ConfigLoader.FromEnvironment(env);
 
+        Assert.True(baseline.IsValid, baseline.Describe());
         Assert.True(changed.IsValid, changed.Describe());
         Assert.NotEqual(Render(baseline.Config!), Render(changed.Config!));
     }
@@ -144,6 +186,7 @@ public class ConfigLoaderEnvironmentTests
         { Env.DeactivateAfterDays, "1.5", "'1.5' is not a whole number" },
         { Env.DeleteAfterDays, "7d", "is not a whole number" },
         { Env.MaxDeactivationDelayDays, "thirty", "is not a whole number" },
+        { Env.OldKeyIdleDays, "a week", "'a week' is not a whole number" },
         { Env.ConcurrencyAccounts, "many", "is not a whole number" },
         { Env.ConcurrencyUsersPerAccount, "99999999999", "is not a whole number" },
         { Env.RequireOldKeyUnused, "yes", "'yes' is not true or false" },
@@ -159,6 +202,11 @@ public class ConfigLoaderEnvironmentTests
         { Env.DeactivateAfterDays, "-2", "-2 is out of range: use 0 to 365" },
         { Env.DeleteAfterDays, "-1", "out of range" },
         { Env.MaxDeactivationDelayDays, "3", "at least deactivateAfterDays (7)" },
+        { Env.OldKeyIdleDays, "0", "0 is out of range: use 1 to 365 (AWS reports a key's last use up to about 4 hours late" },
+        { Env.OldKeyIdleDays, "366", "out of range: use 1 to 365" },
+        { Env.AlertOwnerTag, "owner!", "a tag key is 1-128 characters" },
+        { Env.SecretsRotationLambdaArn, "rotator", "'rotator' is not a Lambda function ARN" },
+        { Env.ResultsQueueUrl, "results", "expected an SQS queue URL" },
         { Env.ConcurrencyAccounts, "0", "0 is out of range: use 1 to 256" },
         { Env.ConcurrencyUsersPerAccount, "1000", "out of range: use 1 to 32" },
         { Env.RotationRoleName, "bad role", "is not a valid IAM role name" },
@@ -179,7 +227,10 @@ public class ConfigLoaderEnvironmentTests
     [MemberData(nameof(BadValues))]
     public void FromEnvironment_BadValue_NamesTheVariable(string name, string value, string phrase)
     {
-        var result = ConfigLoader.FromEnvironment(SeedWith(name, value));
+        var env = BaselineFor(name);
+        env[name] = value;
+
+        var result = ConfigLoader.FromEnvironment(env);
 
         Assert.False(result.IsValid);
         var problem = Assert.Single(result.Problems);
@@ -226,6 +277,45 @@ public class ConfigLoaderEnvironmentTests
         Assert.Equal("IAMKeyRotationRole", result.Config.RoleName);
         Assert.Null(result.Config.Alerts.SnsTopicArn);
     }
+
+    [Fact]
+    public void FromEnvironment_WorkQueueWithoutResultsQueue_NamesTheResultsVariableAndWhy()
+    {
+        var problem = Assert.Single(ConfigLoader.FromEnvironment(SeedWith(Env.WorkQueueUrl, "https://sqs.us-east-1.amazonaws.com/999999999999/q")).Problems);
+
+        Assert.Equal(Env.ResultsQueueUrl, problem.Path);
+        Assert.Contains("required when workQueueUrl is set", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("one digest per sweep", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("member")]
+    public void FromEnvironment_RotationLambdaOutsideCentralLocation_NamesTheVariable(string? location)
+    {
+        var env = SeedWith(Env.SecretsRotationLambdaArn, "arn:aws:lambda:us-east-1:999999999999:function:key-rotation");
+        env[Env.SecretLocation] = location;
+
+        var problem = Assert.Single(ConfigLoader.FromEnvironment(env).Problems);
+
+        Assert.Equal(Env.SecretsRotationLambdaArn, problem.Path);
+        Assert.Contains("needs secrets.location central", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void FromEnvironment_EmptyOwnerTag_DisablesIt(string value)
+    {
+        var result = ConfigLoader.FromEnvironment(SeedWith(Env.AlertOwnerTag, value));
+
+        Assert.True(result.IsValid, result.Describe());
+        Assert.Null(result.Config!.Alerts.OwnerTag);
+    }
+
+    [Fact]
+    public void FromEnvironment_OwnerTagUnset_KeepsOwner() =>
+        Assert.Equal("owner", ConfigLoader.FromEnvironment(Seed()).Config!.Alerts.OwnerTag);
 
     [Theory]
     [InlineData(Env.ExemptGroup, "")]
@@ -312,5 +402,5 @@ public class ConfigLoaderEnvironmentTests
         "|",
         c.RoleName, c.ExternalId, string.Join(";", c.Accounts.Select(a => a.Key + "=" + string.Join(",", a.Value))),
         c.Discovery with { IncludeOus = [], ExcludeAccounts = [] }, string.Join(",", c.Discovery.IncludeOus), string.Join(",", c.Discovery.ExcludeAccounts),
-        c.Policy, c.Exemptions, c.Secrets, c.Alerts, c.DryRun, c.Concurrency, c.WorkQueueUrl);
+        c.Policy, c.Exemptions, c.Secrets, c.Alerts, c.DryRun, c.Concurrency, c.WorkQueueUrl, c.ResultsQueueUrl);
 }

@@ -7,6 +7,7 @@ public class ConfigLoaderJsonTests
 {
     private static readonly string Long65 = new('a', 65);
     private static readonly string Long129 = new('t', 129);
+    private const string Results = "'resultsQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/r'";
 
     [Fact]
     public void FromJson_FullExample_IsValidAndEveryFieldLands()
@@ -25,17 +26,20 @@ public class ConfigLoaderJsonTests
         Assert.Empty(config.Discovery.ExcludeAccounts);
         Assert.Equal("/", config.Discovery.UserPath);
         Assert.Equal("key-rotation=enabled", config.Discovery.UserTag);
-        Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 90, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 30 }, config.Policy);
+        Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 90, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 7, MaxDeactivationDelayDays = 30 }, config.Policy);
         Assert.Equal("key-rotation-exempt", config.Exemptions.Group);
         Assert.Equal("key-rotation:exempt", config.Exemptions.Tag);
         Assert.Equal("iam-key-rotation/{accountId}/{userName}", config.Secrets.NameTemplate);
         Assert.Null(config.Secrets.KmsKeyId);
         Assert.Equal(SecretLocation.Member, config.Secrets.Location);
+        Assert.Null(config.Secrets.RotationLambdaArn);
         Assert.Equal("arn:aws:sns:us-east-1:999999999999:iam-key-rotation-alerts", config.Alerts.SnsTopicArn);
+        Assert.Equal("owner", config.Alerts.OwnerTag);
         Assert.False(config.DryRun);
         Assert.Equal(16, config.Concurrency.Accounts);
         Assert.Equal(4, config.Concurrency.UsersPerAccount);
         Assert.Null(config.WorkQueueUrl);
+        Assert.Null(config.ResultsQueueUrl);
     }
 
     [Fact]
@@ -44,11 +48,13 @@ public class ConfigLoaderJsonTests
         var result = ConfigLoader.FromJson(Json("""
             {'roleName':'OrgRotator','externalId':'ext-123','accounts':{'111111111111':['a'],'222222222222':['b','c']},
              'discovery':{'organization':true,'includeOus':['ou-ab12-abcdefgh','r-ab12'],'excludeAccounts':['333333333333'],'userPath':'/svc/','userTag':'rotate'},
-             'policy':{'maxKeyAgeDays':30,'deactivateAfterDays':3,'deleteAfterDays':10,'requireOldKeyUnused':false,'maxDeactivationDelayDays':0},
+             'policy':{'maxKeyAgeDays':30,'deactivateAfterDays':3,'deleteAfterDays':10,'requireOldKeyUnused':false,'oldKeyIdleDays':2,'maxDeactivationDelayDays':0},
              'exemptions':{'group':null,'tag':null},
-             'secrets':{'nameTemplate':'keys/{accountId}/{userName}','kmsKeyId':'alias/rotation','location':'central'},
-             'alerts':{'snsTopicArn':null},'dryRun':true,'concurrency':{'accounts':256,'usersPerAccount':32},
-             'workQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation'}
+             'secrets':{'nameTemplate':'keys/{accountId}/{userName}','kmsKeyId':'alias/rotation','location':'central',
+                        'rotationLambdaArn':'arn:aws:lambda:us-east-1:999999999999:function:key-rotation'},
+             'alerts':{'snsTopicArn':null,'ownerTag':'team'},'dryRun':true,'concurrency':{'accounts':256,'usersPerAccount':32},
+             'workQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation',
+             'resultsQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation-results'}
             """));
 
         Assert.True(result.IsValid, result.Describe());
@@ -61,15 +67,18 @@ public class ConfigLoaderJsonTests
         Assert.Equal(["333333333333"], c.Discovery.ExcludeAccounts);
         Assert.Equal("/svc/", c.Discovery.UserPath);
         Assert.Equal("rotate", c.Discovery.UserTag);
-        Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 30, DeactivateAfterDays = 3, DeleteAfterDays = 10, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 0 }, c.Policy);
+        Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 30, DeactivateAfterDays = 3, DeleteAfterDays = 10, RequireOldKeyUnused = false, OldKeyIdleDays = 2, MaxDeactivationDelayDays = 0 }, c.Policy);
         Assert.Null(c.Exemptions.Group);
         Assert.Null(c.Exemptions.Tag);
         Assert.Equal("alias/rotation", c.Secrets.KmsKeyId);
         Assert.Equal(SecretLocation.Central, c.Secrets.Location);
+        Assert.Equal("arn:aws:lambda:us-east-1:999999999999:function:key-rotation", c.Secrets.RotationLambdaArn);
         Assert.Null(c.Alerts.SnsTopicArn);
+        Assert.Equal("team", c.Alerts.OwnerTag);
         Assert.True(c.DryRun);
         Assert.Equal(new ConcurrencyConfig { Accounts = 256, UsersPerAccount = 32 }, c.Concurrency);
         Assert.Equal("https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation", c.WorkQueueUrl);
+        Assert.Equal("https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation-results", c.ResultsQueueUrl);
     }
 
     [Fact]
@@ -86,6 +95,10 @@ public class ConfigLoaderJsonTests
         Assert.Equal(SecretLocation.Member, result.Config.Secrets.Location);
         Assert.Equal(new ConcurrencyConfig { Accounts = 16, UsersPerAccount = 4 }, result.Config.Concurrency);
         Assert.Null(result.Config.Alerts.SnsTopicArn);
+        Assert.Equal("owner", result.Config.Alerts.OwnerTag);
+        Assert.Equal(7, result.Config.Policy.OldKeyIdleDays);
+        Assert.Null(result.Config.Secrets.RotationLambdaArn);
+        Assert.Null(result.Config.ResultsQueueUrl);
     }
 
     public static TheoryData<string> ValidEdgeCases => new()
@@ -96,6 +109,15 @@ public class ConfigLoaderJsonTests
         Minimal("'policy':{'deactivateAfterDays':60,'maxDeactivationDelayDays':0}"),
         Minimal("'policy':{'deactivateAfterDays':30,'maxDeactivationDelayDays':30}"),
         Minimal("'concurrency':{'accounts':1,'usersPerAccount':1}"),
+        Minimal("'policy':{'oldKeyIdleDays':1}"),
+        Minimal("'policy':{'oldKeyIdleDays':365}"),
+        Minimal("'alerts':{'ownerTag':null}"),
+        Minimal("'alerts':{'ownerTag':'Cost Center:owner/e-mail'}"),
+        Minimal("'secrets':{'location':'central','rotationLambdaArn':'arn:aws:lambda:eu-west-1:111111111111:function:rotator'}"),
+        Minimal("'secrets':{'rotationLambdaArn':null}"),
+        Minimal("'workQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/q','resultsQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/r'"),
+        Minimal("'resultsQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/r'"),
+        Minimal("'workQueueUrl':null"),
         Minimal("'secrets':{'nameTemplate':'keys/{userName}'}"),
         Minimal("'secrets':{'kmsKeyId':'1234abcd-12ab-34cd-56ef-1234567890ab'}"),
         Minimal("'secrets':{'kmsKeyId':'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'}"),
@@ -149,7 +171,7 @@ public class ConfigLoaderJsonTests
         { Minimal("'policy':{'maxKeyAge':90}"), "$.policy.maxKeyAge", "unknown field (known fields here: maxKeyAgeDays" },
         { Minimal("'secrets':{'name':'x'}"), "$.secrets.name", "unknown field" },
         { Minimal("'concurrency':{'users':4}"), "$.concurrency.users", "unknown field" },
-        { Minimal("'alerts':{'topic':'x'}"), "$.alerts.topic", "unknown field (known fields here: snsTopicArn)" },
+        { Minimal("'alerts':{'topic':'x'}"), "$.alerts.topic", "unknown field (known fields here: snsTopicArn, ownerTag)" },
         // Accounts and users.
         { Json("{'accounts':{'11111111111':['user1']}}"), "$.accounts.11111111111", "exactly 12 digits" },
         { Json("{'accounts':{'1111111111111':['user1']}}"), "$.accounts.1111111111111", "exactly 12 digits" },
@@ -168,6 +190,9 @@ public class ConfigLoaderJsonTests
         { Minimal("'policy':{'deleteAfterDays':-1}"), "$.policy.deleteAfterDays", "-1 is out of range: use 0 to 365" },
         { Minimal("'policy':{'deleteAfterDays':366}"), "$.policy.deleteAfterDays", "366 is out of range" },
         { Minimal("'policy':{'maxDeactivationDelayDays':366}"), "$.policy.maxDeactivationDelayDays", "366 is out of range" },
+        { Minimal("'policy':{'oldKeyIdleDays':0}"), "$.policy.oldKeyIdleDays", "0 is out of range: use 1 to 365 (AWS reports a key's last use up to about 4 hours late" },
+        { Minimal("'policy':{'oldKeyIdleDays':366}"), "$.policy.oldKeyIdleDays", "366 is out of range: use 1 to 365" },
+        { Minimal("'policy':{'oldKeyIdleDays':'7'}"), "$.policy.oldKeyIdleDays", "expected a whole number" },
         { Minimal("'policy':{'maxDeactivationDelayDays':6}"), "$.policy.maxDeactivationDelayDays", "must be 0 (never force) or at least deactivateAfterDays (7)" },
         { Minimal("'policy':{'deactivateAfterDays':40}"), "$.policy.maxDeactivationDelayDays", "at least deactivateAfterDays (40)" },
         // Discovery.
@@ -200,8 +225,22 @@ public class ConfigLoaderJsonTests
         { Minimal("'concurrency':{'usersPerAccount':0}"), "$.concurrency.usersPerAccount", "0 is out of range: use 1 to 32" },
         { Minimal("'concurrency':{'usersPerAccount':1000}"), "$.concurrency.usersPerAccount", "1000 is out of range: use 1 to 32" },
         // Queue, role, external id, exemptions.
-        { Minimal("'workQueueUrl':'not a url'"), "$.workQueueUrl", "expected an SQS queue URL" },
-        { Minimal("'workQueueUrl':'ftp://sqs.us-east-1.amazonaws.com/999999999999/q'"), "$.workQueueUrl", "expected an SQS queue URL" },
+        { Minimal($"'workQueueUrl':'not a url',{Results}"), "$.workQueueUrl", "expected an SQS queue URL" },
+        { Minimal($"'workQueueUrl':'ftp://sqs.us-east-1.amazonaws.com/999999999999/q',{Results}"), "$.workQueueUrl", "expected an SQS queue URL" },
+        { Minimal("'resultsQueueUrl':'results'"), "$.resultsQueueUrl", "expected an SQS queue URL" },
+        { Minimal("'workQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/q'"), "$.resultsQueueUrl", "required when workQueueUrl is set: fan-out workers report their account results to this queue so that one digest per sweep can be published" },
+        { Minimal("'workQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/q','resultsQueueUrl':null"), "$.resultsQueueUrl", "required when workQueueUrl is set" },
+        // Secrets Manager rotation schedule.
+        { Minimal("'secrets':{'rotationLambdaArn':'arn:aws:lambda:us-east-1:111111111111:function:rotator'}"), "$.secrets.rotationLambdaArn", "needs secrets.location central" },
+        { Minimal("'secrets':{'location':'member','rotationLambdaArn':'arn:aws:lambda:us-east-1:111111111111:function:rotator'}"), "$.secrets.rotationLambdaArn", "set location to central, or remove rotationLambdaArn" },
+        { Minimal("'secrets':{'location':'central','rotationLambdaArn':'rotator'}"), "$.secrets.rotationLambdaArn", "'rotator' is not a Lambda function ARN" },
+        { Minimal("'secrets':{'location':'central','rotationLambdaArn':'arn:aws:sns:us-east-1:111111111111:rotator'}"), "$.secrets.rotationLambdaArn", "is not a Lambda function ARN" },
+        { Minimal("'secrets':{'rotationLambdaArn':7}"), "$.secrets.rotationLambdaArn", "expected a string or null" },
+        // Alert owner tag.
+        { Minimal("'alerts':{'ownerTag':''}"), "$.alerts.ownerTag", "a tag key is 1-128 characters" },
+        { Minimal("'alerts':{'ownerTag':'owner!'}"), "$.alerts.ownerTag", "a tag key is 1-128 characters of letters, digits, spaces and _.:/=+-@" },
+        { Minimal($"'alerts':{{'ownerTag':'{Long129}'}}"), "$.alerts.ownerTag", "a tag key is 1-128 characters" },
+        { Minimal("'alerts':{'ownerTag':true}"), "$.alerts.ownerTag", "expected a string or null" },
         { Minimal("'roleName':'Key Rotation'"), "$.roleName", "'Key Rotation' is not a valid IAM role name" },
         { Minimal("'roleName':''"), "$.roleName", "is not a valid IAM role name" },
         { Minimal($"'roleName':'{Long65}'"), "$.roleName", "is not a valid IAM role name" },
@@ -232,7 +271,7 @@ public class ConfigLoaderJsonTests
             {'roleName':'bad role','accounts':{'11111111111':['user1'],'222222222222':['ok','OK']},
              'policy':{'maxKeyAgeDays':-1,'deactivateAfterDays':10,'maxDeactivationDelayDays':5},
              'secrets':{'kmsKeyId':'nope'},'alerts':{'snsTopicArn':'arn:aws:sns:nowhere'},
-             'concurrency':{'accounts':0,'usersPerAccount':1000},'workQueueUrl':'queue'}
+             'concurrency':{'accounts':0,'usersPerAccount':1000},'workQueueUrl':'queue','resultsQueueUrl':'results'}
             """));
 
         Assert.False(result.IsValid);
@@ -240,10 +279,10 @@ public class ConfigLoaderJsonTests
             [
                 "$.roleName", "$.accounts.11111111111", "$.accounts.222222222222[1]", "$.policy.maxKeyAgeDays",
                 "$.policy.maxDeactivationDelayDays", "$.secrets.kmsKeyId", "$.alerts.snsTopicArn",
-                "$.concurrency.accounts", "$.concurrency.usersPerAccount", "$.workQueueUrl",
+                "$.concurrency.accounts", "$.concurrency.usersPerAccount", "$.workQueueUrl", "$.resultsQueueUrl",
             ],
             result.Problems.Select(p => p.Path).ToArray());
-        Assert.StartsWith("invalid configuration (10 problems):", result.Describe(), StringComparison.Ordinal);
+        Assert.StartsWith("invalid configuration (11 problems):", result.Describe(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -103,6 +103,11 @@ internal static class SchemaCheck
         {
             Fail("matches none of anyOf");
         }
+
+        if (schema.TryGetProperty("if", out var condition) && Errors(value, condition).Count == 0 && schema.TryGetProperty("then", out var then))
+        {
+            Check(value, then, path, errors);
+        }
     }
 
     private static void CheckObject(JsonElement value, JsonElement schema, string path, List<string> errors)

@@ -119,7 +119,7 @@ public class EngineBadInputTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
     [Theory]
     [InlineData(AccountA, "alice", "not-a-key")]
-    [InlineData(AccountA, "alice", "akiaaaaaaaaaaaaaaaaa")]
+    [InlineData(AccountA, "alice", "AKIAAAAAAAAAAAA")]
     [InlineData(AccountA, "alice", "")]
     [InlineData(AccountA, "bad name!", "AKIAAAAAAAAAAAAAAAAA")]
     [InlineData("1111", "alice", "AKIAAAAAAAAAAAAAAAAA")]

@@ -1,4 +1,3 @@
-using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Tests.Support;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Lambda.Bootstrap;
 using OrgKeyRotation.Lambda.Tests.TestHelpers;
-using OrgKeyRotation.Core.Configuration;
 
 namespace OrgKeyRotation.Lambda.Tests.Bootstrap;
 
@@ -60,7 +60,7 @@ public class LambdaHostTests
     [Fact]
     public void ConnectedFactory_TodayWithoutConfigLoader_RefusesToStartNamingTheScopeVariable()
     {
-        var setup = EngineComposition.Create(new Dictionary<string, string?>(), NullLogger.Instance);
+        var setup = ServiceSetup.FromEnvironment(new Dictionary<string, string?>(), NullLogger.Instance);
 
         Assert.Null(setup.Service);
         Assert.Equal("ACCOUNTS_USERS_JSON", Assert.Single(setup.Problems).Path);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using OrgKeyRotation.Engine.Secrets;
-using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Lambda.Tests.EndToEnd.LambdaScenario;
 
 namespace OrgKeyRotation.Lambda.Tests.EndToEnd;

@@ -37,7 +37,7 @@ internal sealed class LambdaScenario : IAsyncDisposable
     /// <summary>Set in fan-out mode (WORK_QUEUE_URL).</summary>
     public string? WorkQueueUrl { get; }
 
-    /// <summary>Starts moto, seeds it, and starts the bootstrap; <paramref name="fanOut"/> adds a work queue and WORK_QUEUE_URL.</summary>
+    /// <summary>Starts moto, seeds it, and starts the bootstrap; <paramref name="fanOut"/> adds the work and results queues (WORK_QUEUE_URL, RESULTS_QUEUE_URL).</summary>
     public static async Task<LambdaScenario> StartAsync(bool fanOut = false)
     {
         var moto = await MotoServer.StartAsync();
@@ -69,6 +69,8 @@ internal sealed class LambdaScenario : IAsyncDisposable
             if (workQueue is not null)
             {
                 environment["WORK_QUEUE_URL"] = workQueue;
+                // Fan-out needs the results queue (the sweep digest); the configuration refuses to start without it.
+                environment["RESULTS_QUEUE_URL"] = await seed.CreateQueueAsync("rotation-results");
             }
 
             var run = await BootstrapRun.StartAsync(environment);

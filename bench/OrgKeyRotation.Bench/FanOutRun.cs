@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrgKeyRotation.Testing;
+using OrgKeyRotation.Testing.Modelling;
+
+namespace OrgKeyRotation.Bench;
+
+/// <summary>
+/// The Lambda's SQS fan-out, with the real Native AOT bootstrap: N bootstrap processes (N warm function instances)
+/// share one local Runtime API (<see cref="RuntimeApiServer"/>), configured through the same environment variables
+/// Terraform sets and pointed at the model's endpoint (AWS_ENDPOINT_URL). One manual <c>{"mode":"enqueue"}</c>
+/// invocation sends one work item per account to an SQS queue in moto; <see cref="SqsEventSource"/> then delivers
+/// each item to a free instance, as the event source mapping does, until the queue is drained. The wall time runs from
+/// the enqueue invocation to the last item handled.
+/// </summary>
+internal static class FanOutRun
+{
+    private static readonly TimeSpan FunctionTimeout = TimeSpan.FromSeconds(900);
+
+    public static async Task<JsonObject> RunAsync(BenchOptions options, MotoServer[] shards, AwsModelProxy proxy)
+    {
+        if (!File.Exists(options.BootstrapPath))
+        {
+            throw new FileNotFoundException($"No Lambda bootstrap at {options.BootstrapPath}: run deploy/package_lambda.sh, or pass --bootstrap.", options.BootstrapPath);
+        }
+
+        await Task.WhenAll(shards.Select(s => s.ResetAsync()));
+        var scenario = await Scenario.SeedAsync(options, proxy.DirectEndpoint);
+        // Created through the model's port: moto names queue URLs after the Host it was asked on, and the function
+        // must send its work items through the model.
+        var queueUrl = await new MotoSeeder(proxy.Endpoint).CreateQueueAsync("rotation-work");
+        var resultsQueueUrl = await new MotoSeeder(proxy.Endpoint).CreateQueueAsync("rotation-results");
+        var environment = Environment(options, scenario, proxy.Endpoint, queueUrl, resultsQueueUrl);
+
+        await using var runtime = RuntimeApiServer.Start();
+        var workers = Enumerable.Range(0, options.FanOutWorkers).Select(_ => Worker.Start(options.BootstrapPath, environment, runtime.Address)).ToList();
+        using var source = new SqsEventSource(proxy.DirectEndpoint, queueUrl);
+        try
+        {
+            RunFigures.Reset(proxy.Model);
+            var motoCpuBefore = shards.Sum(s => ProcessStats.CpuSeconds(s.ProcessId));
+            var driverCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+            var watch = Stopwatch.StartNew();
+
+            var enqueue = await InvokeAsync(runtime, """{"mode":"enqueue"}""", workers);
+            var enqueued = JsonNode.Parse(enqueue.Body)?["enqueued"]?.GetValue<int>() ?? throw new InvalidOperationException($"The enqueue invocation answered without a count: {enqueue.Body}");
+            var enqueueSeconds = watch.Elapsed.TotalSeconds;
+            var (handled, failedItems, lost) = await DrainAsync(runtime, source, workers, enqueued, options.FanOutWorkers);
+            var wall = watch.Elapsed;
+
+            var motoCpu = shards.Sum(s => ProcessStats.CpuSeconds(s.ProcessId)) - motoCpuBefore;
+            var driverCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - driverCpuBefore;
+            var workerCpu = workers.Sum(w => ProcessStats.CpuSeconds(w.Process.Id));
+            var peaks = workers.Select(w => ProcessStats.PeakRssBytes(w.Process.Id)).ToList();
+            await Task.WhenAll(workers.Select(w => w.StopAsync()));
+            var (rotated, failed) = SqsCounts(workers);
+
+            var (verified, verifiedFailures, promotedUnverified) = await scenario.VerifyAsync(proxy.DirectEndpoint, proxy.Model.Get<NewKeyPropagation>());
+            var run = new JsonObject
+            {
+                ["concurrency"] = new JsonObject { ["workers"] = options.FanOutWorkers, ["usersPerAccount"] = options.ConcurrencyUsers },
+                ["workItemsEnqueued"] = enqueued,
+                ["workItemsHandled"] = handled,
+                ["workItemsFailed"] = failedItems,
+                ["workItemsLost"] = lost,
+                ["enqueueSeconds"] = Math.Round(enqueueSeconds, 3),
+                ["wallSeconds"] = Math.Round(wall.TotalSeconds, 3),
+                ["usersRotated"] = rotated,
+                ["failed"] = failed,
+                ["usersPerSecond"] = Math.Round(rotated / wall.TotalSeconds, 1),
+            };
+            RunFigures.AddModelFigures(run, proxy.Model, rotated);
+            // Each worker is one function instance: its peak is what the Lambda's memory size must hold.
+            run["peakRssMb"] = Math.Round(peaks.Max() / 1024.0 / 1024.0, 1);
+            run["peakRssMbAllWorkers"] = Math.Round(peaks.Sum() / 1024.0 / 1024.0, 1);
+            run["cpuSeconds"] = new JsonObject
+            {
+                ["workers"] = Math.Round(workerCpu, 2),
+                ["moto"] = Math.Round(motoCpu, 2),
+                ["proxyAndEventSource"] = Math.Round(driverCpu, 2),
+            };
+            run["verifiedUsers"] = verified;
+            run["verifiedFailures"] = verifiedFailures;
+            run["promotedUnverified"] = promotedUnverified;
+            run["seedSeconds"] = Math.Round(scenario.SeedSeconds, 1);
+            return run;
+        }
+        finally
+        {
+            await Task.WhenAll(workers.Select(w => w.StopAsync()));
+            foreach (var worker in workers)
+            {
+                worker.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Hands each work item to a free instance until every enqueued item was handled or the queue stays empty.</summary>
+    private static async Task<(int Handled, int Failed, int Lost)> DrainAsync(RuntimeApiServer runtime, SqsEventSource source, IReadOnlyList<Worker> workers, int enqueued, int slots)
+    {
+        var handled = 0;
+        var failed = 0;
+        var inFlight = 0;
+        var idleSince = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, slots).Select(async _ =>
+        {
+            while (Volatile.Read(ref handled) < enqueued)
+            {
+                var message = await source.ReceiveAsync();
+                if (message is null)
+                {
+                    // Nothing visible: the rest is in flight, or lost (then stop after a quiet spell).
+                    if (Volatile.Read(ref inFlight) == 0 && idleSince.Elapsed > TimeSpan.FromSeconds(10))
+                    {
+                        return;
+                    }
+
+                    await Task.Delay(50);
+                    continue;
+                }
+
+                Interlocked.Increment(ref inFlight);
+                var outcome = await InvokeAsync(runtime, source.EventFor(message), workers);
+                var itemFailed = outcome.Kind != RuntimeOutcomeKind.Response || JsonNode.Parse(outcome.Body)?["batchItemFailures"] is JsonArray { Count: > 0 };
+                if (itemFailed)
+                {
+                    // Lambda would make the item visible again for a retry; the benchmark reports it instead.
+                    Interlocked.Increment(ref failed);
+                }
+
+                await source.DeleteAsync(message);
+                Interlocked.Increment(ref handled);
+                Interlocked.Decrement(ref inFlight);
+                idleSince.Restart();
+            }
+        }));
+        return (handled, failed, enqueued - handled);
+    }
+
+    private static async Task<RuntimeOutcome> InvokeAsync(RuntimeApiServer runtime, string payload, IReadOnlyList<Worker> workers)
+    {
+        var outcome = runtime.InvokeAsync(payload, DateTimeOffset.UtcNow + FunctionTimeout);
+        var first = await Task.WhenAny(outcome, runtime.InitError);
+        if (first != outcome)
+        {
+            var error = await runtime.InitError;
+            throw new InvalidOperationException($"A bootstrap failed to initialise ({error.ErrorType}): {error.Body}\n{workers[0].Tail}");
+        }
+
+        return await outcome;
+    }
+
+    /// <summary>KeysRotated and RotationFailures summed over the workers' EMF metrics lines of SQS invocations.</summary>
+    private static (int Rotated, int Failed) SqsCounts(IEnumerable<Worker> workers)
+    {
+        var rotated = 0;
+        var failed = 0;
+        foreach (var line in workers.SelectMany(w => w.MetricsLines))
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.TryGetProperty("Trigger", out var trigger) && trigger.GetString() == "Sqs")
+            {
+                rotated += root.GetProperty("KeysRotated").GetInt32();
+                failed += root.GetProperty("RotationFailures").GetInt32();
+            }
+        }
+
+        return (rotated, failed);
+    }
+
+    /// <summary>The function's configuration, as the central-admin Terraform module sets it.</summary>
+    private static Dictionary<string, string> Environment(BenchOptions options, Scenario scenario, Uri endpoint, string queueUrl, string resultsQueueUrl)
+    {
+        var policy = Scenario.Policy();
+        return new Dictionary<string, string>
+        {
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ENDPOINT_URL"] = endpoint.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "testing",
+            ["AWS_SECRET_ACCESS_KEY"] = "testing",
+            // The whole organisation inline keeps both modes' work identical. Lambda caps its environment at 4 KB, so a
+            // deployment this size would discover accounts (DISCOVER_ORGANIZATION) instead.
+            ["ACCOUNTS_USERS_JSON"] = JsonSerializer.Serialize(scenario.Accounts.ToDictionary(a => a, _ => scenario.Users)),
+            ["ROTATION_ROLE_NAME"] = "IAMKeyRotationRole",
+            ["SNS_TOPIC_ARN"] = scenario.TopicArn,
+            ["MAX_KEY_AGE_DAYS"] = policy["maxKeyAgeDays"]!.ToJsonString(),
+            ["DEACTIVATE_AFTER_DAYS"] = policy["deactivateAfterDays"]!.ToJsonString(),
+            ["DELETE_AFTER_DAYS"] = policy["deleteAfterDays"]!.ToJsonString(),
+            ["CONCURRENCY_ACCOUNTS"] = options.ConcurrencyAccounts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["CONCURRENCY_USERS_PER_ACCOUNT"] = options.ConcurrencyUsers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["WORK_QUEUE_URL"] = queueUrl,
+            // Where workers report their accounts for the sweep's digest (required with a work queue from the release
+            // that adds it; ignored before).
+            ["RESULTS_QUEUE_URL"] = resultsQueueUrl,
+        };
+    }
+
+    /// <summary>One bootstrap process: a warm function instance polling the shared Runtime API.</summary>
+    private sealed class Worker : IDisposable
+    {
+        private readonly List<string> _metrics = [];
+        private readonly Queue<string> _tail = new();
+
+        private Worker(Process process) => Process = process;
+
+        public Process Process { get; }
+
+        public IReadOnlyList<string> MetricsLines
+        {
+            get
+            {
+                lock (_metrics)
+                {
+                    return [.. _metrics];
+                }
+            }
+        }
+
+        /// <summary>The last lines the process printed, for diagnosing a failed start.</summary>
+        public string Tail
+        {
+            get
+            {
+                lock (_tail)
+                {
+                    return string.Join('\n', _tail);
+                }
+            }
+        }
+
+        public static Worker Start(string binary, IReadOnlyDictionary<string, string> environment, string runtimeApi)
+        {
+            var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            info.Environment.Clear();
+            foreach (var name in new[] { "PATH", "HOME" })
+            {
+                info.Environment[name] = System.Environment.GetEnvironmentVariable(name);
+            }
+
+            foreach (var (key, value) in environment)
+            {
+                info.Environment[key] = value;
+            }
+
+            info.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
+            var worker = new Worker(Process.Start(info) ?? throw new InvalidOperationException($"{binary} could not be started."));
+            worker.Process.OutputDataReceived += (_, e) => worker.Record(e.Data);
+            worker.Process.ErrorDataReceived += (_, e) => worker.Record(e.Data);
+            worker.Process.BeginOutputReadLine();
+            worker.Process.BeginErrorReadLine();
+            return worker;
+        }
+
+        public async Task StopAsync()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill();
+            }
+
+            await Process.WaitForExitAsync();
+        }
+
+        public void Dispose() => Process.Dispose();
+
+        private void Record(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            if (line.Contains("\"_aws\"", StringComparison.Ordinal))
+            {
+                lock (_metrics)
+                {
+                    _metrics.Add(line);
+                }
+            }
+
+            lock (_tail)
+            {
+                _tail.Enqueue(line);
+                if (_tail.Count > 20)
+                {
+                    _tail.Dequeue();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OrgKeyRotation.Bench;
+
+/// <summary>One message taken from the work queue.</summary>
+internal sealed record WorkMessage(string MessageId, string ReceiptHandle, string Body, string ReceiveCount);
+
+/// <summary>
+/// What Lambda's SQS event source mapping does for the fan-out, played by the benchmark: receive a work item (batch
+/// size 1, as deploy/terraform sets it), hand it to a function instance as an SQS event, and delete it once handled.
+/// It talks to the proxy's direct port: the mapping's polling is the Lambda service's traffic, not the rotator's, so it
+/// is neither delayed nor counted.
+/// </summary>
+internal sealed class SqsEventSource(Uri direct, string queueUrl) : IDisposable
+{
+    /// <summary>Six times the Lambda timeout of 900 s, as the Terraform module sets it.</summary>
+    private const int VisibilityTimeoutSeconds = 5400;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public string QueueArn { get; } = $"arn:aws:sqs:us-east-1:{new Uri(queueUrl).Segments[1].TrimEnd('/')}:{new Uri(queueUrl).Segments[^1]}";
+
+    public async Task<WorkMessage?> ReceiveAsync()
+    {
+        var response = await CallAsync("ReceiveMessage", new JsonObject
+        {
+            ["QueueUrl"] = queueUrl,
+            ["MaxNumberOfMessages"] = 1,
+            ["VisibilityTimeout"] = VisibilityTimeoutSeconds,
+            ["WaitTimeSeconds"] = 0,
+            ["MessageSystemAttributeNames"] = new JsonArray("All"),
+        });
+        var message = (response?["Messages"] as JsonArray)?.FirstOrDefault();
+        return message is null
+            ? null
+            : new WorkMessage(message["MessageId"]!.GetValue<string>(), message["ReceiptHandle"]!.GetValue<string>(), message["Body"]!.GetValue<string>(), message["Attributes"]?["ApproximateReceiveCount"]?.GetValue<string>() ?? "1");
+    }
+
+    public Task DeleteAsync(WorkMessage message) =>
+        CallAsync("DeleteMessage", new JsonObject { ["QueueUrl"] = queueUrl, ["ReceiptHandle"] = message.ReceiptHandle });
+
+    /// <summary>The event Lambda delivers for one message (the shape of the SQS event source's records).</summary>
+    public string EventFor(WorkMessage message) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["Records"] = new[]
+        {
+            new Dictionary<string, object>
+            {
+                ["messageId"] = message.MessageId,
+                ["receiptHandle"] = message.ReceiptHandle,
+                ["body"] = message.Body,
+                ["attributes"] = new Dictionary<string, string> { ["ApproximateReceiveCount"] = message.ReceiveCount },
+                ["messageAttributes"] = new Dictionary<string, string>(),
+                ["eventSource"] = "aws:sqs",
+                ["eventSourceARN"] = QueueArn,
+                ["awsRegion"] = "us-east-1",
+            },
+        },
+    });
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonNode?> CallAsync(string operation, JsonObject body)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
+        using var request = new HttpRequestMessage(HttpMethod.Post, direct) { Content = content };
+        request.Headers.Add("X-Amz-Target", "AmazonSQS." + operation);
+        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0");
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"sqs:{operation} failed ({(int)response.StatusCode}): {text}");
+        }
+
+        return text.Length == 0 ? null : JsonNode.Parse(text);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrgKeyRotation.Core.Configuration;
+using static OrgKeyRotation.Core.Tests.Configuration.ConfigExamples;
+
+namespace OrgKeyRotation.Core.Tests.Configuration;
+
+/// <summary>The settings table itself: unique names, the file form reaching every setting, and the variable paths.</summary>
+public class SettingsTests
+{
+    [Fact]
+    public void All_NamesAndVariables_AreDistinct()
+    {
+        Assert.Equal(Settings.All.Count, Settings.All.Select(s => s.Name).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(Settings.All.Count, Settings.All.Select(s => s.Variable).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public void All_EverySettingHasADescription() =>
+        Assert.All(Settings.All, s => Assert.False(string.IsNullOrWhiteSpace(s.Description), s.Name));
+
+    [Fact]
+    public void FieldsOf_Root_ListsSettingsAndSectionsInTableOrder() =>
+        Assert.Equal(
+            ["roleName", "externalId", "accounts", "discovery", "policy", "exemptions", "secrets", "alerts", "dryRun", "concurrency", "workQueueUrl", "resultsQueueUrl"],
+            Settings.FieldsOf(null));
+
+    /// <summary>A valid, non-default JSON value for every setting. Keyed by the table, so a new setting needs a row.</summary>
+    private static readonly Dictionary<string, string> NonDefaultJson = new()
+    {
+        ["roleName"] = "'OtherRole'",
+        ["externalId"] = "'ext-1'",
+        ["accounts"] = "{'222222222222':['other']}",
+        ["discovery.organization"] = "true",
+        ["discovery.includeOus"] = "['r-ab12']",
+        ["discovery.excludeAccounts"] = "['333333333333']",
+        ["discovery.userPath"] = "'/svc/'",
+        ["discovery.userTag"] = "'rotate'",
+        ["policy.maxKeyAgeDays"] = "60",
+        ["policy.deactivateAfterDays"] = "8",
+        ["policy.deleteAfterDays"] = "9",
+        ["policy.requireOldKeyUnused"] = "false",
+        ["policy.oldKeyIdleDays"] = "2",
+        ["policy.maxDeactivationDelayDays"] = "31",
+        ["exemptions.group"] = "null",
+        ["exemptions.tag"] = "'other-tag'",
+        ["secrets.nameTemplate"] = "'other/{accountId}/{userName}'",
+        ["secrets.kmsKeyId"] = "'alias/other'",
+        ["secrets.location"] = "'central'",
+        ["secrets.rotationLambdaArn"] = "'arn:aws:lambda:eu-west-1:999999999999:function:other'",
+        ["alerts.snsTopicArn"] = "'arn:aws:sns:eu-west-1:999999999999:other'",
+        ["alerts.ownerTag"] = "null",
+        ["dryRun"] = "true",
+        ["concurrency.accounts"] = "3",
+        ["concurrency.usersPerAccount"] = "3",
+        ["workQueueUrl"] = "'https://sqs.eu-west-1.amazonaws.com/999999999999/q'",
+        ["resultsQueueUrl"] = "'https://sqs.eu-west-1.amazonaws.com/999999999999/r'",
+    };
+
+    /// <summary>What a setting needs beside it to be valid.</summary>
+    private static readonly Dictionary<string, (string Name, string Json)> Companions = new()
+    {
+        ["workQueueUrl"] = ("resultsQueueUrl", "'https://sqs.eu-west-1.amazonaws.com/999999999999/r'"),
+        ["secrets.rotationLambdaArn"] = ("secrets.location", "'central'"),
+    };
+
+    [Fact]
+    public void All_EverySettingHasAJsonTestValue() =>
+        Assert.Equal(Settings.All.Select(s => s.Name).Order(StringComparer.Ordinal), NonDefaultJson.Keys.Order(StringComparer.Ordinal));
+
+    public static TheoryData<string> Names => new(Settings.All.Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void FromJson_EachSetting_LandsWhereTheTableReadsIt(string name)
+    {
+        var setting = Settings.Find(name)!;
+        var root = new JsonObject { ["discovery"] = new JsonObject { ["organization"] = true } };
+        if (Companions.TryGetValue(name, out var companion))
+        {
+            Put(root, companion.Name, companion.Json);
+        }
+
+        Put(root, name, NonDefaultJson[name]);
+
+        var result = ConfigLoader.FromJson(root.ToJsonString());
+
+        Assert.True(result.IsValid, result.Describe());
+        using var expected = JsonDocument.Parse(Json(NonDefaultJson[name]));
+        Assert.Equal(Normalize(expected.RootElement), Normalize(setting.ValueIn(result.Config!)));
+        Assert.NotEqual(Normalize(setting.ValueIn(new RotationConfig())), Normalize(setting.ValueIn(result.Config!)));
+    }
+
+    private static void Put(JsonObject root, string dottedName, string singleQuotedJson)
+    {
+        var parts = dottedName.Split('.');
+        var parent = root;
+        foreach (var part in parts[..^1])
+        {
+            parent = parent[part] as JsonObject ?? (JsonObject)(parent[part] = new JsonObject());
+        }
+
+        parent[parts[^1]] = JsonNode.Parse(Json(singleQuotedJson));
+    }
+
+    private static string Normalize(object? value) => value switch
+    {
+        JsonElement { ValueKind: JsonValueKind.String } e => e.GetString()!,
+        JsonElement e => e.GetRawText().Replace(" ", "", StringComparison.Ordinal),
+        null => "null",
+        bool b => b ? "true" : "false",
+        string s => s,
+        int i => i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        IReadOnlyDictionary<string, IReadOnlyList<string>> map => "{" + string.Join(",", map.Select(a => $"\"{a.Key}\":[{string.Join(",", a.Value.Select(u => $"\"{u}\""))}]")) + "}",
+        IEnumerable<string> list => "[" + string.Join(",", list.Select(i => $"\"{i}\"")) + "]",
+        _ => throw new NotSupportedException(value.GetType().Name),
+    };
+
+    [Theory]
+    [InlineData("$.roleName", "ROTATION_ROLE_NAME")]
+    [InlineData("$.accounts", "ACCOUNTS_USERS_JSON")]
+    [InlineData("$.accounts.111111111111", "ACCOUNTS_USERS_JSON.111111111111")]
+    [InlineData("$.accounts.111111111111[2]", "ACCOUNTS_USERS_JSON.111111111111[2]")]
+    [InlineData("$.discovery.includeOus[1]", "DISCOVERY_INCLUDE_OUS")]
+    [InlineData("$.policy.oldKeyIdleDays", "OLD_KEY_IDLE_DAYS")]
+    [InlineData("$.secrets.rotationLambdaArn", "SECRETS_ROTATION_LAMBDA_ARN")]
+    [InlineData("$.alerts.ownerTag", "ALERT_OWNER_TAG")]
+    [InlineData("$.resultsQueueUrl", "RESULTS_QUEUE_URL")]
+    [InlineData("$.workQueueUrl", "WORK_QUEUE_URL")]
+    [InlineData("$.nowhere", "$.nowhere")]
+    public void VariablePathFor_JsonPath_IsTheVariableOfItsSetting(string jsonPath, string expected) =>
+        Assert.Equal(expected, Settings.VariablePathFor(jsonPath));
+}
