@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrgKeyRotation.Deploy.Tests.Tools;
 using OrgKeyRotation.Engine.Secrets;
