@@ -6,7 +6,7 @@ public delegate Task<HttpResponseMessage> AwsNext(CancellationToken cancellation
 /// <summary>
 /// One AWS behaviour that moto lacks, modelled on purpose (docs/emulator-limits.md cites AWS for each). A behaviour
 /// sees every call of its <see cref="AwsModel"/>, in the order the behaviours were added: it may answer itself
-/// (refuse, throttle), wait, or call <c>next</c> and change the answer. Implementations are thread-safe.
+/// (refuse, throttle), wait, or call the next step (<see cref="AwsNext"/>) and change the answer. Implementations are thread-safe.
 /// </summary>
 public abstract class AwsBehaviour
 {
