@@ -3,7 +3,6 @@ using OrgKeyRotation.Aws.Credentials;
 using OrgKeyRotation.Aws.Endpoints;
 using OrgKeyRotation.Aws.Http;
 using OrgKeyRotation.Aws.Services;
-using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Ports;
 
 namespace OrgKeyRotation.Aws;
@@ -36,6 +35,12 @@ public static class AwsClients
             : region;
     }
 
+    /// <summary>
+    /// The handler under every client of one layer (signed calls and the SDK's STS and SQS). Redirects are never
+    /// followed: AWS APIs do not redirect, and a signed request must not be replayed to wherever a 3xx points.
+    /// </summary>
+    internal static SocketsHttpHandler DefaultHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
+
     private static string? DefaultRegion()
     {
         try
@@ -58,7 +63,7 @@ public static class AwsClients
             Region = region;
             Partition = AwsEndpoints.PartitionOf(region);
             Environment = environment;
-            InnerHandler = options.InnerHandlerFactory?.Invoke() ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+            InnerHandler = options.InnerHandlerFactory?.Invoke() ?? DefaultHandler();
             Retry = new AwsRetry(options.Retry, time, jitter);
             Host = new HostCredentials(options.Credentials, options.Profile);
         }
@@ -79,10 +84,11 @@ public static class AwsClients
 
         public HostCredentials Host { get; }
 
-        public ServiceEndpoint Endpoint(AwsService service) => AwsEndpoints.Resolve(service, Region, Options.EndpointUrl, Environment);
+        /// <summary>The service's endpoint for <paramref name="region"/> (default: the home region); overrides still win.</summary>
+        public ServiceEndpoint Endpoint(AwsService service, string? region = null) => AwsEndpoints.Resolve(service, region ?? Region, Options.EndpointUrl, Environment);
 
-        public SignedServiceClient Signed(AwsService service, AWSCredentials credentials, string? accountId) =>
-            new(Endpoint(service), credentials, InnerHandler, Retry, accountId);
+        public SignedServiceClient Signed(AwsService service, AWSCredentials credentials, string? accountId, string? region = null) =>
+            new(Endpoint(service, region), credentials, InnerHandler, Retry, accountId);
 
         public SdkClientSettings Sdk(AwsService service) => new(Endpoint(service), InnerHandler, Retry, Time);
     }
@@ -94,13 +100,13 @@ public static class AwsClients
             var host = layer.Host.Signing;
             var sts = new StsClient(layer.Sdk(AwsService.Sts), host);
             Sts = sts;
-            Sns = new SnsClient(layer.Signed(AwsService.Sns, host, null));
+
+            // A topic lives in one region, which its ARN names: SNS is signed for that region, not the home one.
+            Sns = new SnsClient(region => layer.Signed(AwsService.Sns, host, null, region));
             Organizations = new OrganizationsClient(layer.Signed(AwsService.Organizations, host, null), layer.Options.PageSize);
             WorkQueue = new WorkQueueClient(layer.Sdk(AwsService.Sqs), host);
             Secrets = new SecretsManagerClient(layer.Signed(AwsService.SecretsManager, host, null), layer.Options.PageSize);
             Accounts = new AccountSessionFactory(layer, sts, Secrets);
-            Partition = layer.Partition;
-            Region = layer.Region;
         }
 
         public IStsClient Sts { get; }
@@ -114,45 +120,5 @@ public static class AwsClients
         public IAccountSessionFactory Accounts { get; }
 
         public ISecretsManagerClient Secrets { get; }
-
-        public string Partition { get; }
-
-        public string Region { get; }
     }
-
-    private sealed class AccountSessionFactory : IAccountSessionFactory
-    {
-        private readonly Layer _layer;
-        private readonly RoleCredentialCache _cache;
-        private readonly ISecretsManagerClient? _centralSecrets;
-
-        public AccountSessionFactory(Layer layer, StsClient sts, ISecretsManagerClient centralSecrets)
-        {
-            _layer = layer;
-            var options = layer.Options;
-            _cache = new RoleCredentialCache((account, token) => sts.AssumeRoleAsync(RoleArn(account), options.RoleSessionName, options.ExternalId, token), layer.Time);
-            _centralSecrets = options.SecretLocation == SecretLocation.Central ? centralSecrets : null;
-        }
-
-        public async Task<IAccountSession> OpenAsync(string accountId, CancellationToken cancellationToken)
-        {
-            if (!AwsIdentifiers.IsAccountId(accountId))
-            {
-                throw new ArgumentException($"'{accountId}' is not a 12-digit AWS account id.", nameof(accountId));
-            }
-
-            // Assume now so a refused role surfaces here, not on the first IAM call.
-            await _cache.GetAsync(accountId, cancellationToken).ConfigureAwait(false);
-            var credentials = new DeferredCredentials(async token => (await _cache.GetAsync(accountId, token).ConfigureAwait(false)).Credentials);
-            var secrets = _centralSecrets ?? new SecretsManagerClient(_layer.Signed(AwsService.SecretsManager, credentials, accountId), _layer.Options.PageSize);
-            return new AccountSession(accountId, new IamClient(_layer.Signed(AwsService.Iam, credentials, accountId), _layer.Options.PageSize), secrets, RoleArn(accountId));
-        }
-
-        private string RoleArn(string accountId) => $"arn:{_layer.Partition}:iam::{accountId}:role/{_layer.Options.RoleName}";
-    }
-
-    private sealed record AccountSession(string AccountId, IIamClient Iam, ISecretsManagerClient Secrets, string PrincipalArn) : IAccountSession;
 }
-
-/// <summary>The AWS layer's configuration is incomplete or contradictory (e.g. no region anywhere).</summary>
-public sealed class AwsConfigurationException(string message) : Exception(message);

@@ -56,7 +56,7 @@ public sealed partial class RotationService
 
     private async Task<RotationStepResult> RunStepAsync(RotationStepRequest request, string sweepId, AlertPublisher alerts, CancellationToken cancellationToken)
     {
-        var (session, description, userName) = await LocateSecretAsync(request.SecretId, cancellationToken);
+        var (session, description, userName) = await LocateSecretAsync(request.SecretId, sweepId, cancellationToken);
         var token = request.ClientRequestToken;
         var stages = description.VersionIdsToStages.TryGetValue(token, out var s) ? s : null;
         bool Has(string stage) => stages?.Contains(stage, StringComparer.Ordinal) == true;
@@ -158,7 +158,7 @@ public sealed partial class RotationService
     }
 
     /// <summary>Finds the secret, the member account and the user it belongs to, and checks it is one of ours.</summary>
-    private async Task<(IAccountSession Session, SecretDescription Description, string UserName)> LocateSecretAsync(string secretId, CancellationToken cancellationToken)
+    private async Task<(IAccountSession Session, SecretDescription Description, string UserName)> LocateSecretAsync(string secretId, string sweepId, CancellationToken cancellationToken)
     {
         IAccountSession session;
         SecretDescription? description;
@@ -171,13 +171,13 @@ public sealed partial class RotationService
                 throw new BadRequestException($"secret {secretId} is not a secret managed by OrgKeyRotation in the central account");
             }
 
-            session = await _clients.Accounts.OpenAsync(account, cancellationToken);
+            session = await _clients.Accounts.OpenAsync(account, sweepId, cancellationToken);
         }
         else
         {
             var account = AccountOfArn(secretId)
                 ?? throw new BadRequestException($"SecretId must be the secret's ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) so the member account is known; got '{secretId}'");
-            session = await _clients.Accounts.OpenAsync(account, cancellationToken);
+            session = await _clients.Accounts.OpenAsync(account, sweepId, cancellationToken);
             description = await session.Secrets.DescribeSecretAsync(secretId, cancellationToken)
                 ?? throw new BadRequestException($"secret {secretId} does not exist");
         }

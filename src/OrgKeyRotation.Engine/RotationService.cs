@@ -84,7 +84,7 @@ public sealed partial class RotationService : IRotationService
 
         var sweepId = NewSweepId();
         var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
-        var session = await _clients.Accounts.OpenAsync(accountId, cancellationToken);
+        var session = await _clients.Accounts.OpenAsync(accountId, sweepId, cancellationToken);
         var account = await _facts.OpenAccountAsync(session, cancellationToken);
         var snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: false, knownUser: null, cancellationToken);
         var action = Planner.PlanRestore(snapshot.Facts, accessKeyId);
@@ -99,13 +99,14 @@ public sealed partial class RotationService : IRotationService
     {
         ArgumentNullException.ThrowIfNull(request);
         var accounts = await _targets.ResolveAccountsAsync(request.Accounts, cancellationToken);
+        var sweepId = request.SweepId ?? NewSweepId();
         var users = new ConcurrentBag<InventoryUser>();
         var failed = new ConcurrentBag<AccountResult>();
         await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = _config.Concurrency.Accounts, CancellationToken = cancellationToken }, async (accountId, ct) =>
         {
             try
             {
-                var session = await _clients.Accounts.OpenAsync(accountId, ct);
+                var session = await _clients.Accounts.OpenAsync(accountId, sweepId, ct);
                 var account = await _facts.OpenAccountAsync(session, ct);
                 var targets = await _targets.ResolveUsersAsync(session, ct);
                 await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = _config.Concurrency.UsersPerAccount, CancellationToken = ct }, async (target, ct2) =>
@@ -172,7 +173,7 @@ public sealed partial class RotationService : IRotationService
         IReadOnlyList<(string UserName, IamUser? KnownUser)> targets;
         try
         {
-            var session = await _clients.Accounts.OpenAsync(accountId, cancellationToken);
+            var session = await _clients.Accounts.OpenAsync(accountId, sweepId, cancellationToken);
             account = await _facts.OpenAccountAsync(session, cancellationToken);
             targets = await _targets.ResolveUsersAsync(session, cancellationToken);
         }

@@ -12,7 +12,6 @@ public class AwsOptionsTests
         var options = new AwsOptions();
 
         Assert.Equal("IAMKeyRotationRole", options.RoleName);
-        Assert.Equal("OrgKeyRotation", options.RoleSessionName);
         Assert.Equal(5, options.Retry.MaxAttempts);
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.Retry.BaseDelay);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.MaxDelay);
@@ -51,16 +50,11 @@ public class AwsOptionsTests
     }
 
     [Theory]
-    [InlineData(null, "eu-central-1", "eu-central-1", "aws")]
-    [InlineData("cn-north-1", "eu-central-1", "cn-north-1", "aws-cn")]
-    [InlineData("us-gov-west-1", null, "us-gov-west-1", "aws-us-gov")]
-    public void Create_RegionFromOptionOrChain_SetsRegionAndPartition(string? configured, string? chain, string region, string partition)
-    {
-        var clients = Create(new AwsOptions { Region = configured }, chain);
-
-        Assert.Equal(region, clients.Region);
-        Assert.Equal(partition, clients.Partition);
-    }
+    [InlineData(null, "eu-central-1", "eu-central-1")]
+    [InlineData(" cn-north-1 ", "eu-central-1", "cn-north-1")]
+    [InlineData("us-gov-west-1", null, "us-gov-west-1")]
+    public void ResolveRegion_OptionOrChain_OptionWins(string? configured, string? chain, string region) =>
+        Assert.Equal(region, AwsClients.ResolveRegion(configured, () => chain));
 
     [Fact]
     public void ToString_ExplicitCredentials_NotPrinted()
@@ -73,11 +67,11 @@ public class AwsOptionsTests
     }
 
     [Fact]
-    public async Task GetCallerIdentity_ProfileMissing_ThrowsCredentialsError()
+    public async Task HostCall_ProfileMissing_ThrowsCredentialsError()
     {
         var clients = Create(new AwsOptions { Region = "us-east-1", Profile = "no-such-profile-" + Guid.NewGuid().ToString("N"), EndpointUrl = new Uri("http://127.0.0.1:1") });
 
-        var error = await Assert.ThrowsAsync<AwsCredentialsException>(() => clients.Sts.GetCallerIdentityAsync(default));
+        var error = await Assert.ThrowsAsync<AwsCredentialsException>(async () => await clients.Organizations.ListAccountsAsync(default).ToListAsync());
 
         Assert.Contains("no-such-profile", error.Message, StringComparison.Ordinal);
     }

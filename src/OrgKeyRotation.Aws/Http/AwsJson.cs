@@ -32,15 +32,15 @@ internal sealed record PutResourcePolicyBody(string SecretId, string ResourcePol
 
 internal sealed record TagResourceBody(string SecretId, IReadOnlyList<TagEntry> Tags);
 
-internal sealed record ListSecretVersionIdsBody(string SecretId, int? MaxResults, string? NextToken, bool IncludeDeprecated);
+internal sealed record GetResourcePolicyResult(string? ARN, string? Name, string? ResourcePolicy);
 
-internal sealed record SecretVersionEntry(string? VersionId, IReadOnlyList<string>? VersionStages, double? CreatedDate);
+internal sealed record RotationRulesEntry(int AutomaticallyAfterDays);
 
-internal sealed record ListSecretVersionIdsResult(IReadOnlyList<SecretVersionEntry>? Versions, string? NextToken);
+internal sealed record RotateSecretBody(string SecretId, string ClientRequestToken, string RotationLambdaARN, RotationRulesEntry RotationRules, bool RotateImmediately);
 
 internal sealed record SecretsFilter(string Key, IReadOnlyList<string> Values);
 
-internal sealed record ListSecretsBody(IReadOnlyList<SecretsFilter> Filters, int? MaxResults, string? NextToken);
+internal sealed record ListSecretsBody(IReadOnlyList<SecretsFilter> Filters, int? MaxResults, string? NextToken, bool IncludePlannedDeletion);
 
 internal sealed record SecretListEntry(
     string? ARN,
@@ -60,17 +60,14 @@ internal sealed record ListAccountsForParentBody(string ParentId, int? MaxResult
 
 internal sealed record ListChildrenBody(string ParentId, string ChildType, int? MaxResults, string? NextToken);
 
-internal sealed record AccountEntry(string? Id, string? Arn, string? Name, string? Email, string? Status);
+/// <summary><see cref="State"/> replaced <see cref="Status"/> (retired 2026-09-09); both are read.</summary>
+internal sealed record AccountEntry(string? Id, string? Arn, string? Name, string? Email, string? State, string? Status);
 
 internal sealed record ListAccountsResult(IReadOnlyList<AccountEntry>? Accounts, string? NextToken);
 
 internal sealed record ChildEntry(string? Id, string? Type);
 
 internal sealed record ListChildrenResult(IReadOnlyList<ChildEntry>? Children, string? NextToken);
-
-internal sealed record DescribeAccountBody(string AccountId);
-
-internal sealed record DescribeAccountResult(AccountEntry? Account);
 
 /// <summary>Source-generated (Native AOT): no reflection-based serialization anywhere in the layer.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -84,8 +81,8 @@ internal sealed record DescribeAccountResult(AccountEntry? Account);
 [JsonSerializable(typeof(UpdateSecretVersionStageBody))]
 [JsonSerializable(typeof(PutResourcePolicyBody))]
 [JsonSerializable(typeof(TagResourceBody))]
-[JsonSerializable(typeof(ListSecretVersionIdsBody))]
-[JsonSerializable(typeof(ListSecretVersionIdsResult))]
+[JsonSerializable(typeof(GetResourcePolicyResult))]
+[JsonSerializable(typeof(RotateSecretBody))]
 [JsonSerializable(typeof(ListSecretsBody))]
 [JsonSerializable(typeof(ListSecretsResult))]
 [JsonSerializable(typeof(EmptyResult))]
@@ -94,6 +91,4 @@ internal sealed record DescribeAccountResult(AccountEntry? Account);
 [JsonSerializable(typeof(ListChildrenBody))]
 [JsonSerializable(typeof(ListAccountsResult))]
 [JsonSerializable(typeof(ListChildrenResult))]
-[JsonSerializable(typeof(DescribeAccountBody))]
-[JsonSerializable(typeof(DescribeAccountResult))]
 internal sealed partial class AwsJsonContext : JsonSerializerContext;

@@ -1,15 +1,8 @@
-using Amazon.Runtime;
 using OrgKeyRotation.Core.Errors;
 using Polly;
 using Polly.Retry;
 
 namespace OrgKeyRotation.Aws.Http;
-
-/// <summary>A failure of one attempt that may clear on retry. <see cref="Sent"/>: the request may have reached AWS.</summary>
-internal sealed class TransientFailureException(bool sent, Exception inner) : Exception(inner.Message, inner)
-{
-    public bool Sent { get; } = sent;
-}
 
 /// <summary>
 /// Runs one AWS call with bounded retries (Polly, on the injected TimeProvider): throttling, 429, 5xx and transient
@@ -131,29 +124,4 @@ internal sealed class AwsRetry
     }
 
     private sealed record CallState(long Started, bool Idempotent, TimeSpan Budget, TimeProvider Time);
-}
-
-/// <summary>Converts exceptions of the official SDK clients (STS, SQS) into the layer's own types, so retries and callers see one model.</summary>
-internal static class SdkErrors
-{
-    public static Exception Convert(string service, string operation, Exception exception)
-    {
-        if (exception is AmazonServiceException ase)
-        {
-            if (ase.InnerException is HttpRequestException or IOException && (int)ase.StatusCode == 0)
-            {
-                return ase.InnerException;
-            }
-
-            var code = AwsErrorParser.NormalizeCode(ase.ErrorCode) ?? "HTTP" + ((int)ase.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return new AwsServiceException(service, operation, code, AwsErrorParser.KindOf(code, ase.StatusCode), ase.StatusCode, ase.RequestId, ase.Message);
-        }
-
-        if (exception is AmazonClientException { InnerException: HttpRequestException or IOException } ace)
-        {
-            return ace.InnerException!;
-        }
-
-        return exception;
-    }
 }

@@ -16,13 +16,13 @@ internal sealed class OrganizationsClient(SignedServiceClient client, int? pageS
         string? token = null;
         do
         {
-            var page = await client.JsonAsync(Target, "ListAccounts", new ListAccountsBody(pageSize, token), Json.ListAccountsBody, Json.ListAccountsResult, idempotent: true, cancellationToken).ConfigureAwait(false);
-            foreach (var account in page.Accounts ?? [])
+            var page = await client.JsonAsync(Target, "ListAccounts", new ListAccountsBody(pageSize, token), Json.ListAccountsBody, Json.ListAccountsResult, idempotent: true, ReadAccounts, cancellationToken).ConfigureAwait(false);
+            foreach (var account in page.Accounts)
             {
-                yield return Account(account);
+                yield return account;
             }
 
-            token = Next(page.NextToken);
+            token = page.Next;
         }
         while (token is not null);
     }
@@ -32,13 +32,13 @@ internal sealed class OrganizationsClient(SignedServiceClient client, int? pageS
         string? token = null;
         do
         {
-            var page = await client.JsonAsync(Target, "ListAccountsForParent", new ListAccountsForParentBody(parentId, pageSize, token), Json.ListAccountsForParentBody, Json.ListAccountsResult, idempotent: true, cancellationToken).ConfigureAwait(false);
-            foreach (var account in page.Accounts ?? [])
+            var page = await client.JsonAsync(Target, "ListAccountsForParent", new ListAccountsForParentBody(parentId, pageSize, token), Json.ListAccountsForParentBody, Json.ListAccountsResult, idempotent: true, ReadAccounts, cancellationToken).ConfigureAwait(false);
+            foreach (var account in page.Accounts)
             {
-                yield return Account(account);
+                yield return account;
             }
 
-            token = Next(page.NextToken);
+            token = page.Next;
         }
         while (token is not null);
     }
@@ -63,24 +63,37 @@ internal sealed class OrganizationsClient(SignedServiceClient client, int? pageS
         while (token is not null);
     }
 
-    public async Task<OrgAccount> DescribeAccountAsync(string accountId, CancellationToken cancellationToken)
+    /// <summary>
+    /// AWS retired <c>Account.Status</c> on 2026-09-09: lists carry <c>State</c> (PENDING_ACTIVATION, ACTIVE, SUSPENDED,
+    /// PENDING_CLOSURE, CLOSED; https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html).
+    /// Status is read only when State is absent (older responses, and moto).
+    /// </summary>
+    internal static OrgAccountState StateOf(AccountEntry entry) => entry.State switch
     {
-        var result = await client.JsonAsync(Target, "DescribeAccount", new DescribeAccountBody(accountId), Json.DescribeAccountBody, Json.DescribeAccountResult, idempotent: true, cancellationToken).ConfigureAwait(false);
-        return Account(result.Account ?? throw new InvalidDataException("Organizations DescribeAccount returned no account."));
-    }
+        "PENDING_ACTIVATION" => OrgAccountState.PendingActivation,
+        "ACTIVE" => OrgAccountState.Active,
+        "SUSPENDED" => OrgAccountState.Suspended,
+        "PENDING_CLOSURE" => OrgAccountState.PendingClosure,
+        "CLOSED" => OrgAccountState.Closed,
+        null => entry.Status switch
+        {
+            "ACTIVE" => OrgAccountState.Active,
+            "SUSPENDED" => OrgAccountState.Suspended,
+            "PENDING_CLOSURE" => OrgAccountState.PendingClosure,
+            _ => OrgAccountState.Other,
+        },
+        _ => OrgAccountState.Other,
+    };
+
+    private static (List<OrgAccount> Accounts, string? Next) ReadAccounts(ListAccountsResult page) =>
+        ((page.Accounts ?? []).Select(Account).ToList(), Next(page.NextToken));
 
     private static string? Next(string? token) => string.IsNullOrEmpty(token) ? null : token;
 
     private static OrgAccount Account(AccountEntry entry) => new(
-        entry.Id ?? throw new InvalidDataException("Organizations returned an account without an id."),
+        entry.Id is { Length: > 0 } id ? id : throw new ResponseShapeException("an account without Id"),
         entry.Arn ?? string.Empty,
         entry.Name ?? string.Empty,
         entry.Email,
-        entry.Status switch
-        {
-            "ACTIVE" => OrgAccountStatus.Active,
-            "SUSPENDED" => OrgAccountStatus.Suspended,
-            "PENDING_CLOSURE" => OrgAccountStatus.PendingClosure,
-            _ => OrgAccountStatus.Other,
-        });
+        StateOf(entry));
 }

@@ -25,19 +25,3 @@ internal sealed record SdkClientSettings(ServiceEndpoint Endpoint, HttpMessageHa
         public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
     }
 }
-
-internal static class SdkCall
-{
-    /// <summary>Runs an SDK call and rethrows its exceptions as the layer's types (see <see cref="SdkErrors"/>).</summary>
-    public static async Task<T> RunAsync<T>(string service, string operation, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is AmazonServiceException or AmazonClientException)
-        {
-            throw SdkErrors.Convert(service, operation, e);
-        }
-    }
-}

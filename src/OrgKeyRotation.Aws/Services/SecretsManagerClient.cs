@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using OrgKeyRotation.Aws.Http;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
@@ -11,28 +12,29 @@ internal sealed class SecretsManagerClient(SignedServiceClient client, int? page
     private const string Target = "secretsmanager";
     private static readonly AwsJsonContext Json = AwsJsonContext.Default;
 
-    public async Task<string> CreateSecretAsync(CreateSecretRequest request, CancellationToken cancellationToken)
+    public Task<string> CreateSecretAsync(CreateSecretRequest request, CancellationToken cancellationToken)
     {
-        var body = new CreateSecretBody(request.Name, request.Description, request.KmsKeyId, request.SecretString?.Reveal(), request.ClientRequestToken, ToTags(request.Tags));
+        // The token is the id of the initial version; without a value there is none, and AWS ignores it.
+        var token = request.SecretString is null ? null : request.ClientRequestToken;
+        var body = new CreateSecretBody(request.Name, request.Description, request.KmsKeyId, request.SecretString?.Reveal(), token, ToTags(request.Tags));
 
-        // Without a client token a retried CreateSecret could fail with ResourceExists although the first attempt created it.
-        var idempotent = request.ClientRequestToken is not null || request.SecretString is null;
-        var result = await client.JsonAsync(Target, "CreateSecret", body, Json.CreateSecretBody, Json.CreateSecretResult, idempotent, cancellationToken).ConfigureAwait(false);
-        return result.ARN ?? throw new InvalidDataException("Secrets Manager CreateSecret returned no ARN.");
+        // With a value and no token, a retry after a lost response would fail with ResourceExists although the first
+        // attempt stored the value: that case is never retried blindly. Without a value a retry is harmless.
+        var idempotent = token is not null || request.SecretString is null;
+        return client.JsonAsync(Target, "CreateSecret", body, Json.CreateSecretBody, Json.CreateSecretResult, idempotent, result => Required(result.ARN, "ARN"), cancellationToken);
     }
 
     public async Task<SecretDescription?> DescribeSecretAsync(string secretId, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await client.JsonAsync(Target, "DescribeSecret", new SecretIdBody(secretId), Json.SecretIdBody, Json.DescribeSecretResult, idempotent: true, cancellationToken).ConfigureAwait(false);
-            return new SecretDescription(
-                result.ARN ?? string.Empty,
+            return await client.JsonAsync(Target, "DescribeSecret", new SecretIdBody(secretId), Json.SecretIdBody, Json.DescribeSecretResult, idempotent: true, result => new SecretDescription(
+                Required(result.ARN, "ARN"),
                 result.Name ?? secretId,
                 result.KmsKeyId,
-                (result.Tags ?? []).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal),
-                (result.VersionIdsToStages ?? []).ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal),
-                FromEpoch(result.DeletedDate));
+                Tags(result.Tags),
+                Stages(result.VersionIdsToStages),
+                FromEpoch(result.DeletedDate)), cancellationToken).ConfigureAwait(false);
         }
         catch (AwsServiceException e) when (e.Kind == AwsErrorKind.ResourceNotFound)
         {
@@ -49,13 +51,9 @@ internal sealed class SecretsManagerClient(SignedServiceClient client, int? page
 
         try
         {
-            var result = await client.JsonAsync(Target, "GetSecretValue", new GetSecretValueBody(secretId, versionId, versionStage), Json.GetSecretValueBody, Json.GetSecretValueResult, idempotent: true, cancellationToken).ConfigureAwait(false);
-            if (string.IsNullOrEmpty(result.SecretString))
-            {
-                return null;
-            }
-
-            return new SecretValue(result.ARN ?? string.Empty, result.Name ?? secretId, result.VersionId ?? string.Empty, result.VersionStages ?? [], new SensitiveString(result.SecretString), FromEpoch(result.CreatedDate));
+            return await client.JsonAsync(Target, "GetSecretValue", new GetSecretValueBody(secretId, versionId, versionStage), Json.GetSecretValueBody, Json.GetSecretValueResult, idempotent: true, result => string.IsNullOrEmpty(result.SecretString)
+                ? null
+                : new SecretValue(result.ARN ?? string.Empty, result.Name ?? secretId, Required(result.VersionId, "VersionId"), result.VersionStages ?? [], new SensitiveString(result.SecretString), FromEpoch(result.CreatedDate)), cancellationToken).ConfigureAwait(false);
         }
         catch (AwsServiceException e) when (e.Kind == AwsErrorKind.ResourceNotFound)
         {
@@ -72,49 +70,65 @@ internal sealed class SecretsManagerClient(SignedServiceClient client, int? page
     public Task PutResourcePolicyAsync(string secretId, string policyJson, CancellationToken cancellationToken) =>
         client.JsonAsync(Target, "PutResourcePolicy", new PutResourcePolicyBody(secretId, policyJson, BlockPublicPolicy: true), Json.PutResourcePolicyBody, Json.EmptyResult, idempotent: true, cancellationToken);
 
+    // AWS omits ResourcePolicy when the secret has none (GetResourcePolicy API reference: the field is optional).
+    public Task<string?> GetResourcePolicyAsync(string secretId, CancellationToken cancellationToken) =>
+        client.JsonAsync(Target, "GetResourcePolicy", new SecretIdBody(secretId), Json.SecretIdBody, Json.GetResourcePolicyResult, idempotent: true, result => string.IsNullOrWhiteSpace(result.ResourcePolicy) ? null : result.ResourcePolicy, cancellationToken);
+
     public Task TagResourceAsync(string secretId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
         client.JsonAsync(Target, "TagResource", new TagResourceBody(secretId, ToTags(tags) ?? []), Json.TagResourceBody, Json.EmptyResult, idempotent: true, cancellationToken);
 
-    public async Task<IReadOnlyList<SecretVersion>> ListSecretVersionIdsAsync(string secretId, CancellationToken cancellationToken)
+    public Task RotateSecretAsync(string secretId, string rotationLambdaArn, int automaticallyAfterDays, bool rotateImmediately, CancellationToken cancellationToken)
     {
-        var versions = new List<SecretVersion>();
-        string? token = null;
-        do
-        {
-            var page = await client.JsonAsync(Target, "ListSecretVersionIds", new ListSecretVersionIdsBody(secretId, pageSize, token, IncludeDeprecated: true), Json.ListSecretVersionIdsBody, Json.ListSecretVersionIdsResult, idempotent: true, cancellationToken).ConfigureAwait(false);
-            versions.AddRange((page.Versions ?? []).Where(v => v.VersionId is not null).Select(v => new SecretVersion(v.VersionId!, v.VersionStages ?? [], FromEpoch(v.CreatedDate))));
-            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
-        }
-        while (token is not null);
+        ArgumentException.ThrowIfNullOrWhiteSpace(rotationLambdaArn);
 
-        return versions;
+        // RotateSecret API reference: RotationRules.AutomaticallyAfterDays is 1 to 1000.
+        ArgumentOutOfRangeException.ThrowIfLessThan(automaticallyAfterDays, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(automaticallyAfterDays, 1000);
+
+        // One token for every attempt of this call, so a retry after a lost response is the same request.
+        var body = new RotateSecretBody(secretId, Guid.NewGuid().ToString(), rotationLambdaArn, new RotationRulesEntry(automaticallyAfterDays), rotateImmediately);
+        return client.JsonAsync(Target, "RotateSecret", body, Json.RotateSecretBody, Json.EmptyResult, idempotent: true, cancellationToken);
     }
 
-    public async IAsyncEnumerable<SecretDescription> ListSecretsAsync(string namePrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SecretDescription> ListSecretsAsync(string namePrefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? token = null;
         do
         {
-            var page = await client.JsonAsync(Target, "ListSecrets", new ListSecretsBody([new SecretsFilter("name", [namePrefix])], pageSize ?? 100, token), Json.ListSecretsBody, Json.ListSecretsResult, idempotent: true, cancellationToken).ConfigureAwait(false);
-            foreach (var entry in page.SecretList ?? [])
+            // IncludePlannedDeletion: without it a secret scheduled for deletion is invisible, yet its name stays
+            // taken (ListSecrets API reference), so CreateSecret would fail after a key was made for it.
+            var page = await client.JsonAsync(Target, "ListSecrets", new ListSecretsBody([new SecretsFilter("name", [namePrefix])], pageSize ?? 100, token, IncludePlannedDeletion: true), Json.ListSecretsBody, Json.ListSecretsResult, idempotent: true, ReadSecrets, cancellationToken).ConfigureAwait(false);
+            foreach (var secret in page.Secrets)
             {
                 // The name filter matches prefixes of words; keep only true prefix matches.
-                if (entry.Name is { } name && name.StartsWith(namePrefix, StringComparison.Ordinal))
+                if (secret.Name.StartsWith(namePrefix, StringComparison.Ordinal))
                 {
-                    yield return new SecretDescription(
-                        entry.ARN ?? string.Empty,
-                        name,
-                        entry.KmsKeyId,
-                        (entry.Tags ?? []).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal),
-                        (entry.SecretVersionsToStages ?? []).ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal),
-                        FromEpoch(entry.DeletedDate));
+                    yield return secret;
                 }
             }
 
-            token = string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken;
+            token = page.Next;
         }
         while (token is not null);
     }
+
+    private static (List<SecretDescription> Secrets, string? Next) ReadSecrets(ListSecretsResult page) =>
+        ((page.SecretList ?? []).Select(entry => new SecretDescription(
+            Required(entry.ARN, "ARN"),
+            Required(entry.Name, "Name"),
+            entry.KmsKeyId,
+            Tags(entry.Tags),
+            Stages(entry.SecretVersionsToStages),
+            FromEpoch(entry.DeletedDate))).ToList(), string.IsNullOrEmpty(page.NextToken) ? null : page.NextToken);
+
+    private static string Required(string? value, string field) =>
+        string.IsNullOrEmpty(value) ? throw new ResponseShapeException($"no {field}") : value;
+
+    private static Dictionary<string, string> Tags(IReadOnlyList<TagEntry>? tags) =>
+        (tags ?? []).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+
+    private static Dictionary<string, IReadOnlyList<string>> Stages(Dictionary<string, List<string>>? stages) =>
+        (stages ?? []).ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal);
 
     private static List<TagEntry>? ToTags(IReadOnlyDictionary<string, string> tags) =>
         tags.Count == 0 ? null : tags.Select(t => new TagEntry(t.Key, t.Value)).ToList();

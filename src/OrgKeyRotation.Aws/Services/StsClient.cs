@@ -3,6 +3,7 @@ using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using OrgKeyRotation.Aws.Credentials;
 using OrgKeyRotation.Aws.Http;
+using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Ports;
 
@@ -13,8 +14,12 @@ internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostC
 {
     private readonly AmazonSecurityTokenServiceClient _host = new(hostCredentials, settings.Apply(new AmazonSecurityTokenServiceConfig()));
 
-    public Task<CallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken) => CallerIdentityAsync(_host, cancellationToken);
+    /// <summary>The host credentials' own identity (central secret location: the principal that writes the secrets).</summary>
+    public Task<CallerIdentity> GetHostIdentityAsync(CancellationToken cancellationToken) => CallerIdentityAsync(_host, cancellationToken);
 
+    // The engine polls a new key that IAM refuses (InvalidClientTokenId) for its first seconds. That answer is never
+    // retried here (AwsRetry retries throttling, 5xx and lost requests only; the SDK's own retries are off), so one
+    // poll is one request, on the engine's schedule.
     public async Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, CancellationToken cancellationToken)
     {
         using var client = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials(accessKeyId, secretAccessKey.Reveal()), settings.Apply(new AmazonSecurityTokenServiceConfig()));
@@ -27,7 +32,7 @@ internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostC
         {
             var request = new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = sessionName, ExternalId = externalId, DurationSeconds = 3600 };
             var response = await SdkCall.RunAsync("sts", "AssumeRole", () => _host.AssumeRoleAsync(request, token)).ConfigureAwait(false);
-            var c = response.Credentials;
+            var c = response.Credentials ?? throw new AwsMalformedResponseException("sts", "AssumeRole", "no Credentials", response.ResponseMetadata?.RequestId);
             var expiration = c.Expiration is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : settings.Time.GetUtcNow().AddHours(1);
             return new RoleCredentials(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), expiration);
         }, cancellationToken);
@@ -38,6 +43,8 @@ internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostC
         settings.Retry.ExecuteAsync("sts", "GetCallerIdentity", settings.Endpoint.Url, idempotent: true, async (_, token) =>
         {
             var response = await SdkCall.RunAsync("sts", "GetCallerIdentity", () => client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token)).ConfigureAwait(false);
-            return new CallerIdentity(response.Account, response.Arn, response.UserId);
+            return response is { Account.Length: > 0, Arn.Length: > 0 }
+                ? new CallerIdentity(response.Account, response.Arn, response.UserId ?? string.Empty)
+                : throw new AwsMalformedResponseException("sts", "GetCallerIdentity", "no Account or Arn", response.ResponseMetadata?.RequestId);
         }, cancellationToken);
 }

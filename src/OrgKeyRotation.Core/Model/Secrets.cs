@@ -8,7 +8,7 @@ public static class SecretStages
     public const string Previous = "AWSPREVIOUS";
 }
 
-/// <summary>DescribeSecret, without any secret value.</summary>
+/// <summary>DescribeSecret or a ListSecrets entry, without any secret value. <see cref="DeletedDate"/> is set when the secret is scheduled for deletion.</summary>
 public sealed record SecretDescription(
     string Arn,
     string Name,
@@ -21,9 +21,6 @@ public sealed record SecretDescription(
     public string? VersionWithStage(string stage) =>
         VersionIdsToStages.FirstOrDefault(v => v.Value.Contains(stage, StringComparer.Ordinal)).Key;
 }
-
-/// <summary>One version as ListSecretVersionIds returns it.</summary>
-public sealed record SecretVersion(string VersionId, IReadOnlyList<string> Stages, DateTimeOffset? CreatedDate);
 
 /// <summary>GetSecretValue. The string is sensitive: it holds a secret access key.</summary>
 public sealed record SecretValue(string Arn, string Name, string VersionId, IReadOnlyList<string> Stages, SensitiveString SecretString, DateTimeOffset? CreatedDate)

@@ -4,7 +4,9 @@ namespace OrgKeyRotation.Core.Ports;
 
 // Narrow seams the engine uses. The AWS adapters in OrgKeyRotation.Aws implement them today over a small
 // signed HttpClient layer; the official SDK clients can replace them without touching the engine.
-// Every method throws OrgKeyRotation.Core.Errors.AwsServiceException (typed by Kind) on an AWS error.
+// Every method throws an OrgKeyRotation.Core.Errors.AwsException when the AWS call fails: AwsServiceException (typed
+// by Kind; AwsMalformedResponseException for an answer that cannot be read), AwsTransportException, or
+// AmbiguousOutcomeException for a non-idempotent call whose outcome is unknown.
 
 /// <summary>IAM for one account (the credentials decide which).</summary>
 public interface IIamClient
@@ -14,12 +16,6 @@ public interface IIamClient
 
     /// <summary>GetUser, with the user's tags.</summary>
     Task<IamUser> GetUserAsync(string userName, CancellationToken cancellationToken);
-
-    /// <summary>ListUserTags, all pages.</summary>
-    Task<IReadOnlyDictionary<string, string>> ListUserTagsAsync(string userName, CancellationToken cancellationToken);
-
-    /// <summary>ListGroupsForUser, all pages: group names.</summary>
-    Task<IReadOnlyList<string>> ListGroupsForUserAsync(string userName, CancellationToken cancellationToken);
 
     /// <summary>GetGroup, all pages: the user names in the group; empty when the group does not exist.</summary>
     Task<IReadOnlyList<string>> GetGroupMembersAsync(string groupName, CancellationToken cancellationToken);
@@ -40,7 +36,10 @@ public interface IIamClient
 /// <summary>Secrets Manager in one account and region.</summary>
 public interface ISecretsManagerClient
 {
-    /// <summary>CreateSecret; returns the ARN. <see cref="CreateSecretRequest.SecretString"/> may be null (metadata only).</summary>
+    /// <summary>
+    /// CreateSecret; returns the ARN. <see cref="CreateSecretRequest.SecretString"/> may be null: the secret is created
+    /// without any version (the token is then not sent: AWS uses it only as the id of an initial version).
+    /// </summary>
     Task<string> CreateSecretAsync(CreateSecretRequest request, CancellationToken cancellationToken);
 
     /// <summary>DescribeSecret, or null when the secret does not exist.</summary>
@@ -57,27 +56,40 @@ public interface ISecretsManagerClient
 
     Task PutResourcePolicyAsync(string secretId, string policyJson, CancellationToken cancellationToken);
 
+    /// <summary>GetResourcePolicy: the policy JSON as AWS stores it (AWS may reformat it), or null when the secret has none. A missing secret throws (ResourceNotFound).</summary>
+    Task<string?> GetResourcePolicyAsync(string secretId, CancellationToken cancellationToken);
+
     Task TagResourceAsync(string secretId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
 
     /// <summary>
-    /// ListSecrets filtered by name prefix, all pages, as descriptions (tags and version stages included).
+    /// ListSecrets filtered by name prefix, all pages, as descriptions (tags and version stages included), secrets
+    /// scheduled for deletion included (their <see cref="SecretDescription.DeletedDate"/> is set).
     /// Eventually consistent on AWS: a secret created minutes ago may be missing.
     /// </summary>
     IAsyncEnumerable<SecretDescription> ListSecretsAsync(string namePrefix, CancellationToken cancellationToken);
 
-    /// <summary>ListSecretVersionIds, all pages.</summary>
-    Task<IReadOnlyList<SecretVersion>> ListSecretVersionIdsAsync(string secretId, CancellationToken cancellationToken);
+    /// <summary>
+    /// RotateSecret: turns on the secret's rotation schedule with <paramref name="rotationLambdaArn"/> every
+    /// <paramref name="automaticallyAfterDays"/> days (1-1000). With <paramref name="rotateImmediately"/> false, AWS
+    /// only runs the function's testSecret step now and rotates on the schedule.
+    /// </summary>
+    Task RotateSecretAsync(string secretId, string rotationLambdaArn, int automaticallyAfterDays, bool rotateImmediately, CancellationToken cancellationToken);
 }
 
 /// <summary>One SNS message.</summary>
 public sealed record SnsMessage(string Id, string Subject, string Body, IReadOnlyDictionary<string, string> Attributes);
 
+/// <summary>A message SNS did not take, and why (the service's code and message, or the failed call's error).</summary>
+public sealed record SnsPublishFailure(string Id, string Reason);
+
 public interface ISnsClient
 {
-    Task<string> PublishAsync(string topicArn, SnsMessage message, CancellationToken cancellationToken);
-
-    /// <summary>PublishBatch in groups of at most 10; returns the ids that failed.</summary>
-    Task<IReadOnlyList<string>> PublishBatchAsync(string topicArn, IReadOnlyList<SnsMessage> messages, CancellationToken cancellationToken);
+    /// <summary>
+    /// PublishBatch in the topic's own region (from its ARN), in requests of at most 10 messages and 256 KB; a body
+    /// that alone exceeds 256 KB is cut to fit and says so. Returns the messages that were not published: those SNS
+    /// refused and those of a request that failed. A failed request does not stop the ones after it.
+    /// </summary>
+    Task<IReadOnlyList<SnsPublishFailure>> PublishBatchAsync(string topicArn, IReadOnlyList<SnsMessage> messages, CancellationToken cancellationToken);
 }
 
 public interface IOrganizationsClient
@@ -87,15 +99,15 @@ public interface IOrganizationsClient
     IAsyncEnumerable<OrgAccount> ListAccountsForParentAsync(string parentId, CancellationToken cancellationToken);
 
     IAsyncEnumerable<OrgChild> ListChildrenAsync(string parentId, OrgChildType childType, CancellationToken cancellationToken);
-
-    Task<OrgAccount> DescribeAccountAsync(string accountId, CancellationToken cancellationToken);
 }
 
 public interface IStsClient
 {
-    Task<CallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken);
-
-    /// <summary>GetCallerIdentity signed with an explicit key: proves a freshly created key works.</summary>
+    /// <summary>
+    /// GetCallerIdentity signed with an explicit key: proves a freshly created key works. A refused key
+    /// (InvalidClientTokenId while IAM propagates it, or AccessDenied) comes back after one request, without delay: the
+    /// caller owns the poll schedule. Throttling, 5xx and lost requests are retried like every call.
+    /// </summary>
     Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, CancellationToken cancellationToken);
 }
 
@@ -116,17 +128,24 @@ public interface IAccountSession
     /// <summary>Secrets Manager where the user's secrets live (member account by default, or central).</summary>
     ISecretsManagerClient Secrets { get; }
 
-    /// <summary>ARN of the principal the session acts as (the assumed role), for secret resource policies.</summary>
+    /// <summary>
+    /// ARN of the principal that writes the secrets, which their resource policies name as the rotator: the member
+    /// rotation role with location "member", the central host principal with location "central".
+    /// </summary>
     string PrincipalArn { get; }
 }
 
 /// <summary>
 /// Opens sessions into member accounts by sts:AssumeRole (ExternalId when configured), caching credentials
-/// per account and role until shortly before they expire.
+/// per account and session name until shortly before they expire.
 /// </summary>
 public interface IAccountSessionFactory
 {
-    Task<IAccountSession> OpenAsync(string accountId, CancellationToken cancellationToken);
+    /// <summary>
+    /// <paramref name="sessionName"/> becomes the RoleSessionName, which CloudTrail shows in the member account: pass
+    /// the sweep id. Characters AWS does not allow become '-', and it is cut to 64 characters.
+    /// </summary>
+    Task<IAccountSession> OpenAsync(string accountId, string sessionName, CancellationToken cancellationToken);
 }
 
 /// <summary>The clients that act from the central (admin) account with the host's own credentials.</summary>
@@ -144,9 +163,4 @@ public interface ICentralClients
 
     /// <summary>Secrets Manager of the central account (host credentials): where secrets live with location "central".</summary>
     ISecretsManagerClient Secrets { get; }
-
-    /// <summary>AWS partition of the home region: aws, aws-cn or aws-us-gov.</summary>
-    string Partition { get; }
-
-    string Region { get; }
 }

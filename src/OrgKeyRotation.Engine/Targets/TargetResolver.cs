@@ -73,7 +73,7 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
         {
             await foreach (var account in organizations.ListAccountsAsync(cancellationToken))
             {
-                if (account.Status == OrgAccountStatus.Active)
+                if (account.State == OrgAccountState.Active)
                 {
                     yield return account.Id;
                 }
@@ -93,7 +93,7 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
 
             await foreach (var account in organizations.ListAccountsForParentAsync(parent, cancellationToken))
             {
-                if (account.Status == OrgAccountStatus.Active)
+                if (account.State == OrgAccountState.Active)
                 {
                     yield return account.Id;
                 }

@@ -13,10 +13,10 @@ public class RoleCredentialCacheTests
     public async Task GetAsync_BeforeRefreshMargin_ReusesCredentials()
     {
         var cache = new RoleCredentialCache(AssumeAsync, _time);
-        var first = await cache.GetAsync("111111111111", default);
+        var first = await cache.GetAsync("111111111111", "sweep-1", default);
 
         _time.Advance(TimeSpan.FromMinutes(54));
-        var second = await cache.GetAsync("111111111111", default);
+        var second = await cache.GetAsync("111111111111", "sweep-1", default);
 
         Assert.Same(first, second);
         Assert.Equal(1, _calls);
@@ -26,10 +26,10 @@ public class RoleCredentialCacheTests
     public async Task GetAsync_WithinFiveMinutesOfExpiry_AssumesAgain()
     {
         var cache = new RoleCredentialCache(AssumeAsync, _time);
-        var first = await cache.GetAsync("111111111111", default);
+        var first = await cache.GetAsync("111111111111", "sweep-1", default);
 
         _time.Advance(TimeSpan.FromMinutes(55));
-        var second = await cache.GetAsync("111111111111", default);
+        var second = await cache.GetAsync("111111111111", "sweep-1", default);
 
         Assert.NotSame(first, second);
         Assert.Equal(2, _calls);
@@ -39,15 +39,15 @@ public class RoleCredentialCacheTests
     public async Task GetAsync_ConcurrentSameAccount_OneAssumeRole()
     {
         var release = new TaskCompletionSource();
-        var cache = new RoleCredentialCache(async (account, token) =>
+        var cache = new RoleCredentialCache(async (account, _, token) =>
         {
             Interlocked.Increment(ref _calls);
             await release.Task;
             return Credentials(account);
         }, _time);
 
-        var waiting = Enumerable.Range(0, 10).Select(_ => cache.GetAsync("111111111111", default)).ToList();
-        var other = cache.GetAsync("222222222222", default);
+        var waiting = Enumerable.Range(0, 10).Select(_ => cache.GetAsync("111111111111", "sweep-1", default)).ToList();
+        var other = cache.GetAsync("222222222222", "sweep-1", default);
         release.SetResult();
         await Task.WhenAll(waiting.Append(other));
 
@@ -56,18 +56,32 @@ public class RoleCredentialCacheTests
     }
 
     [Fact]
+    public async Task GetAsync_SameAccountOtherSessionName_AssumesAgain()
+    {
+        var cache = new RoleCredentialCache(AssumeAsync, _time);
+
+        var first = await cache.GetAsync("111111111111", "sweep-1", default);
+        var second = await cache.GetAsync("111111111111", "sweep-2", default);
+        var firstAgain = await cache.GetAsync("111111111111", "sweep-1", default);
+
+        Assert.NotSame(first, second);
+        Assert.Same(first, firstAgain);
+        Assert.Equal(2, _calls);
+    }
+
+    [Fact]
     public async Task GetAsync_FailedAssume_NotCached()
     {
         var fail = true;
-        var cache = new RoleCredentialCache((account, _) =>
+        var cache = new RoleCredentialCache((account, _, _) =>
         {
             _calls++;
             return fail ? Task.FromException<RoleCredentials>(new InvalidOperationException("denied")) : Task.FromResult(Credentials(account));
         }, _time);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync("111111111111", default));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetAsync("111111111111", "sweep-1", default));
         fail = false;
-        await cache.GetAsync("111111111111", default);
+        await cache.GetAsync("111111111111", "sweep-1", default);
 
         Assert.Equal(2, _calls);
     }
@@ -82,7 +96,7 @@ public class RoleCredentialCacheTests
         Assert.Contains("ASIAEXAMPLE", text, StringComparison.Ordinal);
     }
 
-    private Task<RoleCredentials> AssumeAsync(string account, CancellationToken cancellationToken)
+    private Task<RoleCredentials> AssumeAsync(string account, string sessionName, CancellationToken cancellationToken)
     {
         _calls++;
         return Task.FromResult(Credentials(account));

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using OrgKeyRotation.Aws.Tests.Support;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
@@ -12,6 +13,7 @@ namespace OrgKeyRotation.Aws.Tests.Services;
 public class AccountSessionTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
     private const string Member = "222233334444";
+    private const string Sweep = "sweep-20261125T000000Z-0a1b2c3d";
 
     [Fact]
     public async Task OpenAsync_MemberAccount_IamCallsLandInThatAccount()
@@ -20,8 +22,8 @@ public class AccountSessionTests(MotoFixture moto) : IClassFixture<MotoFixture>
         await (await MotoAdmin.ForAccountAsync(moto.Endpoint, Member)).CreateUserAsync(user);
         var clients = MotoAdmin.Clients(moto.Endpoint);
 
-        var member = await clients.Accounts.OpenAsync(Member, default);
-        var central = await clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, default);
+        var member = await clients.Accounts.OpenAsync(Member, Sweep, default);
+        var central = await clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, Sweep, default);
         var found = await member.Iam.GetUserAsync(user, default);
         var error = await Assert.ThrowsAsync<AwsServiceException>(() => central.Iam.GetUserAsync(user, default));
 
@@ -32,20 +34,50 @@ public class AccountSessionTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
-    public async Task OpenAsync_ExternalIdAndSessionName_SentOnAssumeRole()
+    public async Task OpenAsync_ExternalIdAndSweepId_SentOnAssumeRole()
     {
         var capture = new CapturingHandler();
         var clients = AwsClients.Create(
-            new AwsOptions { Region = MotoAdmin.Region, EndpointUrl = moto.Endpoint, Credentials = MotoAdmin.TestCredentials, InnerHandlerFactory = () => capture, ExternalId = "ext-123", RoleName = "Rotator", RoleSessionName = "nightly" },
+            new AwsOptions { Region = MotoAdmin.Region, EndpointUrl = moto.Endpoint, Credentials = MotoAdmin.TestCredentials, InnerHandlerFactory = () => capture, ExternalId = "ext-123", RoleName = "Rotator" },
             TimeProvider.System);
 
-        await clients.Accounts.OpenAsync(Member, default);
+        var session = await clients.Accounts.OpenAsync(Member, Sweep, default);
 
         var form = Encoding.UTF8.GetString(Assert.Single(capture.Requests).Body);
         Assert.Contains("Action=AssumeRole", form, StringComparison.Ordinal);
         Assert.Contains("ExternalId=ext-123", form, StringComparison.Ordinal);
-        Assert.Contains("RoleSessionName=nightly", form, StringComparison.Ordinal);
+        Assert.Contains($"RoleSessionName={Sweep}", form, StringComparison.Ordinal);
         Assert.Contains($"RoleArn=arn%3Aaws%3Aiam%3A%3A{Member}%3Arole%2FRotator", form, StringComparison.Ordinal);
+        Assert.Equal($"arn:aws:iam::{Member}:role/Rotator", session.PrincipalArn);
+    }
+
+    // The session name reaches CloudTrail; AWS refuses one outside 2-64 characters of [\w+=,.@-] (AssumeRole API reference).
+    [Fact]
+    public async Task OpenAsync_SessionNameWithInvalidCharactersAndTooLong_SentSanitized()
+    {
+        var capture = new CapturingHandler();
+        var clients = MotoAdmin.Clients(moto.Endpoint, () => capture);
+
+        await clients.Accounts.OpenAsync(Member, "rotation-" + new string('x', 40) + " token/with:odd chars", default);
+
+        var form = Encoding.UTF8.GetString(Assert.Single(capture.Requests).Body);
+        var sent = Uri.UnescapeDataString(Regex.Match(form, "RoleSessionName=([^&]*)").Groups[1].Value);
+        Assert.Matches(@"^[A-Za-z0-9_+=,.@-]{2,64}$", sent);
+        Assert.StartsWith("rotation-xxxx", sent, StringComparison.Ordinal);
+        Assert.Equal(64, sent.Length);
+    }
+
+    [Fact]
+    public async Task OpenAsync_TwoSweeps_OneAssumeRoleEach()
+    {
+        var counter = new CallCountingHandler();
+        var clients = MotoAdmin.Clients(moto.Endpoint, () => counter);
+
+        await clients.Accounts.OpenAsync(Member, "sweep-one", default);
+        await clients.Accounts.OpenAsync(Member, "sweep-one", default);
+        await clients.Accounts.OpenAsync(Member, "sweep-two", default);
+
+        Assert.Equal(2, counter.Count("AssumeRole", "sts"));
     }
 
     [Fact]
@@ -54,14 +86,43 @@ public class AccountSessionTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var counter = new CallCountingHandler();
         var clients = MotoAdmin.Clients(moto.Endpoint, () => counter);
 
-        var sessions = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => clients.Accounts.OpenAsync(Member, default)));
-        await clients.Accounts.OpenAsync(Member, default);
-        await clients.Accounts.OpenAsync("555566667777", default);
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => clients.Accounts.OpenAsync(Member, Sweep, default)));
+        await clients.Accounts.OpenAsync(Member, Sweep, default);
+        await clients.Accounts.OpenAsync("555566667777", Sweep, default);
         await sessions[0].Iam.ListUsersAsync("/", default).ToListAsync();
 
         Assert.Equal(2, counter.Count("AssumeRole", "sts"));
         Assert.Equal(1, counter.Count("ListUsers", "iam"));
         Assert.Equal(Member, counter.Calls.Single(c => c.Operation == "ListUsers").AccountId);
+    }
+
+    // Contract C3: the secret's resource policy names the principal that writes it. With location central that is the
+    // host's own principal; an assumed-role session maps to its role (IAM identifiers: the session ARN is
+    // arn:aws:sts::<account>:assumed-role/<role>/<session>).
+    [Fact]
+    public async Task PrincipalArn_CentralLocationOnAssumedRole_IsTheHostRole()
+    {
+        var hostRole = await MotoAdmin.AssumeAsync(moto.Endpoint, $"arn:aws:iam::{MotoAdmin.DefaultAccount}:role/CentralRotator");
+        var counter = new CallCountingHandler();
+        var clients = MotoAdmin.Clients(moto.Endpoint, () => counter, secretLocation: SecretLocation.Central, credentials: hostRole);
+
+        var first = await clients.Accounts.OpenAsync(Member, Sweep, default);
+        var second = await clients.Accounts.OpenAsync("555566667777", Sweep, default);
+
+        Assert.Equal($"arn:aws:iam::{MotoAdmin.DefaultAccount}:role/CentralRotator", first.PrincipalArn);
+        Assert.Equal(first.PrincipalArn, second.PrincipalArn);
+        Assert.Equal(1, counter.Count("GetCallerIdentity", "sts"));
+    }
+
+    [Fact]
+    public async Task PrincipalArn_MemberLocation_IsTheMemberRoleWithoutAskingWhoTheHostIs()
+    {
+        var counter = new CallCountingHandler();
+
+        var session = await MotoAdmin.Clients(moto.Endpoint, () => counter).Accounts.OpenAsync(Member, Sweep, default);
+
+        Assert.Equal($"arn:aws:iam::{Member}:role/IAMKeyRotationRole", session.PrincipalArn);
+        Assert.Equal(0, counter.Count("GetCallerIdentity"));
     }
 
     [Fact]
@@ -70,7 +131,7 @@ public class AccountSessionTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var name = "central/" + Guid.NewGuid().ToString("N");
         var clients = MotoAdmin.Clients(moto.Endpoint, secretLocation: SecretLocation.Central);
 
-        var session = await clients.Accounts.OpenAsync(Member, default);
+        var session = await clients.Accounts.OpenAsync(Member, Sweep, default);
         var arn = await session.Secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, new Dictionary<string, string>()), default);
         var inCentral = await MotoAdmin.ForDefaultAccount(moto.Endpoint).SecretsAsync("DescribeSecret", JsonSerializer.Serialize(new { SecretId = name }));
 
@@ -82,7 +143,7 @@ public class AccountSessionTests(MotoFixture moto) : IClassFixture<MotoFixture>
     public async Task Secrets_MemberLocation_WrittenInMemberAccount()
     {
         var name = "member/" + Guid.NewGuid().ToString("N");
-        var session = await MotoAdmin.Clients(moto.Endpoint).Accounts.OpenAsync(Member, default);
+        var session = await MotoAdmin.Clients(moto.Endpoint).Accounts.OpenAsync(Member, Sweep, default);
 
         var arn = await session.Secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, new Dictionary<string, string>()), default);
 
@@ -93,15 +154,7 @@ public class AccountSessionTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [InlineData("12345")]
     [InlineData("12345678901a")]
     public async Task OpenAsync_MalformedAccountId_ThrowsArgumentException(string accountId) =>
-        await Assert.ThrowsAsync<ArgumentException>(() => MotoAdmin.Clients(moto.Endpoint).Accounts.OpenAsync(accountId, default));
-
-    [Fact]
-    public async Task GetCallerIdentityAsync_HostCredentials_DefaultAccount()
-    {
-        var identity = await MotoAdmin.Clients(moto.Endpoint).Sts.GetCallerIdentityAsync(default);
-
-        Assert.Equal(MotoAdmin.DefaultAccount, identity.Account);
-    }
+        await Assert.ThrowsAsync<ArgumentException>(() => MotoAdmin.Clients(moto.Endpoint).Accounts.OpenAsync(accountId, Sweep, default));
 
     [Fact]
     public async Task SendBatchAsync_TwentyThreeMessages_ThreeBatchesAllQueued()

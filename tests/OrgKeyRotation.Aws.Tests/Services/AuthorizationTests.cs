@@ -45,7 +45,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task OpenAsync_WrongExternalId_ThrowsAccessDenied()
     {
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Clients("wrong").Accounts.OpenAsync(MotoAdmin.DefaultAccount, default));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Clients("wrong").Accounts.OpenAsync(MotoAdmin.DefaultAccount, "sweep-test", default));
 
         Assert.Equal(AwsErrorKind.AccessDenied, error.Kind);
         Assert.Equal("sts", error.Service);
@@ -55,7 +55,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task OpenAsync_RightExternalId_SessionWorks()
     {
-        var session = await Clients("right").Accounts.OpenAsync(MotoAdmin.DefaultAccount, default);
+        var session = await Clients("right").Accounts.OpenAsync(MotoAdmin.DefaultAccount, "sweep-test", default);
 
         Assert.Equal("admin", (await session.Iam.GetUserAsync("admin", default)).UserName);
     }

@@ -49,33 +49,6 @@ public class IamClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
-    public async Task ListUserTagsAsync_TaggedUser_ReturnsAllTags()
-    {
-        var name = await NewUserAsync();
-        await _admin.IamAsync("TagUser", ("UserName", name), ("Tags.member.1.Key", "team"), ("Tags.member.1.Value", "payments"), ("Tags.member.2.Key", "key-rotation:exempt"), ("Tags.member.2.Value", "2030-01-01"));
-
-        var tags = await (await IamAsync()).ListUserTagsAsync(name, default);
-
-        Assert.Equal(new Dictionary<string, string> { ["team"] = "payments", ["key-rotation:exempt"] = "2030-01-01" }, tags);
-    }
-
-    [Fact]
-    public async Task ListGroupsForUserAsync_MemberOfTwoGroups_ReturnsBothNames()
-    {
-        var name = await NewUserAsync();
-        var groups = new[] { Unique("g1"), Unique("g2") };
-        foreach (var group in groups)
-        {
-            await _admin.IamAsync("CreateGroup", ("GroupName", group));
-            await _admin.IamAsync("AddUserToGroup", ("GroupName", group), ("UserName", name));
-        }
-
-        var result = await (await IamAsync()).ListGroupsForUserAsync(name, default);
-
-        Assert.Equal(groups.Order(), result.Order());
-    }
-
-    [Fact]
     public async Task GetUserAsync_TaggedUser_ReturnsTagsAndArn()
     {
         var name = await NewUserAsync();
@@ -108,8 +81,6 @@ public class IamClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Empty(await (await IamAsync()).GetGroupMembersAsync(Unique("no-such-group"), default));
 
     [Theory]
-    [InlineData("ListUserTags")]
-    [InlineData("ListGroupsForUser")]
     [InlineData("ListAccessKeys")]
     [InlineData("CreateAccessKey")]
     public async Task UserScopedCall_MissingUser_ThrowsNoSuchEntity(string operation)
@@ -118,8 +89,6 @@ public class IamClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var missing = "nobody-" + Guid.NewGuid().ToString("N");
         Func<Task> call = operation switch
         {
-            "ListUserTags" => () => iam.ListUserTagsAsync(missing, default),
-            "ListGroupsForUser" => () => iam.ListGroupsForUserAsync(missing, default),
             "ListAccessKeys" => () => iam.ListAccessKeysAsync(missing, default),
             _ => () => iam.CreateAccessKeyAsync(missing, default),
         };
@@ -245,5 +214,5 @@ public class IamClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
         return name;
     }
 
-    private async Task<IIamClient> IamAsync() => (await _clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, default)).Iam;
+    private async Task<IIamClient> IamAsync() => (await _clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, "sweep-test", default)).Iam;
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using OrgKeyRotation.Aws.Tests.Support;
 using OrgKeyRotation.Core.Errors;
@@ -198,23 +199,103 @@ public class SecretsManagerClientTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
-    public async Task ListSecretVersionIdsAsync_ThreeVersions_ReturnsAllWithStages()
+    public async Task GetResourcePolicyAsync_NoPolicyThenPolicy_NullThenThePolicy()
     {
         var secrets = await SecretsAsync();
         var name = Unique();
-        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags, SecretString: new SensitiveString("1")), default);
-        var pending = Guid.NewGuid().ToString();
-        await secrets.PutSecretValueAsync(name, Guid.NewGuid().ToString(), new SensitiveString("2"), ["custom"], default);
-        await secrets.PutSecretValueAsync(name, pending, new SensitiveString("3"), [SecretStages.Pending], default);
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags), default);
+        const string policy = """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:DeleteSecret","Resource":"*"}]}""";
 
-        var versions = await secrets.ListSecretVersionIdsAsync(name, default);
+        var before = await secrets.GetResourcePolicyAsync(name, default);
+        await secrets.PutResourcePolicyAsync(name, policy, default);
+        var after = await secrets.GetResourcePolicyAsync(name, default);
 
-        Assert.Equal(3, versions.Count);
-        Assert.Contains(SecretStages.Pending, versions.Single(v => v.VersionId == pending).Stages);
-        Assert.All(versions, v => Assert.NotNull(v.CreatedDate));
+        Assert.Null(before);
+        Assert.Equal(policy, after);
+    }
+
+    [Fact]
+    public async Task GetResourcePolicyAsync_MissingSecret_ThrowsResourceNotFound()
+    {
+        var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await (await SecretsAsync()).GetResourcePolicyAsync(Unique(), default));
+
+        Assert.Equal(AwsErrorKind.ResourceNotFound, error.Kind);
+    }
+
+    // Contract C1: a first rotation creates the secret without a value, applies the policy, then writes the value,
+    // so a key is never readable without the policy. CreateSecret API reference: only with SecretString is an initial
+    // version created, and ClientRequestToken names that version.
+    [Fact]
+    public async Task CreateSecretAsync_EmptyThenPolicyThenValue_ValueIsCurrentAndNoEarlierVersionExists()
+    {
+        var secrets = await SecretsAsync();
+        var capture = new CapturingHandler();
+        var captured = (await MotoAdmin.Clients(moto.Endpoint, () => capture).Accounts.OpenAsync(MotoAdmin.DefaultAccount, "sweep-test", default)).Secrets;
+        var name = Unique();
+        var token = Guid.NewGuid().ToString();
+
+        await captured.CreateSecretAsync(new CreateSecretRequest(name, "key", null, new Dictionary<string, string> { ["orgkeyrotation:attempt"] = "2026-11-25T00:00:00Z" }, token), default);
+        var empty = await secrets.DescribeSecretAsync(name, default);
+        await secrets.PutResourcePolicyAsync(name, """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:DeleteSecret","Resource":"*"}]}""", default);
+        await secrets.PutSecretValueAsync(name, token, new SensitiveString("{\"k\":\"v\"}"), [SecretStages.Current], default);
+        var current = await secrets.GetSecretValueAsync(name, null, SecretStages.Current, default);
+
+        var createBody = Encoding.UTF8.GetString(capture.Requests.Single(r => r.Headers.TryGetValue("X-Amz-Target", out var t) && t.EndsWith(".CreateSecret", StringComparison.Ordinal)).Body);
+        Assert.DoesNotContain("SecretString", createBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("ClientRequestToken", createBody, StringComparison.Ordinal);
+        Assert.Empty(empty!.VersionIdsToStages);
+        Assert.Equal("2026-11-25T00:00:00Z", empty.Tags["orgkeyrotation:attempt"]);
+        Assert.Equal(token, current!.VersionId);
+        Assert.Equal("{\"k\":\"v\"}", current.SecretString.Reveal());
+        Assert.Equal([token], (await secrets.DescribeSecretAsync(name, default))!.VersionIdsToStages.Keys);
+    }
+
+    // PutSecretValue API reference: "If this operation creates the first version for the secret, then Secrets Manager
+    // automatically attaches the staging label AWSCURRENT to it", whatever VersionStages says. A first rotation into
+    // an empty secret therefore makes the new key current at once (moto agrees).
+    [Fact]
+    public async Task PutSecretValueAsync_FirstVersionAskedAsPending_IsAlsoCurrent()
+    {
+        var secrets = await SecretsAsync();
+        var name = Unique();
+        var token = Guid.NewGuid().ToString();
+        await secrets.CreateSecretAsync(new CreateSecretRequest(name, null, null, NoTags), default);
+
+        await secrets.PutSecretValueAsync(name, token, new SensitiveString("first"), [SecretStages.Pending], default);
+
+        var stages = (await secrets.DescribeSecretAsync(name, default))!.VersionIdsToStages[token];
+        Assert.Contains(SecretStages.Pending, stages);
+        Assert.Contains(SecretStages.Current, stages);
+    }
+
+    // ListSecrets API reference: "By default, secrets scheduled for deletion aren't included", yet their names stay
+    // taken until the recovery window ends.
+    [Fact]
+    public async Task ListSecretsAsync_SecretScheduledForDeletion_ListedWithItsDeletedDate()
+    {
+        var secrets = await SecretsAsync();
+        var prefix = $"deleted-{Guid.NewGuid():N}/";
+        await secrets.CreateSecretAsync(new CreateSecretRequest(prefix + "alice", null, null, NoTags), default);
+        await secrets.CreateSecretAsync(new CreateSecretRequest(prefix + "bob", null, null, NoTags), default);
+        await _admin.SecretsAsync("DeleteSecret", JsonSerializer.Serialize(new { SecretId = prefix + "alice", RecoveryWindowInDays = 7 }));
+
+        var listed = await secrets.ListSecretsAsync(prefix, default).ToListAsync();
+
+        Assert.Equal([prefix + "alice", prefix + "bob"], listed.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.NotNull(listed.Single(s => s.Name == prefix + "alice").DeletedDate);
+        Assert.Null(listed.Single(s => s.Name == prefix + "bob").DeletedDate);
+    }
+
+    [Fact]
+    public async Task RotateSecretAsync_MissingSecret_ThrowsResourceNotFound()
+    {
+        var error = await Assert.ThrowsAsync<AwsServiceException>(async () => await (await SecretsAsync()).RotateSecretAsync(Unique(), "arn:aws:lambda:us-east-1:123456789012:function:rotator", 90, rotateImmediately: false, default));
+
+        Assert.Equal(AwsErrorKind.ResourceNotFound, error.Kind);
+        Assert.Equal("RotateSecret", error.Operation);
     }
 
     private static string Unique() => "iam-key-rotation/" + Guid.NewGuid().ToString("N");
 
-    private async Task<ISecretsManagerClient> SecretsAsync() => (await _clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, default)).Secrets;
+    private async Task<ISecretsManagerClient> SecretsAsync() => (await _clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, "sweep-test", default)).Secrets;
 }

@@ -1,6 +1,7 @@
+using System.Text;
 using System.Text.Json;
+using OrgKeyRotation.Aws.Services;
 using OrgKeyRotation.Aws.Tests.Support;
-using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Testing;
 
@@ -9,19 +10,19 @@ namespace OrgKeyRotation.Aws.Tests.Services;
 [Trait("Category", "Integration")]
 public class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
+    private static readonly Dictionary<string, string> NoAttributes = [];
     private readonly MotoAdmin _admin = MotoAdmin.ForDefaultAccount(moto.Endpoint);
 
     [Fact]
-    public async Task PublishAsync_RawSqsSubscription_BodyAndStringAttributesArrive()
+    public async Task PublishBatchAsync_RawSqsSubscription_BodyAndStringAttributesArrive()
     {
         var topic = await _admin.CreateTopicAsync(Name());
         var queue = await SubscribeQueueAsync(topic, raw: true);
-        var clients = MotoAdmin.Clients(moto.Endpoint);
 
-        var id = await clients.Sns.PublishAsync(topic, new SnsMessage("m1", "Key rotated", "alice rotated", new Dictionary<string, string> { ["severity"] = "info", ["account"] = "123456789012" }), default);
+        var failed = await MotoAdmin.Clients(moto.Endpoint).Sns.PublishBatchAsync(topic, [new SnsMessage("m1", "Key rotated", "alice rotated", new Dictionary<string, string> { ["severity"] = "info", ["account"] = "123456789012" })], default);
         var message = Assert.Single(await ReceiveAsync(queue, 1));
 
-        Assert.False(string.IsNullOrEmpty(id));
+        Assert.Empty(failed);
         Assert.Equal("alice rotated", message.GetProperty("Body").GetString());
         var attributes = message.GetProperty("MessageAttributes");
         Assert.Equal("info", attributes.GetProperty("severity").GetProperty("StringValue").GetString());
@@ -30,12 +31,12 @@ public class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
-    public async Task PublishAsync_EnvelopedSubscription_CarriesSubject()
+    public async Task PublishBatchAsync_EnvelopedSubscription_CarriesSanitizedSubject()
     {
         var topic = await _admin.CreateTopicAsync(Name());
         var queue = await SubscribeQueueAsync(topic, raw: false);
 
-        await MotoAdmin.Clients(moto.Endpoint).Sns.PublishAsync(topic, new SnsMessage("m1", "Rotation failed\nin 1 account", "details", new Dictionary<string, string>()), default);
+        await MotoAdmin.Clients(moto.Endpoint).Sns.PublishBatchAsync(topic, [new SnsMessage("m1", "Rotation failed\nin 1 account", "details", NoAttributes)], default);
         var message = Assert.Single(await ReceiveAsync(queue, 1));
 
         using var envelope = JsonDocument.Parse(message.GetProperty("Body").GetString()!);
@@ -61,19 +62,75 @@ public class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.All(received, r => Assert.True(r.GetProperty("MessageAttributes").TryGetProperty("n", out _)));
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Publish_MissingTopic_ThrowsResourceNotFound(bool batch)
+    [Fact]
+    public async Task PublishBatchAsync_MissingTopic_EveryMessageReportedFailedWithTheReason()
     {
-        var sns = MotoAdmin.Clients(moto.Endpoint).Sns;
         var topic = $"arn:aws:sns:us-east-1:{MotoAdmin.DefaultAccount}:{Name()}";
-        var message = new SnsMessage("m1", "s", "b", new Dictionary<string, string>());
+        var messages = Enumerable.Range(1, 12).Select(i => new SnsMessage($"m{i}", "s", "b", NoAttributes)).ToList();
 
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => batch ? sns.PublishBatchAsync(topic, [message], default) : sns.PublishAsync(topic, message, default));
+        var failed = await MotoAdmin.Clients(moto.Endpoint).Sns.PublishBatchAsync(topic, messages, default);
 
-        Assert.Equal(AwsErrorKind.ResourceNotFound, error.Kind);
+        Assert.Equal(messages.Select(m => m.Id), failed.Select(f => f.Id));
+        Assert.All(failed, f => Assert.Contains("NotFound", f.Reason, StringComparison.Ordinal));
     }
+
+    // A topic lives in one region (its ARN names it); the host's home region here is us-east-1. moto keeps topics per
+    // region, like AWS, so a request signed for the wrong region does not find the topic.
+    [Fact]
+    public async Task PublishBatchAsync_TopicInAnotherRegion_SignedForTheTopicsRegion()
+    {
+        var topic = await MotoAdmin.ForDefaultAccount(moto.Endpoint, "eu-west-1").CreateTopicAsync(Name());
+        var capture = new CapturingHandler();
+
+        var failed = await MotoAdmin.Clients(moto.Endpoint, () => capture).Sns.PublishBatchAsync(topic, [new SnsMessage("m1", "s", "b", NoAttributes)], default);
+
+        Assert.Empty(failed);
+        Assert.Contains("/eu-west-1/sns/aws4_request", Assert.Single(capture.Requests).Headers["Authorization"], StringComparison.Ordinal);
+    }
+
+    // PublishBatch API reference: "the maximum total payload size (the sum of the individual lengths of all of the
+    // batched messages) [is] 256 KB (262,144 bytes)". moto checks only each message's length, so the split is
+    // checked on the requests themselves.
+    [Fact]
+    public async Task PublishBatchAsync_TenMessagesOf30KB_SplitSoNoRequestExceeds256KB()
+    {
+        var topic = await _admin.CreateTopicAsync(Name());
+        var queue = await SubscribeQueueAsync(topic, raw: true);
+        var capture = new CapturingHandler();
+        var messages = Enumerable.Range(0, 10).Select(i => new SnsMessage($"m{i}", "s", new string((char)('a' + i), 30 * 1024), new Dictionary<string, string> { ["event"] = "failed" })).ToList();
+
+        var failed = await MotoAdmin.Clients(moto.Endpoint, () => capture).Sns.PublishBatchAsync(topic, messages, default);
+        var received = await ReceiveAsync(queue, 10);
+
+        Assert.Empty(failed);
+        var batches = capture.Requests.Select(r => MessageBytes(r.Body)).ToList();
+        Assert.Equal(2, batches.Count);
+        Assert.All(batches, b => Assert.InRange(b.Sum(), 1, SnsClient.MaxPayloadBytes));
+        Assert.Equal(10, received.Count);
+    }
+
+    [Fact]
+    public async Task PublishBatchAsync_OneMessageOver256KB_CutToFitAndDelivered()
+    {
+        var topic = await _admin.CreateTopicAsync(Name());
+        var queue = await SubscribeQueueAsync(topic, raw: true);
+        var body = "ü" + new string('x', 300 * 1024);
+
+        var failed = await MotoAdmin.Clients(moto.Endpoint).Sns.PublishBatchAsync(topic, [new SnsMessage("m1", "s", body, new Dictionary<string, string> { ["event"] = "summary" })], default);
+        var delivered = Assert.Single(await ReceiveAsync(queue, 1)).GetProperty("Body").GetString()!;
+
+        Assert.Empty(failed);
+        Assert.StartsWith("üxxx", delivered, StringComparison.Ordinal);
+        Assert.EndsWith(SnsClient.CutMarker, delivered, StringComparison.Ordinal);
+        Assert.InRange(Encoding.UTF8.GetByteCount(delivered), 200 * 1024, SnsClient.MaxPayloadBytes);
+    }
+
+    private static List<int> MessageBytes(byte[] form) =>
+        Encoding.UTF8.GetString(form).Split('&')
+            .Select(pair => pair.Split('=', 2))
+            .Where(kv => kv[0].StartsWith("PublishBatchRequestEntries.member.", StringComparison.Ordinal) && kv[0].EndsWith(".Message", StringComparison.Ordinal))
+            .Select(kv => Encoding.UTF8.GetByteCount(Uri.UnescapeDataString(kv[1])))
+            .ToList();
 
     private static string Name() => "t" + Guid.NewGuid().ToString("N");
 

@@ -15,7 +15,7 @@ namespace OrgKeyRotation.Aws.Tests.Support;
 /// Arranges state in moto through raw signed calls (operations the product never makes: CreateUser, CreateTopic...).
 /// Uses the layer's own signed client, so setup goes over the same HTTP path as the code under test.
 /// </summary>
-internal sealed class MotoAdmin(Uri endpoint, AWSCredentials credentials)
+internal sealed class MotoAdmin(Uri endpoint, AWSCredentials credentials, string region = MotoAdmin.Region)
 {
     public const string DefaultAccount = "123456789012";
     public const string Region = "us-east-1";
@@ -24,21 +24,25 @@ internal sealed class MotoAdmin(Uri endpoint, AWSCredentials credentials)
 
     public static AWSCredentials TestCredentials { get; } = new BasicAWSCredentials("testing", "testing");
 
-    public static MotoAdmin ForDefaultAccount(Uri endpoint) => new(endpoint, TestCredentials);
+    public static MotoAdmin ForDefaultAccount(Uri endpoint, string region = Region) => new(endpoint, TestCredentials, region);
 
-    /// <summary>Admin in <paramref name="accountId"/>: moto maps assumed-role credentials to the role's account.</summary>
-    public static async Task<MotoAdmin> ForAccountAsync(Uri endpoint, string accountId)
+    /// <summary>Credentials of an assumed role (moto maps them to the role's account).</summary>
+    public static async Task<SessionAWSCredentials> AssumeAsync(Uri endpoint, string roleArn)
     {
         using var sts = new AmazonSecurityTokenServiceClient(TestCredentials, new AmazonSecurityTokenServiceConfig { ServiceURL = endpoint.ToString(), AuthenticationRegion = Region });
-        var response = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = $"arn:aws:iam::{accountId}:role/Admin", RoleSessionName = "test-admin" });
+        var response = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = "test-admin" });
         var c = response.Credentials;
-        return new MotoAdmin(endpoint, new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken));
+        return new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken);
     }
 
+    /// <summary>Admin in <paramref name="accountId"/>: moto maps assumed-role credentials to the role's account.</summary>
+    public static async Task<MotoAdmin> ForAccountAsync(Uri endpoint, string accountId) =>
+        new(endpoint, await AssumeAsync(endpoint, $"arn:aws:iam::{accountId}:role/Admin"));
+
     /// <summary>Clients under test pointed at moto with fake credentials.</summary>
-    public static ICentralClients Clients(Uri endpoint, Func<HttpMessageHandler>? inner = null, int? pageSize = null, SecretLocation secretLocation = SecretLocation.Member, string roleName = "IAMKeyRotationRole") =>
+    public static ICentralClients Clients(Uri endpoint, Func<HttpMessageHandler>? inner = null, int? pageSize = null, SecretLocation secretLocation = SecretLocation.Member, string roleName = "IAMKeyRotationRole", AWSCredentials? credentials = null) =>
         AwsClients.Create(
-            new AwsOptions { Region = Region, EndpointUrl = endpoint, Credentials = TestCredentials, InnerHandlerFactory = inner, PageSize = pageSize, SecretLocation = secretLocation, RoleName = roleName },
+            new AwsOptions { Region = Region, EndpointUrl = endpoint, Credentials = credentials ?? TestCredentials, InnerHandlerFactory = inner, PageSize = pageSize, SecretLocation = secretLocation, RoleName = roleName },
             TimeProvider.System);
 
     public Task<XElement> IamAsync(string action, params (string Key, string Value)[] parameters) => QueryAsync(AwsService.Iam, action, "2010-05-08", parameters);
@@ -65,7 +69,7 @@ internal sealed class MotoAdmin(Uri endpoint, AWSCredentials credentials)
     }
 
     private SignedServiceClient Client(AwsService service) =>
-        new(AwsEndpoints.Resolve(service, Region, endpoint, _ => null), credentials, SharedHandler, _retry, null);
+        new(AwsEndpoints.Resolve(service, region, endpoint, _ => null), credentials, SharedHandler, _retry, null);
 
     private static readonly HttpMessageHandler SharedHandler = new SocketsHttpHandler();
 }

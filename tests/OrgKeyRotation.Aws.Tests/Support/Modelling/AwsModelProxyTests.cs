@@ -32,7 +32,7 @@ public sealed class AwsModelProxyTests : IAsyncLifetime
         var model = AwsModel.Create(new AwsModelOptions { PropagationDelay = TimeSpan.FromMinutes(10) });
         await using var proxy = await AwsModelProxy.StartAsync(model, [_shards[0].Endpoint]);
         await new MotoSeeder(proxy.DirectEndpoint).CreateUserAsync(MotoSeeder.DefaultAccount, "via-proxy");
-        var session = await MotoAdmin.Clients(proxy.Endpoint).Accounts.OpenAsync(MotoAdmin.DefaultAccount, default);
+        var session = await MotoAdmin.Clients(proxy.Endpoint).Accounts.OpenAsync(MotoAdmin.DefaultAccount, "model-test", default);
         var key = await session.Iam.CreateAccessKeyAsync("via-proxy", default);
         SecretScan.RegisterSecret(key.SecretAccessKey.Reveal());
 

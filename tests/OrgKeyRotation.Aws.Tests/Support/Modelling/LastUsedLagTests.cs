@@ -82,7 +82,7 @@ public class LastUsedLagTests(MotoFixture moto) : IClassFixture<MotoFixture>
         // The premise: moto updates last-used data immediately.
         var keyId = await NewUserKeyAsync("premise");
         await new MotoSeeder(moto.Endpoint).UseKeyAsync(keyId);
-        var iam = (await MotoAdmin.Clients(moto.Endpoint).Accounts.OpenAsync(MotoAdmin.DefaultAccount, default)).Iam;
+        var iam = (await MotoAdmin.Clients(moto.Endpoint).Accounts.OpenAsync(MotoAdmin.DefaultAccount, "model-test", default)).Iam;
 
         Assert.NotNull((await iam.GetAccessKeyLastUsedAsync(keyId, default)).LastUsedDate);
     }
@@ -90,7 +90,7 @@ public class LastUsedLagTests(MotoFixture moto) : IClassFixture<MotoFixture>
     private async Task<(IIamClient Iam, HttpClient Http)> ArrangeAsync()
     {
         var model = new AwsModel(_time).Use(new LastUsedLag(Lag));
-        var session = await MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler()).Accounts.OpenAsync(MotoAdmin.DefaultAccount, default);
+        var session = await MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler()).Accounts.OpenAsync(MotoAdmin.DefaultAccount, "model-test", default);
         return (session.Iam, new HttpClient(model.CreateHandler()));
     }
 

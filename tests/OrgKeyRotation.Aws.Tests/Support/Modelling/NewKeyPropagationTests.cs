@@ -124,7 +124,7 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
         var (model, propagation) = Model();
         const string Member = "210987654321";
         await (await MotoAdmin.ForAccountAsync(moto.Endpoint, Member)).CreateUserAsync("member-user");
-        var session = await MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler()).Accounts.OpenAsync(Member, default);
+        var session = await MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler()).Accounts.OpenAsync(Member, "model-test", default);
 
         var key = await session.Iam.CreateAccessKeyAsync("member-user", default);
 
@@ -143,7 +143,7 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
     {
         var user = $"{prefix}-{Guid.NewGuid():N}"[..24];
         await MotoAdmin.ForDefaultAccount(moto.Endpoint).CreateUserAsync(user);
-        var session = await clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, default);
+        var session = await clients.Accounts.OpenAsync(MotoAdmin.DefaultAccount, "model-test", default);
         var key = await session.Iam.CreateAccessKeyAsync(user, default);
         SecretScan.RegisterSecret(key.SecretAccessKey.Reveal());
         return key with { UserName = user };

@@ -23,9 +23,9 @@ public class UnresponsiveAccountsTests(MotoFixture moto) : IClassFixture<MotoFix
         var (clients, behaviour) = Arrange([Slow]);
 
         var watch = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<AwsTransportException>(() => clients.Accounts.OpenAsync(Slow, default));
+        await Assert.ThrowsAsync<AwsTransportException>(() => clients.Accounts.OpenAsync(Slow, "model-test", default));
         var waited = watch.Elapsed;
-        var healthy = await clients.Accounts.OpenAsync(Healthy, default);
+        var healthy = await clients.Accounts.OpenAsync(Healthy, "model-test", default);
 
         Assert.InRange(waited, AttemptTimeout, AttemptTimeout * 10);
         Assert.Equal(Healthy, healthy.AccountId);
@@ -37,7 +37,7 @@ public class UnresponsiveAccountsTests(MotoFixture moto) : IClassFixture<MotoFix
     {
         var (clients, behaviour) = Arrange([]);
         await (await MotoAdmin.ForAccountAsync(moto.Endpoint, Slow)).CreateUserAsync("stalled");
-        var session = await clients.Accounts.OpenAsync(Slow, default);
+        var session = await clients.Accounts.OpenAsync(Slow, "model-test", default);
         Assert.Empty(await session.Iam.ListAccessKeysAsync("stalled", default));
 
         behaviour.Add(Slow);

@@ -1,0 +1,71 @@
+using OrgKeyRotation.Aws.Credentials;
+using OrgKeyRotation.Aws.Endpoints;
+using OrgKeyRotation.Aws.Services;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Ports;
+
+namespace OrgKeyRotation.Aws;
+
+/// <summary>
+/// Sessions into member accounts through the rotation role. With secret location "central" the session's Secrets
+/// Manager is the central one, written with the host credentials, so the host principal is the secrets' rotator.
+/// </summary>
+internal sealed class AccountSessionFactory : IAccountSessionFactory
+{
+    private readonly AwsClients.Layer _layer;
+    private readonly StsClient _sts;
+    private readonly RoleCredentialCache _cache;
+    private readonly ISecretsManagerClient? _centralSecrets;
+    private readonly Lock _gate = new();
+    private Task<string>? _hostPrincipal;
+
+    public AccountSessionFactory(AwsClients.Layer layer, StsClient sts, ISecretsManagerClient centralSecrets)
+    {
+        _layer = layer;
+        _sts = sts;
+        var options = layer.Options;
+        _cache = new RoleCredentialCache((account, sessionName, token) => sts.AssumeRoleAsync(RoleArn(account), sessionName, options.ExternalId, token), layer.Time);
+        _centralSecrets = options.SecretLocation == SecretLocation.Central ? centralSecrets : null;
+    }
+
+    public async Task<IAccountSession> OpenAsync(string accountId, string sessionName, CancellationToken cancellationToken)
+    {
+        if (!AwsIdentifiers.IsAccountId(accountId))
+        {
+            throw new ArgumentException($"'{accountId}' is not a 12-digit AWS account id.", nameof(accountId));
+        }
+
+        var session = RoleSessionName.From(sessionName);
+
+        // Assume now so a refused role surfaces here, not on the first IAM call.
+        await _cache.GetAsync(accountId, session, cancellationToken).ConfigureAwait(false);
+        var credentials = new DeferredCredentials(async token => (await _cache.GetAsync(accountId, session, token).ConfigureAwait(false)).Credentials);
+        var iam = new IamClient(_layer.Signed(AwsService.Iam, credentials, accountId), _layer.Options.PageSize);
+        if (_centralSecrets is not null)
+        {
+            return new AccountSession(accountId, iam, _centralSecrets, await HostPrincipalAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return new AccountSession(accountId, iam, new SecretsManagerClient(_layer.Signed(AwsService.SecretsManager, credentials, accountId), _layer.Options.PageSize), RoleArn(accountId));
+    }
+
+    private string RoleArn(string accountId) => $"arn:{_layer.Partition}:iam::{accountId}:role/{_layer.Options.RoleName}";
+
+    /// <summary>The host's principal, asked of STS once (a failed attempt is asked again next time).</summary>
+    private Task<string> HostPrincipalAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_hostPrincipal is null || _hostPrincipal.IsFaulted || _hostPrincipal.IsCanceled)
+            {
+                _hostPrincipal = ResolveAsync();
+            }
+
+            return _hostPrincipal.WaitAsync(cancellationToken);
+        }
+
+        async Task<string> ResolveAsync() => PrincipalArn.FromCallerArn((await _sts.GetHostIdentityAsync(CancellationToken.None).ConfigureAwait(false)).Arn);
+    }
+
+    private sealed record AccountSession(string AccountId, IIamClient Iam, ISecretsManagerClient Secrets, string PrincipalArn) : IAccountSession;
+}

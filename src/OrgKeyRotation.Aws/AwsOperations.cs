@@ -1,0 +1,61 @@
+namespace OrgKeyRotation.Aws;
+
+/// <summary>
+/// One AWS API operation the product calls. <see cref="Service"/> is the IAM action prefix (iam, secretsmanager, sns,
+/// organizations, sts, sqs), <see cref="Action"/> the API name. <see cref="IamAction"/> is the IAM action that
+/// authorizes the call: Service:Action, except where AWS authorizes a batch API through its single form.
+/// </summary>
+public sealed record AwsOperation(string Service, string Action)
+{
+    public string IamAction { get; init; } = $"{Service}:{Action}";
+}
+
+/// <summary>
+/// Every operation production code calls, and nothing else (Aws.Tests proves each client stays inside it). The
+/// deployment's IAM grants are tested against this list.
+/// </summary>
+public static class AwsOperations
+{
+    public static IReadOnlyList<AwsOperation> All { get; } =
+    [
+        // Member accounts, through the assumed rotation role.
+        new("iam", "ListUsers"),
+        new("iam", "GetUser"),
+        new("iam", "GetGroup"),
+        new("iam", "ListAccessKeys"),
+        new("iam", "CreateAccessKey"),
+        new("iam", "UpdateAccessKey"),
+        new("iam", "DeleteAccessKey"),
+        new("iam", "GetAccessKeyLastUsed"),
+
+        // Member role (location "member") or the central host principal (location "central").
+        new("secretsmanager", "CreateSecret"),
+        new("secretsmanager", "DescribeSecret"),
+        new("secretsmanager", "GetSecretValue"),
+        new("secretsmanager", "PutSecretValue"),
+        new("secretsmanager", "UpdateSecretVersionStage"),
+        new("secretsmanager", "PutResourcePolicy"),
+        new("secretsmanager", "GetResourcePolicy"),
+        new("secretsmanager", "TagResource"),
+        new("secretsmanager", "ListSecrets"),
+
+        // AWS also requires lambda:InvokeFunction on the rotation function for RotateSecret (see its API reference).
+        new("secretsmanager", "RotateSecret"),
+
+        // Central account, host credentials.
+        // https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html:
+        // "sns:Publish grants permission to both publish and publish batch".
+        new("sns", "PublishBatch") { IamAction = "sns:Publish" },
+        new("organizations", "ListAccounts"),
+        new("organizations", "ListAccountsForParent"),
+        new("organizations", "ListChildren"),
+        new("sts", "AssumeRole"),
+
+        // Needs no permission: AWS allows it to every principal (the key check and the host's own identity).
+        new("sts", "GetCallerIdentity"),
+
+        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html:
+        // permissions for SendMessage cover SendMessageBatch.
+        new("sqs", "SendMessageBatch") { IamAction = "sqs:SendMessage" },
+    ];
+}
