@@ -9,8 +9,30 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan VerificationTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>First wait between verification attempts; doubles up to 8 s. Default 1 s.</summary>
-    public TimeSpan VerificationInitialDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Shortest time between the starts of two verification attempts of one key. The first attempt comes right after
+    /// the key is staged. Default 1 s. Range 10 ms to 10 s.
+    /// </summary>
+    public TimeSpan VerificationPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Random extra time added to each interval (uniform in [0, jitter)), so that keys staged together do not poll
+    /// STS in lockstep. Default 0.8 s. Range 0 to 10 s.
+    /// </summary>
+    public TimeSpan VerificationPollJitter { get; init; } = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>
+    /// Staged keys being verified at once, across all accounts of a sweep (a key beyond it waits for a place).
+    /// Verification calls STS, not IAM, and mostly waits, so this is far larger than the IAM bounds. Default 1000.
+    /// Range 1 to 10000.
+    /// </summary>
+    public int VerificationConcurrency { get; init; } = 1000;
+
+    /// <summary>
+    /// The longest a key can be usable before its verification notices: the next attempt starts at most this long
+    /// after the previous one, so the time from "usable" to "verified" is at most this plus one STS round trip.
+    /// </summary>
+    public TimeSpan VerificationOvershootBound => VerificationPollInterval + VerificationPollJitter;
 
     public void Validate()
     {
@@ -19,9 +41,19 @@ public sealed record EngineOptions
             throw new ArgumentOutOfRangeException(nameof(VerificationTimeout), VerificationTimeout, "use 1 s to 5 min");
         }
 
-        if (VerificationInitialDelay <= TimeSpan.Zero || VerificationInitialDelay > VerificationTimeout)
+        if (VerificationPollInterval < TimeSpan.FromMilliseconds(10) || VerificationPollInterval > TimeSpan.FromSeconds(10))
         {
-            throw new ArgumentOutOfRangeException(nameof(VerificationInitialDelay), VerificationInitialDelay, "use more than 0 and at most VerificationTimeout");
+            throw new ArgumentOutOfRangeException(nameof(VerificationPollInterval), VerificationPollInterval, "use 10 ms to 10 s");
+        }
+
+        if (VerificationPollJitter < TimeSpan.Zero || VerificationPollJitter > TimeSpan.FromSeconds(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(VerificationPollJitter), VerificationPollJitter, "use 0 to 10 s");
+        }
+
+        if (VerificationConcurrency is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(VerificationConcurrency), VerificationConcurrency, "use 1 to 10000");
         }
     }
 }

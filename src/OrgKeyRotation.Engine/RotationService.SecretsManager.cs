@@ -94,7 +94,7 @@ public sealed partial class RotationService
                     }
                 }
 
-                var key = await executor.CreateAndStageAsync(session, snapshot, description.Arn, token, cancellationToken);
+                var key = await _stager.CreateAndStageAsync(session, snapshot, description.Arn, token, cancellationToken);
                 return Step(request, Outcome.Succeeded, $"new key {key.AccessKeyId} staged as AWSPENDING", key.AccessKeyId);
             }
 
@@ -118,10 +118,10 @@ public sealed partial class RotationService
                     return Step(request, Outcome.Failed, "the version for this token does not hold an access key written by OrgKeyRotation", null);
                 }
 
-                var problem = await new KeyVerifier(_clients.Sts, _options, _time).VerifyAsync(session.AccountId, userName, key, cancellationToken);
-                return problem is null
+                var verification = await Verifier().VerifyAsync(session.AccountId, userName, key, verifyUntil: null, cancellationToken);
+                return verification.Outcome == VerificationOutcome.Verified
                     ? Step(request, Outcome.Succeeded, $"key {key.AccessKeyId} authenticates as {userName}", key.AccessKeyId)
-                    : Step(request, Outcome.Failed, problem, key.AccessKeyId);
+                    : Step(request, Outcome.Failed, verification.Problem!, key.AccessKeyId);
             }
 
             default: // finishSecret

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
-using OrgKeyRotation.Core.Errors;
-using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
@@ -15,8 +13,10 @@ namespace OrgKeyRotation.Engine;
 
 /// <summary>
 /// The engine: for each account and user in scope it reads the state from AWS, asks the pure planner what to do,
-/// and (unless dry run) carries the plan out. Accounts run in parallel up to concurrency.accounts, users within an
-/// account up to concurrency.usersPerAccount, because IAM throttles per account.
+/// and (unless dry run) carries the plan out. A sweep runs as a pipeline (<see cref="SweepPipeline"/>): accounts in
+/// parallel up to concurrency.accounts and users within an account up to concurrency.usersPerAccount (IAM throttles
+/// per account) while they make IAM and Secrets Manager calls; new keys wait for IAM to propagate them outside those
+/// bounds.
 /// </summary>
 public sealed partial class RotationService : IRotationService
 {
@@ -27,6 +27,7 @@ public sealed partial class RotationService : IRotationService
     private readonly EngineOptions _options;
     private readonly FactsCollector _facts;
     private readonly TargetResolver _targets;
+    private readonly KeyStager _stager;
 
     public RotationService(RotationConfig config, ICentralClients clients, TimeProvider timeProvider, ILogger logger, EngineOptions? options = null)
     {
@@ -38,6 +39,7 @@ public sealed partial class RotationService : IRotationService
         _options.Validate();
         _facts = new FactsCollector(config, timeProvider);
         _targets = new TargetResolver(config, clients.Organizations);
+        _stager = new KeyStager(config, logger);
     }
 
     public async Task<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken)
@@ -114,10 +116,10 @@ public sealed partial class RotationService : IRotationService
                     var snapshot = await _facts.CollectAsync(account, target.UserName, lastUseOfEveryKey: true, target.KnownUser, ct2);
                     var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
-                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.Owner, Snapshots(plan)));
+                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.Owner, SweepPipeline.KeySnapshots(plan)));
                 });
             }
-            catch (Exception ex) when (IsAwsFailure(ex))
+            catch (Exception ex) when (SweepPipeline.IsAwsFailure(ex))
             {
                 failed.Add(new AccountResult(accountId, Outcome.Failed, ex.Message, []));
             }
@@ -134,25 +136,14 @@ public sealed partial class RotationService : IRotationService
     {
         var started = _time.GetUtcNow();
         var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
-        var executor = Executor(alerts);
-        var results = new ConcurrentDictionary<string, AccountResult>(StringComparer.Ordinal);
-        var notStarted = new ConcurrentBag<string>();
         _logger.LogInformation("Sweep {SweepId} starting over {Count} accounts (dry run: {DryRun})", sweepId, accounts.Count, dryRun);
 
-        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = _config.Concurrency.Accounts, CancellationToken = cancellationToken }, async (accountId, ct) =>
-        {
-            if (PastDeadline(stopStartingWorkAt))
-            {
-                notStarted.Add(accountId);
-                return;
-            }
+        var verifier = Verifier();
+        var pipeline = new SweepPipeline(_config, _options, _clients.Accounts, _facts, _targets, Executor(alerts, verifier), verifier, alerts, _time, _logger, new SweepRun(sweepId, dryRun, stopStartingWorkAt));
+        var (done, notStarted) = await pipeline.RunAsync(accounts, progress, cancellationToken);
 
-            var result = await SweepAccountAsync(accountId, sweepId, dryRun, stopStartingWorkAt, executor, alerts, ct);
-            results[accountId] = result;
-            progress?.Report(result);
-        });
-
-        var ordered = accounts.Where(results.ContainsKey).Select(a => results[a]).ToList();
+        var byAccount = done.ToDictionary(a => a.AccountId, StringComparer.Ordinal);
+        var ordered = accounts.Where(byAccount.ContainsKey).Select(a => byAccount[a]).ToList();
         var counts = Count(ordered, notStarted.Count);
         var result = new SweepResult(sweepId, dryRun, started, _time.GetUtcNow(), counts, ordered, notStarted.Order(StringComparer.Ordinal).ToList());
         _logger.LogInformation("Sweep {SweepId} finished: {Rotated} rotated, {Deactivated} deactivated, {Deleted} deleted, {Failed} failed, {Warnings} warnings, {NotStarted} accounts not started",
@@ -167,88 +158,12 @@ public sealed partial class RotationService : IRotationService
         return result;
     }
 
-    private async Task<AccountResult> SweepAccountAsync(string accountId, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, UserExecutor executor, AlertPublisher alerts, CancellationToken cancellationToken)
-    {
-        AccountContext account;
-        IReadOnlyList<(string UserName, IamUser? KnownUser)> targets;
-        try
-        {
-            var session = await _clients.Accounts.OpenAsync(accountId, sweepId, cancellationToken);
-            account = await _facts.OpenAccountAsync(session, cancellationToken);
-            targets = await _targets.ResolveUsersAsync(session, cancellationToken);
-        }
-        catch (Exception ex) when (IsAwsFailure(ex) && ex is not AwsTransportException)
-        {
-            // An unreachable endpoint is the host's problem, not this account's: it ends the sweep (the CLI exits 3)
-            // instead of failing every account one by one.
-            var error = $"account {accountId} could not be processed: {ex.Message}";
-            _logger.LogError("{AccountId}: {Error} (sweep {SweepId})", accountId, error, sweepId);
-            alerts.Add(new Alert(AlertEvent.Failed, sweepId, accountId, null, null, null, $"account {accountId} failed", error + "\n\nCheck that the rotation role exists in the account and trusts the central role (and the external id)."));
-            return new AccountResult(accountId, Outcome.Failed, error, []);
-        }
+    private KeyVerifier Verifier() => new(_clients.Sts, _options, _time, Random.Shared.NextDouble);
 
-        var users = new ConcurrentDictionary<string, UserResult>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = _config.Concurrency.UsersPerAccount, CancellationToken = cancellationToken }, async (target, ct) =>
-        {
-            if (PastDeadline(stopStartingWorkAt))
-            {
-                users[target.UserName] = new UserResult(accountId, target.UserName, [], [new ActionResult(ActionKind.Skip, Outcome.NotStarted, "the invocation's deadline came first; the next sweep does it")]);
-                return;
-            }
-
-            users[target.UserName] = await SweepUserAsync(account, target.UserName, target.KnownUser, sweepId, dryRun, executor, alerts, ct);
-        });
-
-        var ordered = targets.Select(t => users[t.UserName]).ToList();
-        var anyFailed = ordered.Any(u => u.Actions.Any(a => a.Outcome == Outcome.Failed));
-        return new AccountResult(accountId, anyFailed ? Outcome.Failed : dryRun ? Outcome.Planned : Outcome.Succeeded, anyFailed ? "some users failed; see their actions" : null, ordered);
-    }
-
-    private async Task<UserResult> SweepUserAsync(AccountContext account, string userName, IamUser? knownUser, string sweepId, bool dryRun, UserExecutor executor, AlertPublisher alerts, CancellationToken cancellationToken)
-    {
-        var accountId = account.AccountId;
-        UserSnapshot snapshot;
-        try
-        {
-            snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: dryRun, knownUser, cancellationToken);
-        }
-        catch (Exception ex) when (IsAwsFailure(ex))
-        {
-            var missing = ex is AwsServiceException { Kind: AwsErrorKind.NoSuchEntity };
-            var error = missing ? $"user {userName} does not exist in account {accountId}: remove it from the configuration" : $"could not read user {userName}: {ex.Message}";
-            alerts.Add(new Alert(AlertEvent.Failed, sweepId, accountId, userName, null, null, $"{accountId}/{userName} could not be read", error));
-            return new UserResult(accountId, userName, [], [new ActionResult(ActionKind.Skip, Outcome.Failed, "reading the user's keys and secret failed", Error: error)]);
-        }
-
-        var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
-        IReadOnlyList<ActionResult> actions = dryRun
-            ? plan.Actions.Select(a => new ActionResult(UserExecutor.Map(a.Kind), a.ChangesState ? Outcome.Planned : a.Kind == PlannedActionKind.Block ? Outcome.Failed : Outcome.Skipped, a.Reason, a.AccessKeyId)).ToList()
-            : await executor.ExecuteAsync(account.Session, snapshot, plan, sweepId, cancellationToken);
-        return new UserResult(accountId, userName, Snapshots(plan), actions);
-    }
-
-    private UserExecutor Executor(AlertPublisher alerts) =>
-        new(_config, new KeyVerifier(_clients.Sts, _options, _time), alerts, _time, _logger);
-
-    private bool PastDeadline(DateTimeOffset? stopStartingWorkAt) => stopStartingWorkAt is { } at && _time.GetUtcNow() >= at;
-
-    private static bool IsAwsFailure(Exception ex) => ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException;
+    private UserExecutor Executor(AlertPublisher alerts, KeyVerifier? verifier = null) =>
+        new(_config, _stager, verifier ?? Verifier(), alerts, _time, _logger);
 
     private string NewSweepId() => $"sweep-{_time.GetUtcNow().UtcDateTime:yyyyMMddTHHmmssZ}-{Guid.NewGuid().ToString("N")[..8]}";
-
-    private static IReadOnlyList<KeySnapshot> Snapshots(UserPlan plan) =>
-        plan.Facts.Keys.Select(k => new KeySnapshot(
-            k.AccessKeyId,
-            k.Status.ToString(),
-            k.CreateDate,
-            k.LastUsedDate,
-            plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role switch
-            {
-                KeyRoleKind.Current => KeyRole.Current,
-                KeyRoleKind.Pending => KeyRole.Pending,
-                KeyRoleKind.Previous => KeyRole.Previous,
-                _ => KeyRole.Untracked,
-            } : KeyRole.Untracked)).ToList();
 
     private static SweepCounts Count(IReadOnlyList<AccountResult> accounts, int notStartedAccounts)
     {

@@ -246,7 +246,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
 
             // A minute ahead of the real clock: moto stamps keys with the real time.
             var service = new RotationService(config, clients, new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(1)), Log,
-                new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationInitialDelay = TimeSpan.FromMilliseconds(100) });
+                new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationPollInterval = TimeSpan.FromMilliseconds(100) });
             await Moto.SetAuthorizationAsync(true);
             try
             {

@@ -74,7 +74,7 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
         var bobKey = await h.UserWithKeyAsync(AccountA, "bob");
         var config = h.Config(new() { [AccountA] = ["alice", "bob"] }, RotateNow);
 
-        var result = await h.Service(config, () => new DenyingHandler("CreateAccessKey", "bob")).SweepAsync(new SweepRequest(), default);
+        var result = await h.Service(config, () => new RefusingHandler("CreateAccessKey", "bob")).SweepAsync(new SweepRequest(), default);
 
         var bob = result.Only(AccountA, "bob", ActionKind.Rotate);
         Assert.Equal(Outcome.Failed, bob.Outcome);
@@ -82,26 +82,6 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
         Assert.Equal([(bobKey, "Active")], await h.KeysAsync(AccountA, "bob"));
         Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Rotate).Outcome);
         Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "bob");
-    }
-
-    [Fact]
-    public async Task SweepAsync_UsersPerAccountBound_LimitsRequestsInFlight()
-    {
-        var h = await EngineHarness.StartAsync(moto.Server);
-        var users = Enumerable.Range(1, 6).Select(i => $"user{i}").ToList();
-        foreach (var user in users)
-        {
-            await h.UserWithKeyAsync(AccountA, user);
-        }
-
-        var config = h.Config(new() { [AccountA] = users }, RotateNow) with { Concurrency = new ConcurrencyConfig { Accounts = 1, UsersPerAccount = 2 } };
-        var observer = new InFlightHandler(TimeSpan.FromMilliseconds(40));
-
-        var result = await h.Service(config, () => observer).SweepAsync(new SweepRequest(), default);
-
-        Assert.Equal(users.Count, result.Counts.Rotated);
-        // Two users at a time, each reading its keys and its user at once: never more than four calls in flight.
-        Assert.InRange(observer.Peak, 2, 4);
     }
 
     [Fact]

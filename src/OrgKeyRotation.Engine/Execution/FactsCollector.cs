@@ -40,7 +40,10 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         return template[..template.IndexOf("{userName}", StringComparison.Ordinal)].Replace("{accountId}", accountId, StringComparison.Ordinal);
     }
 
-    public async Task<UserSnapshot> CollectAsync(AccountContext account, string userName, bool lastUseOfEveryKey, IamUser? knownUser, CancellationToken cancellationToken)
+    public Task<UserSnapshot> CollectAsync(AccountContext account, string userName, bool lastUseOfEveryKey, IamUser? knownUser, CancellationToken cancellationToken) =>
+        CollectAsync(account, userName, lastUseOfEveryKey, knownUser, lookedAgain: false, cancellationToken);
+
+    private async Task<UserSnapshot> CollectAsync(AccountContext account, string userName, bool lastUseOfEveryKey, IamUser? knownUser, bool lookedAgain, CancellationToken cancellationToken)
     {
         var session = account.Session;
         var accountId = session.AccountId;
@@ -89,6 +92,14 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
             }
 
             keyFacts.Add(new KeyFacts(key.AccessKeyId, key.Status, key.CreateDate, lastUsed, needLastUse));
+        }
+
+        if (secret is null && keys.Count > 1 && !lookedAgain && keyFacts.Any(k => k.LastUsedDate is not null)
+            && await session.Secrets.DescribeSecretAsync(secretName, cancellationToken) is not null)
+        {
+            // Another sweep created this user's first secret since we looked, and its verification used the new key:
+            // without the secret that key would pass for one a person uses. Look at the user once more.
+            return await CollectAsync(account, userName, lastUseOfEveryKey, user, lookedAgain: true, cancellationToken);
         }
 
         var facts = new UserFacts(accountId, userName, keyFacts, secretFacts, Exemption(userName, user.Tags, account.ExemptMembers));

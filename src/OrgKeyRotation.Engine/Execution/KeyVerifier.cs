@@ -1,48 +1,129 @@
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Ports;
+using Polly;
+using Polly.Retry;
 
 namespace OrgKeyRotation.Engine.Execution;
 
 /// <summary>
-/// Proves a new key works by calling sts:GetCallerIdentity with it, retrying while IAM propagates the key, and checks
-/// the caller is the user the key was made for.
+/// Proves a new key works by calling sts:GetCallerIdentity with it, on the <see cref="PropagationPollSchedule"/>
+/// while IAM propagates the key, and checks the caller is the user the key was made for. The schedule runs on a
+/// Polly retry strategy (as <c>AwsRetry</c> does for AWS calls): its delays come from the injected TimeProvider and the
+/// schedule, and the clock (timeout or deadline), not a count of attempts, ends it.
 /// </summary>
-internal sealed class KeyVerifier(IStsClient sts, EngineOptions options, TimeProvider time)
+internal sealed class KeyVerifier
 {
-    /// <summary>Null when the key works; otherwise why it does not.</summary>
-    public async Task<string?> VerifyAsync(string accountId, string userName, NewAccessKey key, CancellationToken cancellationToken)
+    private static readonly ResiliencePropertyKey<Poll> PollKey = new("OrgKeyRotation.VerificationPoll");
+    private readonly Func<NewAccessKey, CancellationToken, Task<CallerIdentity>> _identify;
+    private readonly EngineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline _pipeline;
+
+    public KeyVerifier(IStsClient sts, EngineOptions options, TimeProvider time, Func<double> unitRandom)
+        : this((key, ct) => sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, ct), options, time, unitRandom)
     {
-        var started = time.GetTimestamp();
-        var delay = options.VerificationInitialDelay;
-        string lastProblem;
-        while (true)
-        {
-            try
+    }
+
+    /// <param name="identify">GetCallerIdentity signed with the key.</param>
+    /// <param name="unitRandom">A random number in [0, 1) for the jitter.</param>
+    internal KeyVerifier(Func<NewAccessKey, CancellationToken, Task<CallerIdentity>> identify, EngineOptions options, TimeProvider time, Func<double> unitRandom)
+    {
+        _identify = identify;
+        _options = options;
+        _time = time;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
             {
-                var identity = await sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, cancellationToken);
-                if (identity.Account == accountId && identity.Arn.EndsWith("/" + userName, StringComparison.Ordinal))
+                MaxRetryAttempts = int.MaxValue,
+                ShouldHandle = args => ValueTask.FromResult(IsNotUsableYet(args.Outcome.Exception) && args.Context.Properties.GetValue(PollKey, null!).TimeLeft > TimeSpan.Zero),
+                DelayGenerator = args =>
                 {
-                    return null;
-                }
+                    var poll = args.Context.Properties.GetValue(PollKey, null!);
+                    var delay = PropagationPollSchedule.DelayBeforeNext(
+                        time.GetElapsedTime(poll.LastStart), options.VerificationPollInterval, options.VerificationPollJitter, unitRandom(), poll.TimeLeft);
+                    return ValueTask.FromResult<TimeSpan?>(delay);
+                },
+            })
+            .Build();
+    }
 
-                // The key authenticates as somebody else: never promote it.
-                return $"new key {key.AccessKeyId} authenticates as {identity.Arn}, not as user {userName} in {accountId}";
-            }
-            catch (AwsServiceException ex) when (ex.Kind is AwsErrorKind.InvalidCredentials or AwsErrorKind.AccessDenied or AwsErrorKind.Throttling or AwsErrorKind.ServiceFailure)
+    /// <summary>
+    /// Polls until the key authenticates, for at most the verification timeout and never past
+    /// <paramref name="verifyUntil"/> (the invocation's deadline for verifications; null: none).
+    /// </summary>
+    public async Task<Verification> VerifyAsync(string accountId, string userName, NewAccessKey key, DateTimeOffset? verifyUntil, CancellationToken cancellationToken)
+    {
+        var limit = _options.VerificationTimeout;
+        var deadlineFirst = false;
+        if (verifyUntil is { } until && until - _time.GetUtcNow() < limit)
+        {
+            limit = until - _time.GetUtcNow();
+            deadlineFirst = true;
+        }
+
+        if (limit <= TimeSpan.Zero)
+        {
+            return Deferred(key, 0);
+        }
+
+        var poll = new Poll(_time.GetTimestamp(), limit, _time);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(PollKey, poll);
+        try
+        {
+            var identity = await _pipeline.ExecuteAsync(
+                async ctx =>
+                {
+                    poll.Started();
+                    return await _identify(key, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context).ConfigureAwait(false);
+            if (identity.Account == accountId && identity.Arn.EndsWith("/" + userName, StringComparison.OrdinalIgnoreCase))
             {
-                // IAM has not propagated the key yet (InvalidClientTokenId), or STS is briefly unavailable.
-                lastProblem = ex.Message;
+                // IAM user names are unique regardless of case, and the ARN spells the name as it was created.
+                return Verification.Verified(poll.Attempts);
             }
 
-            var remaining = options.VerificationTimeout - time.GetElapsedTime(started);
-            if (remaining <= TimeSpan.Zero)
-            {
-                return $"new key {key.AccessKeyId} did not authenticate within {options.VerificationTimeout.TotalSeconds:0} s (last error: {lastProblem})";
-            }
+            // The key authenticates as somebody else: never promote it.
+            return new Verification(VerificationOutcome.Failed, $"new key {key.AccessKeyId} authenticates as {identity.Arn}, not as user {userName} in {accountId}", poll.Attempts);
+        }
+        catch (AwsServiceException ex) when (IsNotUsableYet(ex))
+        {
+            return deadlineFirst
+                ? Deferred(key, poll.Attempts)
+                : new Verification(VerificationOutcome.Failed, $"new key {key.AccessKeyId} did not authenticate within {_options.VerificationTimeout.TotalSeconds:0} s (last error: {ex.Message})", poll.Attempts);
+        }
+        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        {
+            return new Verification(VerificationOutcome.Failed, $"new key {key.AccessKeyId} could not be verified: {ex.Message}", poll.Attempts);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
-            await Task.Delay(delay < remaining ? delay : remaining, time, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(8).Ticks));
+    private static Verification Deferred(NewAccessKey key, int attempts) =>
+        new(VerificationOutcome.Deferred, $"the invocation's deadline came before new key {key.AccessKeyId} authenticated", attempts);
+
+    /// <summary>IAM has not propagated the key yet (InvalidClientTokenId), or STS is briefly unavailable.</summary>
+    private static bool IsNotUsableYet(Exception? exception) =>
+        exception is AwsServiceException { Kind: AwsErrorKind.InvalidCredentials or AwsErrorKind.AccessDenied or AwsErrorKind.Throttling or AwsErrorKind.ServiceFailure };
+
+    /// <summary>One verification's clock: when it may stop, when the last attempt started, how many there were.</summary>
+    private sealed class Poll(long started, TimeSpan limit, TimeProvider time)
+    {
+        public long LastStart { get; private set; }
+
+        public int Attempts { get; private set; }
+
+        public TimeSpan TimeLeft => limit - time.GetElapsedTime(started);
+
+        public void Started()
+        {
+            LastStart = time.GetTimestamp();
+            Attempts++;
         }
     }
 }

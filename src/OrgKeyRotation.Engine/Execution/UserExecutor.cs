@@ -14,27 +14,44 @@ namespace OrgKeyRotation.Engine.Execution;
 /// Carries out one user's plan, action by action, stopping at the first failure so that nothing runs on top of a
 /// state it did not expect. Each step leaves AWS in a state the planner recognises, so a crash anywhere converges
 /// on the next sweep (docs/design.md).
+/// A plan with a rotation runs in two parts around the new key's verification: <see cref="StageAsync"/> runs the
+/// actions up to and including the staging of the key (IAM and Secrets Manager calls only, under the account's
+/// bound); <see cref="FinishAsync"/> takes the verification's outcome, promotes the key (never unverified) and runs
+/// the rest. <see cref="ExecuteAsync"/> does both in one go.
 /// </summary>
-internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, AlertPublisher alerts, TimeProvider time, ILogger logger)
+internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyVerifier verifier, AlertPublisher alerts, TimeProvider time, ILogger logger)
 {
+    /// <summary>The whole plan, verifying a staged key in between (no deadline).</summary>
     public async Task<IReadOnlyList<ActionResult>> ExecuteAsync(IAccountSession session, UserSnapshot snapshot, UserPlan plan, string sweepId, CancellationToken cancellationToken)
     {
-        var results = new List<ActionResult>(plan.Actions.Count);
-        var failed = false;
-        foreach (var action in plan.Actions)
+        var run = await StageAsync(session, snapshot, plan, sweepId, mayStageNewKey: static () => true, cancellationToken);
+        while (run.AwaitingVerification is { Key: var staged })
         {
-            if (failed)
-            {
-                results.Add(new ActionResult(Map(action.Kind), Outcome.Skipped, "not attempted: an earlier step for this user failed", action.AccessKeyId));
-                continue;
-            }
-
-            var result = await ExecuteOneAsync(session, snapshot, action, sweepId, cancellationToken);
-            failed = result.Outcome == Outcome.Failed;
-            results.Add(result);
+            var verification = await verifier.VerifyAsync(snapshot.Facts.AccountId, snapshot.Facts.UserName, staged.Key, verifyUntil: null, cancellationToken);
+            await FinishAsync(run, verification, cancellationToken);
         }
 
-        return results;
+        return run.Results;
+    }
+
+    /// <summary>
+    /// Runs the plan until a new key is staged (then <see cref="UserRun.AwaitingVerification"/> holds it) or to its
+    /// end. <paramref name="mayStageNewKey"/> is asked before a new key is created; when it says no, the rotation is
+    /// reported NotStarted and the next sweep does it.
+    /// </summary>
+    public async Task<UserRun> StageAsync(IAccountSession session, UserSnapshot snapshot, UserPlan plan, string sweepId, Func<bool> mayStageNewKey, CancellationToken cancellationToken)
+    {
+        var run = new UserRun(session, snapshot, plan, sweepId);
+        await ContinueAsync(run, 0, mayStageNewKey, cancellationToken);
+        return run;
+    }
+
+    /// <summary>Promotes the staged key if it was verified (or reports why not), then runs the rest of the plan.</summary>
+    public async Task FinishAsync(UserRun run, Verification verification, CancellationToken cancellationToken)
+    {
+        var (index, staged) = run.TakeAwaited();
+        run.Add(await PromoteOrReportAsync(run, run.Plan.Actions[index], staged, verification, cancellationToken));
+        await ContinueAsync(run, index + 1, mayStageNewKey: static () => true, cancellationToken);
     }
 
     public static ActionKind Map(PlannedActionKind kind) => kind switch
@@ -51,66 +68,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no result kind for this planned action"),
     };
 
-    private async Task<ActionResult> ExecuteOneAsync(IAccountSession session, UserSnapshot snapshot, PlannedAction action, string sweepId, CancellationToken cancellationToken)
-    {
-        var facts = snapshot.Facts;
-        var kind = Map(action.Kind);
-        Alert AlertOf(AlertEvent e, string title, string detail, string? keyId = null) =>
-            new(e, sweepId, facts.AccountId, facts.UserName, keyId ?? action.AccessKeyId, snapshot.Owner, title, detail);
-
-        try
-        {
-            switch (action.Kind)
-            {
-                case PlannedActionKind.Skip:
-                    return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.Warn:
-                    alerts.Add(AlertOf(AlertEvent.Warning, $"{facts.AccountId}/{facts.UserName} needs attention", action.Reason));
-                    return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.Block:
-                    alerts.Add(AlertOf(AlertEvent.Failed, $"{facts.AccountId}/{facts.UserName}: manual action needed", action.Reason));
-                    return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: "manual action needed: " + action.Reason);
-                case PlannedActionKind.Delete:
-                    await DeleteAsync(session, facts.UserName, action.AccessKeyId!, cancellationToken);
-                    alerts.Add(AlertOf(AlertEvent.Deleted, $"key deleted for {facts.AccountId}/{facts.UserName}", action.Reason));
-                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.Deactivate:
-                    await DeactivateAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
-                    alerts.Add(AlertOf(AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason));
-                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.RecordDeactivation:
-                    await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
-                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.RepairResourcePolicy:
-                {
-                    var secretId = snapshot.Secret?.Arn ?? snapshot.SecretName;
-                    await ApplyResourcePolicyAsync(session, snapshot, secretId, cancellationToken);
-                    await session.Secrets.TagResourceAsync(secretId, new Dictionary<string, string> { [ManagedSecret.ResourcePolicyTag] = ManagedSecret.ResourcePolicyApplied }, cancellationToken);
-                    logger.LogInformation("Re-applied the resource policy of {SecretName}", snapshot.SecretName);
-                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                }
-                case PlannedActionKind.Reactivate:
-                    await session.Iam.UpdateAccessKeyAsync(facts.UserName, action.AccessKeyId!, AccessKeyStatus.Active, cancellationToken);
-                    alerts.Add(AlertOf(AlertEvent.Restored, $"key re-activated for {facts.AccountId}/{facts.UserName}", action.Reason));
-                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.Rotate:
-                    return await RotateAsync(session, snapshot, action, AlertOf, cancellationToken);
-                case PlannedActionKind.CompleteRotation:
-                    return await CompleteRotationAsync(session, snapshot, action, AlertOf, cancellationToken);
-                default:
-                    throw new InvalidOperationException($"unknown action {action.Kind}");
-            }
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException or RotationStepException)
-        {
-            var error = ex.Message;
-            logger.LogError("{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error}", kind, facts.AccountId, facts.UserName, action.AccessKeyId, error);
-            alerts.Add(AlertOf(AlertEvent.Failed, $"{kind} failed for {facts.AccountId}/{facts.UserName}", $"{action.Reason}\n\nFailed: {error}"));
-            return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: error);
-        }
-    }
-
-    private static async Task DeleteAsync(IAccountSession session, string userName, string accessKeyId, CancellationToken cancellationToken)
+    internal static async Task DeleteAsync(IAccountSession session, string userName, string accessKeyId, CancellationToken cancellationToken)
     {
         try
         {
@@ -121,6 +79,175 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
             // Already gone (another sweep, or a retry after a lost response): the goal holds.
         }
     }
+
+    private async Task ContinueAsync(UserRun run, int from, Func<bool> mayStageNewKey, CancellationToken cancellationToken)
+    {
+        var actions = run.Plan.Actions;
+        for (var i = from; i < actions.Count; i++)
+        {
+            var action = actions[i];
+            if (run.StopReason is { } notAttempted)
+            {
+                run.Add(new ActionResult(Map(action.Kind), Outcome.Skipped, notAttempted, action.AccessKeyId));
+                continue;
+            }
+
+            if (action.Kind is PlannedActionKind.Rotate or PlannedActionKind.CompleteRotation)
+            {
+                var (staged, result) = await StageKeyAsync(run, action, mayStageNewKey, cancellationToken);
+                if (staged is not null)
+                {
+                    run.Await(i, staged);
+                    return;
+                }
+
+                run.Add(result!);
+                continue;
+            }
+
+            run.Add(await ExecuteOneAsync(run, action, cancellationToken));
+        }
+    }
+
+    /// <summary>The staging part of a rotation: a staged key, or the result of a rotation that ends here.</summary>
+    private async Task<(StagedKey? Staged, ActionResult? Result)> StageKeyAsync(UserRun run, PlannedAction action, Func<bool> mayStageNewKey, CancellationToken cancellationToken)
+    {
+        var facts = run.Snapshot.Facts;
+        var kind = Map(action.Kind);
+        try
+        {
+            if (action.Kind == PlannedActionKind.CompleteRotation)
+            {
+                return (await stager.ReadStagedAsync(run.Session, run.Snapshot, action.AccessKeyId!, cancellationToken), null);
+            }
+
+            if (!mayStageNewKey())
+            {
+                return (null, new ActionResult(kind, Outcome.NotStarted, $"not started: too little time is left before the invocation's deadline to verify a new key; the next sweep rotates ({action.Reason})", action.AccessKeyId));
+            }
+
+            var staged = await stager.StageNewKeyAsync(run.Session, run.Snapshot, action.AccessKeyId, cancellationToken);
+            if (staged is null)
+            {
+                var reason = "another rotation is in progress for this user: IAM refused a third key; the next sweep continues";
+                logger.LogWarning("{AccountId} {UserName}: {Reason}", facts.AccountId, facts.UserName, reason);
+                return (null, new ActionResult(kind, Outcome.Skipped, reason, action.AccessKeyId));
+            }
+
+            return (staged, null);
+        }
+        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException or RotationStepException)
+        {
+            return (null, Failure(run, action, ex));
+        }
+    }
+
+    private async Task<ActionResult> PromoteOrReportAsync(UserRun run, PlannedAction action, StagedKey staged, Verification verification, CancellationToken cancellationToken)
+    {
+        var facts = run.Snapshot.Facts;
+        var kind = Map(action.Kind);
+        var keyId = staged.Key.AccessKeyId;
+        var consumers = staged.CurrentAlready
+            ? $"The new key is AWSCURRENT already (the first version of {run.Snapshot.SecretName}); the old key stays active."
+            : "AWSCURRENT still holds the old key, which stays active.";
+        switch (verification.Outcome)
+        {
+            case VerificationOutcome.Failed:
+            {
+                // The staged key is verified again by the next sweep (CompleteRotation).
+                var text = $"{verification.Problem}. {consumers}";
+                alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, keyId));
+                return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, keyId, text);
+            }
+
+            case VerificationOutcome.Deferred:
+            {
+                var text = $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
+                logger.LogWarning("{AccountId} {UserName}: {Text}", facts.AccountId, facts.UserName, text);
+                alerts.Add(AlertOf(run, action, AlertEvent.Warning, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, keyId));
+                return new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId);
+            }
+        }
+
+        try
+        {
+            await PromoteAsync(run.Session, staged, cancellationToken);
+        }
+        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException)
+        {
+            return Failure(run, action, ex);
+        }
+
+        logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, keyId, action.AccessKeyId);
+        alerts.Add(AlertOf(run, action, AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
+            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", keyId));
+        return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
+    }
+
+    private async Task<ActionResult> ExecuteOneAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)
+    {
+        var session = run.Session;
+        var snapshot = run.Snapshot;
+        var facts = snapshot.Facts;
+        var kind = Map(action.Kind);
+        try
+        {
+            switch (action.Kind)
+            {
+                case PlannedActionKind.Skip:
+                    return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
+                case PlannedActionKind.Warn:
+                    alerts.Add(AlertOf(run, action, AlertEvent.Warning, $"{facts.AccountId}/{facts.UserName} needs attention", action.Reason));
+                    return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
+                case PlannedActionKind.Block:
+                    alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"{facts.AccountId}/{facts.UserName}: manual action needed", action.Reason));
+                    return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: "manual action needed: " + action.Reason);
+                case PlannedActionKind.Delete:
+                    await DeleteAsync(session, facts.UserName, action.AccessKeyId!, cancellationToken);
+                    alerts.Add(AlertOf(run, action, AlertEvent.Deleted, $"key deleted for {facts.AccountId}/{facts.UserName}", action.Reason));
+                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
+                case PlannedActionKind.Deactivate:
+                    await DeactivateAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
+                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason));
+                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
+                case PlannedActionKind.RecordDeactivation:
+                    await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
+                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
+                case PlannedActionKind.RepairResourcePolicy:
+                {
+                    var secretId = snapshot.Secret?.Arn ?? snapshot.SecretName;
+                    await KeyStager.ApplyResourcePolicyAsync(session, snapshot, secretId, cancellationToken);
+                    await session.Secrets.TagResourceAsync(secretId, new Dictionary<string, string> { [ManagedSecret.ResourcePolicyTag] = ManagedSecret.ResourcePolicyApplied }, cancellationToken);
+                    logger.LogInformation("Re-applied the resource policy of {SecretName}", snapshot.SecretName);
+                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
+                }
+
+                case PlannedActionKind.Reactivate:
+                    await session.Iam.UpdateAccessKeyAsync(facts.UserName, action.AccessKeyId!, AccessKeyStatus.Active, cancellationToken);
+                    alerts.Add(AlertOf(run, action, AlertEvent.Restored, $"key re-activated for {facts.AccountId}/{facts.UserName}", action.Reason));
+                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
+                default:
+                    throw new InvalidOperationException($"unknown action {action.Kind}");
+            }
+        }
+        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException or RotationStepException)
+        {
+            return Failure(run, action, ex);
+        }
+    }
+
+    private ActionResult Failure(UserRun run, PlannedAction action, Exception ex)
+    {
+        var facts = run.Snapshot.Facts;
+        var kind = Map(action.Kind);
+        var error = ex.Message;
+        logger.LogError("{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error}", kind, facts.AccountId, facts.UserName, action.AccessKeyId, error);
+        alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"{kind} failed for {facts.AccountId}/{facts.UserName}", $"{action.Reason}\n\nFailed: {error}"));
+        return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: error);
+    }
+
+    private static Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
+        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.Owner, title, detail);
 
     private async Task DeactivateAsync(IAccountSession session, UserSnapshot snapshot, string accessKeyId, CancellationToken cancellationToken)
     {
@@ -137,167 +264,9 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
         await session.Secrets.TagResourceAsync(secretId, tags, cancellationToken);
     }
 
-    private async Task<ActionResult> RotateAsync(IAccountSession session, UserSnapshot snapshot, PlannedAction action, Func<AlertEvent, string, string, string?, Alert> alertOf, CancellationToken cancellationToken)
+    private static async Task PromoteAsync(IAccountSession session, StagedKey staged, CancellationToken cancellationToken)
     {
-        var facts = snapshot.Facts;
-        if (snapshot.Secret is not null && snapshot.VersionWithStage(SecretStages.Current) is null)
-        {
-            // A secret without a current version was left by an interrupted first rotation of an older release:
-            // make sure its resource policy is there. Setting it is idempotent.
-            await ApplyResourcePolicyAsync(session, snapshot, snapshot.Secret.Arn, cancellationToken);
-        }
-
-        NewAccessKey key;
-        try
-        {
-            key = await session.Iam.CreateAccessKeyAsync(facts.UserName, cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.LimitExceeded)
-        {
-            // IAM's two-key limit is the lock: another sweep (or a person) created a key since we looked.
-            var reason = "another rotation is in progress for this user: IAM refused a third key; the next sweep continues";
-            logger.LogWarning("{AccountId} {UserName}: {Reason}", facts.AccountId, facts.UserName, reason);
-            return new ActionResult(ActionKind.Rotate, Outcome.Skipped, reason, action.AccessKeyId);
-        }
-
-        logger.LogInformation("Created key {AccessKeyId} for {AccountId} {UserName}", key.AccessKeyId, facts.AccountId, facts.UserName);
-        var token = ManagedSecret.VersionTokenFor(facts.AccountId, facts.UserName, key.AccessKeyId);
-        string secretId;
-        bool created;
-        try
-        {
-            (secretId, created) = await StoreAsync(session, snapshot, key, token, action.AccessKeyId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException or RotationStepException)
-        {
-            // The new key is in no secret: remove it now rather than leave an orphan for the next sweep.
-            await TryDeleteAsync(session, facts.UserName, key.AccessKeyId, cancellationToken);
-            throw;
-        }
-
-        if (created)
-        {
-            // After the value: the key is already safe in the secret, so a failure here fails the action but never
-            // strands the key. The policy lets the user read its secret and denies everyone else, so a secret left
-            // without it is marked for the next sweep to repair (the tag costs a call only on this failure path).
-            try
-            {
-                await ApplyResourcePolicyAsync(session, snapshot, secretId, cancellationToken);
-            }
-            catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
-            {
-                var marked = await TryMarkResourcePolicyMissingAsync(session, secretId, cancellationToken);
-                throw new RotationStepException(
-                    $"key {key.AccessKeyId} is stored in {snapshot.SecretName}, but the secret's resource policy could not be applied ({ex.Message}): "
-                    + (marked ? "the next sweep applies it" : "the secret could not be marked for repair either: apply the policy by hand (docs/security.md)"));
-            }
-        }
-
-        return await VerifyAndPromoteAsync(session, snapshot, secretId, token, key, action, alertOf, cancellationToken);
-    }
-
-    /// <summary>
-    /// Puts the new key in the user's secret under its derived token: staged AWSPENDING in an existing secret, or as
-    /// the first version of a new one (one CreateSecret call instead of CreateSecret plus PutSecretValue).
-    /// </summary>
-    private async Task<(string SecretId, bool Created)> StoreAsync(IAccountSession session, UserSnapshot snapshot, NewAccessKey key, string token, string? adoptedKeyId, CancellationToken cancellationToken)
-    {
-        var facts = snapshot.Facts;
-        var value = ManagedSecret.Serialize(key, facts.AccountId);
-        if (snapshot.Secret is { } existing)
-        {
-            await session.Secrets.PutSecretValueAsync(existing.Arn, token, value, [SecretStages.Pending], cancellationToken);
-            return (existing.Arn, false);
-        }
-
-        try
-        {
-            var arn = await session.Secrets.CreateSecretAsync(
-                new CreateSecretRequest(
-                    snapshot.SecretName,
-                    $"IAM access key of {facts.UserName} in {facts.AccountId}, rotated by OrgKeyRotation",
-                    config.Secrets.KmsKeyId,
-                    ManagedSecret.CreationTags(facts.AccountId, facts.UserName, adoptedKeyId),
-                    token,
-                    value),
-                cancellationToken);
-            return (arn, true);
-        }
-        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.ResourceExists)
-        {
-            // Created since we looked: only ever write into one of ours.
-            var now = await session.Secrets.DescribeSecretAsync(snapshot.SecretName, cancellationToken);
-            if (now is null || !ManagedSecret.IsManaged(now))
-            {
-                throw new RotationStepException($"a secret named {snapshot.SecretName} exists but was not created by OrgKeyRotation; it is never overwritten. Delete or rename it, or change secrets.nameTemplate");
-            }
-
-            await session.Secrets.PutSecretValueAsync(now.Arn, token, value, [SecretStages.Pending], cancellationToken);
-            return (now.Arn, false);
-        }
-    }
-
-    /// <summary>
-    /// Secrets Manager's createSecret step: a new key staged AWSPENDING under the token Secrets Manager chose.
-    /// Verification and promotion are the testSecret and finishSecret steps.
-    /// </summary>
-    public async Task<NewAccessKey> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, string secretId, string token, CancellationToken cancellationToken)
-    {
-        var facts = snapshot.Facts;
-        var key = await session.Iam.CreateAccessKeyAsync(facts.UserName, cancellationToken);
-        try
-        {
-            await session.Secrets.PutSecretValueAsync(secretId, token, ManagedSecret.Serialize(key, facts.AccountId), [SecretStages.Pending], cancellationToken);
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
-        {
-            await TryDeleteAsync(session, facts.UserName, key.AccessKeyId, cancellationToken);
-            throw;
-        }
-
-        return key;
-    }
-
-    private async Task<ActionResult> CompleteRotationAsync(IAccountSession session, UserSnapshot snapshot, PlannedAction action, Func<AlertEvent, string, string, string?, Alert> alertOf, CancellationToken cancellationToken)
-    {
-        var secretId = snapshot.Secret!.Arn;
-        var version = snapshot.VersionWithStage(SecretStages.Pending)
-            ?? throw new RotationStepException($"the secret {snapshot.SecretName} has no AWSPENDING version any more; the next sweep re-plans");
-        var value = await session.Secrets.GetSecretValueAsync(secretId, version, null, cancellationToken);
-        var key = value is null ? null : ManagedSecret.Parse(value.SecretString);
-        if (key is null || key.AccessKeyId != action.AccessKeyId)
-        {
-            throw new RotationStepException($"the AWSPENDING version of {snapshot.SecretName} does not hold key {action.AccessKeyId}; the next sweep re-plans");
-        }
-
-        return await VerifyAndPromoteAsync(session, snapshot, secretId, version, key, action, alertOf, cancellationToken);
-    }
-
-    private async Task<ActionResult> VerifyAndPromoteAsync(IAccountSession session, UserSnapshot snapshot, string secretId, string pendingVersion, NewAccessKey key, PlannedAction action, Func<AlertEvent, string, string, string?, Alert> alertOf, CancellationToken cancellationToken)
-    {
-        var facts = snapshot.Facts;
-        var kind = Map(action.Kind);
-        var problem = await verifier.VerifyAsync(facts.AccountId, facts.UserName, key, cancellationToken);
-        if (problem is not null)
-        {
-            // AWSCURRENT stays on the old key, which stays active: consumers are unaffected. The staged key is
-            // verified again by the next sweep (CompleteRotation).
-            var text = $"{problem}. AWSCURRENT still holds the old key, which stays active.";
-            alerts.Add(alertOf(AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, key.AccessKeyId));
-            return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, key.AccessKeyId, text);
-        }
-
-        await PromoteAsync(session, snapshot, secretId, pendingVersion, cancellationToken);
-        logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, key.AccessKeyId, action.AccessKeyId);
-        alerts.Add(alertOf(AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
-            $"New key {key.AccessKeyId} is in secret {snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", key.AccessKeyId));
-        return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, key.AccessKeyId);
-    }
-
-    private static async Task PromoteAsync(IAccountSession session, UserSnapshot snapshot, string secretId, string pendingVersion, CancellationToken cancellationToken)
-    {
-        var currentVersion = snapshot.VersionWithStage(SecretStages.Current);
-        if (currentVersion is null || currentVersion == pendingVersion)
+        if (staged.CurrentAlready)
         {
             // Secrets Manager makes the first version of a secret AWSCURRENT by itself.
             return;
@@ -305,48 +274,16 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
 
         try
         {
-            await session.Secrets.UpdateSecretVersionStageAsync(secretId, SecretStages.Current, pendingVersion, currentVersion, cancellationToken);
+            await session.Secrets.UpdateSecretVersionStageAsync(staged.SecretId, SecretStages.Current, staged.PendingVersion, staged.CurrentVersion, cancellationToken);
         }
         catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.InvalidRequest)
         {
             // AWSCURRENT moved since we looked; fine only if it moved to our version (a concurrent promotion).
-            var now = await session.Secrets.DescribeSecretAsync(secretId, cancellationToken);
-            if (now?.VersionWithStage(SecretStages.Current) != pendingVersion)
+            var now = await session.Secrets.DescribeSecretAsync(staged.SecretId, cancellationToken);
+            if (now?.VersionWithStage(SecretStages.Current) != staged.PendingVersion)
             {
                 throw;
             }
         }
     }
-
-    private async Task<bool> TryMarkResourcePolicyMissingAsync(IAccountSession session, string secretId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await session.Secrets.TagResourceAsync(secretId, new Dictionary<string, string> { [ManagedSecret.ResourcePolicyTag] = ManagedSecret.ResourcePolicyMissing }, cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
-        {
-            logger.LogError("Could not mark {SecretId} as missing its resource policy: {Error}", secretId, ex.Message);
-            return false;
-        }
-    }
-
-    private static async Task ApplyResourcePolicyAsync(IAccountSession session, UserSnapshot snapshot, string secretId, CancellationToken cancellationToken) =>
-        await session.Secrets.PutResourcePolicyAsync(secretId, ManagedSecret.ResourcePolicy(snapshot.User.Arn, session.PrincipalArn), cancellationToken);
-
-    private async Task TryDeleteAsync(IAccountSession session, string userName, string accessKeyId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await DeleteAsync(session, userName, accessKeyId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException)
-        {
-            logger.LogError("Could not delete unstaged key {AccessKeyId} of {UserName}: {Error}. The next sweep deletes it as an orphan", accessKeyId, userName, ex.Message);
-        }
-    }
 }
-
-/// <summary>A rotation step found AWS in a state it cannot continue from; the message says what and what happens next.</summary>
-public sealed class RotationStepException(string message) : Exception(message);

@@ -1,22 +1,47 @@
 using System.Globalization;
+using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Engine;
 
 namespace OrgKeyRotation.Lambda.Bootstrap;
 
 /// <summary>Settings of the Lambda host itself (the engine's configuration is Core's RotationConfig).</summary>
 internal sealed record HostOptions
 {
-    /// <summary>Seconds before the Lambda deadline after which no new account, user or work item is started.</summary>
+    /// <summary>Seconds before the Lambda deadline after which no new account, user, key or work item is started.</summary>
     public const string DeadlineMarginVariable = "ROTATION_DEADLINE_MARGIN_SECONDS";
 
-    public const int DefaultDeadlineMarginSeconds = 20;
     public const int MaxDeadlineMarginSeconds = 600;
 
     /// <summary>
-    /// Time kept free before the deadline for the work already started (one user's rotation: a few IAM and Secrets
-    /// Manager calls with retries) and for posting the response. Default 20 s. Range 0-600 s.
+    /// Calls that can follow one user's verification: the promotion (UpdateSecretVersionStage) and the deactivation of
+    /// the key it replaces (TagResource, UpdateAccessKey); then the sweep's last alert batch (PublishBatch).
     /// </summary>
-    public TimeSpan DeadlineMargin { get; init; } = TimeSpan.FromSeconds(DefaultDeadlineMarginSeconds);
+    public const int CallsAfterVerification = 4;
+
+    /// <summary>Writing the metrics line and posting the response to the local Runtime API.</summary>
+    public static readonly TimeSpan ResponsePosting = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest one user's work can run after it was started at the stop instant: a key staged then is verified for
+    /// up to <see cref="EngineOptions.VerificationTimeout"/>, then each call after it may use its whole retry budget plus
+    /// one attempt's timeout, then the response is posted. With the defaults: 60 + 4 x (30 + 20) + 2 = 262 s.
+    /// </summary>
+    public static TimeSpan WorstCaseMargin(EngineOptions engine, RetryOptions retry)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(retry);
+        return engine.VerificationTimeout + (CallsAfterVerification * (retry.TotalBudget + retry.AttemptTimeout)) + ResponsePosting;
+    }
+
+    /// <summary>The margin for the engine's and the AWS layer's default options (the ones the Lambda runs with).</summary>
+    public static TimeSpan DefaultDeadlineMargin { get; } = WorstCaseMargin(new EngineOptions(), new RetryOptions());
+
+    /// <summary>
+    /// Time kept free before the deadline for the work already started and for posting the response. Default
+    /// <see cref="DefaultDeadlineMargin"/>; <see cref="DeadlineMarginVariable"/> overrides it (0-600 s).
+    /// </summary>
+    public TimeSpan DeadlineMargin { get; init; } = DefaultDeadlineMargin;
 
     public static (HostOptions Options, IReadOnlyList<ConfigProblem> Problems) FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
@@ -30,7 +55,7 @@ internal sealed record HostOptions
             }
             else
             {
-                problems.Add(new ConfigProblem(DeadlineMarginVariable, $"\"{margin}\" is not a whole number of seconds from 0 to {MaxDeadlineMarginSeconds} (default {DefaultDeadlineMarginSeconds})"));
+                problems.Add(new ConfigProblem(DeadlineMarginVariable, $"\"{margin}\" is not a whole number of seconds from 0 to {MaxDeadlineMarginSeconds} (default {DefaultDeadlineMargin.TotalSeconds:0}, derived from the worst case of one user's work)"));
             }
         }
 

@@ -10,8 +10,9 @@ namespace OrgKeyRotation.Lambda.Handling;
 
 /// <summary>
 /// Routes each event to the engine and serializes its structured result. Deadline-aware: the engine is told to stop
-/// starting new work at the deadline minus <see cref="HostOptions.DeadlineMargin"/>, so it returns a partial result
-/// instead of being killed mid-rotation.
+/// starting new work (accounts, users, new keys) at the deadline minus <see cref="HostOptions.DeadlineMargin"/>, which
+/// covers the worst case of one user's work started just before, so it returns a partial result instead of being
+/// killed mid-rotation.
 /// </summary>
 internal sealed partial class RotationInvocationHandler(
     IRotationService service,
@@ -29,6 +30,12 @@ internal sealed partial class RotationInvocationHandler(
         var lambdaEvent = EventParser.Parse(context.Payload);
         var stopStartingWorkAt = context.Deadline - options.DeadlineMargin;
         LogEventReceived(logger, lambdaEvent.Trigger, stopStartingWorkAt);
+        var now = timeProvider.GetUtcNow();
+        if (stopStartingWorkAt <= now && lambdaEvent is not RotationStepEvent)
+        {
+            LogNoTimeForWork(logger, (context.Deadline - now).TotalSeconds, options.DeadlineMargin.TotalSeconds, HostOptions.DeadlineMarginVariable);
+        }
+
         return lambdaEvent switch
         {
             SweepEvent sweep => await SweepAsync(sweep, stopStartingWorkAt, cancellationToken),
@@ -167,6 +174,9 @@ internal sealed partial class RotationInvocationHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {Trigger} received; no new work starts after {StopStartingWorkAt}")]
     private static partial void LogEventReceived(ILogger logger, Trigger trigger, DateTimeOffset stopStartingWorkAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The invocation has {RemainingSeconds:0} s left, less than the deadline margin of {MarginSeconds:0} s, so no work is started: raise the function's timeout above the margin, or lower {MarginVariable}")]
+    private static partial void LogNoTimeForWork(ILogger logger, double remainingSeconds, double marginSeconds, string marginVariable);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} enqueued {Enqueued} accounts, {FailedToEnqueue} failed to enqueue")]
     private static partial void LogEnqueued(ILogger logger, string sweepId, int enqueued, int failedToEnqueue);

@@ -77,7 +77,7 @@ internal static class Reliability
                 InnerHandlerFactory = inner is null ? null : () => inner,
             },
             TimeProvider.System);
-        return new RotationService(config, clients, h.Time, h.Log, new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationInitialDelay = TimeSpan.FromMilliseconds(100) });
+        return new RotationService(config, clients, h.Time, h.Log, new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationPollInterval = TimeSpan.FromMilliseconds(100) });
     }
 
     /// <summary>"Operation#n" for each request, n counting that operation's requests as FaultInjectingHandler does.</summary>

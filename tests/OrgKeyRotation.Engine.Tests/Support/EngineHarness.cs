@@ -54,7 +54,10 @@ internal sealed class EngineHarness
         Alerts = new AlertsConfig { SnsTopicArn = TopicArn },
     };
 
-    public ICentralClients Clients(RotationConfig config, Func<HttpMessageHandler>? innerHandler = null) => AwsClients.Create(
+    /// <summary>The real clock a minute ahead, for engines whose waits (key propagation, deadlines) must really pass.</summary>
+    public TimeProvider RealClock { get; } = new AheadOfRealTime(TimeSpan.FromMinutes(1));
+
+    public ICentralClients Clients(RotationConfig config, Func<HttpMessageHandler>? innerHandler = null, RetryOptions? retry = null) => AwsClients.Create(
         new AwsOptions
         {
             Region = "us-east-1",
@@ -64,11 +67,16 @@ internal sealed class EngineHarness
             ExternalId = config.ExternalId,
             SecretLocation = config.Secrets.Location,
             InnerHandlerFactory = innerHandler,
+            Retry = retry ?? new RetryOptions(),
         },
         TimeProvider.System);
 
     public RotationService Service(RotationConfig config, Func<HttpMessageHandler>? innerHandler = null) =>
-        new(config, Clients(config, innerHandler), Time, Log, new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationInitialDelay = TimeSpan.FromMilliseconds(100) });
+        new(config, Clients(config, innerHandler), Time, Log, new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationPollInterval = TimeSpan.FromMilliseconds(100) });
+
+    /// <summary>An engine on <paramref name="time"/> with its own verification options and AWS retries.</summary>
+    public RotationService Service(RotationConfig config, Func<HttpMessageHandler>? innerHandler, EngineOptions options, TimeProvider time, RetryOptions? retry = null) =>
+        new(config, Clients(config, innerHandler, retry), time, Log, options);
 
     /// <summary>A user with one key created now; the key's secret is registered with the scan.</summary>
     public async Task<string> UserWithKeyAsync(string account, string userName, IReadOnlyDictionary<string, string>? tags = null)

@@ -1,3 +1,5 @@
+using OrgKeyRotation.Aws;
+using OrgKeyRotation.Engine;
 using OrgKeyRotation.Lambda.Bootstrap;
 
 namespace OrgKeyRotation.Lambda.Tests.Bootstrap;
@@ -5,12 +7,24 @@ namespace OrgKeyRotation.Lambda.Tests.Bootstrap;
 public class HostOptionsTests
 {
     [Fact]
-    public void FromEnvironment_NotSet_DefaultMarginOf20Seconds()
+    public void FromEnvironment_NotSet_MarginIsTheWorstCaseOfOneUsersWork()
     {
         var (options, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?>());
 
         Assert.Empty(problems);
-        Assert.Equal(TimeSpan.FromSeconds(20), options.DeadlineMargin);
+        // Verification timeout 60 s, then the promotion, the two deactivation calls and the alert batch at 30 s of
+        // retries plus a 20 s attempt each, then 2 s to post the response.
+        Assert.Equal(TimeSpan.FromSeconds(262), options.DeadlineMargin);
+    }
+
+    [Fact]
+    public void WorstCaseMargin_LongerVerificationOrRetries_GrowsWithThem()
+    {
+        var defaults = HostOptions.WorstCaseMargin(new EngineOptions(), new RetryOptions());
+
+        Assert.Equal(defaults + TimeSpan.FromSeconds(30), HostOptions.WorstCaseMargin(new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(90) }, new RetryOptions()));
+        Assert.Equal(defaults + TimeSpan.FromSeconds(40), HostOptions.WorstCaseMargin(new EngineOptions(), new RetryOptions { TotalBudget = TimeSpan.FromSeconds(40) }));
+        Assert.Equal(defaults + TimeSpan.FromSeconds(20), HostOptions.WorstCaseMargin(new EngineOptions(), new RetryOptions { AttemptTimeout = TimeSpan.FromSeconds(25) }));
     }
 
     [Theory]

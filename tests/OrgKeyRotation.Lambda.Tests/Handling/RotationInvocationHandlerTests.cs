@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OrgKeyRotation.Engine.Contracts;
@@ -8,6 +9,7 @@ using OrgKeyRotation.Lambda.Client;
 using OrgKeyRotation.Lambda.Handling;
 using OrgKeyRotation.Lambda.Metrics;
 using OrgKeyRotation.Lambda.Tests.TestHelpers;
+using OrgKeyRotation.Testing;
 
 namespace OrgKeyRotation.Lambda.Tests.Handling;
 
@@ -29,7 +31,7 @@ public class RotationInvocationHandlerTests
         Assert.Equal([nameof(IRotationService.SweepAsync)], _service.Calls);
         Assert.True(request.DryRun);
         Assert.Equal(["111111111111"], request.Accounts);
-        Assert.Equal(Deadline - TimeSpan.FromSeconds(20), request.StopStartingWorkAt);
+        Assert.Equal(Deadline - HostOptions.DefaultDeadlineMargin, request.StopStartingWorkAt);
         using var json = JsonDocument.Parse(response);
         Assert.Equal("sweep-1", json.RootElement.GetProperty("sweepId").GetString());
         Assert.Equal(0, json.RootElement.GetProperty("counts").GetProperty("rotated").GetInt32());
@@ -41,6 +43,28 @@ public class RotationInvocationHandlerTests
         await Handle("{}", options: new HostOptions { DeadlineMargin = TimeSpan.FromSeconds(90) });
 
         Assert.Equal(Deadline - TimeSpan.FromSeconds(90), _service.SweepRequests[0].StopStartingWorkAt);
+    }
+
+    [Fact]
+    public async Task HandleAsync_TimeoutShorterThanTheMargin_LogsThatNoWorkCanStart()
+    {
+        var logger = new CapturingLogger();
+
+        await Handle("{}", deadline: Now.AddSeconds(100), logger: logger);
+
+        var line = Assert.Single(logger.Lines, l => l.Level == LogLevel.Error);
+        Assert.Contains("less than the deadline margin of 262 s", line.ToString(), StringComparison.Ordinal);
+        Assert.Contains(HostOptions.DeadlineMarginVariable, line.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_TimeoutLongerThanTheMargin_LogsNoError()
+    {
+        var logger = new CapturingLogger();
+
+        await Handle("{}", logger: logger);
+
+        Assert.DoesNotContain(logger.Lines, l => l.Level == LogLevel.Error);
     }
 
     [Fact]
@@ -137,7 +161,7 @@ public class RotationInvocationHandlerTests
 
         Assert.Equal(["m2", "m3", "m4", "m5"], FailedItems(response));
         Assert.Equal(4, _service.WorkItems.Count);
-        Assert.All(_service.WorkItems, w => Assert.Equal(Deadline - TimeSpan.FromSeconds(20), w.StopStartingWorkAt));
+        Assert.All(_service.WorkItems, w => Assert.Equal(Deadline - HostOptions.DefaultDeadlineMargin, w.StopStartingWorkAt));
         using var emf = JsonDocument.Parse(_metrics.ToString());
         Assert.Equal("Sqs", emf.RootElement.GetProperty("Trigger").GetString());
         Assert.Equal(1, emf.RootElement.GetProperty("KeysRotated").GetInt32());
@@ -243,10 +267,10 @@ public class RotationInvocationHandlerTests
         return [.. json.RootElement.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString())];
     }
 
-    private async Task<string> Handle(string payload, bool fanOut = false, HostOptions? options = null)
+    private async Task<string> Handle(string payload, bool fanOut = false, HostOptions? options = null, DateTimeOffset? deadline = null, ILogger? logger = null)
     {
-        var handler = new RotationInvocationHandler(_service, fanOut, options ?? new HostOptions(), _time, NullLogger.Instance, new EmfMetricsWriter(_metrics, _time));
-        var invocation = new Invocation("req-1", Deadline, null, null, Encoding.UTF8.GetBytes(payload));
+        var handler = new RotationInvocationHandler(_service, fanOut, options ?? new HostOptions(), _time, logger ?? NullLogger.Instance, new EmfMetricsWriter(_metrics, _time));
+        var invocation = new Invocation("req-1", deadline ?? Deadline, null, null, Encoding.UTF8.GetBytes(payload));
         return Encoding.UTF8.GetString(await handler.HandleAsync(new InvocationContext(invocation, _time), CancellationToken.None));
     }
 }

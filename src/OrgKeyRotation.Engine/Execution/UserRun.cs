@@ -1,0 +1,55 @@
+using OrgKeyRotation.Core.Planning;
+using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Contracts;
+
+namespace OrgKeyRotation.Engine.Execution;
+
+/// <summary>
+/// One user's plan while <see cref="UserExecutor"/> carries it out: the results so far, the key (if any) that waits
+/// for verification before the rest of the plan may run, and why the remaining actions are no longer attempted.
+/// </summary>
+internal sealed class UserRun(IAccountSession session, UserSnapshot snapshot, UserPlan plan, string sweepId)
+{
+    private readonly List<ActionResult> _results = new(plan.Actions.Count);
+
+    public IAccountSession Session { get; } = session;
+
+    public UserSnapshot Snapshot { get; } = snapshot;
+
+    public UserPlan Plan { get; } = plan;
+
+    public string SweepId { get; } = sweepId;
+
+    public IReadOnlyList<ActionResult> Results => _results;
+
+    /// <summary>The staged key waiting for verification, and the index of the action that staged it.</summary>
+    public (int ActionIndex, StagedKey Key)? AwaitingVerification { get; private set; }
+
+    /// <summary>Set once an action failed, or a rotation did not end in a promoted key: the rest is not attempted.</summary>
+    public string? StopReason { get; private set; }
+
+    public void Add(ActionResult result)
+    {
+        _results.Add(result);
+        if (result.Outcome == Outcome.Failed)
+        {
+            StopReason ??= "not attempted: an earlier step for this user failed";
+        }
+        else if (result.Action is ActionKind.Rotate or ActionKind.CompleteRotation && result.Outcome != Outcome.Succeeded)
+        {
+            // What follows a rotation (deactivating the key it replaced) assumes the new key is current.
+            StopReason ??= result.Outcome == Outcome.NotStarted
+                ? "not attempted: it follows the rotation before it, which the next sweep finishes"
+                : "not attempted: it follows the rotation before it, which did not happen";
+        }
+    }
+
+    public void Await(int actionIndex, StagedKey key) => AwaitingVerification = (actionIndex, key);
+
+    public (int ActionIndex, StagedKey Key) TakeAwaited()
+    {
+        var awaited = AwaitingVerification ?? throw new InvalidOperationException("no staged key is waiting for verification");
+        AwaitingVerification = null;
+        return awaited;
+    }
+}
