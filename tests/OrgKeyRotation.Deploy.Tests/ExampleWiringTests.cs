@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrgKeyRotation.Deploy.Tests.Tools;
 
 namespace OrgKeyRotation.Deploy.Tests;
 
@@ -15,7 +16,7 @@ public sealed class ExampleWiringTests
 
     private static string ModuleOf(JsonElement call) => Path.GetFileName(call.GetProperty("source").GetString()!);
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(Examples))]
     public void TfvarsExample_KeysMatchDeclaredVariables(string example)
     {
@@ -26,7 +27,7 @@ public sealed class ExampleWiringTests
         Assert.Equal(root.Variables.Keys.Order(StringComparer.Ordinal), keys);
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(Examples))]
     public void ModuleCalls_PassOnlyDeclaredInputsAndEveryRequiredOne(string example)
     {
@@ -47,7 +48,7 @@ public sealed class ExampleWiringTests
         }
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(Examples))]
     public void RoleNameAndExternalId_FlowFromCentralToMember(string example)
     {
@@ -64,33 +65,38 @@ public sealed class ExampleWiringTests
                 Assert.Equal("${var.rotation_role_name}", Arg(member, "role_name"));
                 Assert.Equal("${var.rotation_external_id}", Arg(member, "external_id"));
                 Assert.Equal("${var.central_role_arn}", Arg(member, "central_role_arn"));
+                Assert.Equal("${var.secret_location}", Arg(member, "secret_location"));
                 continue;
             }
 
             var (centralName, centralCall) = Assert.Single(central);
             Assert.Equal("${var.rotation_role_name}", Arg(centralCall, "rotation_role_name"));
+            Assert.Equal("${var.rotation_external_id}", Arg(centralCall, "rotation_external_id"));
             Assert.Equal($"${{module.{centralName}.rotation_role_name}}", Arg(member, "role_name"));
-            Assert.Equal(Arg(centralCall, "rotation_external_id"), Arg(member, "external_id"));
-            Assert.Equal("${var.rotation_external_id}", Arg(member, "external_id"));
+            // The effective ExternalId (given or derived), so both sides agree even when the tfvars leave it null.
+            Assert.Equal($"${{module.{centralName}.external_id}}", Arg(member, "external_id"));
             Assert.Equal($"${{module.{centralName}.execution_role_arn}}", Arg(member, "central_role_arn"));
             Assert.Equal($"${{module.{centralName}.user_path}}", Arg(member, "user_path"));
+            Assert.Equal($"${{module.{centralName}.secret_location}}", Arg(member, "secret_location"));
             Assert.Equal($"${{module.{centralName}.secret_name_prefix}}", Arg(member, "secret_name_prefix"));
             Assert.True(member.TryGetProperty("providers", out _), $"{example}: the member module must get the member/management provider");
         }
     }
 
-    [Fact]
+    [NodeFact]
     public void CentralOutputs_UsedByExamples_PassThroughTheSameInputs()
     {
         var outputs = Tree.Module("central-admin").Outputs;
 
         Assert.Equal("${var.rotation_role_name}", TerraformStructureTests.Expression(outputs["rotation_role_name"].GetProperty("value")));
         Assert.Equal("${var.discovery_user_path}", TerraformStructureTests.Expression(outputs["user_path"].GetProperty("value")));
-        Assert.Equal("${local.secret_name_prefix}", TerraformStructureTests.Expression(outputs["secret_name_prefix"].GetProperty("value")));
+        Assert.Equal("${module.settings.secret_name_prefix}", TerraformStructureTests.Expression(outputs["secret_name_prefix"].GetProperty("value")));
+        Assert.Equal("${var.secret_location}", TerraformStructureTests.Expression(outputs["secret_location"].GetProperty("value")));
+        Assert.Equal("${module.settings.external_id}", TerraformStructureTests.Expression(outputs["external_id"].GetProperty("value")));
         Assert.Equal("${aws_iam_role.lambda.arn}", TerraformStructureTests.Expression(outputs["execution_role_arn"].GetProperty("value")));
     }
 
-    [Fact]
+    [NodeFact]
     public void OrganizationDiscovery_UsesTheSameOusAndOrganizationOnBothSides()
     {
         var calls = Tree.Example("organization-discovery").ModuleCalls;
@@ -103,7 +109,7 @@ public sealed class ExampleWiringTests
         Assert.Equal("${var.user_path}", Arg(central, "discovery_user_path"));
     }
 
-    [Fact]
+    [NodeFact]
     public void SingleAccountList_IsSeedStyle()
     {
         var central = Tree.Example("single-account-list").ModuleCalls["central"];
@@ -111,5 +117,15 @@ public sealed class ExampleWiringTests
         Assert.Equal("${var.accounts_users_json}", Arg(central, "accounts_users_json"));
         Assert.Equal("${var.sns_alert_email}", Arg(central, "sns_alert_email"));
         Assert.Equal("(not passed)", Arg(central, "discover_organization"));
+    }
+
+    [NodeFact]
+    public void OrganizationDiscovery_OffersTheDelegationPolicyInTheManagementAccount()
+    {
+        var policy = Tree.Example("organization-discovery").Resource("aws_organizations_resource_policy", "discovery");
+
+        Assert.Equal("${var.delegate_discovery ? 1 : 0}", Arg(policy, "count"));
+        Assert.Equal("${aws.management}", Arg(policy, "provider"));
+        Assert.Equal("${module.central.organizations_delegation_policy}", Arg(policy, "content"));
     }
 }

@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Microsoft.Extensions.Time.Testing;
 using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Deploy.Tests.Tools;
 using OrgKeyRotation.Engine;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Testing;
@@ -11,12 +12,13 @@ using OrgKeyRotation.Testing;
 namespace OrgKeyRotation.Deploy.Tests;
 
 /// <summary>
-/// The member role's permission and trust policies, as Terraform renders them, loaded into moto with IAM
-/// authorization on, and the engine run under them with the credentials of a central "rotator host" user.
+/// The member role's permission and trust policies, as Terraform renders them (member-policies, evaluated by the
+/// terraform binary), loaded into moto with IAM authorization on, and the engine run under them with the credentials of
+/// a central "rotator host" user: the policies suffice for a real sweep.
 ///
 /// moto's authorization evaluates actions only: it never matches an Allow whose Resource is scoped (and ignores
-/// conditions), so the loaded copy of the permission policy has every Resource widened to "*". The scoping itself is
-/// checked on the templates by PolicyTemplateTests. moto also evaluates a trust policy only when the role is in the
+/// conditions), so the loaded copy of the permission policy has every Resource widened to "*". Scoping and conditions
+/// are evaluated as AWS does by PolicySimulationTests (iam-simulate). moto also evaluates a trust policy only when the role is in the
 /// caller's own account (cross-account AssumeRole is never refused), so the trust tests put one rotation role in the
 /// central account 123456789012, where the principal and sts:ExternalId are really checked.
 ///
@@ -47,7 +49,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         }
         """;
 
-    [Fact]
+    [TerraformFact]
     public async Task SweepAsync_UnderTheMemberRolePolicies_RotatesInEveryAccount()
     {
         var env = await ArrangeAsync(new() { [CentralAccount] = ExternalId, [MemberAccount] = ExternalId });
@@ -77,7 +79,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         env.AssertNoSecretsIn(result);
     }
 
-    [Fact]
+    [TerraformFact]
     public async Task MemberRoleSession_UserRoleOrPolicyManagement_IsDenied()
     {
         var env = await ArrangeAsync(new() { [MemberAccount] = ExternalId });
@@ -95,7 +97,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
             denied["CreateUser"] = (await Iam(session, "CreateUser", new() { ["UserName"] = "mallory" })).ErrorCode;
             denied["AttachUserPolicy"] = (await Iam(session, "AttachUserPolicy", new() { ["UserName"] = "alice", ["PolicyArn"] = "arn:aws:iam::aws:policy/AdministratorAccess" })).ErrorCode;
             denied["PutUserPolicy"] = (await Iam(session, "PutUserPolicy", new() { ["UserName"] = "alice", ["PolicyName"] = "escalate", ["PolicyDocument"] = AdminPolicy })).ErrorCode;
-            denied["CreateRole"] = (await Iam(session, "CreateRole", new() { ["RoleName"] = "escape", ["AssumeRolePolicyDocument"] = PolicyTemplates.RenderMemberTrust(env.HostArn) })).ErrorCode;
+            denied["CreateRole"] = (await Iam(session, "CreateRole", new() { ["RoleName"] = "escape", ["AssumeRolePolicyDocument"] = DeployScenarios.RenderMemberPolicies(MemberAccount, env.HostArn, ExternalId, OrganizationId).Trust })).ErrorCode;
             denied["DeleteUser"] = (await Iam(session, "DeleteUser", new() { ["UserName"] = "alice" })).ErrorCode;
         }
         finally
@@ -112,7 +114,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
             SignedQuery.PostAsync(moto.Endpoint, session, "iam", action, "2010-05-08", parameters);
     }
 
-    [Fact]
+    [TerraformFact]
     public async Task SweepAsync_RoleTrustsAnotherExternalId_FailsThatAccountOnly()
     {
         // The central account's role is the one moto really checks (see the class comment); the rotation in the first
@@ -138,7 +140,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         env.AssertNoSecretsIn(result);
     }
 
-    [Fact]
+    [TerraformFact]
     public async Task AssumeRole_AnotherPrincipalOrExternalId_IsRefused()
     {
         // In the central account, where moto evaluates the trust policy (see the class comment).
@@ -205,8 +207,9 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         var aliceKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (account, trustedExternalId) in trustedExternalIdByAccount)
         {
-            await seed.CreateRoleAsync(account, RoleName, PolicyTemplates.RenderMemberTrust(hostArn, trustedExternalId, OrganizationId));
-            await seed.PutRolePolicyAsync(account, RoleName, "rotation", WidenResources(PolicyTemplates.RenderMemberPermissions(account)));
+            var (trust, permissions) = DeployScenarios.RenderMemberPolicies(account, hostArn, trustedExternalId, OrganizationId);
+            await seed.CreateRoleAsync(account, RoleName, trust);
+            await seed.PutRolePolicyAsync(account, RoleName, "rotation", WidenResources(permissions));
             await seed.CreateUserAsync(account, "alice");
             aliceKeys[account] = (await seed.CreateAccessKeyAsync(account, "alice")).AccessKeyId;
         }

@@ -1,3 +1,5 @@
+using OrgKeyRotation.Deploy.Tests.Tools;
+
 namespace OrgKeyRotation.Deploy.Tests;
 
 /// <summary>The two ways of creating the member role take the same inputs the same way, with the central side's defaults.</summary>
@@ -7,9 +9,9 @@ public sealed class MemberModuleConsistencyTests
     private static TerraformTree Tree => TerraformTree.Loaded;
 
     public static TheoryData<string> SharedInputs() =>
-        new("role_name", "external_id", "organization_id", "user_path", "secret_name_prefix", "secret_kms_key_arn", "central_role_arn");
+        new("role_name", "external_id", "require_external_id", "organization_id", "require_organization", "user_path", "secret_location", "secret_name_prefix", "secret_kms_key_arn", "central_role_arn");
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(SharedInputs))]
     public void SharedInput_HasTheSameTypeDefaultAndValidationInBothModules(string name)
     {
@@ -27,16 +29,19 @@ public sealed class MemberModuleConsistencyTests
     }
 
     private static string Pattern(System.Text.Json.JsonElement variable, string name) =>
-        variable.GetProperty("validation")[0].GetProperty("condition").GetString()!.Replace($"var.{name} == null || ", "", StringComparison.Ordinal);
+        variable.TryGetProperty("validation", out var validation)
+            ? validation[0].GetProperty("condition").GetString()!.Replace($"var.{name} == null || ", "", StringComparison.Ordinal)
+            : "(none)";
 
     private static string Default(System.Text.Json.JsonElement variable) =>
         variable.TryGetProperty("default", out var value) ? value.GetRawText() : "(required)";
 
-    [Theory]
+    [NodeTheory]
     [InlineData("rotation_role_name", "role_name")]
     [InlineData("discovery_user_path", "user_path")]
     [InlineData("rotation_external_id", "external_id")]
     [InlineData("organization_id", "organization_id")]
+    [InlineData("secret_location", "secret_location")]
     public void CentralInput_HasTheSameDefaultAndPatternAsTheMemberInput(string central, string member)
     {
         var c = Tree.Module("central-admin").Variables[central];
@@ -48,13 +53,13 @@ public sealed class MemberModuleConsistencyTests
         Assert.Equal(centralCondition, memberCondition);
     }
 
-    [Fact]
+    [NodeFact]
     public void SecretNameTemplateDefault_StartsWithTheMemberSecretPrefixDefault()
     {
         var template = Tree.Module("central-admin").Variables["secret_name_template"].GetProperty("default").GetString()!;
         var prefix = Tree.Module("member-account").Variables["secret_name_prefix"].GetProperty("default").GetString()!;
 
         Assert.Equal(prefix, template.Split('{')[0]);
-        Assert.Equal("${split(\"{\", var.secret_name_template)[0]}", Tree.Module("central-admin").Locals["secret_name_prefix"].GetString());
+        Assert.Equal("${split(\"{\", var.secret_name_template)[0]}", Tree.Module("central-settings").Locals["secret_name_prefix"].GetString());
     }
 }

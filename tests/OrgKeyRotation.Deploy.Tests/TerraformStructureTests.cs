@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrgKeyRotation.Deploy.Tests.Tools;
 
 namespace OrgKeyRotation.Deploy.Tests;
 
@@ -24,7 +25,7 @@ public sealed class TerraformStructureTests
         return data;
     }
 
-    [Fact]
+    [NodeFact]
     public void AllTerraformFiles_OnDisk_AreParsed()
     {
         var onDisk = Directory.EnumerateFiles(RepositoryPaths.Terraform, "*", SearchOption.AllDirectories)
@@ -38,7 +39,7 @@ public sealed class TerraformStructureTests
         Assert.Equal(onDisk, Tree.Files.Keys.Order(StringComparer.Ordinal).ToList());
     }
 
-    [Fact]
+    [NodeFact]
     public void Parse_InvalidHcl_FailsWithFileAndLine()
     {
         var file = Path.Combine(Path.GetTempPath(), $"invalid-{Guid.NewGuid():N}.tf");
@@ -54,7 +55,7 @@ public sealed class TerraformStructureTests
         }
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(AllRoots))]
     public void Root_HasStandardFilesAndReadme(string root)
     {
@@ -68,19 +69,41 @@ public sealed class TerraformStructureTests
         Assert.All(expected, f => Assert.True(File.Exists(Path.Combine(dir, f)), $"{root}/{f} is missing"));
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(AllRoots))]
-    public void Versions_RequireTerraform15AndAwsProvider5(string root)
+    public void Versions_RequireTerraform15AndTheSameAwsProviderRange(string root)
     {
         var terraform = Tree.Directory(root).Files["versions.tf"].GetProperty("terraform")[0];
 
         Assert.Equal(">= 1.5", terraform.GetProperty("required_version").GetString());
+        if (TerraformTree.ProviderFreeModules.Any(m => root == "modules/" + m))
+        {
+            // No provider, so the tests can evaluate the module offline.
+            Assert.False(terraform.TryGetProperty("required_providers", out _), $"{root} must not require a provider");
+            return;
+        }
+
         var aws = terraform.GetProperty("required_providers")[0].GetProperty("aws");
         Assert.Equal("hashicorp/aws", aws.GetProperty("source").GetString());
-        Assert.Equal("~> 5.0", aws.GetProperty("version").GetString());
+        // 5.26.0 first accepts runtime provided.al2023 (provider CHANGELOG); 6.x is allowed.
+        Assert.Equal(">= 5.26.0, < 7.0.0", aws.GetProperty("version").GetString());
     }
 
-    [Theory]
+    [NodeFact]
+    public void ProviderFreeModules_DeclareNoProviderResourceOrDataSource()
+    {
+        foreach (var module in TerraformTree.ProviderFreeModules)
+        {
+            Assert.All(Tree.Module(module).Files.Values, file =>
+            {
+                Assert.False(file.TryGetProperty("resource", out _), $"{module} declares a resource");
+                Assert.False(file.TryGetProperty("data", out _), $"{module} declares a data source");
+                Assert.False(file.TryGetProperty("provider", out _), $"{module} configures a provider");
+            });
+        }
+    }
+
+    [NodeTheory]
     [MemberData(nameof(AllRoots))]
     public void Variables_HaveTypeAndDescription(string root)
     {
@@ -94,7 +117,7 @@ public sealed class TerraformStructureTests
         });
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(AllRoots))]
     public void Outputs_HaveDescriptions(string root)
     {
@@ -105,7 +128,7 @@ public sealed class TerraformStructureTests
             $"{root}: output {o.Key} has no description"));
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(AllRoots))]
     public void VariableReferences_AreDeclared(string root)
     {
@@ -117,7 +140,7 @@ public sealed class TerraformStructureTests
         Assert.Empty(referenced.Except(dir.Variables.Keys).Order(StringComparer.Ordinal));
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(AllRoots))]
     public void DeclaredVariables_AreUsedOutsideTheirOwnBlock(string root)
     {
@@ -128,7 +151,7 @@ public sealed class TerraformStructureTests
         Assert.Empty(dir.Variables.Keys.Except(used).Order(StringComparer.Ordinal));
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(AllRoots))]
     public void Validations_ReferenceOnlyTheirOwnVariable(string root)
     {
@@ -151,7 +174,7 @@ public sealed class TerraformStructureTests
         }
     }
 
-    [Theory]
+    [NodeTheory]
     [MemberData(nameof(AllRoots))]
     public void Readme_ListsEveryInputAndOutput(string root)
     {
@@ -169,7 +192,7 @@ public sealed class TerraformStructureTests
         Assert.All(dir.Outputs.Keys, o => Assert.Contains($"| `{o}` |", outputs, StringComparison.Ordinal));
     }
 
-    [Fact]
+    [NodeFact]
     public void Providers_NeverHardCodeCredentials()
     {
         var keys = new[] { "access_key", "secret_key", "token" };

@@ -21,7 +21,10 @@ public sealed partial class TerraformTree
     /// <summary>Parsed body per path relative to deploy/terraform, with '/' separators.</summary>
     public IReadOnlyDictionary<string, JsonElement> Files { get; }
 
-    public static IReadOnlyList<string> ModuleNames { get; } = ["central-admin", "member-account", "member-roles-stackset"];
+    public static IReadOnlyList<string> ModuleNames { get; } = ["central-admin", "central-settings", "member-account", "member-policies", "member-roles-stackset"];
+
+    /// <summary>The modules that compute without a provider (evaluated by the tests with terraform offline).</summary>
+    public static IReadOnlyList<string> ProviderFreeModules { get; } = ["central-settings", "member-policies"];
 
     public static IReadOnlyList<string> ExampleNames { get; } = ["member-account", "organization-discovery", "single-account-list"];
 

@@ -130,12 +130,21 @@ public static class ManagedSecret
             : null;
     }
 
+    /// <summary>The two reads the IAM user is allowed on its own secret.</summary>
+    private static readonly string[] OwnerReads = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];
+
     /// <summary>
-    /// Resource policy: only the IAM user itself and the rotator may read the value. Identity policies in the
-    /// account cannot widen that, because the explicit Deny wins.
+    /// The secret's resource policy: (1) the IAM user may read its key (GetSecretValue, DescribeSecret); (2) every
+    /// other action (writes, version stages, the policy, tags, deletion, rotation, replication) is denied to every
+    /// principal but the rotator; (3) the two reads are denied to every principal but the user and the rotator.
+    /// Identity policies in the account cannot widen that, because an explicit Deny wins. The rotator is the member
+    /// rotation role (secrets in member accounts) or the central host principal (central secrets); a role session is
+    /// matched by its role's ARN (aws:PrincipalArn).
     /// </summary>
     public static string ResourcePolicy(string userArn, string rotatorArn)
     {
+        ArgumentException.ThrowIfNullOrEmpty(userArn);
+        ArgumentException.ThrowIfNullOrEmpty(rotatorArn);
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -149,27 +158,26 @@ public static class ManagedSecret
             w.WriteStartObject("Principal");
             w.WriteString("AWS", userArn);
             w.WriteEndObject();
-            w.WriteStartArray("Action");
-            w.WriteStringValue("secretsmanager:GetSecretValue");
-            w.WriteStringValue("secretsmanager:DescribeSecret");
-            w.WriteEndArray();
+            WriteStrings(w, "Action", OwnerReads);
             w.WriteString("Resource", "*");
+            w.WriteEndObject();
+
+            w.WriteStartObject();
+            w.WriteString("Sid", "OnlyTheRotatorChangesIt");
+            w.WriteString("Effect", "Deny");
+            w.WriteString("Principal", "*");
+            WriteStrings(w, "NotAction", OwnerReads);
+            w.WriteString("Resource", "*");
+            WritePrincipalArnNotIn(w, [rotatorArn]);
             w.WriteEndObject();
 
             w.WriteStartObject();
             w.WriteString("Sid", "NobodyElseReadsIt");
             w.WriteString("Effect", "Deny");
             w.WriteString("Principal", "*");
-            w.WriteString("Action", "secretsmanager:GetSecretValue");
+            WriteStrings(w, "Action", OwnerReads);
             w.WriteString("Resource", "*");
-            w.WriteStartObject("Condition");
-            w.WriteStartObject("StringNotEquals");
-            w.WriteStartArray("aws:PrincipalArn");
-            w.WriteStringValue(userArn);
-            w.WriteStringValue(rotatorArn);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
+            WritePrincipalArnNotIn(w, [userArn, rotatorArn]);
             w.WriteEndObject();
 
             w.WriteEndArray();
@@ -177,5 +185,94 @@ public static class ManagedSecret
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="policyJson"/> (as GetResourcePolicy returns it) is exactly <see cref="ResourcePolicy"/> for
+    /// this user and rotator. Compared by meaning, not bytes: AWS may reorder keys and statements, drop Sids, and turn a
+    /// one-element list into a string or back. Anything else, including an empty or unparsable policy, is not ours.
+    /// </summary>
+    public static bool IsRotatorPolicy(string? policyJson, string userArn, string rotatorArn)
+    {
+        if (string.IsNullOrWhiteSpace(policyJson))
+        {
+            return false;
+        }
+
+        try
+        {
+            var actual = Canonical(policyJson);
+            return actual is not null && actual.SequenceEqual(Canonical(ResourcePolicy(userArn, rotatorArn))!, StringComparer.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Each statement as one canonical string (Sid left out), sorted; null when the document is not a policy.</summary>
+    private static List<string>? Canonical(string policyJson)
+    {
+        using var document = JsonDocument.Parse(policyJson);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("Version", out var version) || version.ValueKind != JsonValueKind.String || version.GetString() != "2012-10-17"
+            || !root.TryGetProperty("Statement", out var statements))
+        {
+            return null;
+        }
+
+        var list = new List<string>();
+        foreach (var statement in statements.ValueKind == JsonValueKind.Array ? statements.EnumerateArray().ToList() : [statements])
+        {
+            if (statement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var parts = new List<string>();
+            foreach (var property in statement.EnumerateObject().Where(p => p.Name != "Sid").OrderBy(p => p.Name, StringComparer.Ordinal))
+            {
+                // "Principal": "*" and {"AWS": "*"} mean the same; AWS may return either.
+                var canonical = property.Name == "Principal" && property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() == "*"
+                    ? "{AWS:[*]}"
+                    : CanonicalValue(property.Value);
+                parts.Add(property.Name + "=" + canonical);
+            }
+
+            list.Add(string.Join(";", parts));
+        }
+
+        list.Sort(StringComparer.Ordinal);
+        return list;
+    }
+
+    /// <summary>A string or a list of strings becomes a sorted set; an object, its sorted keys with canonical values.</summary>
+    private static string CanonicalValue(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "[" + value.GetString() + "]",
+        JsonValueKind.Array => "[" + string.Join(",", value.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText()).Distinct().Order(StringComparer.Ordinal)) + "]",
+        JsonValueKind.Object => "{" + string.Join(",", value.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => p.Name + ":" + CanonicalValue(p.Value))) + "}",
+        _ => value.GetRawText(),
+    };
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WritePrincipalArnNotIn(Utf8JsonWriter w, IEnumerable<string> arns)
+    {
+        w.WriteStartObject("Condition");
+        w.WriteStartObject("StringNotEquals");
+        WriteStrings(w, "aws:PrincipalArn", arns.Distinct(StringComparer.Ordinal));
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 }

@@ -133,10 +133,21 @@ internal sealed partial class RotationInvocationHandler(
 
     private async Task<byte[]> RunRotationStepAsync(RotationStepEvent step, CancellationToken cancellationToken)
     {
-        var result = await service.RunRotationStepAsync(step.Request, cancellationToken);
+        RotationStepResult result;
+        try
+        {
+            result = await service.RunRotationStepAsync(step.Request, cancellationToken);
+        }
+        catch (Exception)
+        {
+            metrics.WriteRotationStepFailure(step.Trigger.ToString());
+            throw;
+        }
+
         if (result.Outcome == Outcome.Failed)
         {
-            // Secrets Manager only sees a failed step when the invocation itself fails.
+            // Secrets Manager only sees a failed step when the invocation itself fails, and tells nobody: the metric does.
+            metrics.WriteRotationStepFailure(step.Trigger.ToString());
             throw new InvocationException(InvocationException.RotationStepFailed, Errors.RotationStepFailed(result.Step, result.Message));
         }
 

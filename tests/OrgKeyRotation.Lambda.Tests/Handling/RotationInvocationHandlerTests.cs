@@ -205,6 +205,28 @@ public class RotationInvocationHandlerTests
 
         Assert.Equal(InvocationException.RotationStepFailed, error.ErrorType);
         Assert.Contains("new key did not authenticate", error.Message, StringComparison.Ordinal);
+        using var emf = JsonDocument.Parse(_metrics.ToString());
+        Assert.Equal(1, emf.RootElement.GetProperty("RotationStepFailures").GetInt32());
+        Assert.Equal("RotationStep", emf.RootElement.GetProperty("Trigger").GetString());
+    }
+
+    [Fact]
+    public async Task HandleAsync_RotationStepThrows_CountsTheFailedStepAndRethrows()
+    {
+        _service.RotationStep = _ => throw new InvalidOperationException("secrets manager unreachable");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Handle("""{"Step":"createSecret","SecretId":"arn:secret","ClientRequestToken":"tok"}"""));
+
+        using var emf = JsonDocument.Parse(_metrics.ToString());
+        Assert.Equal(1, emf.RootElement.GetProperty("RotationStepFailures").GetInt32());
+    }
+
+    [Fact]
+    public async Task HandleAsync_RotationStepSucceeded_WritesNoFailureMetric()
+    {
+        await Handle("""{"Step":"finishSecret","SecretId":"arn:secret","ClientRequestToken":"tok"}""");
+
+        Assert.Empty(_metrics.ToString());
     }
 
     [Theory]

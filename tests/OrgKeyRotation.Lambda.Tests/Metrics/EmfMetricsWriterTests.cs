@@ -34,4 +34,21 @@ public class EmfMetricsWriterTests
         Assert.Equal(6, root.GetProperty("RotationFailures").GetInt32());
         Assert.Equal(5, root.GetProperty("Warnings").GetInt32());
     }
+
+    [Fact]
+    public void WriteRotationStepFailure_OneEmfLineWithTheFailureMetricUnderTheTrigger()
+    {
+        var output = new StringWriter();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+
+        new EmfMetricsWriter(output, time).WriteRotationStepFailure("RotationStep");
+
+        using var json = JsonDocument.Parse(output.ToString());
+        var directive = Assert.Single(json.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics").EnumerateArray());
+        Assert.Equal("OrgKeyRotation", directive.GetProperty("Namespace").GetString());
+        var metric = Assert.Single(directive.GetProperty("Metrics").EnumerateArray());
+        Assert.Equal(EmfMetricsWriter.RotationStepFailures, metric.GetProperty("Name").GetString());
+        Assert.Equal("RotationStep", json.RootElement.GetProperty("Trigger").GetString());
+        Assert.Equal(1, json.RootElement.GetProperty("RotationStepFailures").GetInt32());
+    }
 }

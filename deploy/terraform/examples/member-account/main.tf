@@ -16,6 +16,7 @@ module "member" {
   external_id        = var.rotation_external_id
   organization_id    = var.organization_id
   user_path          = var.user_path
+  secret_location    = var.secret_location
   secret_name_prefix = var.secret_name_prefix
   secret_kms_key_arn = var.secret_kms_key_arn
 }

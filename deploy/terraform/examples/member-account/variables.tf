@@ -16,7 +16,8 @@ variable "trusted_account_id" {
 
 variable "central_role_arn" {
   type        = string
-  description = "The rotator's execution role ARN (central output execution_role_arn)."
+  description = "The rotator's execution role ARN (central output execution_role_arn); null derives the central-admin default role of trusted_account_id."
+  default     = null
 }
 
 variable "rotation_role_name" {
@@ -27,13 +28,13 @@ variable "rotation_role_name" {
 
 variable "rotation_external_id" {
   type        = string
-  description = "The same value as the central rotation_external_id; null for none."
+  description = "The same value as the central rotation_external_id (central output external_id); null derives central-admin's default from trusted_account_id."
   default     = null
 }
 
 variable "organization_id" {
   type        = string
-  description = "Organization id (o-...) required of the caller; null for none."
+  description = "Organization id (o-...) required of the caller (aws:PrincipalOrgID); null uses this account's Organization."
   default     = null
 }
 
@@ -53,4 +54,10 @@ variable "secret_kms_key_arn" {
   type        = string
   description = "KMS key of the hand-over secrets in this account; null for aws/secretsmanager."
   default     = null
+}
+
+variable "secret_location" {
+  type        = string
+  description = "Where the hand-over secrets live (central output secret_location); with \"central\" the role gets no Secrets Manager permission."
+  default     = "member"
 }

@@ -41,8 +41,20 @@ module "member_roles" {
   organizational_unit_ids = var.target_ou_ids
   central_role_arn        = module.central.execution_role_arn
   role_name               = module.central.rotation_role_name
-  external_id             = var.rotation_external_id
+  external_id             = module.central.external_id
   organization_id         = var.organization_id
   user_path               = module.central.user_path
+  secret_location         = module.central.secret_location
   secret_name_prefix      = module.central.secret_name_prefix
+}
+
+# ListAccounts works only in the management account or a delegated administrator. When the rotator runs in another
+# account, this resource-based delegation policy (applied in the management account) lets its execution role list
+# the accounts. An Organization has one such policy: leave delegate_discovery off if you already manage one, and add
+# the statement of module.central.organizations_delegation_policy to it instead.
+resource "aws_organizations_resource_policy" "discovery" {
+  count    = var.delegate_discovery ? 1 : 0
+  provider = aws.management
+
+  content = module.central.organizations_delegation_policy
 }

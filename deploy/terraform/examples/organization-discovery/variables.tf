@@ -44,8 +44,8 @@ variable "rotation_external_id" {
 }
 
 variable "sns_alert_email" {
-  type        = list(string)
-  description = "Email addresses that receive the alerts."
+  type        = any
+  description = "Email address(es) that receive the alerts: one string or a list."
   default     = []
 }
 
@@ -64,5 +64,11 @@ variable "reserved_concurrency" {
 variable "dry_run" {
   type        = bool
   description = "Start in plan-only mode; set to false once the plans in the alerts look right."
+  default     = true
+}
+
+variable "delegate_discovery" {
+  type        = bool
+  description = "Apply an Organizations delegation policy in the management account so the rotator, running in another account, may list the accounts. false when the rotator runs in the management account, or when the Organization already has a delegation policy (then add the statement of the central output organizations_delegation_policy to it)."
   default     = true
 }

@@ -38,8 +38,9 @@ module "member" {
   trusted_account_id = data.aws_caller_identity.central.account_id
   central_role_arn   = module.central.execution_role_arn
   role_name          = module.central.rotation_role_name
-  external_id        = var.rotation_external_id
+  external_id        = module.central.external_id
   user_path          = module.central.user_path
+  secret_location    = module.central.secret_location
   secret_name_prefix = module.central.secret_name_prefix
 }
 

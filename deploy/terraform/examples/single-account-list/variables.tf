@@ -32,8 +32,8 @@ variable "rotation_external_id" {
 }
 
 variable "sns_alert_email" {
-  type        = list(string)
-  description = "Email addresses that receive the alerts."
+  type        = any
+  description = "Email address(es) that receive the alerts: one string, as the seed wrote it, or a list."
   default     = []
 }
 

@@ -1,117 +1,95 @@
 data "aws_partition" "current" {}
-data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
   partition  = data.aws_partition.current.partition
-  region     = data.aws_region.current.name
   account_id = data.aws_caller_identity.current.account_id
+  # The region of the provider, read from an ARN: data.aws_region's attribute is `name` in provider 5.x and
+  # `region` in 6.x (where `name` is deprecated), so neither works across both.
+  region = split(":", aws_cloudwatch_log_group.lambda.arn)[3]
 
   lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../../../../artifacts/lambda/orgkeyrotation-lambda.zip")
   log_group_name  = "/aws/lambda/${var.name}"
-  policies_dir    = "${path.module}/../../policies"
-
-  accounts           = jsondecode(var.accounts_users_json)
-  member_role_arns   = [for account in sort(keys(local.accounts)) : "arn:${local.partition}:iam::${account}:role/${var.rotation_role_name}"]
-  secret_name_prefix = split("{", var.secret_name_template)[0]
 
   # Values of the Trigger dimension the function gives its metrics (src/OrgKeyRotation.Lambda).
   sweep_triggers = ["Scheduled", "Sqs", "Manual"]
 
   create_topic_key = var.sns_kms_key_arn == null
   topic_key_arn    = local.create_topic_key ? aws_kms_key.topic[0].arn : var.sns_kms_key_arn
-  kms_key_arns = concat(
-    [local.topic_key_arn],
-    var.secret_location == "central" && var.secret_kms_key_id != null ? [var.secret_kms_key_id] : [],
-  )
+}
 
-  # Names match src/OrgKeyRotation.Core/Configuration/EnvironmentVariables.cs (checked by
-  # tests/OrgKeyRotation.Deploy.Tests). Optional ones are left out when unset so the code's defaults apply;
-  # an empty EXEMPT_GROUP/EXEMPT_TAG disables that exemption.
-  optional_environment = {
-    ROTATION_EXTERNAL_ID       = var.rotation_external_id
-    DISCOVERY_INCLUDE_OUS      = length(var.discovery_include_ous) > 0 ? join(",", var.discovery_include_ous) : null
-    DISCOVERY_EXCLUDE_ACCOUNTS = length(var.discovery_exclude_accounts) > 0 ? join(",", var.discovery_exclude_accounts) : null
-    DISCOVERY_USER_TAG         = var.discovery_user_tag
-    SECRET_KMS_KEY_ID          = var.secret_kms_key_id
-    WORK_QUEUE_URL             = var.enable_fanout ? aws_sqs_queue.work[0].url : null
-  }
-  required_environment = {
-    ACCOUNTS_USERS_JSON           = var.accounts_users_json
-    ROTATION_ROLE_NAME            = var.rotation_role_name
-    SNS_TOPIC_ARN                 = aws_sns_topic.alerts.arn
-    DISCOVER_ORGANIZATION         = tostring(var.discover_organization)
-    DISCOVERY_USER_PATH           = var.discovery_user_path
-    MAX_KEY_AGE_DAYS              = tostring(var.max_key_age_days)
-    DEACTIVATE_AFTER_DAYS         = tostring(var.deactivate_after_days)
-    DELETE_AFTER_DAYS             = tostring(var.delete_after_days)
-    REQUIRE_OLD_KEY_UNUSED        = tostring(var.require_old_key_unused)
-    MAX_DEACTIVATION_DELAY_DAYS   = tostring(var.max_deactivation_delay_days)
-    EXEMPT_GROUP                  = coalesce(var.exempt_group, "")
-    EXEMPT_TAG                    = coalesce(var.exempt_tag, "")
-    SECRET_NAME_TEMPLATE          = var.secret_name_template
-    SECRET_LOCATION               = var.secret_location
-    DRY_RUN                       = tostring(var.dry_run)
-    CONCURRENCY_ACCOUNTS          = tostring(var.concurrency_accounts)
-    CONCURRENCY_USERS_PER_ACCOUNT = tostring(var.concurrency_users_per_account)
-  }
-  environment = merge(local.required_environment, { for k, v in local.optional_environment : k => v if v != null })
+# Everything computed from the inputs (environment, policies, derived names, cross-input rules) lives in a
+# provider-free module, so tests/OrgKeyRotation.Deploy.Tests evaluates the same code with terraform offline.
+module "settings" {
+  source = "../central-settings"
+
+  partition      = local.partition
+  region         = local.region
+  account_id     = local.account_id
+  topic_arn      = aws_sns_topic.alerts.arn
+  topic_key_arn  = local.topic_key_arn
+  log_group_arn  = aws_cloudwatch_log_group.lambda.arn
+  work_queue_arn = try(aws_sqs_queue.work[0].arn, null)
+  work_queue_url = try(aws_sqs_queue.work[0].url, null)
+
+  name                            = var.name
+  accounts_users_json             = var.accounts_users_json
+  rotation_role_name              = var.rotation_role_name
+  rotation_external_id            = var.rotation_external_id
+  discover_organization           = var.discover_organization
+  organization_id                 = var.organization_id
+  discovery_include_ous           = var.discovery_include_ous
+  discovery_exclude_accounts      = var.discovery_exclude_accounts
+  discovery_user_path             = var.discovery_user_path
+  discovery_user_tag              = var.discovery_user_tag
+  max_key_age_days                = var.max_key_age_days
+  deactivate_after_days           = var.deactivate_after_days
+  delete_after_days               = var.delete_after_days
+  require_old_key_unused          = var.require_old_key_unused
+  max_deactivation_delay_days     = var.max_deactivation_delay_days
+  old_key_idle_days               = var.old_key_idle_days
+  exempt_group                    = var.exempt_group
+  exempt_tag                      = var.exempt_tag
+  alert_owner_tag                 = var.alert_owner_tag
+  secret_name_template            = var.secret_name_template
+  secret_kms_key_id               = var.secret_kms_key_id
+  secret_location                 = var.secret_location
+  dry_run                         = var.dry_run
+  concurrency_accounts            = var.concurrency_accounts
+  concurrency_users_per_account   = var.concurrency_users_per_account
+  enable_fanout                   = var.enable_fanout
+  reserved_concurrency            = var.reserved_concurrency
+  enable_secrets_manager_rotation = var.enable_secrets_manager_rotation
+  sns_alert_email                 = var.sns_alert_email
 }
 
 # --- Execution role -------------------------------------------------------------------------------
 
 resource "aws_iam_role" "lambda" {
-  name               = "${var.name}-lambda"
+  name               = module.settings.execution_role_name
   description        = "Runs the OrgKeyRotation Lambda: assumes ${var.rotation_role_name} in member accounts."
-  assume_role_policy = templatefile("${local.policies_dir}/lambda-trust.json.tftpl", {})
+  assume_role_policy = module.settings.lambda_trust_policy
   tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "lambda" {
   name   = "least-privilege"
   role   = aws_iam_role.lambda.id
-  policy = templatefile("${local.policies_dir}/central-execution.json.tftpl", {
-    partition                  = local.partition
-    region                     = local.region
-    account_id                 = local.account_id
-    role_name                  = var.rotation_role_name
-    organization_id            = coalesce(var.organization_id, "none")
-    member_role_arns           = local.member_role_arns
-    discover_organization      = var.discover_organization
-    enable_fanout              = var.enable_fanout
-    work_queue_arn             = try(aws_sqs_queue.work[0].arn, "")
-    central_secrets            = var.secret_location == "central"
-    secret_name_prefix         = local.secret_name_prefix
-    topic_arn                  = aws_sns_topic.alerts.arn
-    kms_key_arns               = local.kms_key_arns
-    log_group_arn              = aws_cloudwatch_log_group.lambda.arn
-  })
-
-  lifecycle {
-    precondition {
-      condition     = !var.discover_organization || var.organization_id != null
-      error_message = "discover_organization = true needs organization_id (o-...): sts:AssumeRole is then limited to roles inside that Organization."
-    }
-    precondition {
-      condition     = var.discover_organization || length(local.member_role_arns) > 0
-      error_message = "accounts_users_json lists no account and discover_organization is false: there is nothing to rotate."
-    }
-  }
+  policy = module.settings.execution_policy
 }
 
-# --- Alerts: KMS-encrypted topic, email subscriptions, failure alarm -------------------------------
+# --- Alerts: KMS-encrypted topic, email subscriptions, alarms ---------------------------------------
 
 resource "aws_kms_key" "topic" {
   count = local.create_topic_key ? 1 : 0
 
   description         = "Encrypts the OrgKeyRotation alert topic ${var.name}-alerts."
   enable_key_rotation = true
-  policy              = templatefile("${local.policies_dir}/topic-key-policy.json.tftpl", {
-    partition       = local.partition
-    account_id      = local.account_id
-    lambda_role_arn = aws_iam_role.lambda.arn
-  })
-  tags = var.tags
+  policy              = module.settings.topic_key_policy
+  tags                = var.tags
+
+  # KMS refuses a key policy naming a principal that does not exist yet.
+  depends_on = [aws_iam_role.lambda]
 }
 
 resource "aws_kms_alias" "topic" {
@@ -128,7 +106,7 @@ resource "aws_sns_topic" "alerts" {
 }
 
 resource "aws_sns_topic_subscription" "email" {
-  for_each = toset(var.sns_alert_email)
+  for_each = toset(module.settings.alert_emails)
 
   topic_arn     = aws_sns_topic.alerts.arn
   protocol      = "email"
@@ -174,6 +152,82 @@ resource "aws_cloudwatch_metric_alarm" "failures" {
   }
 }
 
+# A Secrets Manager rotation step that failed: Secrets Manager retries it and, without this, nobody is told.
+resource "aws_cloudwatch_metric_alarm" "rotation_step_failures" {
+  count = var.enable_failure_alarm && var.enable_secrets_manager_rotation ? 1 : 0
+
+  alarm_name          = "${var.name}-rotation-step-failures"
+  alarm_description   = "A Secrets Manager rotation step of a hand-over secret failed; the function's logs name the secret and step."
+  namespace           = "OrgKeyRotation"
+  metric_name         = "RotationStepFailures"
+  dimensions          = { Trigger = "RotationStep" }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  tags                = var.tags
+}
+
+# An invocation that failed as a whole (crash, timeout, refused event): no rotation alert is published for it.
+resource "aws_cloudwatch_metric_alarm" "function_errors" {
+  count = var.enable_failure_alarm ? 1 : 0
+
+  alarm_name          = "${var.name}-function-errors"
+  alarm_description   = "The rotator function failed an invocation; see its log group."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.rotator.function_name }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  tags                = var.tags
+}
+
+# A throttled invocation did not run at all (reserved concurrency reached).
+resource "aws_cloudwatch_metric_alarm" "function_throttles" {
+  count = var.enable_failure_alarm ? 1 : 0
+
+  alarm_name          = "${var.name}-function-throttles"
+  alarm_description   = "Invocations of the rotator function were throttled; raise reserved_concurrency or lower the fan-out."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = aws_lambda_function.rotator.function_name }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  tags                = var.tags
+}
+
+# A work message that failed fanout_max_receive_count times: that account was not swept.
+resource "aws_cloudwatch_metric_alarm" "dead_letters" {
+  count = var.enable_failure_alarm && var.enable_fanout ? 1 : 0
+
+  alarm_name          = "${var.name}-dead-letters"
+  alarm_description   = "A fan-out work message reached the dead-letter queue: its account was not swept. Read it, fix the cause, redrive it."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.dead_letter[0].name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alerts.arn]
+  tags                = var.tags
+}
+
 # --- Function ---------------------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "lambda" {
@@ -196,7 +250,7 @@ resource "aws_lambda_function" "rotator" {
   reserved_concurrent_executions = var.reserved_concurrency
 
   environment {
-    variables = local.environment
+    variables = module.settings.environment
   }
 
   tags = var.tags
@@ -227,6 +281,8 @@ resource "aws_lambda_permission" "schedule" {
   source_arn    = aws_cloudwatch_event_rule.schedule.arn
 }
 
+# Secrets Manager of this account calls the function as the rotation Lambda of the central hand-over secrets
+# (the only secrets it rotates: central-settings refuses the option with secret_location = "member").
 resource "aws_lambda_permission" "secrets_manager" {
   count = var.enable_secrets_manager_rotation ? 1 : 0
 
@@ -256,7 +312,7 @@ resource "aws_sqs_queue" "work" {
   visibility_timeout_seconds = var.timeout * 6
   message_retention_seconds  = 345600
   sqs_managed_sse_enabled    = true
-  redrive_policy             = jsonencode({
+  redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dead_letter[0].arn
     maxReceiveCount     = var.fanout_max_receive_count
   })
@@ -270,4 +326,14 @@ resource "aws_lambda_event_source_mapping" "work" {
   function_name           = aws_lambda_function.rotator.arn
   batch_size              = 1
   function_response_types = ["ReportBatchItemFailures"]
+
+  # Never more pollers than reserved copies of the function: a throttled invocation would still count as a
+  # receive and push unprocessed messages towards the dead-letter queue.
+  dynamic "scaling_config" {
+    for_each = module.settings.fanout_maximum_concurrency == null ? [] : [module.settings.fanout_maximum_concurrency]
+
+    content {
+      maximum_concurrency = scaling_config.value
+    }
+  }
 }

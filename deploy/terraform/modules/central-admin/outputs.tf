@@ -20,7 +20,22 @@ output "rotation_role_name" {
 
 output "secret_name_prefix" {
   description = "Literal prefix of the hand-over secret names; pass it to the member modules as secret_name_prefix."
-  value       = local.secret_name_prefix
+  value       = module.settings.secret_name_prefix
+}
+
+output "secret_location" {
+  description = "Where the hand-over secrets live; pass it to the member modules as secret_location."
+  value       = var.secret_location
+}
+
+output "external_id" {
+  description = "The sts:ExternalId the rotator sends (rotation_external_id or its derived default); pass it to the member modules as external_id."
+  value       = module.settings.external_id
+}
+
+output "organizations_delegation_policy" {
+  description = "An AWS Organizations resource-based delegation policy letting the rotator list accounts when it does not run in the management account (apply it there, e.g. with aws_organizations_resource_policy)."
+  value       = module.settings.organizations_delegation_policy
 }
 
 output "user_path" {

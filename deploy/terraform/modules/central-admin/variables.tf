@@ -1,6 +1,6 @@
 # Inputs of the central rotator. Defaults match src/OrgKeyRotation.Core/Configuration/RotationConfig.cs.
-# Terraform >= 1.5 lets a validation block see only its own variable; cross-variable rules are
-# preconditions in main.tf.
+# Terraform >= 1.5 lets a validation block see only its own variable; rules that span variables are output
+# preconditions of ../central-settings.
 
 variable "name" {
   type        = string
@@ -54,12 +54,13 @@ variable "timeout" {
 
 variable "reserved_concurrency" {
   type        = number
-  description = "Reserved concurrent executions of the function; null leaves it unreserved. A small number keeps IAM calls under their throttling limits."
+  description = "Reserved concurrent executions of the function; null leaves it unreserved. A small number keeps IAM calls under their throttling limits; with enable_fanout it also caps the work queue's event source (at least 2)."
   default     = null
 
   validation {
-    condition     = var.reserved_concurrency == null || try(var.reserved_concurrency >= 0 && floor(var.reserved_concurrency) == var.reserved_concurrency, false)
-    error_message = "reserved_concurrency must be null or a whole number >= 0."
+    # 0 would reserve the function out of existence: every invocation throttled.
+    condition     = var.reserved_concurrency == null || try(var.reserved_concurrency >= 1 && floor(var.reserved_concurrency) == var.reserved_concurrency, false)
+    error_message = "reserved_concurrency must be null or a whole number >= 1 (0 would throttle every invocation)."
   }
 }
 
@@ -80,19 +81,21 @@ variable "schedule_expression" {
   default     = "rate(1 day)"
 
   validation {
-    condition     = can(regex("^(rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.schedule_expression))
-    error_message = "schedule_expression must look like \"rate(1 day)\", \"rate(12 hours)\" or \"cron(0 3 * * ? *)\" (six cron fields)."
+    # EventBridge wants the singular unit for 1 and the plural above it: rate(1 days) and rate(2 day) are refused.
+    condition     = can(regex("^(rate\\(1 (minute|hour|day)\\)|rate\\(([2-9]|[1-9][0-9]+) (minutes|hours|days)\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must look like \"rate(1 day)\", \"rate(12 hours)\" (singular unit for 1, plural above) or \"cron(0 3 * * ? *)\" (six cron fields)."
   }
 }
 
 variable "sns_alert_email" {
-  type        = list(string)
-  description = "Email addresses subscribed to the alert topic (each must confirm the subscription). A list; the seed's single string becomes [\"ops@example.com\"]."
+  # One address (the seed's form) or a list: Terraform has no "string or list" type, so the validation checks it.
+  type        = any
+  description = "Email address(es) subscribed to the alert topic (each must confirm the subscription): one string, as the seed wrote it, or a list."
   default     = []
 
   validation {
-    condition     = alltrue([for e in var.sns_alert_email : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
-    error_message = "every sns_alert_email entry must be an email address like ops@example.com."
+    condition     = try(alltrue([for e in flatten([var.sns_alert_email]) : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))]), false)
+    error_message = "sns_alert_email must be an email address like ops@example.com, or a list of them."
   }
 }
 
@@ -131,11 +134,12 @@ variable "rotation_role_name" {
 
 variable "rotation_external_id" {
   type        = string
-  description = "sts:ExternalId the rotator passes to AssumeRole; the member roles require the same value. null sends none."
+  description = "sts:ExternalId the rotator passes to AssumeRole; the member roles require the same value. null uses org-key-rotation-<central account id>, which the member modules derive the same way from trusted_account_id."
   default     = null
 
   validation {
-    condition     = var.rotation_external_id == null || can(regex("^[\\w+=,.@:/-]{2,1224}$", var.rotation_external_id))
+    # Length with length(): RE2 (Terraform's regex engine) refuses repeat counts above 1000.
+    condition     = var.rotation_external_id == null || try(length(var.rotation_external_id) >= 2 && length(var.rotation_external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.rotation_external_id)), false)
     error_message = "rotation_external_id must be 2-1224 characters of letters, digits and +=,.@:/-."
   }
 }
@@ -265,6 +269,17 @@ variable "max_deactivation_delay_days" {
   }
 }
 
+variable "old_key_idle_days" {
+  type        = number
+  description = "A previous key unused for this many days may be deactivated before its grace period ends."
+  default     = 7
+
+  validation {
+    condition     = var.old_key_idle_days >= 1 && var.old_key_idle_days <= 365 && floor(var.old_key_idle_days) == var.old_key_idle_days
+    error_message = "old_key_idle_days must be a whole number between 1 and 365."
+  }
+}
+
 variable "exempt_group" {
   type        = string
   description = "Members of this IAM group are never rotated. null disables the group exemption."
@@ -284,6 +299,17 @@ variable "exempt_tag" {
   validation {
     condition     = var.exempt_tag == null || can(regex("^.{1,128}$", var.exempt_tag))
     error_message = "exempt_tag must be a tag key of 1-128 characters."
+  }
+}
+
+variable "alert_owner_tag" {
+  type        = string
+  description = "User tag whose value names a key's owner in alerts; null or \"\" leaves owners out."
+  default     = "owner"
+
+  validation {
+    condition     = var.alert_owner_tag == null || can(regex("^.{0,128}$", var.alert_owner_tag))
+    error_message = "alert_owner_tag must be a tag key of up to 128 characters."
   }
 }
 
@@ -356,8 +382,8 @@ variable "enable_fanout" {
 
 variable "fanout_max_receive_count" {
   type        = number
-  description = "Deliveries of one work message before it moves to the dead-letter queue."
-  default     = 3
+  description = "Deliveries of one work message before it moves to the dead-letter queue (AWS advises at least 5 for a Lambda consumer)."
+  default     = 5
 
   validation {
     condition     = var.fanout_max_receive_count >= 1 && var.fanout_max_receive_count <= 1000 && floor(var.fanout_max_receive_count) == var.fanout_max_receive_count
@@ -367,13 +393,13 @@ variable "fanout_max_receive_count" {
 
 variable "enable_secrets_manager_rotation" {
   type        = bool
-  description = "Allow Secrets Manager (of this account only) to invoke the function as the rotation Lambda of central secrets."
+  description = "Let Secrets Manager (of this account) rotate the central hand-over secrets with the function: the rotator turns rotation on for each secret it creates (SECRETS_ROTATION_LAMBDA_ARN). Needs secret_location = \"central\"."
   default     = false
 }
 
 variable "enable_failure_alarm" {
   type        = bool
-  description = "Create a CloudWatch alarm on the RotationFailures metric (namespace OrgKeyRotation) that notifies the alert topic."
+  description = "Create the CloudWatch alarms that notify the alert topic: failed rotations and rotation steps (namespace OrgKeyRotation), function errors and throttles, and messages in the dead-letter queue."
   default     = true
 }
 

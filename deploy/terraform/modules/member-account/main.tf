@@ -1,22 +1,36 @@
 data "aws_partition" "current" {}
 data "aws_caller_identity" "current" {}
 
-locals {
-  policies_dir = "${path.module}/../../policies"
+# aws:PrincipalOrgID on by default: without organization_id, the Organization of this member account.
+data "aws_organizations_organization" "current" {
+  count = var.require_organization && var.organization_id == null ? 1 : 0
+}
 
-  trusted_principal_arn = coalesce(var.central_role_arn, "arn:${data.aws_partition.current.partition}:iam::${var.trusted_account_id}:root")
+# The policies are computed in a provider-free module (shared with member-roles-stackset), so
+# tests/OrgKeyRotation.Deploy.Tests evaluates the same code with terraform offline.
+module "policies" {
+  source = "../member-policies"
+
+  partition                  = data.aws_partition.current.partition
+  discovered_organization_id = try(data.aws_organizations_organization.current[0].id, null)
+
+  account_id           = var.account_id
+  trusted_account_id   = var.trusted_account_id
+  central_role_arn     = var.central_role_arn
+  external_id          = var.external_id
+  require_external_id  = var.require_external_id
+  organization_id      = var.organization_id
+  require_organization = var.require_organization
+  user_path            = var.user_path
+  secret_location      = var.secret_location
+  secret_name_prefix   = var.secret_name_prefix
+  secret_kms_key_arn   = var.secret_kms_key_arn
 }
 
 resource "aws_iam_role" "rotation" {
   name               = var.role_name
   description        = "Assumed by the OrgKeyRotation Lambda in ${var.trusted_account_id} to rotate IAM user access keys."
-  assume_role_policy = templatefile("${local.policies_dir}/member-role-trust.json.tftpl", {
-    trusted_principal_arn = local.trusted_principal_arn
-    has_external_id       = var.external_id != null
-    external_id           = coalesce(var.external_id, "none")
-    has_organization_id   = var.organization_id != null
-    organization_id       = coalesce(var.organization_id, "none")
-  })
+  assume_role_policy = module.policies.trust_policy
   # A sweep takes minutes; one hour is the shortest allowed and plenty.
   max_session_duration = 3600
   tags                 = var.tags
@@ -26,22 +40,11 @@ resource "aws_iam_role" "rotation" {
       condition     = data.aws_caller_identity.current.account_id == var.account_id
       error_message = "The AWS provider of this module is not in account_id: configure it for the member account."
     }
-    precondition {
-      condition     = var.central_role_arn == null || try(split(":", var.central_role_arn)[4], "") == var.trusted_account_id
-      error_message = "central_role_arn is not in trusted_account_id."
-    }
   }
 }
 
 resource "aws_iam_role_policy" "rotation" {
   name   = "rotate-access-keys"
   role   = aws_iam_role.rotation.id
-  policy = templatefile("${local.policies_dir}/member-role-permissions.json.tftpl", {
-    partition          = data.aws_partition.current.partition
-    account_id         = var.account_id
-    user_path          = var.user_path
-    secret_name_prefix = var.secret_name_prefix
-    has_secret_kms_key = var.secret_kms_key_arn != null
-    secret_kms_key_arn = coalesce(var.secret_kms_key_arn, "none")
-  })
+  policy = module.policies.permissions_policy
 }

@@ -7,3 +7,8 @@ output "role_name" {
   description = "Name of the role (equals the central rotation_role_name)."
   value       = aws_iam_role.rotation.name
 }
+
+output "trusted_principal_arn" {
+  description = "The one principal the role trusts (central_role_arn, or the derived default rotator role)."
+  value       = module.policies.trusted_principal_arn
+}

@@ -1,6 +1,6 @@
 # Inputs of the role the central rotator assumes in one member account.
-# Terraform >= 1.5 lets a validation block see only its own variable; cross-variable rules are
-# preconditions in main.tf.
+# Terraform >= 1.5 lets a validation block see only its own variable; rules that span variables are output
+# preconditions of ../member-policies (and the provider-account check in main.tf).
 
 variable "account_id" {
   type        = string
@@ -14,7 +14,7 @@ variable "account_id" {
 
 variable "trusted_account_id" {
   type        = string
-  description = "Id of the central (rotator) account. Without central_role_arn the whole account is trusted, which is weaker: prefer central_role_arn."
+  description = "Id of the central (rotator) account. Without central_role_arn the role trusts that account's rotator role under the central-admin default name (org-key-rotation-lambda), never the whole account."
 
   validation {
     condition     = can(regex("^[0-9]{12}$", var.trusted_account_id))
@@ -24,7 +24,7 @@ variable "trusted_account_id" {
 
 variable "central_role_arn" {
   type        = string
-  description = "ARN of the rotator Lambda's execution role (central-admin output execution_role_arn); when set, only this principal may assume the role."
+  description = "ARN of the rotator Lambda's execution role (central-admin output execution_role_arn), the only principal the role trusts; null derives arn:<partition>:iam::<trusted_account_id>:role/org-key-rotation-lambda (central-admin's default name)."
   default     = null
 
   validation {
@@ -46,23 +46,47 @@ variable "role_name" {
 
 variable "external_id" {
   type        = string
-  description = "When set, AssumeRole must pass this sts:ExternalId; must equal the central-admin rotation_external_id."
+  description = "The sts:ExternalId AssumeRole must pass; must equal the central-admin rotation_external_id. null derives org-key-rotation-<central account id>, central-admin's default."
   default     = null
 
   validation {
-    condition     = var.external_id == null || can(regex("^[\\w+=,.@:/-]{2,1224}$", var.external_id))
+    # Length with length(): RE2 (Terraform's regex engine) refuses repeat counts above 1000.
+    condition     = var.external_id == null || try(length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id)), false)
     error_message = "external_id must be 2-1224 characters of letters, digits and +=,.@:/-."
   }
 }
 
+variable "require_external_id" {
+  type        = bool
+  description = "Require sts:ExternalId in the trust policy (on by default; turn off only for a rotator that sends none)."
+  default     = true
+}
+
 variable "organization_id" {
   type        = string
-  description = "When set, only principals of this Organization (aws:PrincipalOrgID) may assume the role."
+  description = "Organization (o-...) the rotator's principal must belong to (aws:PrincipalOrgID); null looks up this account's Organization (with require_organization)."
   default     = null
 
   validation {
     condition     = var.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
     error_message = "organization_id must look like o-abcd123456."
+  }
+}
+
+variable "require_organization" {
+  type        = bool
+  description = "Require the caller to be in the Organization (aws:PrincipalOrgID): organization_id, or this account's own Organization when null (on by default)."
+  default     = true
+}
+
+variable "secret_location" {
+  type        = string
+  description = "Where the hand-over secrets live, as the central-admin secret_location: with \"central\" the role gets no Secrets Manager permission."
+  default     = "member"
+
+  validation {
+    condition     = contains(["member", "central"], var.secret_location)
+    error_message = "secret_location must be \"member\" or \"central\"."
   }
 }
 

@@ -1,25 +1,31 @@
-data "aws_region" "current" {}
+# aws:PrincipalOrgID on by default: without organization_id, the Organization of the provider's (management) account.
+data "aws_organizations_organization" "current" {
+  count = var.require_organization && var.organization_id == null ? 1 : 0
+}
+
+# The same provider-free module as member-account. Account and partition are left to CloudFormation: each stack
+# instance substitutes its own through Fn::Sub.
+module "policies" {
+  source = "../member-policies"
+
+  partition                  = "$${AWS::Partition}"
+  account_id                 = "$${AWS::AccountId}"
+  discovered_organization_id = try(data.aws_organizations_organization.current[0].id, null)
+
+  central_role_arn     = var.central_role_arn
+  external_id          = var.external_id
+  require_external_id  = var.require_external_id
+  organization_id      = var.organization_id
+  require_organization = var.require_organization
+  user_path            = var.user_path
+  secret_location      = var.secret_location
+  secret_name_prefix   = var.secret_name_prefix
+  secret_kms_key_arn   = var.secret_kms_key_arn
+}
 
 locals {
-  policies_dir = "${path.module}/../../policies"
-
-  # The same templates as the member-account module. Account and partition are left to CloudFormation:
-  # each stack instance substitutes its own through Fn::Sub.
-  trust_policy = jsondecode(templatefile("${local.policies_dir}/member-role-trust.json.tftpl", {
-    trusted_principal_arn = var.central_role_arn
-    has_external_id       = var.external_id != null
-    external_id           = coalesce(var.external_id, "none")
-    has_organization_id   = var.organization_id != null
-    organization_id       = coalesce(var.organization_id, "none")
-  }))
-  permissions_policy = jsondecode(templatefile("${local.policies_dir}/member-role-permissions.json.tftpl", {
-    partition          = "$${AWS::Partition}"
-    account_id         = "$${AWS::AccountId}"
-    user_path          = var.user_path
-    secret_name_prefix = var.secret_name_prefix
-    has_secret_kms_key = var.secret_kms_key_arn != null
-    secret_kms_key_arn = coalesce(var.secret_kms_key_arn, "none")
-  }))
+  trust_policy       = jsondecode(module.policies.trust_policy)
+  permissions_policy = jsondecode(module.policies.permissions_policy)
 
   template_body = jsonencode({
     AWSTemplateFormatVersion = "2010-09-09"
@@ -73,10 +79,11 @@ resource "aws_cloudformation_stack_set" "member_roles" {
   }
 }
 
+# The instances are created in the provider's region (IAM is global, one region suffices). The argument that would
+# name another one is `region` in provider 5.x and `stack_set_instance_region` in 6.x, so it is left unset.
 resource "aws_cloudformation_stack_set_instance" "member_roles" {
   stack_set_name = aws_cloudformation_stack_set.member_roles.name
   call_as        = var.call_as
-  region         = coalesce(var.deployment_region, data.aws_region.current.name)
 
   deployment_targets {
     organizational_unit_ids = var.organizational_unit_ids

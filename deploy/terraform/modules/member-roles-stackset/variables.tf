@@ -22,17 +22,6 @@ variable "organizational_unit_ids" {
   }
 }
 
-variable "deployment_region" {
-  type        = string
-  description = "The one region the stack instances are created in (IAM is global, one region suffices); null uses the provider's region."
-  default     = null
-
-  validation {
-    condition     = var.deployment_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.deployment_region))
-    error_message = "deployment_region must be a region name like eu-west-1."
-  }
-}
-
 variable "call_as" {
   type        = string
   description = "\"SELF\" from the management account, \"DELEGATED_ADMIN\" from a delegated CloudFormation administrator account."
@@ -67,23 +56,47 @@ variable "role_name" {
 
 variable "external_id" {
   type        = string
-  description = "When set, AssumeRole must pass this sts:ExternalId; must equal the central-admin rotation_external_id."
+  description = "The sts:ExternalId AssumeRole must pass; must equal the central-admin rotation_external_id. null derives org-key-rotation-<central account id>, central-admin's default."
   default     = null
 
   validation {
-    condition     = var.external_id == null || can(regex("^[\\w+=,.@:/-]{2,1224}$", var.external_id))
+    # Length with length(): RE2 (Terraform's regex engine) refuses repeat counts above 1000.
+    condition     = var.external_id == null || try(length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[\\w+=,.@:/-]+$", var.external_id)), false)
     error_message = "external_id must be 2-1224 characters of letters, digits and +=,.@:/-."
   }
 }
 
+variable "require_external_id" {
+  type        = bool
+  description = "Require sts:ExternalId in the trust policy (on by default; turn off only for a rotator that sends none)."
+  default     = true
+}
+
 variable "organization_id" {
   type        = string
-  description = "When set, only principals of this Organization (aws:PrincipalOrgID) may assume the roles."
+  description = "Organization (o-...) the rotator's principal must belong to (aws:PrincipalOrgID); null looks up the Organization of the provider's (management) account (with require_organization)."
   default     = null
 
   validation {
     condition     = var.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
     error_message = "organization_id must look like o-abcd123456."
+  }
+}
+
+variable "require_organization" {
+  type        = bool
+  description = "Require the caller to be in the Organization (aws:PrincipalOrgID): organization_id, or this account's own Organization when null (on by default)."
+  default     = true
+}
+
+variable "secret_location" {
+  type        = string
+  description = "Where the hand-over secrets live, as the central-admin secret_location: with \"central\" the role gets no Secrets Manager permission."
+  default     = "member"
+
+  validation {
+    condition     = contains(["member", "central"], var.secret_location)
+    error_message = "secret_location must be \"member\" or \"central\"."
   }
 }
 

@@ -1,0 +1,32 @@
+output "trust_policy" {
+  description = "The role's trust policy (JSON)."
+  value       = local.trust_policy
+
+  precondition {
+    condition     = local.trusted_account_id != null
+    error_message = "Set trusted_account_id or central_role_arn: the role must know which rotator it trusts."
+  }
+  precondition {
+    condition     = var.central_role_arn == null || try(split(":", var.central_role_arn)[4], "") == local.trusted_account_id
+    error_message = "central_role_arn is not in trusted_account_id."
+  }
+  precondition {
+    condition     = !var.require_organization || local.organization_id != null
+    error_message = "require_organization is on but no Organization is known: set organization_id, or require_organization = false for a rotator outside any Organization."
+  }
+}
+
+output "permissions_policy" {
+  description = "The role's permission policy (JSON)."
+  value       = local.permissions_policy
+}
+
+output "trusted_principal_arn" {
+  description = "The one principal the role trusts."
+  value       = local.trusted_principal_arn
+}
+
+output "external_id" {
+  description = "The sts:ExternalId the role requires; null when none."
+  value       = local.external_id
+}

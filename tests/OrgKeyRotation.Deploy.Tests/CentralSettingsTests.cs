@@ -1,0 +1,128 @@
+using System.Text.Json;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Deploy.Tests.Tools;
+
+namespace OrgKeyRotation.Deploy.Tests;
+
+/// <summary>
+/// What central-admin computes (environment, derived names, the fan-out cap, cross-input rules), evaluated by
+/// terraform for every scenario in <see cref="DeployScenarios"/>.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class CentralSettingsTests
+{
+    /// <summary>
+    /// Settings the code reads that Terraform does not set yet, each with the issue that adds it. RESULTS_QUEUE_URL is
+    /// the fan-out results queue of the alerts work (phase 2).
+    /// </summary>
+    private static readonly string[] NotYetDeployed = ["RESULTS_QUEUE_URL"];
+
+    private static JsonElement Central(string scenario) => DeployScenarios.Evaluated.Central[scenario];
+
+    private static Dictionary<string, string> Environment(string scenario) =>
+        Central(scenario).GetProperty("environment").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+
+    [TerraformFact]
+    public void Environment_AllFeatures_SetsExactlyTheVariablesTheCodeReads()
+    {
+        var names = Environment("all_features").Keys.Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(EnvironmentVariables.All.Except(NotYetDeployed).Order(StringComparer.Ordinal).ToArray(), names);
+    }
+
+    [TerraformFact]
+    public void Environment_EveryScenario_NamesOnlyVariablesTheCodeReads()
+    {
+        Assert.All(DeployScenarios.CentralScenarios, s => Assert.Empty(Environment(s.Name).Keys.Except(EnvironmentVariables.All)));
+    }
+
+    [TerraformFact]
+    public void Environment_ExemptionsAndOwnerTagNull_AreEmptyStringsThatDisableThem()
+    {
+        var environment = Environment("no_exemptions");
+
+        Assert.Equal("", environment["EXEMPT_GROUP"]);
+        Assert.Equal("", environment["EXEMPT_TAG"]);
+        Assert.Equal("", environment["ALERT_OWNER_TAG"]);
+    }
+
+    [TerraformFact]
+    public void Environment_Defaults_MatchTheCodeDefaults()
+    {
+        var environment = Environment("seed");
+        var defaults = new RotationPolicy();
+
+        Assert.Equal(defaults.OldKeyIdleDays.ToString(System.Globalization.CultureInfo.InvariantCulture), environment["OLD_KEY_IDLE_DAYS"]);
+        Assert.Equal(defaults.MaxKeyAgeDays.ToString(System.Globalization.CultureInfo.InvariantCulture), environment["MAX_KEY_AGE_DAYS"]);
+        Assert.Equal("owner", environment["ALERT_OWNER_TAG"]);
+        Assert.Equal("key-rotation-exempt", environment["EXEMPT_GROUP"]);
+        Assert.Equal("member", environment["SECRET_LOCATION"]);
+        Assert.Equal("org-key-rotation-111111111111", environment["ROTATION_EXTERNAL_ID"]);
+        Assert.DoesNotContain("WORK_QUEUE_URL", environment.Keys);
+        Assert.DoesNotContain("SECRETS_ROTATION_LAMBDA_ARN", environment.Keys);
+    }
+
+    [TerraformFact]
+    public void Seed_OneAddressAsString_BecomesAOneElementList()
+    {
+        Assert.Equal(["your@email.com"], Central("seed").GetProperty("alert_emails").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal("{\n  \"222222222222\": [\"ci-user\", \"deploy-bot\"]\n}\n", Environment("seed")["ACCOUNTS_USERS_JSON"]);
+    }
+
+    [TerraformFact]
+    public void Environment_SecretsManagerRotation_NamesTheFunctionItself()
+    {
+        var with = Central("list_inline_central_smrotation");
+
+        Assert.Equal("arn:aws:lambda:eu-west-1:111111111111:function:org-key-rotation", with.GetProperty("function_arn").GetString());
+        Assert.Equal(with.GetProperty("function_arn").GetString(), Environment("list_inline_central_smrotation")["SECRETS_ROTATION_LAMBDA_ARN"]);
+        Assert.DoesNotContain("SECRETS_ROTATION_LAMBDA_ARN", Environment("list_inline_central").Keys);
+    }
+
+    [TerraformFact]
+    public void FanOut_WithReservedConcurrency_CapsTheEventSourceAtIt()
+    {
+        Assert.Equal(10, Central("list_fanout_member").GetProperty("fanout_maximum_concurrency").GetInt32());
+        Assert.Equal(5, Central("all_features").GetProperty("fanout_maximum_concurrency").GetInt32());
+        Assert.Equal(JsonValueKind.Null, Central("list_inline_member").GetProperty("fanout_maximum_concurrency").ValueKind);
+        Assert.Equal("https://sqs.eu-west-1.amazonaws.com/111111111111/org-key-rotation-work", Environment("list_fanout_member")["WORK_QUEUE_URL"]);
+    }
+
+    [TerraformFact]
+    public void ExecutionRole_IsNamedAfterTheFunction()
+    {
+        Assert.Equal("org-key-rotation-lambda", Central("seed").GetProperty("execution_role_name").GetString());
+        Assert.Equal("arn:aws:iam::111111111111:role/org-key-rotation-lambda", Central("seed").GetProperty("execution_role_arn").GetString());
+    }
+
+    /// <summary>Combinations that cannot work on AWS, each refused at plan time with its own message.</summary>
+    public static TheoryData<string, string, string> RefusedCombinations() => new()
+    {
+        { "secrets_manager_rotation_with_member_secrets", "accounts_users_json = \"{\\\"222222222222\\\": [\\\"a\\\"]}\"\nenable_secrets_manager_rotation = true", "enable_secrets_manager_rotation needs secret_location = \"central\"" },
+        { "fanout_with_one_reserved", "accounts_users_json = \"{\\\"222222222222\\\": [\\\"a\\\"]}\"\nenable_fanout = true\nreserved_concurrency = 1", "reserved_concurrency must be null or at least 2" },
+        { "discovery_without_organization", "discover_organization = true", "discover_organization = true needs organization_id" },
+        { "nothing_to_rotate", "accounts_users_json = \"{}\"", "there is nothing to rotate" },
+        { "environment_over_4kb", $"accounts_users_json = \"{{\\\"222222222222\\\": [{string.Join(",", Enumerable.Range(0, 400).Select(i => $"\\\"user-{i:D4}\\\""))}]}}\"", "exceeds Lambda's 4 KB" },
+    };
+
+    [TerraformTheory]
+    [MemberData(nameof(RefusedCombinations))]
+    public void RefusedCombination_FailsThePlanWithItsMessage(string name, string inputs, string message)
+    {
+        var diagnostics = Refused.Value[name];
+
+        Assert.True(diagnostics.Count == 1 && diagnostics[0].Detail.Contains(message, StringComparison.Ordinal),
+            $"{name} ({inputs[..Math.Min(80, inputs.Length)]}): expected one error with \"{message}\", got:\n{string.Join("\n", diagnostics)}");
+    }
+
+    private static readonly Lazy<Dictionary<string, List<TerraformDiagnostic>>> Refused = new(() =>
+        RefusedCombinations().ToDictionary(r => (string)r[0], r =>
+        {
+            // One root per case: a failed output precondition points at the module's file, not at the case.
+            using var root = new TerraformRoot("central-refused");
+            DeployScenarios.WriteScenarios(root, "central", "central-admin", "central-settings", [new Scenario((string)r[0], (string)r[1])],
+                s => DeployScenarios.CentralFacts(s.Inputs.Contains("enable_fanout = true", StringComparison.Ordinal)));
+            root.Init();
+            return root.Plan().Diagnostics.ToList();
+        }, StringComparer.Ordinal));
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using OrgKeyRotation.Aws;
+using OrgKeyRotation.Deploy.Tests.Tools;
+
+namespace OrgKeyRotation.Deploy.Tests;
+
+/// <summary>
+/// Least privilege both ways, per feature combination: every action the product calls (AwsOperations.All, contract C4)
+/// is granted to the principal that calls it, and every granted action is one the product calls or one AWS requires
+/// on its behalf (listed below with the reason). The policies are those Terraform renders for each scenario.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class GrantedEqualsCalledTests
+{
+    private enum Caller { None, Central, Member }
+
+    private sealed record Features(bool Discover, bool FanOut, bool CentralSecrets, bool SecretsManagerRotation, bool MemberKmsKey);
+
+    /// <summary>Who calls an operation (contract C4): iam -> member role; secretsmanager -> member role or central role by location; the rest -> central role.</summary>
+    private static Caller CallerOf(AwsOperation operation, Features f) => (operation.Service, operation.Action) switch
+    {
+        ("sts", "GetCallerIdentity") => Caller.None, // AWS allows it to every principal
+        ("iam", _) => Caller.Member,
+        ("secretsmanager", "RotateSecret") => f.SecretsManagerRotation ? Caller.Central : Caller.None,
+        ("secretsmanager", _) => f.CentralSecrets ? Caller.Central : Caller.Member,
+        ("organizations", _) => f.Discover ? Caller.Central : Caller.None,
+        ("sqs", _) => f.FanOut ? Caller.Central : Caller.None,
+        ("sns", _) or ("sts", _) => Caller.Central,
+        _ => throw new InvalidOperationException($"{operation.Service}:{operation.Action} is a service this test does not map to a principal yet: add it."),
+    };
+
+    /// <summary>Grants AWS needs for what is not an API call of the product, each with the reason.</summary>
+    private static IEnumerable<string> PlatformGrants(Caller principal, Features f)
+    {
+        if (principal == Caller.Central)
+        {
+            // The Lambda runtime writes the function's logs with the execution role.
+            yield return "logs:CreateLogStream";
+            yield return "logs:PutLogEvents";
+            // Publishing to the KMS-encrypted topic (and, with central secrets, encrypting them) uses the role's KMS rights.
+            yield return "kms:Decrypt";
+            yield return "kms:GenerateDataKey";
+            if (f.FanOut)
+            {
+                // The SQS event source mapping polls the work queue with the execution role.
+                yield return "sqs:ReceiveMessage";
+                yield return "sqs:DeleteMessage";
+                yield return "sqs:GetQueueAttributes";
+            }
+
+            if (f.SecretsManagerRotation)
+            {
+                // RotateSecret requires lambda:InvokeFunction on the rotation function.
+                yield return "lambda:InvokeFunction";
+            }
+        }
+        else if (principal == Caller.Member && !f.CentralSecrets && f.MemberKmsKey)
+        {
+            // Secrets Manager encrypts and decrypts the member secrets with the given key on the caller's behalf.
+            yield return "kms:Decrypt";
+            yield return "kms:GenerateDataKey";
+        }
+    }
+
+    public static TheoryData<string, string> Scenarios()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var central in DeployScenarios.CentralScenarios.Select(s => s.Name))
+        {
+            var member = central.Contains("central", StringComparison.Ordinal) || central == "all_features" ? "central_secrets" : "seed";
+            data.Add(central, member);
+            if (member == "seed")
+            {
+                data.Add(central, "path_and_key");
+            }
+        }
+
+        return data;
+    }
+
+    [TerraformTheory]
+    [MemberData(nameof(Scenarios))]
+    public void Grants_AreExactlyTheCalledActions(string centralScenario, string memberScenario)
+    {
+        var central = DeployScenarios.Evaluated.Central[centralScenario];
+        var environment = central.GetProperty("environment");
+        var features = new Features(
+            Discover: environment.GetProperty("DISCOVER_ORGANIZATION").GetString() == "true",
+            FanOut: environment.TryGetProperty("WORK_QUEUE_URL", out _),
+            CentralSecrets: environment.GetProperty("SECRET_LOCATION").GetString() == "central",
+            SecretsManagerRotation: environment.TryGetProperty("SECRETS_ROTATION_LAMBDA_ARN", out _),
+            MemberKmsKey: memberScenario == "path_and_key");
+        var granted = new Dictionary<Caller, HashSet<string>>
+        {
+            [Caller.Central] = AllowedActions(central.GetProperty("execution_policy").GetString()!),
+            [Caller.Member] = AllowedActions(DeployScenarios.Evaluated.Member[memberScenario].GetProperty("permissions_policy").GetString()!),
+        };
+
+        foreach (var principal in new[] { Caller.Central, Caller.Member })
+        {
+            var called = AwsOperations.All.Where(o => CallerOf(o, features) == principal).Select(o => o.IamAction);
+            var expected = called.Concat(PlatformGrants(principal, features)).ToHashSet(StringComparer.Ordinal);
+
+            Assert.True(expected.SetEquals(granted[principal]),
+                $"{centralScenario}/{memberScenario}, {principal} role: not granted but called [{string.Join(", ", expected.Except(granted[principal]).Order(StringComparer.Ordinal))}]; granted but never called [{string.Join(", ", granted[principal].Except(expected).Order(StringComparer.Ordinal))}]");
+        }
+    }
+
+    private static HashSet<string> AllowedActions(string policyJson)
+    {
+        using var doc = JsonDocument.Parse(policyJson);
+        return doc.RootElement.GetProperty("Statement").EnumerateArray()
+            .Where(s => s.GetProperty("Effect").GetString() == "Allow")
+            .SelectMany(s => s.GetProperty("Action") is { ValueKind: JsonValueKind.String } single ? [single.GetString()!] : s.GetProperty("Action").EnumerateArray().Select(a => a.GetString()!))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+}

