@@ -156,7 +156,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             {
                 // The staged key is verified again by the next sweep (CompleteRotation).
                 var text = $"{verification.Problem}. {consumers}";
-                alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, keyId));
+                alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, keyId) with { SecretArn = staged.SecretId });
                 return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, keyId, text);
             }
 
@@ -164,7 +164,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             {
                 var text = $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
                 logger.LogWarning("{AccountId} {UserName}: {Text}", facts.AccountId, facts.UserName, text);
-                alerts.Add(AlertOf(run, action, AlertEvent.Warning, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, keyId));
+                alerts.Add(AlertOf(run, action, AlertEvent.Deferred, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, keyId) with { SecretArn = staged.SecretId });
                 return new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId);
             }
         }
@@ -180,7 +180,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
         logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, keyId, action.AccessKeyId);
         alerts.Add(AlertOf(run, action, AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
-            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", keyId));
+            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", keyId) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null, SecretArn = staged.SecretId });
         return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
     }
 
@@ -200,7 +200,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                     alerts.Add(AlertOf(run, action, AlertEvent.Warning, $"{facts.AccountId}/{facts.UserName} needs attention", action.Reason));
                     return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Block:
-                    alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"{facts.AccountId}/{facts.UserName}: manual action needed", action.Reason));
+                    alerts.Add(AlertOf(run, action, AlertEvent.Blocked, $"{facts.AccountId}/{facts.UserName}: manual action needed", action.Reason));
                     return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: "manual action needed: " + action.Reason);
                 case PlannedActionKind.Delete:
                     await DeleteAsync(session, facts.UserName, action.AccessKeyId!, cancellationToken);
@@ -208,7 +208,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Deactivate:
                     await DeactivateAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
-                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason));
+                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason) with { ActionRequired = IsForcedDeactivation(action) });
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.RecordDeactivation:
                     await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
@@ -246,8 +246,20 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: error);
     }
 
-    private static Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
-        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.Owner, title, detail);
+    /// <summary>An alert about the user of <paramref name="run"/>: its owner (alerts.ownerTag) and where its key is handed over.</summary>
+    private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
+        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.OwnerBy(config.Alerts.OwnerTag), title, detail)
+        {
+            SecretName = run.Snapshot.SecretName,
+            SecretArn = run.Snapshot.Secret?.Arn,
+        };
+
+    /// <summary>
+    /// The planner deactivates a previous key that is still in use (or of unknown use) once maxDeactivationDelayDays is
+    /// reached, and says so in the reason: its consumers may now fail, so a person must look.
+    /// </summary>
+    internal static bool IsForcedDeactivation(PlannedAction action) =>
+        action.Kind == PlannedActionKind.Deactivate && action.Reason.Contains("maxDeactivationDelayDays", StringComparison.Ordinal) && action.Reason.Contains("anyway", StringComparison.Ordinal);
 
     private async Task DeactivateAsync(IAccountSession session, UserSnapshot snapshot, string accessKeyId, CancellationToken cancellationToken)
     {
