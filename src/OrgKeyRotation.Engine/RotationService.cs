@@ -50,6 +50,7 @@ public sealed partial class RotationService : IRotationService
         var result = await RunSweepAsync(accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, alerts, cancellationToken);
         if (!result.DryRun)
         {
+            alerts.FinishUsers();
             await alerts.PublishDigestAsync(SingleProcessDigest(result, accounts.Count, alerts), cancellationToken);
         }
 
@@ -64,6 +65,7 @@ public sealed partial class RotationService : IRotationService
         var result = await RunSweepAsync(accounts, item.SweepId, item.DryRun || _config.DryRun, stopStartingWorkAt, progress: null, alerts, cancellationToken);
         if (!result.DryRun)
         {
+            await alerts.FlushAsync(cancellationToken);
             await ReportAsync(item.AccountId, result, alerts, cancellationToken);
         }
 
@@ -162,8 +164,9 @@ public sealed partial class RotationService : IRotationService
     }
 
     /// <summary>
-    /// One sweep over <paramref name="accounts"/>; its alerts go out as they happen and all of them before this returns
-    /// (also when the sweep fails). The digest is the caller's: one per sweep, whatever the mode.
+    /// One sweep over <paramref name="accounts"/>; its alerts go out as they happen. The caller publishes the rest with
+    /// the sweep's digest (single process) or before its account report (fan-out worker); when the sweep fails, what
+    /// happened before the failure goes out here. A dry run publishes nothing.
     /// </summary>
     private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, AlertPublisher alerts, CancellationToken cancellationToken)
     {
@@ -178,7 +181,7 @@ public sealed partial class RotationService : IRotationService
         {
             (done, notStarted) = await pipeline.RunAsync(accounts, progress, cancellationToken);
         }
-        catch (Exception)
+        catch (Exception) when (!dryRun)
         {
             // What happened before the failure was real: its alerts still go out.
             await alerts.FlushAsync(CancellationToken.None);
@@ -191,7 +194,6 @@ public sealed partial class RotationService : IRotationService
         var result = new SweepResult(sweepId, dryRun, started, _time.GetUtcNow(), counts, ordered, notStarted.Order(StringComparer.Ordinal).ToList());
         _logger.LogInformation("Sweep {SweepId} finished: {Rotated} rotated, {Deactivated} deactivated, {Deleted} deleted, {Failed} failed, {Warnings} warnings, {NotStarted} accounts not started",
             sweepId, counts.Rotated, counts.Deactivated, counts.Deleted, counts.Failed, counts.Warnings, counts.NotStarted);
-        await alerts.FlushAsync(cancellationToken);
         return result;
     }
 

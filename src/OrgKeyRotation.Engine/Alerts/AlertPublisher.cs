@@ -133,16 +133,24 @@ internal sealed class AlertPublisher : IAsyncDisposable
     }
 
     /// <summary>
-    /// Publishes the sweep's digest after everything else; true when SNS took it (or no topic is configured: the digest
-    /// is in the log).
+    /// Publishes the sweep's digest after everything else, in the same PublishBatch call as the last user messages when
+    /// they fit; true when SNS took the digest (or no topic is configured: the digest is in the log).
     /// </summary>
     public async Task<bool> PublishDigestAsync(DigestInput digest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        await FlushAsync(cancellationToken);
+        await _timer.DisposeAsync();
+        FinishUsers();
+        await _background;
         var message = AlertFormat.ForDigest(digest, _time.GetUtcNow(), NextId());
         _logger.LogInformation("Digest of sweep {SweepId}: {Subject}", digest.SweepId, message.Subject);
-        return await SendAsync([message], cancellationToken) == 0;
+        lock (_lock)
+        {
+            _ready.Add(message);
+        }
+
+        var failed = await PublishReadyAsync(cancellationToken);
+        return !failed.Contains(message.Id);
     }
 
     public async ValueTask DisposeAsync()
@@ -210,8 +218,10 @@ internal sealed class AlertPublisher : IAsyncDisposable
         }
     }
 
-    private async Task PublishReadyAsync(CancellationToken cancellationToken)
+    /// <summary>Publishes what is ready, in order; returns the ids of the messages SNS did not take.</summary>
+    private async Task<HashSet<string>> PublishReadyAsync(CancellationToken cancellationToken)
     {
+        var failed = new HashSet<string>(StringComparer.Ordinal);
         await _sending.WaitAsync(cancellationToken);
         try
         {
@@ -222,14 +232,14 @@ internal sealed class AlertPublisher : IAsyncDisposable
                 {
                     if (_ready.Count == 0)
                     {
-                        return;
+                        return failed;
                     }
 
                     batch = [.. _ready];
                     _ready.Clear();
                 }
 
-                await SendAsync(batch, cancellationToken);
+                failed.UnionWith(await SendAsync(batch, cancellationToken));
             }
         }
         finally
@@ -238,12 +248,12 @@ internal sealed class AlertPublisher : IAsyncDisposable
         }
     }
 
-    /// <summary>Returns how many messages SNS did not take.</summary>
-    private async Task<int> SendAsync(IReadOnlyList<SnsMessage> messages, CancellationToken cancellationToken)
+    /// <summary>Returns the ids of the messages SNS did not take.</summary>
+    private async Task<IEnumerable<string>> SendAsync(IReadOnlyList<SnsMessage> messages, CancellationToken cancellationToken)
     {
         if (_topicArn is null)
         {
-            return 0;
+            return [];
         }
 
         try
@@ -254,12 +264,12 @@ internal sealed class AlertPublisher : IAsyncDisposable
                 _logger.LogError("SNS refused {Count} of {Total} alert messages for topic {TopicArn}: {Reason}. The alerts are in this log", reason.Count(), messages.Count, _topicArn, reason.Key);
             }
 
-            return failed.Count;
+            return failed.Select(f => f.Id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _logger.LogError("Publishing {Total} alert messages to {TopicArn} failed: {Error}. The rotations stand; the alerts are in this log", messages.Count, _topicArn, ex.Message);
-            return messages.Count;
+            return messages.Select(m => m.Id);
         }
     }
 }

@@ -156,7 +156,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             {
                 // The staged key is verified again by the next sweep (CompleteRotation).
                 var text = $"{verification.Problem}. {consumers}";
-                alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, keyId) with { SecretArn = staged.SecretId });
+                alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, staged));
                 return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, keyId, text);
             }
 
@@ -164,7 +164,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             {
                 var text = $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
                 logger.LogWarning("{AccountId} {UserName}: {Text}", facts.AccountId, facts.UserName, text);
-                alerts.Add(AlertOf(run, action, AlertEvent.Deferred, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, keyId) with { SecretArn = staged.SecretId });
+                alerts.Add(AlertOf(run, action, AlertEvent.Deferred, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, staged));
                 return new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId);
             }
         }
@@ -180,7 +180,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
         logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, keyId, action.AccessKeyId);
         alerts.Add(AlertOf(run, action, AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
-            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", keyId) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null, SecretArn = staged.SecretId });
+            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", staged) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null });
         return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
     }
 
@@ -246,13 +246,16 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: error);
     }
 
-    /// <summary>An alert about the user of <paramref name="run"/>: its owner (alerts.ownerTag) and where its key is handed over.</summary>
+    /// <summary>An alert about the user of <paramref name="run"/>, for its owner (alerts.ownerTag).</summary>
     private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
-        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.OwnerBy(config.Alerts.OwnerTag), title, detail)
-        {
-            SecretName = run.Snapshot.SecretName,
-            SecretArn = run.Snapshot.Secret?.Arn,
-        };
+        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.OwnerBy(config.Alerts.OwnerTag), title, detail);
+
+    /// <summary>
+    /// An alert about a key this run wrote into the user's secret: it names the secret, so the owner knows where the key
+    /// is. Only then: a secret the run did not write into may not be the rotator's (a name someone else took).
+    /// </summary>
+    private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, StagedKey staged) =>
+        AlertOf(run, action, e, title, detail, staged.Key.AccessKeyId) with { SecretName = run.Snapshot.SecretName, SecretArn = staged.SecretId };
 
     /// <summary>
     /// The planner deactivates a previous key that is still in use (or of unknown use) once maxDeactivationDelayDays is
