@@ -72,7 +72,9 @@ internal sealed class AlertPublisher : IAsyncDisposable
     public void Add(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var level = AlertFormat.SeverityOf(alert) == AlertFormat.ActionRequired ? (alert.Event is AlertEvent.Failed or AlertEvent.Blocked ? LogLevel.Error : LogLevel.Warning) : LogLevel.Information;
+        var level = alert.Event is AlertEvent.Failed or AlertEvent.Blocked ? LogLevel.Error
+            : alert.Event is AlertEvent.Warning || AlertFormat.SeverityOf(alert) == AlertFormat.ActionRequired ? LogLevel.Warning
+            : LogLevel.Information;
         _logger.Log(level, "Alert {Event} {AccountId} {UserName} {AccessKeyId}: {Detail} (sweep {SweepId})", AlertFormat.EventName(alert.Event), alert.AccountId, alert.UserName, alert.AccessKeyId, alert.Detail, alert.SweepId);
         lock (_lock)
         {

@@ -103,6 +103,20 @@ public class AlertFormatTests
         Assert.Empty(AlertSchema.Problems(message.Body));
     }
 
+    [Fact]
+    public void Schema_MessagesThatBreakIt_AreRejected()
+    {
+        var (message, _) = AlertFormat.ForUser([Rotated()], Now, "m1");
+        var withKey = message.Body.Replace("\"replaced\":", "\"secretAccessKey\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\",\"replaced\":", StringComparison.Ordinal);
+        var noVersion = message.Body.Replace("\"version\":1,", "", StringComparison.Ordinal);
+        var digestWithUser = message.Body.Replace("\"event\":\"rotated\",\"events\"", "\"event\":\"digest\",\"events\"", StringComparison.Ordinal);
+
+        Assert.Empty(AlertSchema.Problems(message.Body));
+        Assert.NotEmpty(AlertSchema.Problems(withKey));
+        Assert.NotEmpty(AlertSchema.Problems(noVersion));
+        Assert.NotEmpty(AlertSchema.Problems(digestWithUser));
+    }
+
     [Theory]
     [InlineData(AlertEvent.Rotated, false, "info")]
     [InlineData(AlertEvent.Deactivated, false, "info")]
