@@ -22,13 +22,6 @@ public static class Planner
         ArgumentNullException.ThrowIfNull(policy);
         var roles = Classify(facts);
         var actions = Decide(facts, roles, policy, now);
-        if (facts.Secret is { ManagedByUs: true, ResourcePolicyMissing: true })
-        {
-            // First, and whatever else the plan says (exempt, blocked): until the policy is on, the user may not be
-            // able to read its key and the account's other principals are not denied it.
-            actions.Insert(0, new(PlannedActionKind.RepairResourcePolicy, "the secret has no resource policy (an earlier rotation could not apply it): applying it"));
-        }
-
         return new UserPlan(facts, actions, roles);
     }
 

@@ -45,7 +45,6 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
         PlannedActionKind.Delete => ActionKind.Delete,
         PlannedActionKind.Reactivate => ActionKind.Reactivate,
         PlannedActionKind.RecordDeactivation => ActionKind.RecordDeactivation,
-        PlannedActionKind.RepairResourcePolicy => ActionKind.RepairResourcePolicy,
         PlannedActionKind.Warn or PlannedActionKind.Block => ActionKind.Warn,
         PlannedActionKind.Skip => ActionKind.Skip,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no result kind for this planned action"),
@@ -81,14 +80,6 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
                 case PlannedActionKind.RecordDeactivation:
                     await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.RepairResourcePolicy:
-                {
-                    var secretId = snapshot.Secret?.Arn ?? snapshot.SecretName;
-                    await ApplyResourcePolicyAsync(session, snapshot, secretId, cancellationToken);
-                    await session.Secrets.TagResourceAsync(secretId, new Dictionary<string, string> { [ManagedSecret.ResourcePolicyTag] = ManagedSecret.ResourcePolicyApplied }, cancellationToken);
-                    logger.LogInformation("Re-applied the resource policy of {SecretName}", snapshot.SecretName);
-                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                }
                 case PlannedActionKind.Reactivate:
                     await session.Iam.UpdateAccessKeyAsync(facts.UserName, action.AccessKeyId!, AccessKeyStatus.Active, cancellationToken);
                     alerts.Add(AlertOf(AlertEvent.Restored, $"key re-activated for {facts.AccountId}/{facts.UserName}", action.Reason));
@@ -178,18 +169,15 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
         if (created)
         {
             // After the value: the key is already safe in the secret, so a failure here fails the action but never
-            // strands the key. The policy lets the user read its secret and denies everyone else, so a secret left
-            // without it is marked for the next sweep to repair (the tag costs a call only on this failure path).
+            // strands the key.
             try
             {
                 await ApplyResourcePolicyAsync(session, snapshot, secretId, cancellationToken);
             }
             catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
             {
-                var marked = await TryMarkResourcePolicyMissingAsync(session, secretId, cancellationToken);
                 throw new RotationStepException(
-                    $"key {key.AccessKeyId} is stored in {snapshot.SecretName}, but the secret's resource policy could not be applied ({ex.Message}): "
-                    + (marked ? "the next sweep applies it" : "the secret could not be marked for repair either: apply the policy by hand (docs/security.md)"));
+                    $"key {key.AccessKeyId} is stored in {snapshot.SecretName}, but the secret's resource policy could not be applied ({ex.Message}): apply the policy by hand (docs/security.md)");
             }
         }
 
@@ -315,20 +303,6 @@ internal sealed class UserExecutor(RotationConfig config, KeyVerifier verifier, 
             {
                 throw;
             }
-        }
-    }
-
-    private async Task<bool> TryMarkResourcePolicyMissingAsync(IAccountSession session, string secretId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await session.Secrets.TagResourceAsync(secretId, new Dictionary<string, string> { [ManagedSecret.ResourcePolicyTag] = ManagedSecret.ResourcePolicyMissing }, cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
-        {
-            logger.LogError("Could not mark {SecretId} as missing its resource policy: {Error}", secretId, ex.Message);
-            return false;
         }
     }
 

@@ -82,24 +82,6 @@ public class PlannerPropertyTests
     private static bool IsPrevious(Role role) => role is Role.Previous or Role.PreviousRecordedRecently or Role.PreviousRecordedLongAgo;
 
     [Fact]
-    public void Plan_EveryCombinationWithThePolicyMarkedMissing_IsTheSamePlanAfterARepair()
-    {
-        var policy = new RotationPolicy();
-        var compared = 0;
-        foreach (var user in Users().Where(u => u.Secret is { ManagedByUs: true }))
-        {
-            var plain = Planner.Plan(user, policy, Now).Actions;
-            var marked = Planner.Plan(user with { Secret = user.Secret! with { ResourcePolicyMissing = true } }, policy, Now).Actions;
-
-            Assert.Equal(PlannedActionKind.RepairResourcePolicy, marked[0].Kind);
-            Assert.Equal(plain, marked.Skip(1));
-            compared++;
-        }
-
-        Assert.True(compared > 100, $"only {compared} managed combinations were generated");
-    }
-
-    [Fact]
     public void Plan_EveryCombination_KeepsTheInvariants()
     {
         var policies = Policies().ToList();
@@ -180,7 +162,7 @@ public class PlannerPropertyTests
             }
         }
 
-        if (actions.Any(a => a.Kind == PlannedActionKind.Block) && actions.Any(a => a.ChangesState && a.Kind != PlannedActionKind.RepairResourcePolicy))
+        if (actions.Any(a => a.Kind == PlannedActionKind.Block) && actions.Any(a => a.ChangesState))
         {
             yield return "Block together with a change";
         }

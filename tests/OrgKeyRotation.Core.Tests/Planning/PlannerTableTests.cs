@@ -79,7 +79,6 @@ public class PlannerTableTests
         Add("current due + previous inactive recorded long ago", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 90), "Delete Prev, Rotate Cur");
         Add("current due + previous inactive recorded recently: the rotation waits out the restore window", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 1), "Skip Prev, Skip Cur");
         Add("current due + previous inactive not recorded: its restore window starts now", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), "RecordDeactivation Prev, Skip Cur");
-        Add("resource policy marked missing by a failed first rotation", [Key(Prev, Active, 3, Recently), Key(Cur, Active, 3, Use.Never)], Tracks(Cur, previous: Prev) with { PolicyMissing = true }, "RepairResourcePolicy, Skip Prev");
 
         // Two keys: current due + previous active: the rotation waits for the slot.
         Add("current due + previous active within grace (maxKeyAgeDays=1)", [Key(Prev, Active, 10, Use.DaysAgo(4)), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev), "Skip Prev, Skip Cur", Default with { MaxKeyAgeDays = 1 });

@@ -136,31 +136,6 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Plan_ResourcePolicyMarkedMissing_RepairsItFirstThenPlansAsUsual()
-    {
-        var plan = Plan([Key(Prev, Active, 200, Use.DaysAgo(101)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev) with { PolicyMissing = true });
-
-        Assert.Equal([PlannedActionKind.RepairResourcePolicy, PlannedActionKind.Deactivate, PlannedActionKind.Skip], plan.Actions.Select(a => a.Kind));
-        Assert.Contains("no resource policy", plan.Actions[0].Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Plan_ResourcePolicyMarkedMissingOnExemptUser_StillRepairsIt()
-    {
-        var plan = Plan([Key(Cur, Active, 100, Recently)], Tracks(Cur) with { PolicyMissing = true }, new ExemptionFacts(true, "legacy", null));
-
-        Assert.Equal([PlannedActionKind.RepairResourcePolicy, PlannedActionKind.Skip], plan.Actions.Select(a => a.Kind));
-    }
-
-    [Fact]
-    public void Plan_UnmanagedSecretWithThePolicyTag_IsNotTouched()
-    {
-        var plan = Plan([Key(Cur, Active, 100, Recently)], Unmanaged with { PolicyMissing = true });
-
-        Assert.DoesNotContain(plan.Actions, a => a.Kind == PlannedActionKind.RepairResourcePolicy);
-    }
-
-    [Fact]
     public void Plan_DeactivationRecordedForAnotherKey_RecordsThisOne()
     {
         var secret = new SecretSpec(true, Cur, null, Prev, Gone, TimeSpan.FromDays(30));
@@ -178,7 +153,6 @@ public class PlannerTests
     [InlineData(PlannedActionKind.Delete, true)]
     [InlineData(PlannedActionKind.Reactivate, true)]
     [InlineData(PlannedActionKind.RecordDeactivation, true)]
-    [InlineData(PlannedActionKind.RepairResourcePolicy, true)]
     [InlineData(PlannedActionKind.Skip, false)]
     [InlineData(PlannedActionKind.Warn, false)]
     [InlineData(PlannedActionKind.Block, false)]
@@ -186,7 +160,7 @@ public class PlannerTests
         Assert.Equal(changes, new PlannedAction(kind, "reason").ChangesState);
 
     [Fact]
-    public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(10, Enum.GetValues<PlannedActionKind>().Length);
+    public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(9, Enum.GetValues<PlannedActionKind>().Length);
 
     [Fact]
     public void Plan_ClockAdvancedPastDueDate_RotatesOnlyAtTheLaterInstant()

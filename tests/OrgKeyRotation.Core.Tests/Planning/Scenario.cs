@@ -22,9 +22,9 @@ internal sealed record KeySpec(string Id, AccessKeyStatus Status, TimeSpan Age, 
 }
 
 /// <summary>The user's secret, relative to now. <see cref="DeactivatedAgo"/> is when the deactivation tag was written.</summary>
-internal sealed record SecretSpec(bool Managed, string? Current, string? Pending, string? Previous, string? Deactivated, TimeSpan? DeactivatedAgo, bool PolicyMissing = false)
+internal sealed record SecretSpec(bool Managed, string? Current, string? Pending, string? Previous, string? Deactivated, TimeSpan? DeactivatedAgo)
 {
-    public SecretFacts At(DateTimeOffset now) => new(Managed, Current, Pending, Previous, Deactivated, DeactivatedAgo is { } ago ? now - ago : null, PolicyMissing);
+    public SecretFacts At(DateTimeOffset now) => new(Managed, Current, Pending, Previous, Deactivated, DeactivatedAgo is { } ago ? now - ago : null);
 }
 
 /// <summary>Readable builders for planner cases. Every instant is relative to the fake clock's "now".</summary>
