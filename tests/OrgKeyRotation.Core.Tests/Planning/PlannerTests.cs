@@ -109,20 +109,108 @@ public class PlannerTests
     [Fact]
     public void Plan_InProgressRotation_SkipReasonGivesTheCreationInstant()
     {
-        var action = Assert.Single(Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(Cur)).Actions);
+        var action = Assert.Single(Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromMinutes(6))).Actions);
 
         Assert.Contains("in progress", action.Reason, StringComparison.Ordinal);
         Assert.Contains($"{Now.AddMinutes(-5):yyyy-MM-dd HH:mm} UTC", action.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Plan_NoSecretNewerNeverUsed_AdoptsOlderAsCurrent()
+    public void Plan_NoSecretNewerNeverUsed_AdoptsOlderAsCurrentAndLeavesTheNewerAlone()
     {
         var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null);
 
         Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
         Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
-        Assert.Contains("orphan", plan.Actions[0].Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Actions, a => a.Kind == PlannedActionKind.Delete);
+        Assert.DoesNotContain("orphan", plan.Actions[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PersonsUnusedKeyWhileDue_WarnsItIsNeverDeletedAndTheBlockNamesIt()
+    {
+        // Issue 13: "orphan key ... is deleted before a new key is created" for a key a person made and has not used yet.
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur));
+
+        var warn = Assert.Single(plan.Actions, a => a.Kind == PlannedActionKind.Warn);
+        Assert.Equal(Other, warn.AccessKeyId);
+        Assert.Contains("never deletes", warn.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("orphan", warn.Reason, StringComparison.Ordinal);
+        var block = Assert.Single(plan.Actions, a => a.Kind == PlannedActionKind.Block);
+        Assert.Contains(Other, block.Reason, StringComparison.Ordinal);
+        Assert.Contains($"delete key {Other}", block.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_InactiveUntrackedKey_WarnSaysToDeleteItIfNobodyNeedsIt()
+    {
+        var action = Assert.Single(Plan([Key(Other, Inactive, 200, Use.DaysAgo(150)), Key(Cur, Active, 10, Recently)], Tracks(Cur)).Actions);
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.Contains("Inactive", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("never deletes", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_OrphanDue_DeleteReasonNamesTheRecordedAttempt()
+    {
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(2)));
+
+        var delete = plan.Actions[0];
+        Assert.Equal(PlannedActionKind.Delete, delete.Kind);
+        Assert.Contains("orphan", delete.Reason, StringComparison.Ordinal);
+        Assert.Contains($"attempt recorded at {Now.AddHours(-2):yyyy-MM-dd HH:mm} UTC", delete.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_OrphanNotDue_WarnSaysTheNextRotationDeletesIt()
+    {
+        var action = Assert.Single(Plan([Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1))).Actions);
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.Contains("the next rotation deletes it", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousInUseAtTheForcedDeadline_ReasonSaysSoForAPerson()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 120, Recently), Key(Cur, Active, 30, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
+        Assert.Contains("still in use at the forced deadline", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("maxDeactivationDelayDays=30", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"last used {Now.AddDays(-1):yyyy-MM-dd HH:mm} UTC", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousUsedRecently_WarnGivesTheIdleRuleAndTheForcedDate()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Use.DaysAgo(2)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.Contains("oldKeyIdleDays=7", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"on {Now.AddDays(5):yyyy-MM-dd} if it stays unused", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"deactivated anyway on {Now.AddDays(20):yyyy-MM-dd}", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousIdle_DeactivateReasonGivesTheLastUse()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Use.DaysAgo(8)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
+        Assert.Contains("not used for 8 days", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("oldKeyIdleDays=7", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_HandOffRecorded_GraceAndForcedDateCountFromIt()
+    {
+        var wait = Assert.Single(Plan([Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2)).Actions);
+        var warn = Assert.Single(Plan([Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 10)).Actions);
+
+        Assert.Contains($"stays active until {Now.AddDays(5):yyyy-MM-dd}", wait.Reason, StringComparison.Ordinal);
+        Assert.Contains($"deactivated anyway on {Now.AddDays(20):yyyy-MM-dd}", warn.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
