@@ -115,7 +115,9 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         var h = await EngineHarness.StartAsync(moto.Server);
         var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
         await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
-        var service = h.Service(h.Config(policy: Policy));
+        // moto stamps last use with the wall clock, not the harness clock: an idle period longer than the days
+        // advanced below keeps this use "recent", as a consumer still signing with the old key would.
+        var service = h.Service(h.Config(policy: Policy with { OldKeyIdleDays = 30 }));
         await h.Seed.UseKeyAsync(oldKey); // a consumer still signs with the old key after promotion
 
         h.Time.Advance(TimeSpan.FromDays(8));
