@@ -87,6 +87,7 @@ public class PlannerTableTests
         Add("hand-off recorded 29 days ago, previous in use: not forced yet", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 29), "Warn Prev");
         Add("hand-off recorded 30 days ago, previous in use: forced", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 30), "Deactivate Prev");
         Add("hand-off record of another key: counted from the current key's creation", [Key(Prev, Active, 130, Use.Never), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Gone, 2), "Deactivate Prev");
+        Add("right after a rotation: the new current key inside the attempt's grace is no rotation in progress", [Key(Prev, Active, 90, Recently), KeyAged(Cur, Active, Minute, Use.Never)], Tracks(Cur, previous: Prev).Attempted(Minute + Second), "Skip Prev");
         Add("same-run rotation: the hand-off is the recorded attempt", [Key(Prev, Active, 100, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(10), Recently)], Tracks(Cur, previous: Prev).Attempted(TimeSpan.FromDays(7)), "Deactivate Prev");
         Add("same-run rotation, key created exactly AttemptWindow after the attempt", [Key(Prev, Active, 100, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(7) - Planner.AttemptWindow, Recently)], Tracks(Cur, previous: Prev).Attempted(TimeSpan.FromDays(7)), "Deactivate Prev");
         Add("current key created after the attempt window: the hand-off is its creation", [Key(Prev, Active, 100, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(7) - Planner.AttemptWindow - Second, Recently)], Tracks(Cur, previous: Prev).Attempted(TimeSpan.FromDays(7)), "Skip Prev");
@@ -129,6 +130,7 @@ public class PlannerTableTests
         Add("key of the recorded attempt within the grace period", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(5) + Second), "Skip Other");
         Add("key of the recorded attempt within the grace period, current due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(14), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(14) + Second), "Skip Other");
         Add("key of the recorded attempt a second before the grace period ends", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, Planner.OrphanGracePeriod - 2 * Second, Use.Never)], Tracks(current: Cur).Attempted(Planner.OrphanGracePeriod - Second), "Skip Other");
+        Add("current inactive while a key of the recorded attempt is in its grace period: a person must act first", [Key(Cur, Inactive, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(5) + Second), "Block");
         Add("key of the recorded attempt within the grace period, already used", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Before(Minute))], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(5) + Second), "Skip Other");
         Add("orphan exactly at the end of the grace period, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, Planner.OrphanGracePeriod - Second, Use.Never)], Tracks(current: Cur).Attempted(Planner.OrphanGracePeriod), "Warn Other");
         Add("orphan after the grace period, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Never)], Tracks(current: Cur).Attempted(AttemptAgo), "Warn Other");
@@ -154,6 +156,7 @@ public class PlannerTableTests
         // Interrupted rotations.
         Add("pending active", [Key(Cur, Active, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Cur, pending: Pend), "CompleteRotation Pend");
         Add("pending active while current is inactive", [Key(Cur, Inactive, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Cur, pending: Pend), "CompleteRotation Pend");
+        Add("pending active while AWSCURRENT names a vanished key: promoting it repairs the secret", [KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Gone, pending: Pend), "CompleteRotation Pend");
         Add("pending key gone: stale label ignored, fresh", [Key(Cur, Active, 10, Recently)], Tracks(Cur, pending: Gone), "Skip Cur");
         Add("pending key gone: stale label ignored, due", [Key(Cur, Active, 100, Recently)], Tracks(Cur, pending: Gone), "Rotate Cur");
         Add("pending inactive, due: deleted to free the slot", [Key(Cur, Active, 100, Recently), Key(Pend, Inactive, 1, Use.Never)], Tracks(Cur, pending: Pend), "Delete Pend, Rotate Cur");

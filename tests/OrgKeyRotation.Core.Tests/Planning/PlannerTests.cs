@@ -96,6 +96,40 @@ public class PlannerTests
         var action = Assert.Single(Plan([Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { MaxDeactivationDelayDays = 0 }).Actions);
 
         Assert.DoesNotContain("anyway", action.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("(oldKeyIdleDays=7)", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_ExemptWithoutEndDate_ReasonIsJustWhy() =>
+        Assert.Equal("exempt: tag key-rotation:exempt", Assert.Single(Plan([Key(Cur, Active, 400, Recently)], Tracks(Cur), new ExemptionFacts(true, "tag key-rotation:exempt", null)).Actions).Reason);
+
+    [Fact]
+    public void Plan_NullArguments_AreRefused()
+    {
+        var facts = Facts([Key(Cur, Active, 10, Recently)], Tracks(Cur));
+
+        Assert.Throws<ArgumentNullException>("facts", () => Planner.Plan(null!, Policy, Now));
+        Assert.Throws<ArgumentNullException>("policy", () => Planner.Plan(facts, null!, Now));
+        Assert.Throws<ArgumentNullException>("facts", () => Planner.PlanRestore(null!, Cur));
+    }
+
+    /// <summary>
+    /// IAM never lists more than two keys, so at most one key besides the current one gets a step; with more (beyond
+    /// IAM's limit) the steps still follow the keys' creation order, then key id, whatever the listing order.
+    /// </summary>
+    [Theory]
+    [InlineData(200, 100, "Warn AKIAOTHER00000000001, Skip AKIAPREVIOUS00000001")]
+    [InlineData(100, 200, "Skip AKIAPREVIOUS00000001, Warn AKIAOTHER00000000001")]
+    [InlineData(100, 100, "Warn AKIAOTHER00000000001, Skip AKIAPREVIOUS00000001")]
+    public void Plan_MoreKeysThanIamAllows_StepsFollowCreationOrderThenKeyId(double otherAgeDays, double previousAgeDays, string expected)
+    {
+        var facts = Facts([Key(Prev, Active, previousAgeDays, Recently), Key(Other, Active, otherAgeDays, Recently), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev));
+
+        var listed = Planner.Plan(facts, Policy, Now);
+        var reversed = Planner.Plan(facts with { Keys = facts.Keys.Reverse().ToList() }, Policy, Now);
+
+        Assert.Equal(expected, string.Join(", ", listed.Actions.Select(Render)));
+        Assert.Equal(listed.Actions, reversed.Actions);
     }
 
     [Fact]
@@ -135,6 +169,8 @@ public class PlannerTests
         var warn = Assert.Single(plan.Actions, a => a.Kind == PlannedActionKind.Warn);
         Assert.Equal(Other, warn.AccessKeyId);
         Assert.Contains("never deletes", warn.Reason, StringComparison.Ordinal);
+        Assert.Contains("last used never", warn.Reason, StringComparison.Ordinal);
+        Assert.Contains("Move its consumers to the secret", warn.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain("orphan", warn.Reason, StringComparison.Ordinal);
         var block = Assert.Single(plan.Actions, a => a.Kind == PlannedActionKind.Block);
         Assert.Contains(Other, block.Reason, StringComparison.Ordinal);
@@ -271,6 +307,7 @@ public class PlannerTests
 
         Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
         Assert.Equal(Prev, action.AccessKeyId);
+        Assert.Contains("may still be in use at the forced deadline (its last use is unknown)", action.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -279,8 +316,83 @@ public class PlannerTests
         var plan = Plan([Key(Prev, Active, 200, Use.DaysAgo(101)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev));
 
         Assert.Equal([PlannedActionKind.Deactivate, PlannedActionKind.Skip], plan.Actions.Select(a => a.Kind));
-        Assert.Contains(Prev, plan.Actions[1].Reason, StringComparison.Ordinal);
+        Assert.Contains($"previous key {Prev} is deactivated in this sweep", plan.Actions[1].Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Plan_PreviousActiveWhileDue_WaitReasonSaysItIsStillActive()
+    {
+        var plan = Plan([Key(Prev, Active, 200, Recently), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { MaxDeactivationDelayDays = 0 });
+
+        Assert.Contains($"previous key {Prev} is still active", plan.Actions[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousInactiveWhileDue_WaitReasonsGiveTheRestoreWindow()
+    {
+        var found = Plan([Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev));
+        var recorded = Plan([Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 1));
+
+        Assert.Contains("deletion is due 7 days from now", found.Actions[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("restore window starts now", found.Actions[1].Reason, StringComparison.Ordinal);
+        Assert.Contains($"restore window until {Now.AddDays(6):yyyy-MM-dd}", recorded.Actions[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_SlotFreeingDeletes_ReasonsSayWhyTheKeyCannotBeInUse()
+    {
+        var previous = Plan([Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { DeleteAfterDays = 0 });
+        var pending = Plan([Key(Cur, Active, 100, Recently), Key(Pend, Inactive, 1, Use.Never)], Tracks(Cur, pending: Pend));
+
+        Assert.Contains("no restore window", previous.Actions[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("free the key slot", previous.Actions[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("staged AWSPENDING by a rotation that never completed", pending.Actions[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousNeverUsed_DeactivateReasonSaysSo()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Use.Never), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Contains("was never used", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("handed off 10 days ago", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RequireOldKeyUnusedOff_DeactivateReasonNamesTheSetting()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { RequireOldKeyUnused = false }).Actions);
+
+        Assert.Contains("handed off 10 days ago", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("requireOldKeyUnused=false", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousLastUseUnknown_WarnSaysItIsNotDeactivatedWithoutKnowing()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Use.Unknown), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Contains("unknown last use", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"deactivated anyway on {Now.AddDays(20):yyyy-MM-dd}", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_TwoActiveKeysWithOneCreateDate_AdoptsTheLowerKeyId()
+    {
+        // The tie-break is arbitrary but fixed: the same facts always adopt the same key.
+        var plan = Plan([Key(Other, Active, 10, Use.Never), Key(Cur, Active, 10, Use.Never)], null);
+
+        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
+    }
+
+    [Fact]
+    public void Plan_KeyAgeBetweenWholeDays_IsRoundedDown() =>
+        Assert.Contains("10 days old", Assert.Single(Plan([Key(Cur, Active, 10.9, Recently)], Tracks(Cur)).Actions).Reason, StringComparison.Ordinal);
+
+    [Fact]
+    public void Plan_UntrackedKeyOfUnknownLastUse_WarnSaysSo() =>
+        Assert.Contains("last used unknown", Plan([KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Unknown), Key(Cur, Active, 10, Recently)], Tracks(Cur)).Actions[0].Reason, StringComparison.Ordinal);
 
     [Fact]
     public void Plan_TwoKeysWithOneCreateDate_DoesNotDependOnListingOrder()
