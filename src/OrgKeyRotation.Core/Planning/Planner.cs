@@ -88,8 +88,8 @@ public static class Planner
         Blocks,
     }
 
-    /// <summary>A key other than the current one: the step its rule planned (if any), and how it holds the slot.</summary>
-    private sealed record OtherKey(KeyFacts Key, PlannedAction? Step, Slot Slot, string SlotReason);
+    /// <summary>A key other than the current one: the step its rule planned (if any), how it holds the slot, and why (unless freed).</summary>
+    private sealed record OtherKey(KeyFacts Key, PlannedAction? Step, Slot Slot, string? SlotReason = null);
 
     private static List<PlannedAction> Decide(UserFacts facts, Dictionary<string, KeyRoleKind> roles, RotationPolicy policy, DateTimeOffset now)
     {
@@ -294,7 +294,7 @@ public static class Planner
         if (now - at >= TimeSpan.FromDays(policy.DeleteAfterDays))
         {
             // Rule 16.
-            return new OtherKey(previous, new(PlannedActionKind.Delete, $"previous key {id} inactive since {Day(at)} (deleteAfterDays={policy.DeleteAfterDays})", id), Slot.Freed, "");
+            return new OtherKey(previous, new(PlannedActionKind.Delete, $"previous key {id} inactive since {Day(at)} (deleteAfterDays={policy.DeleteAfterDays})", id), Slot.Freed);
         }
 
         // Rule 17: the restore window is never cut short, not even for a due rotation.

@@ -260,6 +260,16 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Plan_UnmanagedSecretNamingAPendingKey_BlocksInsteadOfCompletingIt()
+    {
+        // The facts collector reads no stages of a secret without the managed tag; should any reach the planner, a
+        // secret that is not ours still only blocks.
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(30), Use.Never)], new SecretSpec(false, Cur, Pend, null, null, null));
+
+        Assert.Equal(PlannedActionKind.Block, Assert.Single(plan.Actions).Kind);
+    }
+
+    [Fact]
     public void Plan_DeactivationRecordedForAnotherKey_RecordsThisOne()
     {
         var secret = new SecretSpec(true, Cur, null, Prev, Gone, TimeSpan.FromDays(30));
