@@ -84,7 +84,7 @@ public static class Planner
         Freeable,
         /// <summary>It is the rotator's and still has a restore or consumer window to run: the rotation waits (rule 22).</summary>
         Waits,
-        /// <summary>The rotator did not create it and never deletes it: the rotation is blocked (rule 22).</summary>
+        /// <summary>No record shows the rotator created it, so it is never deleted: the rotation is blocked (rule 22).</summary>
         Blocks,
     }
 
@@ -316,14 +316,14 @@ public static class Planner
         return new OtherKey(key, new(PlannedActionKind.Warn, $"key {id} is an orphan ({trace}); the next rotation deletes it", id), Slot.Freeable, $"orphan key {id} ({trace})");
     }
 
-    /// <summary>Rule 19: any key the rotator did not create, active or inactive, used or not, is never deleted by it.</summary>
+    /// <summary>Rule 19: any key without a record of the rotator creating it, active or inactive, used or not, is never deleted by it.</summary>
     private static OtherKey UntrackedKey(KeyFacts key)
     {
         var id = key.AccessKeyId;
         var warn = key.IsActive
-            ? $"key {id} is active but not tracked by the secret, and the rotation did not create it (last used {LastUsed(key)}): the rotation never deletes it. Move its consumers to the secret, then deactivate and delete it"
-            : $"key {id} is Inactive and not tracked by the secret, and the rotation did not create it: the rotation never deletes it. Delete it if nobody needs it";
-        return new OtherKey(key, new(PlannedActionKind.Warn, warn, id), Slot.Blocks, $"key {id} holds the second key slot and the rotation never deletes a key it did not create: delete key {id} (after moving any consumers to the secret)");
+            ? $"key {id} is active but not tracked by the secret, and no recorded rotation attempt created it (last used {LastUsed(key)}): the rotation never deletes it. Move its consumers to the secret, then deactivate and delete it"
+            : $"key {id} is Inactive and not tracked by the secret, and no recorded rotation attempt created it: the rotation never deletes it. Delete it if nobody needs it";
+        return new OtherKey(key, new(PlannedActionKind.Warn, warn, id), Slot.Blocks, $"key {id} holds the second key slot and the rotation never deletes a key it has no record of creating: delete key {id} (after moving any consumers to the secret)");
     }
 
     /// <summary>Rule 20: an inactive key still in AWSPENDING, from a rotation that never completed (an active one is rule 3).</summary>
