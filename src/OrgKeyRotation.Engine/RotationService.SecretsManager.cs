@@ -84,7 +84,7 @@ public sealed partial class RotationService
                 }
 
                 var executor = Executor(alerts);
-                var freeing = plan.Actions.TakeWhile(a => a.Kind is PlannedActionKind.Delete or PlannedActionKind.RepairResourcePolicy).ToList();
+                var freeing = plan.Actions.TakeWhile(a => a.Kind == PlannedActionKind.Delete).ToList();
                 if (freeing.Count > 0)
                 {
                     var results = await executor.ExecuteAsync(session, snapshot, plan with { Actions = freeing }, sweepId, cancellationToken);

@@ -11,8 +11,6 @@ public enum PlannedActionKind
     Reactivate,
     /// <summary>Record when a previous key was found inactive, so its deletion clock starts (secret tag).</summary>
     RecordDeactivation,
-    /// <summary>Apply the secret's resource policy, which an earlier first rotation could not (secret tag).</summary>
-    RepairResourcePolicy,
     Skip,
     /// <summary>Nothing changes; a human should look.</summary>
     Warn,
@@ -34,7 +32,7 @@ public sealed record PlannedAction(PlannedActionKind Kind, string Reason, string
 {
     /// <summary>True for actions that change AWS state (the executor runs these; dry run does not).</summary>
     public bool ChangesState => Kind is PlannedActionKind.Rotate or PlannedActionKind.CompleteRotation or PlannedActionKind.Deactivate
-        or PlannedActionKind.Delete or PlannedActionKind.Reactivate or PlannedActionKind.RecordDeactivation or PlannedActionKind.RepairResourcePolicy;
+        or PlannedActionKind.Delete or PlannedActionKind.Reactivate or PlannedActionKind.RecordDeactivation;
 }
 
 /// <summary>The plan for one user: actions in execution order, and the role of each key.</summary>

@@ -5,15 +5,32 @@ namespace OrgKeyRotation.Core.Planning;
 
 /// <summary>
 /// Decides what must happen to one user's keys. Pure: the same facts, policy and instant give the same plan.
-/// The rules are in docs/design.md; every action carries the reason a person reads in the plan.
+/// The rules are named and numbered as in docs/design.md ("Rules, in the order they are applied"); every action
+/// carries the reason a person reads in the plan.
 /// </summary>
 public static class Planner
 {
     /// <summary>
-    /// A never-used key that the secret does not hold and that is younger than this is taken for a rotation in progress
-    /// elsewhere (another sweep between CreateAccessKey and PutSecretValue), not for an orphan. Rotations take seconds.
+    /// For this long after a recorded attempt, an untracked key created inside the attempt's window is taken for that
+    /// rotation still in progress (between CreateAccessKey and staging the key, which takes seconds), and the user is
+    /// skipped. 15 minutes is also the longest a Lambda invocation runs, so an attempt older than that has ended.
     /// </summary>
     public static readonly TimeSpan OrphanGracePeriod = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// A key created up to this long after the recorded attempt was created by it. The record is written right before
+    /// CreateAccessKey, so seconds would do; 15 minutes absorbs retries and the clock skew, and is still far shorter
+    /// than the time a person's key is likely to be made after a rotation attempt by chance.
+    /// </summary>
+    public static readonly TimeSpan AttemptWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// A key created up to this long before the recorded attempt was created by it: the attempt is the rotator's
+    /// clock, CreateDate is IAM's. AWS refuses most signed requests whose time is more than 5 minutes off its own, so
+    /// a rotator that could call CreateAccessKey is rarely further off. A larger skew errs on the safe side: the
+    /// key is not recognised as the rotator's, so it is warned about and never deleted.
+    /// </summary>
+    public static readonly TimeSpan AttemptClockSkew = TimeSpan.FromMinutes(5);
 
     public static UserPlan Plan(UserFacts facts, RotationPolicy policy, DateTimeOffset now)
     {
@@ -21,13 +38,6 @@ public static class Planner
         ArgumentNullException.ThrowIfNull(policy);
         var roles = Classify(facts);
         var actions = Decide(facts, roles, policy, now);
-        if (facts.Secret is { ManagedByUs: true, ResourcePolicyMissing: true })
-        {
-            // First, and whatever else the plan says (exempt, blocked): until the policy is on, the user may not be
-            // able to read its key and the account's other principals are not denied it.
-            actions.Insert(0, new(PlannedActionKind.RepairResourcePolicy, "the secret has no resource policy (an earlier rotation could not apply it): applying it"));
-        }
-
         return new UserPlan(facts, actions, roles);
     }
 
@@ -64,181 +74,304 @@ public static class Planner
         return roles;
     }
 
+    /// <summary>How a key other than the current one stands towards the slot a rotation needs (IAM allows two keys).</summary>
+    private enum Slot
+    {
+        /// <summary>Its own step deletes it.</summary>
+        Freed,
+        /// <summary>It cannot be in use: a due rotation deletes it (rule 23), replacing its own step.</summary>
+        Freeable,
+        /// <summary>It is the rotator's and still has a restore or consumer window to run: the rotation waits (rule 22).</summary>
+        Waits,
+        /// <summary>No record shows the rotator created it, so it is never deleted: the rotation is blocked (rule 22).</summary>
+        Blocks,
+    }
+
+    /// <summary>A key other than the current one: the step its rule planned (if any), how it holds the slot, and why (unless freed).</summary>
+    private sealed record OtherKey(KeyFacts Key, PlannedAction? Step, Slot Slot, string? SlotReason = null);
+
     private static List<PlannedAction> Decide(UserFacts facts, Dictionary<string, KeyRoleKind> roles, RotationPolicy policy, DateTimeOffset now)
     {
-        var secret = facts.Secret;
-        if (facts.Exemption.Exempt)
+        // Rules 1-9: the first that applies is the whole plan.
+        var gate = Exempt(facts) ?? ForeignSecret(facts) ?? InterruptedRotation(facts, roles) ?? VanishedCurrentKey(facts, roles);
+        if (gate is not null)
         {
-            var until = facts.Exemption.Until is { } u ? $" until {Day(u)}" : "";
-            return [new(PlannedActionKind.Skip, $"exempt{until}: {facts.Exemption.Reason}")];
+            return [gate];
         }
 
-        if (secret is { ManagedByUs: false })
+        var (current, adoptionGate) = CurrentOrAdopted(facts, roles);
+        gate = adoptionGate ?? InactiveCurrentKey(current!) ?? RotationInProgress(facts, roles, now);
+        if (gate is not null)
         {
-            return [new(PlannedActionKind.Block, "a secret with this user's secret name exists but was not created by OrgKeyRotation; it is never overwritten. Delete or rename it, or change secrets.nameTemplate")];
+            return [gate];
         }
 
-        // An interrupted rotation is finished before anything else: its key is already in the secret.
-        var pending = facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRoleKind.Pending);
-        if (pending is { IsActive: true })
+        // Rules 10-20: one rule for each other key; the plan continues.
+        var handOffAt = HandOffTime(current!, facts.Secret);
+        var others = facts.Keys.Where(k => k != current)
+            .OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal)
+            .Select(k => roles[k.AccessKeyId] switch
+            {
+                KeyRoleKind.Previous when k.IsActive => PreviousKeyActive(k, handOffAt, policy, now),
+                KeyRoleKind.Previous => PreviousKeyInactive(k, facts.Secret!, policy, now),
+                KeyRoleKind.Pending => StalePendingKey(k),
+                _ when IsOrphan(k, facts.Secret) => Orphan(k, facts.Secret!.AttemptedAt!.Value),
+                _ => UntrackedKey(k),
+            })
+            .ToList();
+
+        // Rules 21-24: the rotation.
+        return NotDue(current!, others, policy, now) ?? SlotHeld(current!, others, policy, now) ?? Rotate(current!, others, policy, now);
+    }
+
+    // ---- Rules 1-9: gates ----
+
+    /// <summary>Rule 1.</summary>
+    private static PlannedAction? Exempt(UserFacts facts)
+    {
+        if (!facts.Exemption.Exempt)
         {
-            return [new(PlannedActionKind.CompleteRotation, $"a rotation stopped after staging key {pending.AccessKeyId} as AWSPENDING; verifying and promoting it", pending.AccessKeyId)];
+            return null;
         }
 
-        var current = facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRoleKind.Current);
-        if (current is null)
+        var until = facts.Exemption.Until is { } u ? $" until {Day(u)}" : "";
+        return new(PlannedActionKind.Skip, $"exempt{until}: {facts.Exemption.Reason}");
+    }
+
+    /// <summary>Rule 2.</summary>
+    private static PlannedAction? ForeignSecret(UserFacts facts) => facts.Secret is { ManagedByUs: false }
+        ? new(PlannedActionKind.Block, "a secret with this user's secret name exists but was not created by OrgKeyRotation; it is never overwritten. Delete or rename it, or change secrets.nameTemplate")
+        : null;
+
+    /// <summary>Rule 3: an interrupted rotation is finished before anything else; its key is already in the secret.</summary>
+    private static PlannedAction? InterruptedRotation(UserFacts facts, Dictionary<string, KeyRoleKind> roles) =>
+        facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRoleKind.Pending) is { IsActive: true } pending
+            ? new(PlannedActionKind.CompleteRotation, $"a rotation stopped after staging key {pending.AccessKeyId} as AWSPENDING; verifying and promoting it", pending.AccessKeyId)
+            : null;
+
+    /// <summary>Rule 4.</summary>
+    private static PlannedAction? VanishedCurrentKey(UserFacts facts, Dictionary<string, KeyRoleKind> roles) =>
+        facts.Secret?.CurrentKeyId is { } tracked && !roles.ContainsValue(KeyRoleKind.Current)
+            ? new(PlannedActionKind.Block, $"the secret's AWSCURRENT holds key {tracked}, which no longer exists in IAM: consumers of the secret cannot authenticate. Rotate by hand or restore access, then the next sweep takes over")
+            : null;
+
+    /// <summary>
+    /// The current key, or rules 5-7 without one (no secret yet, or a secret whose first rotation was interrupted):
+    /// nothing to rotate, two candidates to choose from (a person decides), or the older active key adopted.
+    /// </summary>
+    private static (KeyFacts? Current, PlannedAction? Gate) CurrentOrAdopted(UserFacts facts, Dictionary<string, KeyRoleKind> roles)
+    {
+        if (facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRoleKind.Current) is { } current)
         {
-            if (secret?.CurrentKeyId is { } vanished)
-            {
-                return [new(PlannedActionKind.Block, $"the secret's AWSCURRENT holds key {vanished}, which no longer exists in IAM: consumers of the secret cannot authenticate. Rotate by hand or restore access, then the next sweep takes over")];
-            }
-
-            var active = facts.Keys.Where(k => k.IsActive).OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal).ToList();
-            switch (active.Count)
-            {
-                case 0:
-                    return [new(PlannedActionKind.Skip, "no active access key: nothing to rotate")];
-                case 1:
-                    current = active[0];
-                    break;
-                default:
-                    // Two active keys and no secret: the newer one is only ours to clean up if it was never used (a lost response).
-                    if (!IsNeverUsed(active[1]))
-                    {
-                        return [new(PlannedActionKind.Block, $"two active keys ({active[0].AccessKeyId}, {active[1].AccessKeyId}) and neither is tracked by the secret: find which one consumers use, deactivate the other, and the next sweep adopts the remaining one")];
-                    }
-
-                    current = active[0];
-                    break;
-            }
-
-            roles[current.AccessKeyId] = KeyRoleKind.Current;
+            return (current, null);
         }
 
-        if (!current.IsActive)
+        var active = facts.Keys.Where(k => k.IsActive).OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal).ToList();
+        if (active.Count == 0)
         {
-            return [new(PlannedActionKind.Block, $"key {current.AccessKeyId} in the secret's AWSCURRENT is Inactive, so consumers cannot authenticate: run 'keyrot restore' for it, or rotate by hand")];
+            // Rule 5.
+            return (null, new(PlannedActionKind.Skip, "no active access key: nothing to rotate"));
         }
 
-        var actions = new List<PlannedAction>();
-        var orphans = new List<KeyFacts>();
-        var freeable = new List<(KeyFacts Key, string Why)>();
-        KeyFacts? holdingSlot = null;
-        string? slotReason = null;
-
-        foreach (var other in facts.Keys.Where(k => k != current).OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal))
+        if (active.Count > 1 && !IsNeverUsed(active[1]))
         {
-            var role = roles[other.AccessKeyId];
-            if (role == KeyRoleKind.Previous && other.IsActive)
-            {
-                var step = PlanPreviousActive(other, current, policy, now);
-                actions.Add(step);
-                if (step.Kind != PlannedActionKind.Deactivate)
-                {
-                    holdingSlot = other;
-                    slotReason = $"previous key {other.AccessKeyId} is still active";
-                }
-                else
-                {
-                    freeable.Add((other, $"previous key {other.AccessKeyId} is deactivated this sweep"));
-                }
-            }
-            else if (role == KeyRoleKind.Previous)
-            {
-                // An inactive previous key is deleted only when its restore window (deleteAfterDays) has ended: a due
-                // rotation waits for that rather than cut the window short.
-                var step = PlanPreviousInactive(other, secret, policy, now);
-                if (step.Kind != PlannedActionKind.Delete && policy.DeleteAfterDays > 0)
-                {
-                    holdingSlot = other;
-                    slotReason = step.Kind == PlannedActionKind.RecordDeactivation
-                        ? $"previous key {other.AccessKeyId} was just found inactive and its restore window starts now (deleteAfterDays={policy.DeleteAfterDays})"
-                        : $"previous key {other.AccessKeyId} is in its restore window until {Day(secret!.DeactivatedAt!.Value.AddDays(policy.DeleteAfterDays))} (deleteAfterDays={policy.DeleteAfterDays})";
-                }
-                else if (step.Kind != PlannedActionKind.Delete)
-                {
-                    freeable.Add((other, $"inactive previous key {other.AccessKeyId}"));
-                }
-
-                actions.Add(step);
-            }
-            else if (!other.IsActive)
-            {
-                freeable.Add((other, $"inactive key {other.AccessKeyId} (not tracked by the secret)"));
-            }
-            else if (IsNeverUsed(other) && other.CreateDate > current.CreateDate)
-            {
-                if (now - other.CreateDate < OrphanGracePeriod)
-                {
-                    return [new(PlannedActionKind.Skip, $"a rotation appears to be in progress: key {other.AccessKeyId} was created at {Instant(other.CreateDate)} and is not in the secret yet", other.AccessKeyId)];
-                }
-
-                orphans.Add(other);
-            }
-            else
-            {
-                holdingSlot = other;
-                slotReason = $"key {other.AccessKeyId} is active and not managed by the rotation (last used {LastUsed(other)})";
-                actions.Add(new(PlannedActionKind.Warn, $"second active key {other.AccessKeyId} is not tracked by the secret (last used {LastUsed(other)}): move its consumers to the secret and deactivate it", other.AccessKeyId));
-            }
+            // Rule 6: the newer key is in use too, so which one consumers depend on is a person's call.
+            return (null, new(PlannedActionKind.Block, $"two active keys ({active[0].AccessKeyId}, {active[1].AccessKeyId}) and neither is tracked by the secret: find which one consumers use, deactivate the other, and the next sweep adopts the remaining one"));
         }
 
-        var age = now - current.CreateDate;
-        var due = age >= TimeSpan.FromDays(policy.MaxKeyAgeDays);
-        var ageText = $"key {current.AccessKeyId} is {WholeDays(age)} days old";
-        if (!due)
+        // Rule 7.
+        roles[active[0].AccessKeyId] = KeyRoleKind.Current;
+        return (active[0], null);
+    }
+
+    /// <summary>Rule 8.</summary>
+    private static PlannedAction? InactiveCurrentKey(KeyFacts current) => current.IsActive
+        ? null
+        : new(PlannedActionKind.Block, $"key {current.AccessKeyId} in the secret's AWSCURRENT is Inactive, so consumers cannot authenticate: run 'keyrot restore' for it, or rotate by hand");
+
+    /// <summary>Rule 9: a key of the recorded attempt, inside its grace period, belongs to a rotation still running elsewhere.</summary>
+    private static PlannedAction? RotationInProgress(UserFacts facts, Dictionary<string, KeyRoleKind> roles, DateTimeOffset now)
+    {
+        if (facts.Secret?.AttemptedAt is not { } attemptedAt || now - attemptedAt >= OrphanGracePeriod)
         {
-            foreach (var orphan in orphans)
-            {
-                actions.Add(new(PlannedActionKind.Warn, $"key {orphan.AccessKeyId} is active, never used and not in the secret: probably left by an interrupted rotation; the next rotation deletes it", orphan.AccessKeyId));
-            }
-
-            if (actions.Count == 0)
-            {
-                actions.Add(new(PlannedActionKind.Skip, $"{ageText}; rotation due on {Day(current.CreateDate.AddDays(policy.MaxKeyAgeDays))} (maxKeyAgeDays={policy.MaxKeyAgeDays})", current.AccessKeyId));
-            }
-
-            return actions;
+            return null;
         }
 
-        if (holdingSlot is not null)
+        var fresh = facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRoleKind.Untracked && InsideAttemptWindow(k.CreateDate, attemptedAt));
+        return fresh is null
+            ? null
+            : new(PlannedActionKind.Skip, $"a rotation appears to be in progress: key {fresh.AccessKeyId} was created at {Instant(fresh.CreateDate)}, inside the attempt recorded at {Instant(attemptedAt)}, and is not in the secret yet", fresh.AccessKeyId);
+    }
+
+    // ---- Rules 10-14: the previous key while it is active ----
+
+    private static OtherKey PreviousKeyActive(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
+    {
+        var step = PreviousKeyGrace(previous, handOffAt, policy, now)
+            ?? PreviousKeyRetired(previous, handOffAt, policy, now)
+            ?? PreviousKeyIdle(previous, handOffAt, policy, now)
+            ?? PreviousKeyForced(previous, handOffAt, policy, now)
+            ?? PreviousKeyInUse(previous, handOffAt, policy);
+        var id = previous.AccessKeyId;
+        var why = step.Kind == PlannedActionKind.Deactivate
+            ? $"previous key {id} is deactivated in this sweep and deleted by a later one (deleteAfterDays={policy.DeleteAfterDays})"
+            : $"previous key {id} is still active";
+        return new OtherKey(previous, step, Slot.Waits, why);
+    }
+
+    /// <summary>Rule 10: consumers get deactivateAfterDays from the hand-off to switch.</summary>
+    private static PlannedAction? PreviousKeyGrace(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now) =>
+        now - handOffAt < TimeSpan.FromDays(policy.DeactivateAfterDays)
+            ? new(PlannedActionKind.Skip, $"previous key {previous.AccessKeyId} stays active until {Day(handOffAt.AddDays(policy.DeactivateAfterDays))} so consumers can switch (deactivateAfterDays={policy.DeactivateAfterDays} after the hand-off on {Day(handOffAt)})", previous.AccessKeyId)
+            : null;
+
+    /// <summary>Rule 11.</summary>
+    private static PlannedAction? PreviousKeyRetired(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now) =>
+        policy.RequireOldKeyUnused
+            ? null
+            : new(PlannedActionKind.Deactivate, $"previous key {previous.AccessKeyId} handed off {WholeDays(now - handOffAt)} days ago (deactivateAfterDays={policy.DeactivateAfterDays}, requireOldKeyUnused=false)", previous.AccessKeyId);
+
+    /// <summary>Rule 12: idle is never used, or not used for oldKeyIdleDays (AWS reports last use hours late).</summary>
+    private static PlannedAction? PreviousKeyIdle(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
+    {
+        if (!previous.LastUsedKnown)
         {
-            var kind = roles[holdingSlot.AccessKeyId] == KeyRoleKind.Previous ? PlannedActionKind.Skip : PlannedActionKind.Block;
-            actions.Add(new(kind, $"{ageText} and due for rotation, but {slotReason}: IAM allows two keys, so the rotation waits", current.AccessKeyId));
-            return actions;
+            return null;
         }
 
-        // Free the one slot a new key needs, only by deleting keys that cannot be in use: inactive ones and orphans.
-        var remaining = facts.Keys.Count - actions.Count(a => a.Kind == PlannedActionKind.Delete);
-        var deletions = new List<PlannedAction>();
-        foreach (var orphan in orphans)
+        var id = previous.AccessKeyId;
+        var handedOff = $"handed off {WholeDays(now - handOffAt)} days ago";
+        if (previous.LastUsedDate is not { } lastUsed)
         {
-            deletions.Add(new(PlannedActionKind.Delete, $"orphan key {orphan.AccessKeyId} (never used, not in the secret, newer than the current key: left by an interrupted rotation) is deleted before a new key is created", orphan.AccessKeyId));
+            return new(PlannedActionKind.Deactivate, $"previous key {id} was never used and was {handedOff} (deactivateAfterDays={policy.DeactivateAfterDays})", id);
         }
 
-        foreach (var (key, why) in freeable)
+        return now - lastUsed >= TimeSpan.FromDays(policy.OldKeyIdleDays)
+            ? new(PlannedActionKind.Deactivate, $"previous key {id} not used for {WholeDays(now - lastUsed)} days (last used {Instant(lastUsed)}; oldKeyIdleDays={policy.OldKeyIdleDays}) and {handedOff}", id)
+            : null;
+    }
+
+    /// <summary>Rule 13: past maxDeactivationDelayDays the key goes, in use or not; a person must know (the reason says so).</summary>
+    private static PlannedAction? PreviousKeyForced(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
+    {
+        if (policy.MaxDeactivationDelayDays == 0 || now - handOffAt < TimeSpan.FromDays(policy.MaxDeactivationDelayDays))
         {
-            if (remaining - deletions.Count < 2)
-            {
-                break;
-            }
-
-            if (key.IsActive)
-            {
-                // Deactivated in this same sweep: deleting it at once would skip the restore window.
-                actions.Add(new(PlannedActionKind.Skip, $"{ageText} and due for rotation, but {why}; the rotation waits for its deletion", current.AccessKeyId));
-                return actions;
-            }
-
-            deletions.Add(new(PlannedActionKind.Delete, $"{why} is deleted to free the key slot the rotation needs", key.AccessKeyId));
+            return null;
         }
 
-        // Slot-freeing deletions replace any lifecycle step planned for the same keys.
-        var deleted = deletions.Select(d => d.AccessKeyId).ToHashSet(StringComparer.Ordinal);
-        actions.RemoveAll(a => a.AccessKeyId is { } id && deleted.Contains(id));
-        actions.InsertRange(0, deletions);
+        var id = previous.AccessKeyId;
+        var use = previous.LastUsedKnown ? $"was still in use at the forced deadline (last used {Instant(previous.LastUsedDate!.Value)})" : "may still be in use at the forced deadline (its last use is unknown)";
+        return new(PlannedActionKind.Deactivate, $"previous key {id} {use}: deactivated anyway, maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} after the hand-off on {Day(handOffAt)}. Its remaining consumers fail until they read the secret's current key; 'keyrot restore' re-activates it", id);
+    }
 
-        actions.Add(new(PlannedActionKind.Rotate, $"{ageText} (maxKeyAgeDays={policy.MaxKeyAgeDays})", current.AccessKeyId));
+    /// <summary>Rule 14.</summary>
+    private static PlannedAction PreviousKeyInUse(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy)
+    {
+        var id = previous.AccessKeyId;
+        var use = previous.LastUsedDate is { } lastUsed
+            ? $"is still in use (last used {Instant(lastUsed)}): move its consumers to the secret; it is deactivated on {Day(lastUsed.AddDays(policy.OldKeyIdleDays))} if it stays unused (oldKeyIdleDays={policy.OldKeyIdleDays})"
+            : "has an unknown last use, and is not deactivated without knowing";
+        var forced = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway on {Day(handOffAt.AddDays(policy.MaxDeactivationDelayDays))}" : "";
+        return new(PlannedActionKind.Warn, $"previous key {id} {use}{forced}", id);
+    }
+
+    // ---- Rules 15-17: the previous key once inactive ----
+
+    private static OtherKey PreviousKeyInactive(KeyFacts previous, SecretFacts secret, RotationPolicy policy, DateTimeOffset now)
+    {
+        var id = previous.AccessKeyId;
+        var deactivatedAt = secret.DeactivatedKeyId == id ? secret.DeactivatedAt : null;
+        if (deactivatedAt is not { } at)
+        {
+            // Rule 15: its deletion clock starts now.
+            var record = new PlannedAction(PlannedActionKind.RecordDeactivation, $"previous key {id} found inactive; its deletion is due {policy.DeleteAfterDays} days from now", id);
+            return policy.DeleteAfterDays > 0
+                ? new OtherKey(previous, record, Slot.Waits, $"previous key {id} was just found inactive and its restore window starts now (deleteAfterDays={policy.DeleteAfterDays})")
+                : new OtherKey(previous, record, Slot.Freeable, $"inactive previous key {id} (deleteAfterDays=0: no restore window)");
+        }
+
+        if (now - at >= TimeSpan.FromDays(policy.DeleteAfterDays))
+        {
+            // Rule 16.
+            return new OtherKey(previous, new(PlannedActionKind.Delete, $"previous key {id} inactive since {Day(at)} (deleteAfterDays={policy.DeleteAfterDays})", id), Slot.Freed);
+        }
+
+        // Rule 17: the restore window is never cut short, not even for a due rotation.
+        var end = Day(at.AddDays(policy.DeleteAfterDays));
+        return new OtherKey(previous, new(PlannedActionKind.Skip, $"previous key {id} inactive since {Day(at)}; deleted on {end} unless restored", id),
+            Slot.Waits, $"previous key {id} is in its restore window until {end} (deleteAfterDays={policy.DeleteAfterDays})");
+    }
+
+    // ---- Rules 18-20: keys the secret does not hold as current or previous ----
+
+    /// <summary>Rule 18: an orphan is never used, and was created inside the window of the recorded attempt (whose grace is over: rule 9).</summary>
+    private static bool IsOrphan(KeyFacts key, SecretFacts? secret) =>
+        IsNeverUsed(key) && secret?.AttemptedAt is { } attemptedAt && InsideAttemptWindow(key.CreateDate, attemptedAt);
+
+    private static OtherKey Orphan(KeyFacts key, DateTimeOffset attemptedAt)
+    {
+        var id = key.AccessKeyId;
+        var trace = $"created at {Instant(key.CreateDate)} inside the attempt recorded at {Instant(attemptedAt)}, never used, not in the secret: left by an interrupted rotation";
+        return new OtherKey(key, new(PlannedActionKind.Warn, $"key {id} is an orphan ({trace}); the next rotation deletes it", id), Slot.Freeable, $"orphan key {id} ({trace})");
+    }
+
+    /// <summary>Rule 19: any key without a record of the rotator creating it, active or inactive, used or not, is never deleted by it.</summary>
+    private static OtherKey UntrackedKey(KeyFacts key)
+    {
+        var id = key.AccessKeyId;
+        var warn = key.IsActive
+            ? $"key {id} is active but not tracked by the secret, and no recorded rotation attempt created it (last used {LastUsed(key)}): the rotation never deletes it. Move its consumers to the secret, then deactivate and delete it"
+            : $"key {id} is Inactive and not tracked by the secret, and no recorded rotation attempt created it: the rotation never deletes it. Delete it if nobody needs it";
+        return new OtherKey(key, new(PlannedActionKind.Warn, warn, id), Slot.Blocks, $"key {id} holds the second key slot and the rotation never deletes a key it has no record of creating: delete key {id} (after moving any consumers to the secret)");
+    }
+
+    /// <summary>Rule 20: an inactive key still in AWSPENDING, from a rotation that never completed (an active one is rule 3).</summary>
+    private static OtherKey StalePendingKey(KeyFacts key) =>
+        new(key, null, Slot.Freeable, $"inactive key {key.AccessKeyId} (staged AWSPENDING by a rotation that never completed)");
+
+    // ---- Rules 21-24: the rotation ----
+
+    /// <summary>Rule 21.</summary>
+    private static List<PlannedAction>? NotDue(KeyFacts current, List<OtherKey> others, RotationPolicy policy, DateTimeOffset now)
+    {
+        if (IsDue(current, policy, now))
+        {
+            return null;
+        }
+
+        var actions = Steps(others);
+        if (actions.Count == 0)
+        {
+            actions.Add(new(PlannedActionKind.Skip, $"{AgeText(current, now)}; rotation due on {Day(current.CreateDate.AddDays(policy.MaxKeyAgeDays))} (maxKeyAgeDays={policy.MaxKeyAgeDays})", current.AccessKeyId));
+        }
+
+        return actions;
+    }
+
+    /// <summary>Rule 22: IAM allows two keys, and the current key keeps one, so a rotation needs every other key gone.</summary>
+    private static List<PlannedAction>? SlotHeld(KeyFacts current, List<OtherKey> others, RotationPolicy policy, DateTimeOffset now)
+    {
+        if (others.FirstOrDefault(o => o.Slot is Slot.Waits or Slot.Blocks) is not { } holder)
+        {
+            return null;
+        }
+
+        var actions = Steps(others);
+        var due = $"{AgeText(current, now)} and due for rotation (maxKeyAgeDays={policy.MaxKeyAgeDays})";
+        actions.Add(holder.Slot == Slot.Blocks
+            ? new(PlannedActionKind.Block, $"{due}, but {holder.SlotReason}; the next sweep rotates", current.AccessKeyId)
+            : new(PlannedActionKind.Skip, $"{due}, but {holder.SlotReason}: IAM allows two keys, so the rotation waits", current.AccessKeyId));
+        return actions;
+    }
+
+    /// <summary>Rules 23-24: free the slot by deleting keys that cannot be in use (replacing their own step), rotate, and deactivate the old key at once if so configured.</summary>
+    private static List<PlannedAction> Rotate(KeyFacts current, List<OtherKey> others, RotationPolicy policy, DateTimeOffset now)
+    {
+        var actions = others.Where(o => o.Slot == Slot.Freeable)
+            .Select(o => new PlannedAction(PlannedActionKind.Delete, $"{o.SlotReason} is deleted to free the key slot the rotation needs", o.Key.AccessKeyId))
+            .ToList();
+        actions.AddRange(others.Where(o => o.Slot != Slot.Freeable).Select(o => o.Step).OfType<PlannedAction>());
+        actions.Add(new(PlannedActionKind.Rotate, $"{AgeText(current, now)} (maxKeyAgeDays={policy.MaxKeyAgeDays})", current.AccessKeyId));
         if (policy.DeactivateAfterDays == 0 && !policy.RequireOldKeyUnused)
         {
             actions.Add(new(PlannedActionKind.Deactivate, $"old key {current.AccessKeyId} deactivated right after promotion (deactivateAfterDays=0, requireOldKeyUnused=false)", current.AccessKeyId));
@@ -247,59 +380,33 @@ public static class Planner
         return actions;
     }
 
-    private static PlannedAction PlanPreviousActive(KeyFacts previous, KeyFacts current, RotationPolicy policy, DateTimeOffset now)
+    // ---- Times ----
+
+    /// <summary>
+    /// When the current key was handed to consumers: the hand-off record when it names the key (a promotion in a
+    /// later run, e.g. CompleteRotation); else the recorded attempt when the key was created inside its window (the
+    /// promotion followed within seconds); else the key's CreateDate (secrets written by older releases).
+    /// </summary>
+    private static DateTimeOffset HandOffTime(KeyFacts current, SecretFacts? secret)
     {
-        // Promotion follows the new key's creation within seconds, so its CreateDate is the promotion time.
-        var promotedAt = current.CreateDate;
-        var since = now - promotedAt;
-        var id = previous.AccessKeyId;
-        if (since < TimeSpan.FromDays(policy.DeactivateAfterDays))
+        if (secret?.HandOff is { } handOff && handOff.AccessKeyId == current.AccessKeyId)
         {
-            return new(PlannedActionKind.Skip, $"previous key {id} stays active until {Day(promotedAt.AddDays(policy.DeactivateAfterDays))} so consumers can switch (deactivateAfterDays={policy.DeactivateAfterDays})", id);
+            return handOff.At;
         }
 
-        if (!policy.RequireOldKeyUnused)
-        {
-            return new(PlannedActionKind.Deactivate, $"previous key {id} replaced {WholeDays(since)} days ago (deactivateAfterDays={policy.DeactivateAfterDays}, requireOldKeyUnused=false)", id);
-        }
-
-        // Past maxDeactivationDelayDays the key goes, in use or not: an unknown last use is no reason to keep it longer.
-        var forced = policy.MaxDeactivationDelayDays > 0 && since >= TimeSpan.FromDays(policy.MaxDeactivationDelayDays);
-        var lastUsed = previous.LastUsedDate;
-        var inUse = lastUsed is not null && lastUsed > promotedAt;
-        if (!previous.LastUsedKnown || inUse)
-        {
-            var use = inUse ? $"is still in use (last used {Instant(lastUsed!.Value)}, after the new key was promoted)" : "has an unknown last use";
-            if (forced)
-            {
-                return new(PlannedActionKind.Deactivate, $"previous key {id} {use}, but maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} is reached: deactivating it anyway", id);
-            }
-
-            var until = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway on {Day(promotedAt.AddDays(policy.MaxDeactivationDelayDays))}" : "";
-            return new(PlannedActionKind.Warn, $"previous key {id} {use}: move its consumers to the secret{until}", id);
-        }
-
-        return new(PlannedActionKind.Deactivate, $"previous key {id} not used since the new key was promoted {WholeDays(since)} days ago (deactivateAfterDays={policy.DeactivateAfterDays})", id);
+        return secret?.AttemptedAt is { } attemptedAt && InsideAttemptWindow(current.CreateDate, attemptedAt) ? attemptedAt : current.CreateDate;
     }
 
-    private static PlannedAction PlanPreviousInactive(KeyFacts previous, SecretFacts? secret, RotationPolicy policy, DateTimeOffset now)
-    {
-        var id = previous.AccessKeyId;
-        var deactivatedAt = secret?.DeactivatedKeyId == id ? secret.DeactivatedAt : null;
-        if (deactivatedAt is null)
-        {
-            return new(PlannedActionKind.RecordDeactivation, $"previous key {id} found inactive; its deletion is due {policy.DeleteAfterDays} days from now", id);
-        }
+    private static bool InsideAttemptWindow(DateTimeOffset createDate, DateTimeOffset attemptedAt) =>
+        createDate >= attemptedAt - AttemptClockSkew && createDate <= attemptedAt + AttemptWindow;
 
-        if (now - deactivatedAt.Value >= TimeSpan.FromDays(policy.DeleteAfterDays))
-        {
-            return new(PlannedActionKind.Delete, $"previous key {id} inactive since {Day(deactivatedAt.Value)} (deleteAfterDays={policy.DeleteAfterDays})", id);
-        }
+    private static bool IsDue(KeyFacts current, RotationPolicy policy, DateTimeOffset now) => now - current.CreateDate >= TimeSpan.FromDays(policy.MaxKeyAgeDays);
 
-        return new(PlannedActionKind.Skip, $"previous key {id} inactive since {Day(deactivatedAt.Value)}; deleted on {Day(deactivatedAt.Value.AddDays(policy.DeleteAfterDays))} unless restored", id);
-    }
+    private static List<PlannedAction> Steps(List<OtherKey> others) => others.Select(o => o.Step).OfType<PlannedAction>().ToList();
 
     private static bool IsNeverUsed(KeyFacts key) => key.LastUsedKnown && key.LastUsedDate is null;
+
+    private static string AgeText(KeyFacts current, DateTimeOffset now) => $"key {current.AccessKeyId} is {WholeDays(now - current.CreateDate)} days old";
 
     private static string LastUsed(KeyFacts key) => !key.LastUsedKnown ? "unknown" : key.LastUsedDate is { } d ? Instant(d) : "never";
 

@@ -10,12 +10,20 @@ public sealed record KeyFacts(string AccessKeyId, AccessKeyStatus Status, DateTi
     public bool IsActive => Status == AccessKeyStatus.Active;
 }
 
+/// <summary>The recorded promotion of a key to AWSCURRENT in a later run than the one that created it.</summary>
+public sealed record KeyHandOff(string AccessKeyId, DateTimeOffset At);
+
 /// <summary>
-/// The user's secret as the rotator sees it: which key ids its stages hold. Null key ids mean the stage is absent
-/// (or holds no key this product wrote).
+/// The user's secret as the rotator sees it: which key ids its stages hold, and the records the rotator keeps on it
+/// (secret tags). Null key ids mean the stage is absent (or holds no key this product wrote).
 /// </summary>
 /// <param name="ManagedByUs">Carries the product's managed tag. A secret of that name without it is never touched.</param>
 /// <param name="DeactivatedKeyId">The previous key the rotator deactivated, and when (state kept as a secret tag).</param>
+/// <param name="AttemptedAt">
+/// When the rotator last set out to create a key for this user (recorded before every CreateAccessKey). Only a key
+/// created inside that attempt's window can be an orphan of the rotator's.
+/// </param>
+/// <param name="HandOff">The last key promoted in a later run than the one that created it, and when.</param>
 public sealed record SecretFacts(
     bool ManagedByUs,
     string? CurrentKeyId,
@@ -23,7 +31,8 @@ public sealed record SecretFacts(
     string? PreviousKeyId,
     string? DeactivatedKeyId,
     DateTimeOffset? DeactivatedAt,
-    bool ResourcePolicyMissing = false);
+    DateTimeOffset? AttemptedAt = null,
+    KeyHandOff? HandOff = null);
 
 public sealed record ExemptionFacts(bool Exempt, string? Reason, DateTimeOffset? Until)
 {

@@ -18,8 +18,6 @@ public enum ActionKind
     Reactivate,
     /// <summary>Record on the secret that a previous key was found inactive, so its restore window starts (a tag).</summary>
     RecordDeactivation,
-    /// <summary>Apply the secret's resource policy, which an earlier first rotation could not.</summary>
-    RepairResourcePolicy,
     /// <summary>Nothing to do, with the reason.</summary>
     Skip,
     /// <summary>Nothing done, but a human should look (e.g. old key still in use).</summary>

@@ -163,7 +163,8 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         }
 
         var deactivated = ManagedSecret.ParseDeactivationTag(secret);
-        var policyMissing = secret.Tags.TryGetValue(ManagedSecret.ResourcePolicyTag, out var policyState) && policyState == ManagedSecret.ResourcePolicyMissing;
-        return new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At, policyMissing);
+        var handOff = ManagedSecret.ParseHandOffTag(secret);
+        return new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At,
+            ManagedSecret.ParseAttemptTag(secret), handOff is { } h ? new KeyHandOff(h.KeyId, h.At) : null);
     }
 }

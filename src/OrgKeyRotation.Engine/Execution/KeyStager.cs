@@ -162,10 +162,9 @@ internal sealed class KeyStager(RotationConfig config, ILogger logger)
 
     /// <summary>
     /// After the value: the key is already safe in the secret, so a failure here fails the action but never strands
-    /// the key. The policy lets the user read its secret and denies everyone else, so a secret left without it is
-    /// marked for the next sweep to repair (the tag costs a call only on this failure path).
+    /// the key; the next rotation of the user applies the policy before anything else.
     /// </summary>
-    private async Task ProtectNewSecretAsync(IAccountSession session, UserSnapshot snapshot, StagedKey staged, CancellationToken cancellationToken)
+    private static async Task ProtectNewSecretAsync(IAccountSession session, UserSnapshot snapshot, StagedKey staged, CancellationToken cancellationToken)
     {
         try
         {
@@ -173,24 +172,8 @@ internal sealed class KeyStager(RotationConfig config, ILogger logger)
         }
         catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
         {
-            var marked = await TryMarkResourcePolicyMissingAsync(session, staged.SecretId, cancellationToken);
             throw new RotationStepException(
-                $"key {staged.Key.AccessKeyId} is stored in {snapshot.SecretName}, but the secret's resource policy could not be applied ({ex.Message}): "
-                + (marked ? "the next sweep applies it" : "the secret could not be marked for repair either: apply the policy by hand (docs/security.md)"));
-        }
-    }
-
-    private async Task<bool> TryMarkResourcePolicyMissingAsync(IAccountSession session, string secretId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await session.Secrets.TagResourceAsync(secretId, new Dictionary<string, string> { [ManagedSecret.ResourcePolicyTag] = ManagedSecret.ResourcePolicyMissing }, cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
-        {
-            logger.LogError("Could not mark {SecretId} as missing its resource policy: {Error}", secretId, ex.Message);
-            return false;
+                $"key {staged.Key.AccessKeyId} is stored in {snapshot.SecretName}, but the secret's resource policy could not be applied ({ex.Message}): apply it by hand (docs/security.md)");
         }
     }
 

@@ -62,7 +62,6 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         PlannedActionKind.Delete => ActionKind.Delete,
         PlannedActionKind.Reactivate => ActionKind.Reactivate,
         PlannedActionKind.RecordDeactivation => ActionKind.RecordDeactivation,
-        PlannedActionKind.RepairResourcePolicy => ActionKind.RepairResourcePolicy,
         PlannedActionKind.Warn or PlannedActionKind.Block => ActionKind.Warn,
         PlannedActionKind.Skip => ActionKind.Skip,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no result kind for this planned action"),
@@ -213,15 +212,6 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                 case PlannedActionKind.RecordDeactivation:
                     await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.RepairResourcePolicy:
-                {
-                    var secretId = snapshot.Secret?.Arn ?? snapshot.SecretName;
-                    await KeyStager.ApplyResourcePolicyAsync(session, snapshot, secretId, cancellationToken);
-                    await session.Secrets.TagResourceAsync(secretId, new Dictionary<string, string> { [ManagedSecret.ResourcePolicyTag] = ManagedSecret.ResourcePolicyApplied }, cancellationToken);
-                    logger.LogInformation("Re-applied the resource policy of {SecretName}", snapshot.SecretName);
-                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                }
-
                 case PlannedActionKind.Reactivate:
                     await session.Iam.UpdateAccessKeyAsync(facts.UserName, action.AccessKeyId!, AccessKeyStatus.Active, cancellationToken);
                     alerts.Add(AlertOf(run, action, AlertEvent.Restored, $"key re-activated for {facts.AccountId}/{facts.UserName}", action.Reason));

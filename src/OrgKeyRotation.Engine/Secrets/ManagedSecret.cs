@@ -24,15 +24,33 @@ public static class ManagedSecret
     public const string AdoptedKeyTag = "orgkeyrotation:adopted-key";
 
     /// <summary>
-    /// "missing" when a first rotation stored the key but could not apply the resource policy (so the user may not
-    /// read its secret and the account's other principals are not denied); the next sweep re-applies the policy and
-    /// sets it to "applied". Absent on every other secret: the happy path costs no call.
+    /// "{ISO instant}": when the rotator last set out to create a key for the user, written before every
+    /// CreateAccessKey. Only a key created inside that attempt's window can be the rotator's orphan (docs/design.md).
     /// </summary>
-    public const string ResourcePolicyTag = "orgkeyrotation:resource-policy";
+    public const string AttemptTag = "orgkeyrotation:attempt";
 
-    public const string ResourcePolicyMissing = "missing";
+    /// <summary>"{keyId} {ISO instant}": a key promoted to AWSCURRENT in a later run than the one that created it, and when.</summary>
+    public const string HandOffTag = "orgkeyrotation:handoff";
 
-    public const string ResourcePolicyApplied = "applied";
+    /// <summary>The one instant format of the records: "yyyy-MM-ddTHH:mm:ssZ" (UTC).</summary>
+    private const string RecordInstantFormat = "yyyy-MM-ddTHH:mm:ssZ";
+
+    public static DateTimeOffset? ParseAttemptTag(SecretDescription description) =>
+        description.Tags.TryGetValue(AttemptTag, out var value) ? ParseRecordInstant(value) : null;
+
+    public static (string KeyId, DateTimeOffset At)? ParseHandOffTag(SecretDescription description)
+    {
+        if (!description.Tags.TryGetValue(HandOffTag, out var value))
+        {
+            return null;
+        }
+
+        var parts = value.Split(' ', 2);
+        return parts.Length == 2 && parts[0].Length > 0 && ParseRecordInstant(parts[1]) is { } at ? (parts[0], at) : null;
+    }
+
+    private static DateTimeOffset? ParseRecordInstant(string value) =>
+        DateTimeOffset.TryParseExact(value, RecordInstantFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
 
     public static IReadOnlyDictionary<string, string> CreationTags(string accountId, string userName, string? adoptedKeyId)
     {

@@ -6,8 +6,10 @@ using static OrgKeyRotation.Core.Tests.Planning.Scenario;
 namespace OrgKeyRotation.Core.Tests.Planning;
 
 /// <summary>
-/// Every combination of a small domain (0-2 keys x status x role in the secret x last use x age x policy) is planned
-/// and checked against the invariants that keep consumers working and IAM within its two-key limit.
+/// Every combination of a small domain (0-2 keys x status x role in the secret x last use x age x policy, and the
+/// attempt and hand-off records) is planned and checked against the invariants that keep consumers working, keep IAM
+/// within its two-key limit and never delete a key the rotator did not create. The invariants are stated here from
+/// docs/design.md, independently of the planner's code.
 /// </summary>
 public class PlannerPropertyTests
 {
@@ -20,6 +22,14 @@ public class PlannerPropertyTests
 
     private static readonly TimeSpan[] Ages = [TimeSpan.FromMinutes(10), TimeSpan.FromDays(3), TimeSpan.FromDays(40), TimeSpan.FromDays(100)];
     private static readonly Use[] Uses = [Use.Never, Use.Unknown, Use.DaysAgo(1), Use.DaysAgo(35)];
+
+    /// <summary>
+    /// Attempts recorded 30 s before the 10-minute-old keys were created (their rotation still in its grace period), and
+    /// 30 s before the 3-day-old keys were created (their grace is over: orphans if never used).
+    /// </summary>
+    private static readonly DateTimeOffset?[] Attempts = [null, Now - TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(30), Now - TimeSpan.FromDays(3) - TimeSpan.FromSeconds(30)];
+
+    private static readonly Lazy<List<UserFacts>> BaseUsers = new(() => Users().ToList());
 
     private static IEnumerable<Slot> Slots() =>
         from status in Enum.GetValues<AccessKeyStatus>()
@@ -37,7 +47,17 @@ public class PlannerPropertyTests
         from maxDelay in new[] { 0, 30 }
         select new RotationPolicy { MaxKeyAgeDays = maxAge, DeactivateAfterDays = deactivate, DeleteAfterDays = delete, RequireOldKeyUnused = requireUnused, MaxDeactivationDelayDays = maxDelay };
 
-    /// <summary>Every user: keys with their slots, and every secret that can describe them.</summary>
+    /// <summary>
+    /// Fewer policies for the records, which decide orphans (due or not) and the hand-off (deactivateAfterDays, the
+    /// idle rule); deleteAfterDays and requireOldKeyUnused=false do not depend on them.
+    /// </summary>
+    private static IEnumerable<RotationPolicy> RecordPolicies() =>
+        from maxAge in new[] { 1, 90 }
+        from deactivate in new[] { 0, 7 }
+        from idle in new[] { 1, 7 }
+        select new RotationPolicy { MaxKeyAgeDays = maxAge, DeactivateAfterDays = deactivate, OldKeyIdleDays = idle };
+
+    /// <summary>Every user: keys with their slots, and every secret (without attempt or hand-off records) that can describe them.</summary>
     private static IEnumerable<UserFacts> Users()
     {
         var slots = Slots().ToList();
@@ -79,58 +99,67 @@ public class PlannerPropertyTests
         }
     }
 
+    /// <summary>The managed secrets of <see cref="Users"/> with every attempt record, and a hand-off of the current key 2 days ago.</summary>
+    private static IEnumerable<UserFacts> UsersWithRecords() =>
+        from user in BaseUsers.Value
+        where user.Secret is { ManagedByUs: true }
+        from attempt in Attempts
+        from handOff in user.Secret!.CurrentKeyId is { } current ? new[] { null, new KeyHandOff(current, Now.AddDays(-2)) } : [null]
+        where attempt is not null || handOff is not null
+        select user with { Secret = user.Secret! with { AttemptedAt = attempt, HandOff = handOff } };
+
     private static bool IsPrevious(Role role) => role is Role.Previous or Role.PreviousRecordedRecently or Role.PreviousRecordedLongAgo;
 
     [Fact]
-    public void Plan_EveryCombinationWithThePolicyMarkedMissing_IsTheSamePlanAfterARepair()
-    {
-        var policy = new RotationPolicy();
-        var compared = 0;
-        foreach (var user in Users().Where(u => u.Secret is { ManagedByUs: true }))
-        {
-            var plain = Planner.Plan(user, policy, Now).Actions;
-            var marked = Planner.Plan(user with { Secret = user.Secret! with { ResourcePolicyMissing = true } }, policy, Now).Actions;
-
-            Assert.Equal(PlannedActionKind.RepairResourcePolicy, marked[0].Kind);
-            Assert.Equal(plain, marked.Skip(1));
-            compared++;
-        }
-
-        Assert.True(compared > 100, $"only {compared} managed combinations were generated");
-    }
+    public void Plan_EveryCombination_KeepsTheInvariants() =>
+        AssertInvariants(BaseUsers.Value, Policies().ToList(), checkListingOrder: true, minimumPlans: 900_000);
 
     [Fact]
-    public void Plan_EveryCombination_KeepsTheInvariants()
+    public void Plan_EveryCombinationWithAttemptAndHandOffRecords_KeepsTheInvariants() =>
+        AssertInvariants(UsersWithRecords().ToList(), RecordPolicies().ToList(), checkListingOrder: false, minimumPlans: 800_000);
+
+    private static void AssertInvariants(List<UserFacts> users, List<RotationPolicy> policies, bool checkListingOrder, int minimumPlans)
     {
-        var policies = Policies().ToList();
         var violations = new List<string>();
         var plans = 0;
-        foreach (var user in Users())
+        foreach (var user in users)
         {
             foreach (var policy in policies)
             {
                 var plan = Planner.Plan(user, policy, Now);
                 plans++;
-                foreach (var broken in Check(plan, policy))
+                var broken = Check(plan, policy).ToList();
+                if (checkListingOrder && !Planner.Plan(user with { Keys = user.Keys.Reverse().ToList() }, policy, Now).Actions.SequenceEqual(plan.Actions))
                 {
-                    violations.Add($"{broken}\n    keys: {string.Join("; ", user.Keys)}\n    secret: {user.Secret}\n    policy: {policy}\n    plan: {string.Join(" | ", plan.Actions.Select(a => $"{a.Kind} {a.AccessKeyId}: {a.Reason}"))}");
+                    broken.Add("the plan depends on the order IAM lists the keys in");
                 }
+
+                violations.AddRange(broken.Select(b => $"{b}\n    keys: {string.Join("; ", user.Keys)}\n    secret: {user.Secret}\n    policy: {policy}\n    plan: {string.Join(" | ", plan.Actions.Select(a => $"{a.Kind} {a.AccessKeyId}: {a.Reason}"))}"));
             }
         }
 
-        Assert.True(plans > 100_000, $"only {plans} combinations were planned");
+        Assert.True(plans > minimumPlans, $"only {plans} combinations were planned");
         Assert.True(violations.Count == 0, $"{violations.Count} of {plans} plans break an invariant ({string.Join(", ", violations.Select(v => v.Split('\n')[0]).Distinct())}), e.g.:\n" + string.Join("\n", violations.Take(5)));
     }
+
+    private static bool InsideAttemptWindow(DateTimeOffset createDate, DateTimeOffset? attemptedAt) =>
+        attemptedAt is { } at && createDate >= at - Planner.AttemptClockSkew && createDate <= at + Planner.AttemptWindow;
 
     private static IEnumerable<string> Check(UserPlan plan, RotationPolicy policy)
     {
         var facts = plan.Facts;
+        var secret = facts.Secret;
         var actions = plan.Actions.ToList();
         var keys = facts.Keys.ToDictionary(k => k.AccessKeyId, StringComparer.Ordinal);
         var currentId = plan.Roles.Where(r => r.Value == KeyRoleKind.Current).Select(r => r.Key).SingleOrDefault();
         var current = currentId is null ? null : keys[currentId];
         var rotates = actions.Count(a => a.Kind == PlannedActionKind.Rotate);
         var deleted = actions.Where(a => a.Kind == PlannedActionKind.Delete).Select(a => a.AccessKeyId!).ToHashSet(StringComparer.Ordinal);
+        var attemptedAt = secret?.AttemptedAt;
+        var handOffAt = current is null ? (DateTimeOffset?)null
+            : secret?.HandOff is { } h && h.AccessKeyId == currentId ? h.At
+            : InsideAttemptWindow(current.CreateDate, attemptedAt) ? attemptedAt
+            : current.CreateDate;
 
         if (actions.Count == 0)
         {
@@ -157,9 +186,9 @@ public class PlannerPropertyTests
             yield return "more than one Rotate";
         }
 
-        if (rotates == 1 && facts.Keys.Count - deleted.Count + 1 > 2)
+        if (facts.Keys.Count - deleted.Count + rotates > 2)
         {
-            yield return "Rotate would exceed IAM's two keys after the planned deletions";
+            yield return "more than two keys after the plan (IAM's limit)";
         }
 
         if (rotates == 1)
@@ -180,7 +209,7 @@ public class PlannerPropertyTests
             }
         }
 
-        if (actions.Any(a => a.Kind == PlannedActionKind.Block) && actions.Any(a => a.ChangesState && a.Kind != PlannedActionKind.RepairResourcePolicy))
+        if (actions.Any(a => a.Kind == PlannedActionKind.Block) && actions.Any(a => a.ChangesState))
         {
             yield return "Block together with a change";
         }
@@ -191,22 +220,35 @@ public class PlannerPropertyTests
             yield return "CompleteRotation not alone or not of an active pending key";
         }
 
-        foreach (var delete in actions.Where(a => a.Kind == PlannedActionKind.Delete))
+        var changedTwice = actions.Where(a => a.ChangesState && a.AccessKeyId is not null).GroupBy(a => a.AccessKeyId)
+            .Any(g => g.Count() > 1 && !(g.Key == currentId && g.Select(a => a.Kind).SequenceEqual([PlannedActionKind.Rotate, PlannedActionKind.Deactivate])));
+        if (changedTwice)
         {
-            var key = keys[delete.AccessKeyId!];
-            var role = plan.Roles[key.AccessKeyId];
+            yield return "two changes of one key in one plan (other than Rotate then Deactivate of the old current key)";
+        }
+
+        var inProgress = attemptedAt is { } attempted && Now - attempted < Planner.OrphanGracePeriod
+            && facts.Keys.Any(k => plan.Roles[k.AccessKeyId] == KeyRoleKind.Untracked && InsideAttemptWindow(k.CreateDate, attemptedAt));
+        if (inProgress && actions.Any(a => a.ChangesState && a.Kind != PlannedActionKind.CompleteRotation))
+        {
+            yield return "a change while a recorded rotation is in progress (inside its grace period)";
+        }
+
+        foreach (var id in deleted)
+        {
+            var key = keys[id];
+            var role = plan.Roles[id];
             if (role == KeyRoleKind.Current)
             {
                 yield return "Delete of the current key";
             }
-
-            if (key.IsActive)
+            else if (role == KeyRoleKind.Untracked)
             {
-                var orphan = role == KeyRoleKind.Untracked && key.LastUsedKnown && key.LastUsedDate is null
-                    && current is not null && key.CreateDate > current.CreateDate && Now - key.CreateDate >= Planner.OrphanGracePeriod;
+                var orphan = key.LastUsedKnown && key.LastUsedDate is null && InsideAttemptWindow(key.CreateDate, attemptedAt)
+                    && Now - attemptedAt!.Value >= Planner.OrphanGracePeriod;
                 if (!orphan)
                 {
-                    yield return "Delete of an active key that is not an orphan";
+                    yield return "Delete of an untracked key that is not an orphan of a recorded attempt (a person's key)";
                 }
 
                 if (rotates == 0)
@@ -214,12 +256,20 @@ public class PlannerPropertyTests
                     yield return "orphan deleted without a rotation that needs its slot";
                 }
             }
-            else if (facts.Secret?.DeactivatedKeyId == key.AccessKeyId && facts.Secret.DeactivatedAt is { } at
+            else if (key.IsActive)
+            {
+                yield return "Delete of an active key the secret tracks";
+            }
+            else if (role == KeyRoleKind.Pending && rotates == 0)
+            {
+                yield return "stale pending key deleted without a rotation that needs its slot";
+            }
+            else if (role == KeyRoleKind.Previous && secret?.DeactivatedKeyId == id && secret.DeactivatedAt is { } at
                 && Now - at < TimeSpan.FromDays(policy.DeleteAfterDays))
             {
                 yield return "inactive previous key deleted before deleteAfterDays (its restore window cut short)";
             }
-            else if (role == KeyRoleKind.Previous && facts.Secret?.DeactivatedKeyId != key.AccessKeyId && policy.DeleteAfterDays > 0)
+            else if (role == KeyRoleKind.Previous && secret?.DeactivatedKeyId != id && (policy.DeleteAfterDays > 0 || rotates == 0))
             {
                 yield return "inactive previous key deleted before its deactivation was recorded (no restore window)";
             }
@@ -228,12 +278,8 @@ public class PlannerPropertyTests
         foreach (var deactivate in actions.Where(a => a.Kind == PlannedActionKind.Deactivate))
         {
             var id = deactivate.AccessKeyId!;
-            if (deleted.Contains(id))
-            {
-                yield return "Deactivate and Delete of the same key in one sweep (no restore window)";
-            }
-
-            if (!keys[id].IsActive)
+            var key = keys[id];
+            if (!key.IsActive)
             {
                 yield return "Deactivate of an inactive key";
             }
@@ -250,26 +296,24 @@ public class PlannerPropertyTests
             {
                 yield return "Deactivate of a key the rotation did not replace";
             }
-            else if (current is null || Now - current.CreateDate < TimeSpan.FromDays(policy.DeactivateAfterDays))
+            else if (Now - handOffAt!.Value < TimeSpan.FromDays(policy.DeactivateAfterDays))
             {
-                yield return "previous key deactivated before deactivateAfterDays";
+                yield return "previous key deactivated before deactivateAfterDays after its hand-off";
             }
-            else if (policy.RequireOldKeyUnused && keys[id].LastUsedDate > current.CreateDate
-                && (policy.MaxDeactivationDelayDays == 0 || Now - current.CreateDate < TimeSpan.FromDays(policy.MaxDeactivationDelayDays)))
+            else if (policy.RequireOldKeyUnused)
             {
-                yield return "previous key in use deactivated before maxDeactivationDelayDays";
+                var idle = key.LastUsedKnown && (key.LastUsedDate is null || Now - key.LastUsedDate.Value >= TimeSpan.FromDays(policy.OldKeyIdleDays));
+                var forced = policy.MaxDeactivationDelayDays > 0 && Now - handOffAt.Value >= TimeSpan.FromDays(policy.MaxDeactivationDelayDays);
+                if (!idle && !forced)
+                {
+                    yield return "previous key deactivated while used within oldKeyIdleDays (or of unknown use) before maxDeactivationDelayDays";
+                }
             }
         }
 
-        if (facts.Secret is { ManagedByUs: false } && (actions.Count != 1 || actions[0].Kind != PlannedActionKind.Block))
+        if (secret is { ManagedByUs: false } && (actions.Count != 1 || actions[0].Kind != PlannedActionKind.Block))
         {
             yield return "an unmanaged secret did not block";
-        }
-
-        var reordered = Planner.Plan(facts with { Keys = facts.Keys.Reverse().ToList() }, policy, Now);
-        if (!reordered.Actions.SequenceEqual(actions))
-        {
-            yield return "the plan depends on the order IAM lists the keys in";
         }
     }
 }

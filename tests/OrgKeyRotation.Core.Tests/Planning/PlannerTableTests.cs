@@ -8,7 +8,7 @@ namespace OrgKeyRotation.Core.Tests.Planning;
 /// The planner's decision table. Each row: the user's keys (id, status, age in days, last use), the secret, exemption
 /// and policy overrides, and the expected actions in order as "Kind Key". Default policy: maxKeyAgeDays 90,
 /// deactivateAfterDays 7, deleteAfterDays 7, requireOldKeyUnused true, maxDeactivationDelayDays 30.
-/// With two keys, the current key's age is the time since promotion.
+/// oldKeyIdleDays 7. Without a hand-off or attempt record, the current key's age is the time since its hand-off.
 /// </summary>
 public class PlannerTableTests
 {
@@ -21,6 +21,10 @@ public class PlannerTableTests
     private static readonly ExemptionFacts ExemptUntil = new(true, "member of group key-rotation-exempt", new DateTimeOffset(2026, 12, 31, 0, 0, 0, TimeSpan.Zero));
     private static readonly Use Recently = Use.DaysAgo(1);
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    /// <summary>An attempt recorded long enough ago that its grace period is over.</summary>
+    private static readonly TimeSpan AttemptAgo = TimeSpan.FromHours(2);
 
     internal static readonly Dictionary<string, Row> Rows = [];
 
@@ -70,6 +74,26 @@ public class PlannerTableTests
         Add("requireOldKeyUnused=false still waits deactivateAfterDays", [Key(Prev, Active, 93, Recently), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev), "Skip Prev", Default with { RequireOldKeyUnused = false });
         Add("previous active, last use unknown", [Key(Prev, Active, 100, Use.Unknown), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Warn Prev");
 
+        // The idle rule: deactivated once not used for oldKeyIdleDays (consumers use the old key after the hand-off until they switch).
+        Add("previous used after the hand-off, idle for 8 days", [Key(Prev, Active, 100, Use.DaysAgo(8)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
+        Add("previous last used exactly oldKeyIdleDays ago", [Key(Prev, Active, 100, Use.DaysAgo(7)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
+        Add("previous last used a minute short of oldKeyIdleDays ago", [Key(Prev, Active, 100, Use.Before(TimeSpan.FromDays(7) - Minute)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Warn Prev");
+        Add("oldKeyIdleDays=1: previous last used a day ago", [Key(Prev, Active, 100, Use.DaysAgo(1)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev", Default with { OldKeyIdleDays = 1 });
+        Add("oldKeyIdleDays=30: previous last used before the hand-off, 11 days ago", [Key(Prev, Active, 100, Use.DaysAgo(11)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Warn Prev", Default with { OldKeyIdleDays = 30 });
+
+        // The hand-off time: the hand-off record when it names the current key, else the attempt when the current key was created inside its window, else the key's CreateDate.
+        Add("issue 13: CompleteRotation 38 days after the key's creation, previous in use: its grace counts from the hand-off", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2), "Skip Prev");
+        Add("hand-off recorded 2 days ago, previous never used: still within deactivateAfterDays", [Key(Prev, Active, 130, Use.Never), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2), "Skip Prev");
+        Add("hand-off recorded 29 days ago, previous in use: not forced yet", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 29), "Warn Prev");
+        Add("hand-off recorded 30 days ago, previous in use: forced", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 30), "Deactivate Prev");
+        Add("hand-off record of another key: counted from the current key's creation", [Key(Prev, Active, 130, Use.Never), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Gone, 2), "Deactivate Prev");
+        Add("right after a rotation: the new current key inside the attempt's grace is no rotation in progress", [Key(Prev, Active, 90, Recently), KeyAged(Cur, Active, Minute, Use.Never)], Tracks(Cur, previous: Prev).Attempted(Minute + Second), "Skip Prev");
+        Add("same-run rotation: the hand-off is the recorded attempt", [Key(Prev, Active, 100, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(7) - TimeSpan.FromMinutes(10), Recently)], Tracks(Cur, previous: Prev).Attempted(TimeSpan.FromDays(7)), "Deactivate Prev");
+        Add("same-run rotation, key created exactly AttemptWindow after the attempt", [Key(Prev, Active, 100, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(7) - Planner.AttemptWindow, Recently)], Tracks(Cur, previous: Prev).Attempted(TimeSpan.FromDays(7)), "Deactivate Prev");
+        Add("current key created after the attempt window: the hand-off is its creation", [Key(Prev, Active, 100, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(7) - Planner.AttemptWindow - Second, Recently)], Tracks(Cur, previous: Prev).Attempted(TimeSpan.FromDays(7)), "Skip Prev");
+        Add("current key created AttemptClockSkew before the attempt: the hand-off is the attempt", [Key(Prev, Active, 100, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(7) - Minute + Planner.AttemptClockSkew, Recently)], Tracks(Cur, previous: Prev).Attempted(TimeSpan.FromDays(7) - Minute), "Skip Prev");
+        Add("current key created more than AttemptClockSkew before the attempt: the hand-off is its creation", [Key(Prev, Active, 100, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(7) - Minute + Planner.AttemptClockSkew + Second, Recently)], Tracks(Cur, previous: Prev).Attempted(TimeSpan.FromDays(7) - Minute), "Deactivate Prev");
+
         // Two keys: current + previous inactive.
         Add("previous inactive, deactivation not recorded", [Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "RecordDeactivation Prev");
         Add("previous inactive, recorded 2 days ago", [Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], TracksDeactivated(Cur, Prev, 2), "Skip Prev");
@@ -79,7 +103,7 @@ public class PlannerTableTests
         Add("current due + previous inactive recorded long ago", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 90), "Delete Prev, Rotate Cur");
         Add("current due + previous inactive recorded recently: the rotation waits out the restore window", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 1), "Skip Prev, Skip Cur");
         Add("current due + previous inactive not recorded: its restore window starts now", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), "RecordDeactivation Prev, Skip Cur");
-        Add("resource policy marked missing by a failed first rotation", [Key(Prev, Active, 3, Recently), Key(Cur, Active, 3, Use.Never)], Tracks(Cur, previous: Prev) with { PolicyMissing = true }, "RepairResourcePolicy, Skip Prev");
+        Add("deleteAfterDays=0, current due + previous inactive not recorded: no restore window, deleted instead of recorded", [Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), "Delete Prev, Rotate Cur", Default with { DeleteAfterDays = 0 });
 
         // Two keys: current due + previous active: the rotation waits for the slot.
         Add("current due + previous active within grace (maxKeyAgeDays=1)", [Key(Prev, Active, 10, Use.DaysAgo(4)), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev), "Skip Prev, Skip Cur", Default with { MaxKeyAgeDays = 1 });
@@ -92,29 +116,47 @@ public class PlannerTableTests
         Add("current + untracked active in use", [Key(Other, Active, 200, Recently), Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "Warn Other");
         Add("current due + untracked active in use", [Key(Other, Active, 200, Recently), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
         Add("current due + untracked active, last use unknown", [Key(Other, Active, 200, Use.Unknown), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
-        Add("current + untracked inactive, not due", [Key(Other, Inactive, 200, Use.DaysAgo(150)), Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "Skip Cur");
-        Add("current due + untracked inactive", [Key(Other, Inactive, 200, Use.DaysAgo(150)), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Delete Other, Rotate Cur");
+        Add("current + untracked inactive, not due", [Key(Other, Inactive, 200, Use.DaysAgo(150)), Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "Warn Other");
+        Add("current due + untracked inactive: never deleted, the rotation is blocked", [Key(Other, Inactive, 200, Use.DaysAgo(150)), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
+        Add("current due + untracked inactive never used, no attempt recorded", [Key(Cur, Active, 100, Recently), KeyAged(Other, Inactive, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Warn Other, Block Cur");
         Add("untracked never-used key older than current is not an orphan", [Key(Other, Active, 200, Use.Never), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
         Add("untracked newer key with unknown last use is not an orphan", [KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Unknown), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
 
-        // Orphans: active, never used, untracked, newer than current.
-        Add("orphan within the grace period", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur), "Skip Other");
-        Add("orphan within the grace period, current due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(14), Use.Never)], Tracks(current: Cur), "Skip Other");
-        Add("orphan exactly at the end of the grace period, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, Planner.OrphanGracePeriod, Use.Never)], Tracks(current: Cur), "Warn Other");
-        Add("orphan after the grace period, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Warn Other");
-        Add("orphan after the grace period, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Delete Other, Rotate Cur");
+        // Untracked keys: only a key created inside the window of the recorded attempt is the rotator's own.
+        Add("issue 13: a person's unused second key while the current key is due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Warn Other, Block Cur");
+        Add("a person's unused second key, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Warn Other");
+        Add("a brand-new untracked key without an attempt record is no rotation in progress", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur), "Warn Other");
+        Add("a person's key created days after the recorded attempt, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromDays(3)), "Warn Other, Block Cur");
+        Add("key of the recorded attempt within the grace period", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(5) + Second), "Skip Other");
+        Add("key of the recorded attempt within the grace period, current due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(14), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(14) + Second), "Skip Other");
+        Add("key of the recorded attempt a second before the grace period ends", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, Planner.OrphanGracePeriod - 2 * Second, Use.Never)], Tracks(current: Cur).Attempted(Planner.OrphanGracePeriod - Second), "Skip Other");
+        Add("current inactive while a key of the recorded attempt is in its grace period: a person must act first", [Key(Cur, Inactive, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(5) + Second), "Block");
+        Add("key of the recorded attempt within the grace period, already used", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Before(Minute))], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(5) + Second), "Skip Other");
+        Add("orphan exactly at the end of the grace period, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, Planner.OrphanGracePeriod - Second, Use.Never)], Tracks(current: Cur).Attempted(Planner.OrphanGracePeriod), "Warn Other");
+        Add("orphan after the grace period, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Never)], Tracks(current: Cur).Attempted(AttemptAgo), "Warn Other");
+        Add("orphan after the grace period, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Never)], Tracks(current: Cur).Attempted(AttemptAgo), "Delete Other, Rotate Cur");
+        Add("inactive orphan, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Inactive, AttemptAgo - Second, Use.Never)], Tracks(current: Cur).Attempted(AttemptAgo), "Delete Other, Rotate Cur");
+        Add("orphan created exactly AttemptClockSkew before the attempt, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo + Planner.AttemptClockSkew, Use.Never)], Tracks(current: Cur).Attempted(AttemptAgo), "Delete Other, Rotate Cur");
+        Add("key created more than AttemptClockSkew before the attempt is not an orphan", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo + Planner.AttemptClockSkew + Second, Use.Never)], Tracks(current: Cur).Attempted(AttemptAgo), "Warn Other, Block Cur");
+        Add("orphan created exactly AttemptWindow after the attempt, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo - Planner.AttemptWindow, Use.Never)], Tracks(current: Cur).Attempted(AttemptAgo), "Delete Other, Rotate Cur");
+        Add("key created after the attempt window is not an orphan", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo - Planner.AttemptWindow - Second, Use.Never)], Tracks(current: Cur).Attempted(AttemptAgo), "Warn Other, Block Cur");
+        Add("a used key inside the attempt window is not an orphan", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Before(TimeSpan.FromHours(1)))], Tracks(current: Cur).Attempted(AttemptAgo), "Warn Other, Block Cur");
+        Add("a key of unknown last use inside the attempt window is not an orphan", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Unknown)], Tracks(current: Cur).Attempted(AttemptAgo), "Warn Other, Block Cur");
+        Add("orphan of an interrupted first rotation (secret without AWSCURRENT), due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Never)], Tracks().Attempted(AttemptAgo), "Delete Other, Rotate Cur");
+        Add("key of an interrupted first rotation within the grace period", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks().Attempted(TimeSpan.FromMinutes(5) + Second), "Skip Other");
 
-        // Two active keys and no secret.
+        // Two active keys and no secret: there is no attempt record, so the newer key is never taken for an orphan.
         Add("no secret, two active keys both used", [Key(Cur, Active, 100, Recently), Key(Other, Active, 10, Recently)], null, "Block");
         Add("no secret, two active keys both used, fresh", [Key(Cur, Active, 20, Recently), Key(Other, Active, 10, Recently)], null, "Block");
         Add("no secret, older never used, newer used", [Key(Other, Active, 200, Use.Never), Key(Cur, Active, 10, Recently)], null, "Block");
-        Add("no secret, newer never used, within grace", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], null, "Skip Other");
-        Add("no secret, newer never used, not due: older adopted, orphan warned", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null, "Warn Other");
-        Add("no secret, newer never used, due: orphan deleted, older rotated", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null, "Delete Other, Rotate Cur");
+        Add("no secret, newer never used, 5 minutes old: older adopted, newer warned", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], null, "Warn Other");
+        Add("no secret, newer never used, not due: older adopted, newer warned", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null, "Warn Other");
+        Add("no secret, newer never used, due: the rotation is blocked by the newer key", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null, "Warn Other, Block Cur");
 
         // Interrupted rotations.
         Add("pending active", [Key(Cur, Active, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Cur, pending: Pend), "CompleteRotation Pend");
         Add("pending active while current is inactive", [Key(Cur, Inactive, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Cur, pending: Pend), "CompleteRotation Pend");
+        Add("pending active while AWSCURRENT names a vanished key: promoting it repairs the secret", [KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Gone, pending: Pend), "CompleteRotation Pend");
         Add("pending key gone: stale label ignored, fresh", [Key(Cur, Active, 10, Recently)], Tracks(Cur, pending: Gone), "Skip Cur");
         Add("pending key gone: stale label ignored, due", [Key(Cur, Active, 100, Recently)], Tracks(Cur, pending: Gone), "Rotate Cur");
         Add("pending inactive, due: deleted to free the slot", [Key(Cur, Active, 100, Recently), Key(Pend, Inactive, 1, Use.Never)], Tracks(Cur, pending: Pend), "Delete Pend, Rotate Cur");

@@ -96,6 +96,40 @@ public class PlannerTests
         var action = Assert.Single(Plan([Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { MaxDeactivationDelayDays = 0 }).Actions);
 
         Assert.DoesNotContain("anyway", action.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("(oldKeyIdleDays=7)", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_ExemptWithoutEndDate_ReasonIsJustWhy() =>
+        Assert.Equal("exempt: tag key-rotation:exempt", Assert.Single(Plan([Key(Cur, Active, 400, Recently)], Tracks(Cur), new ExemptionFacts(true, "tag key-rotation:exempt", null)).Actions).Reason);
+
+    [Fact]
+    public void Plan_NullArguments_AreRefused()
+    {
+        var facts = Facts([Key(Cur, Active, 10, Recently)], Tracks(Cur));
+
+        Assert.Throws<ArgumentNullException>("facts", () => Planner.Plan(null!, Policy, Now));
+        Assert.Throws<ArgumentNullException>("policy", () => Planner.Plan(facts, null!, Now));
+        Assert.Throws<ArgumentNullException>("facts", () => Planner.PlanRestore(null!, Cur));
+    }
+
+    /// <summary>
+    /// IAM never lists more than two keys, so at most one key besides the current one gets a step; with more (beyond
+    /// IAM's limit) the steps still follow the keys' creation order, then key id, whatever the listing order.
+    /// </summary>
+    [Theory]
+    [InlineData(200, 100, "Warn AKIAOTHER00000000001, Skip AKIAPREVIOUS00000001")]
+    [InlineData(100, 200, "Skip AKIAPREVIOUS00000001, Warn AKIAOTHER00000000001")]
+    [InlineData(100, 100, "Warn AKIAOTHER00000000001, Skip AKIAPREVIOUS00000001")]
+    public void Plan_MoreKeysThanIamAllows_StepsFollowCreationOrderThenKeyId(double otherAgeDays, double previousAgeDays, string expected)
+    {
+        var facts = Facts([Key(Prev, Active, previousAgeDays, Recently), Key(Other, Active, otherAgeDays, Recently), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev));
+
+        var listed = Planner.Plan(facts, Policy, Now);
+        var reversed = Planner.Plan(facts with { Keys = facts.Keys.Reverse().ToList() }, Policy, Now);
+
+        Assert.Equal(expected, string.Join(", ", listed.Actions.Select(Render)));
+        Assert.Equal(listed.Actions, reversed.Actions);
     }
 
     [Fact]
@@ -109,20 +143,110 @@ public class PlannerTests
     [Fact]
     public void Plan_InProgressRotation_SkipReasonGivesTheCreationInstant()
     {
-        var action = Assert.Single(Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(Cur)).Actions);
+        var action = Assert.Single(Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromMinutes(6))).Actions);
 
         Assert.Contains("in progress", action.Reason, StringComparison.Ordinal);
         Assert.Contains($"{Now.AddMinutes(-5):yyyy-MM-dd HH:mm} UTC", action.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Plan_NoSecretNewerNeverUsed_AdoptsOlderAsCurrent()
+    public void Plan_NoSecretNewerNeverUsed_AdoptsOlderAsCurrentAndLeavesTheNewerAlone()
     {
         var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null);
 
         Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
         Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
-        Assert.Contains("orphan", plan.Actions[0].Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Actions, a => a.Kind == PlannedActionKind.Delete);
+        Assert.DoesNotContain("orphan", plan.Actions[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PersonsUnusedKeyWhileDue_WarnsItIsNeverDeletedAndTheBlockNamesIt()
+    {
+        // Issue 13: "orphan key ... is deleted before a new key is created" for a key a person made and has not used yet.
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur));
+
+        var warn = Assert.Single(plan.Actions, a => a.Kind == PlannedActionKind.Warn);
+        Assert.Equal(Other, warn.AccessKeyId);
+        Assert.Contains("never deletes", warn.Reason, StringComparison.Ordinal);
+        Assert.Contains("last used never", warn.Reason, StringComparison.Ordinal);
+        Assert.Contains("Move its consumers to the secret", warn.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("orphan", warn.Reason, StringComparison.Ordinal);
+        var block = Assert.Single(plan.Actions, a => a.Kind == PlannedActionKind.Block);
+        Assert.Contains(Other, block.Reason, StringComparison.Ordinal);
+        Assert.Contains($"delete key {Other}", block.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_InactiveUntrackedKey_WarnSaysToDeleteItIfNobodyNeedsIt()
+    {
+        var action = Assert.Single(Plan([Key(Other, Inactive, 200, Use.DaysAgo(150)), Key(Cur, Active, 10, Recently)], Tracks(Cur)).Actions);
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.Contains("Inactive", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("never deletes", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_OrphanDue_DeleteReasonNamesTheRecordedAttempt()
+    {
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(2)));
+
+        var delete = plan.Actions[0];
+        Assert.Equal(PlannedActionKind.Delete, delete.Kind);
+        Assert.Contains("orphan", delete.Reason, StringComparison.Ordinal);
+        Assert.Contains($"attempt recorded at {Now.AddHours(-2):yyyy-MM-dd HH:mm} UTC", delete.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_OrphanNotDue_WarnSaysTheNextRotationDeletesIt()
+    {
+        var action = Assert.Single(Plan([Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1))).Actions);
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.Contains("the next rotation deletes it", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousInUseAtTheForcedDeadline_ReasonSaysSoForAPerson()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 120, Recently), Key(Cur, Active, 30, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
+        Assert.Contains("still in use at the forced deadline", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("maxDeactivationDelayDays=30", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"last used {Now.AddDays(-1):yyyy-MM-dd HH:mm} UTC", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousUsedRecently_WarnGivesTheIdleRuleAndTheForcedDate()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Use.DaysAgo(2)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.Contains("oldKeyIdleDays=7", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"on {Now.AddDays(5):yyyy-MM-dd} if it stays unused", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"deactivated anyway on {Now.AddDays(20):yyyy-MM-dd}", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousIdle_DeactivateReasonGivesTheLastUse()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Use.DaysAgo(8)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
+        Assert.Contains("not used for 8 days", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("oldKeyIdleDays=7", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_HandOffRecorded_GraceAndForcedDateCountFromIt()
+    {
+        var wait = Assert.Single(Plan([Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2)).Actions);
+        var warn = Assert.Single(Plan([Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 10)).Actions);
+
+        Assert.Contains($"stays active until {Now.AddDays(5):yyyy-MM-dd}", wait.Reason, StringComparison.Ordinal);
+        Assert.Contains($"deactivated anyway on {Now.AddDays(20):yyyy-MM-dd}", warn.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -136,28 +260,13 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Plan_ResourcePolicyMarkedMissing_RepairsItFirstThenPlansAsUsual()
+    public void Plan_UnmanagedSecretNamingAPendingKey_BlocksInsteadOfCompletingIt()
     {
-        var plan = Plan([Key(Prev, Active, 200, Use.DaysAgo(101)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev) with { PolicyMissing = true });
+        // The facts collector reads no stages of a secret without the managed tag; should any reach the planner, a
+        // secret that is not ours still only blocks.
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(30), Use.Never)], new SecretSpec(false, Cur, Pend, null, null, null));
 
-        Assert.Equal([PlannedActionKind.RepairResourcePolicy, PlannedActionKind.Deactivate, PlannedActionKind.Skip], plan.Actions.Select(a => a.Kind));
-        Assert.Contains("no resource policy", plan.Actions[0].Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Plan_ResourcePolicyMarkedMissingOnExemptUser_StillRepairsIt()
-    {
-        var plan = Plan([Key(Cur, Active, 100, Recently)], Tracks(Cur) with { PolicyMissing = true }, new ExemptionFacts(true, "legacy", null));
-
-        Assert.Equal([PlannedActionKind.RepairResourcePolicy, PlannedActionKind.Skip], plan.Actions.Select(a => a.Kind));
-    }
-
-    [Fact]
-    public void Plan_UnmanagedSecretWithThePolicyTag_IsNotTouched()
-    {
-        var plan = Plan([Key(Cur, Active, 100, Recently)], Unmanaged with { PolicyMissing = true });
-
-        Assert.DoesNotContain(plan.Actions, a => a.Kind == PlannedActionKind.RepairResourcePolicy);
+        Assert.Equal(PlannedActionKind.Block, Assert.Single(plan.Actions).Kind);
     }
 
     [Fact]
@@ -178,7 +287,6 @@ public class PlannerTests
     [InlineData(PlannedActionKind.Delete, true)]
     [InlineData(PlannedActionKind.Reactivate, true)]
     [InlineData(PlannedActionKind.RecordDeactivation, true)]
-    [InlineData(PlannedActionKind.RepairResourcePolicy, true)]
     [InlineData(PlannedActionKind.Skip, false)]
     [InlineData(PlannedActionKind.Warn, false)]
     [InlineData(PlannedActionKind.Block, false)]
@@ -186,7 +294,7 @@ public class PlannerTests
         Assert.Equal(changes, new PlannedAction(kind, "reason").ChangesState);
 
     [Fact]
-    public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(10, Enum.GetValues<PlannedActionKind>().Length);
+    public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(9, Enum.GetValues<PlannedActionKind>().Length);
 
     [Fact]
     public void Plan_ClockAdvancedPastDueDate_RotatesOnlyAtTheLaterInstant()
@@ -209,6 +317,7 @@ public class PlannerTests
 
         Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
         Assert.Equal(Prev, action.AccessKeyId);
+        Assert.Contains("may still be in use at the forced deadline (its last use is unknown)", action.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -217,8 +326,83 @@ public class PlannerTests
         var plan = Plan([Key(Prev, Active, 200, Use.DaysAgo(101)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev));
 
         Assert.Equal([PlannedActionKind.Deactivate, PlannedActionKind.Skip], plan.Actions.Select(a => a.Kind));
-        Assert.Contains(Prev, plan.Actions[1].Reason, StringComparison.Ordinal);
+        Assert.Contains($"previous key {Prev} is deactivated in this sweep", plan.Actions[1].Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Plan_PreviousActiveWhileDue_WaitReasonSaysItIsStillActive()
+    {
+        var plan = Plan([Key(Prev, Active, 200, Recently), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { MaxDeactivationDelayDays = 0 });
+
+        Assert.Contains($"previous key {Prev} is still active", plan.Actions[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousInactiveWhileDue_WaitReasonsGiveTheRestoreWindow()
+    {
+        var found = Plan([Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev));
+        var recorded = Plan([Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], TracksDeactivated(Cur, Prev, 1));
+
+        Assert.Contains("deletion is due 7 days from now", found.Actions[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("restore window starts now", found.Actions[1].Reason, StringComparison.Ordinal);
+        Assert.Contains($"restore window until {Now.AddDays(6):yyyy-MM-dd}", recorded.Actions[1].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_SlotFreeingDeletes_ReasonsSayWhyTheKeyCannotBeInUse()
+    {
+        var previous = Plan([Key(Prev, Inactive, 200, Use.DaysAgo(100)), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { DeleteAfterDays = 0 });
+        var pending = Plan([Key(Cur, Active, 100, Recently), Key(Pend, Inactive, 1, Use.Never)], Tracks(Cur, pending: Pend));
+
+        Assert.Contains("no restore window", previous.Actions[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("free the key slot", previous.Actions[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("staged AWSPENDING by a rotation that never completed", pending.Actions[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousNeverUsed_DeactivateReasonSaysSo()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Use.Never), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Contains("was never used", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("handed off 10 days ago", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_RequireOldKeyUnusedOff_DeactivateReasonNamesTheSetting()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { RequireOldKeyUnused = false }).Actions);
+
+        Assert.Contains("handed off 10 days ago", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("requireOldKeyUnused=false", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_PreviousLastUseUnknown_WarnSaysItIsNotDeactivatedWithoutKnowing()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 100, Use.Unknown), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Contains("unknown last use", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"deactivated anyway on {Now.AddDays(20):yyyy-MM-dd}", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_TwoActiveKeysWithOneCreateDate_AdoptsTheLowerKeyId()
+    {
+        // The tie-break is arbitrary but fixed: the same facts always adopt the same key.
+        var plan = Plan([Key(Other, Active, 10, Use.Never), Key(Cur, Active, 10, Use.Never)], null);
+
+        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
+    }
+
+    [Fact]
+    public void Plan_KeyAgeBetweenWholeDays_IsRoundedDown() =>
+        Assert.Contains("10 days old", Assert.Single(Plan([Key(Cur, Active, 10.9, Recently)], Tracks(Cur)).Actions).Reason, StringComparison.Ordinal);
+
+    [Fact]
+    public void Plan_UntrackedKeyOfUnknownLastUse_WarnSaysSo() =>
+        Assert.Contains("last used unknown", Plan([KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Unknown), Key(Cur, Active, 10, Recently)], Tracks(Cur)).Actions[0].Reason, StringComparison.Ordinal);
 
     [Fact]
     public void Plan_TwoKeysWithOneCreateDate_DoesNotDependOnListingOrder()

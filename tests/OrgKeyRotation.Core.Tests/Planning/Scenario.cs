@@ -12,6 +12,8 @@ internal sealed record Use(bool Known, TimeSpan? Ago)
 
     public static Use DaysAgo(double days) => new(true, TimeSpan.FromDays(days));
 
+    public static Use Before(TimeSpan ago) => new(true, ago);
+
     public override string ToString() => !Known ? "unknown" : Ago is { } ago ? $"{ago.TotalDays:0.##}d ago" : "never";
 }
 
@@ -21,10 +23,28 @@ internal sealed record KeySpec(string Id, AccessKeyStatus Status, TimeSpan Age, 
     public KeyFacts At(DateTimeOffset now) => new(Id, Status, now - Age, LastUsed.Ago is { } ago ? now - ago : null, LastUsed.Known);
 }
 
-/// <summary>The user's secret, relative to now. <see cref="DeactivatedAgo"/> is when the deactivation tag was written.</summary>
-internal sealed record SecretSpec(bool Managed, string? Current, string? Pending, string? Previous, string? Deactivated, TimeSpan? DeactivatedAgo, bool PolicyMissing = false)
+/// <summary>
+/// The user's secret, relative to now. <see cref="DeactivatedAgo"/> is when the deactivation tag was written,
+/// <see cref="AttemptedAgo"/> when the last attempt to create a key was recorded, <see cref="HandOffAgo"/> when
+/// <see cref="HandOffKey"/> was recorded as promoted.
+/// </summary>
+internal sealed record SecretSpec(bool Managed, string? Current, string? Pending, string? Previous, string? Deactivated, TimeSpan? DeactivatedAgo)
 {
-    public SecretFacts At(DateTimeOffset now) => new(Managed, Current, Pending, Previous, Deactivated, DeactivatedAgo is { } ago ? now - ago : null, PolicyMissing);
+    public TimeSpan? AttemptedAgo { get; init; }
+
+    public string? HandOffKey { get; init; }
+
+    public TimeSpan? HandOffAgo { get; init; }
+
+    public SecretFacts At(DateTimeOffset now) => new(Managed, Current, Pending, Previous, Deactivated, DeactivatedAgo is { } ago ? now - ago : null,
+        AttemptedAgo is { } attempted ? now - attempted : null,
+        HandOffKey is { } key && HandOffAgo is { } handedOff ? new KeyHandOff(key, now - handedOff) : null);
+
+    /// <summary>The same secret with an attempt recorded this long ago.</summary>
+    public SecretSpec Attempted(TimeSpan ago) => this with { AttemptedAgo = ago };
+
+    /// <summary>The same secret with a hand-off of <paramref name="key"/> recorded this many days ago.</summary>
+    public SecretSpec HandedOff(string key, double daysAgo) => this with { HandOffKey = key, HandOffAgo = TimeSpan.FromDays(daysAgo) };
 }
 
 /// <summary>Readable builders for planner cases. Every instant is relative to the fake clock's "now".</summary>

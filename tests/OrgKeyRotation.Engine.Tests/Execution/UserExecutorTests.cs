@@ -13,7 +13,6 @@ public class UserExecutorTests
     [InlineData(PlannedActionKind.Delete, ActionKind.Delete)]
     [InlineData(PlannedActionKind.Reactivate, ActionKind.Reactivate)]
     [InlineData(PlannedActionKind.RecordDeactivation, ActionKind.RecordDeactivation)]
-    [InlineData(PlannedActionKind.RepairResourcePolicy, ActionKind.RepairResourcePolicy)]
     [InlineData(PlannedActionKind.Skip, ActionKind.Skip)]
     [InlineData(PlannedActionKind.Warn, ActionKind.Warn)]
     [InlineData(PlannedActionKind.Block, ActionKind.Warn)]
@@ -21,5 +20,5 @@ public class UserExecutorTests
         Assert.Equal(reported, UserExecutor.Map(planned));
 
     [Fact]
-    public void Map_EveryPlannedKind_IsCoveredAbove() => Assert.Equal(10, Enum.GetValues<PlannedActionKind>().Length);
+    public void Map_EveryPlannedKind_IsCoveredAbove() => Assert.Equal(9, Enum.GetValues<PlannedActionKind>().Length);
 }

@@ -1,0 +1,46 @@
+using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Engine.Secrets;
+
+namespace OrgKeyRotation.Engine.Tests.Secrets;
+
+/// <summary>The attempt and hand-off records (secret tags, docs/design.md "Times") as the facts collector reads them.</summary>
+public class ManagedSecretRecordTests
+{
+    private static SecretDescription With(string tag, string value) =>
+        new("arn:aws:secretsmanager:eu-west-1:111111111111:secret:s", "s", null, new Dictionary<string, string> { [tag] = value }, new Dictionary<string, IReadOnlyList<string>>(), null);
+
+    private static readonly SecretDescription NoTags = new("arn", "s", null, new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>(), null);
+
+    [Fact]
+    public void ParseAttemptTag_IsoInstant_IsThatUtcInstant() =>
+        Assert.Equal(new DateTimeOffset(2026, 6, 15, 11, 58, 3, TimeSpan.Zero), ManagedSecret.ParseAttemptTag(With("orgkeyrotation:attempt", "2026-06-15T11:58:03Z")));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("yesterday")]
+    [InlineData("2026-06-15")]
+    [InlineData("2026-06-15T11:58:03+02:00")]
+    public void ParseAttemptTag_NotTheRecordFormat_IsNoRecord(string value) =>
+        Assert.Null(ManagedSecret.ParseAttemptTag(With("orgkeyrotation:attempt", value)));
+
+    [Fact]
+    public void ParseAttemptTag_NoTag_IsNoRecord() => Assert.Null(ManagedSecret.ParseAttemptTag(NoTags));
+
+    [Fact]
+    public void ParseHandOffTag_KeyAndInstant_AreBothRead()
+    {
+        var handOff = ManagedSecret.ParseHandOffTag(With("orgkeyrotation:handoff", "AKIANEW0000000000001 2026-06-15T11:58:03Z"));
+
+        Assert.Equal(("AKIANEW0000000000001", new DateTimeOffset(2026, 6, 15, 11, 58, 3, TimeSpan.Zero)), handOff);
+    }
+
+    [Theory]
+    [InlineData("AKIANEW0000000000001")]
+    [InlineData(" 2026-06-15T11:58:03Z")]
+    [InlineData("AKIANEW0000000000001 soon")]
+    public void ParseHandOffTag_Malformed_IsNoRecord(string value) =>
+        Assert.Null(ManagedSecret.ParseHandOffTag(With("orgkeyrotation:handoff", value)));
+
+    [Fact]
+    public void ParseHandOffTag_NoTag_IsNoRecord() => Assert.Null(ManagedSecret.ParseHandOffTag(NoTags));
+}
