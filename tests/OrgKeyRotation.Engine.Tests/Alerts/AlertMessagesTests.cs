@@ -105,12 +105,13 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
     {
         var h = await EngineHarness.StartAsync(moto.Server);
         var old = await h.UserWithKeyAsync(AccountA, "alice", new Dictionary<string, string> { ["owner"] = "team-payments" });
-        var policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 30 };
+        // Idle only after 30 days unused, but forced off 2 days after the hand-off.
+        var policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 1, DeleteAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 2 };
         await h.Service(h.Config(policy: policy)).SweepAsync(new SweepRequest(), default);
         await h.AlertsAsync();
-        // A consumer still uses the old key after the hand-off; a month later the deadline forces it off.
+        // A consumer still uses the old key after the hand-off; three days later the deadline forces it off.
         await h.Seed.UseKeyAsync(old);
-        h.Time.Advance(TimeSpan.FromDays(31));
+        h.Time.Advance(TimeSpan.FromDays(3));
 
         var result = await h.Service(h.Config(policy: policy with { MaxKeyAgeDays = 90 })).SweepAsync(new SweepRequest(), default);
         var alerts = await AlertsAsync(h);
