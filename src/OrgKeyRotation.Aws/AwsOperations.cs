@@ -54,8 +54,14 @@ public static class AwsOperations
         // Needs no permission: AWS allows it to every principal (the key check and the host's own identity).
         new("sts", "GetCallerIdentity"),
 
+        // The fan-out: work items and the delayed digest item on the work queue, account reports on the results queue.
         // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api-actions.html:
-        // permissions for SendMessage cover SendMessageBatch.
+        // the permissions of an action cover its batch form (SendMessage, DeleteMessage, ChangeMessageVisibility).
         new("sqs", "SendMessageBatch") { IamAction = "sqs:SendMessage" },
+        new("sqs", "SendMessage"),
+        new("sqs", "ReceiveMessage"),
+        new("sqs", "DeleteMessageBatch") { IamAction = "sqs:DeleteMessage" },
+        new("sqs", "ChangeMessageVisibilityBatch") { IamAction = "sqs:ChangeMessageVisibility" },
+        new("sqs", "GetQueueAttributes"),
     ];
 }

@@ -46,20 +46,37 @@ public sealed partial class RotationService : IRotationService
     {
         ArgumentNullException.ThrowIfNull(request);
         var accounts = await _targets.ResolveAccountsAsync(request.Accounts, cancellationToken);
-        return await RunSweepAsync(accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, cancellationToken);
+        await using var alerts = NewAlerts();
+        var result = await RunSweepAsync(accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, alerts, cancellationToken);
+        if (!result.DryRun)
+        {
+            alerts.FinishUsers();
+            await alerts.PublishDigestAsync(SingleProcessDigest(result, accounts.Count, alerts), cancellationToken);
+        }
+
+        return result;
     }
 
     public async Task<SweepResult> ProcessWorkItemAsync(AccountWorkItem item, DateTimeOffset? stopStartingWorkAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         var accounts = await _targets.ResolveAccountsAsync([item.AccountId], cancellationToken);
-        return await RunSweepAsync(accounts, item.SweepId, item.DryRun || _config.DryRun, stopStartingWorkAt, progress: null, cancellationToken);
+        await using var alerts = NewAlerts();
+        var result = await RunSweepAsync(accounts, item.SweepId, item.DryRun || _config.DryRun, stopStartingWorkAt, progress: null, alerts, cancellationToken);
+        if (!result.DryRun)
+        {
+            await alerts.FlushAsync(cancellationToken);
+            await ReportAsync(item.AccountId, result, alerts, cancellationToken);
+        }
+
+        return result;
     }
 
     public async Task<EnqueueResult> EnqueueSweepAsync(SweepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var queueUrl = _config.WorkQueueUrl ?? throw new BadRequestException("fan-out needs a work queue: set WORK_QUEUE_URL (workQueueUrl)");
+        var started = _time.GetUtcNow();
         var accounts = await _targets.ResolveAccountsAsync(request.Accounts, cancellationToken);
         var sweepId = request.SweepId ?? NewSweepId();
         var dryRun = request.DryRun ?? _config.DryRun;
@@ -68,13 +85,27 @@ public sealed partial class RotationService : IRotationService
             .ToList();
         var failedIds = messages.Count == 0 ? [] : await _clients.WorkQueue.SendBatchAsync(queueUrl, messages, cancellationToken);
         var failedAccounts = failedIds.Select(id => accounts[int.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)]).ToList();
-        var result = new EnqueueResult(sweepId, accounts.Count - failedAccounts.Count, accounts, failedAccounts);
+        var enqueued = accounts.Except(failedAccounts, StringComparer.Ordinal).ToList();
+        _logger.LogInformation("Sweep {SweepId}: {Enqueued} account work items enqueued, {Failed} could not be", sweepId, enqueued.Count, failedAccounts.Count);
+        if (!dryRun)
+        {
+            await ScheduleDigestAsync(queueUrl, new DigestWorkItem(sweepId, started, enqueued, failedAccounts, Round: 0, SeenIdle: false), cancellationToken);
+        }
 
-        var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
-        var detail = $"Sweep {sweepId}: {result.Enqueued} account work items enqueued{(failedAccounts.Count > 0 ? $", {failedAccounts.Count} could not be enqueued: {string.Join(", ", failedAccounts)}" : "")}. Workers alert their own rotations and failures.";
-        alerts.Add(new Alert(failedAccounts.Count > 0 ? AlertEvent.Failed : AlertEvent.Summary, sweepId, null, null, null, null, $"sweep {sweepId} fanned out to {result.Enqueued} accounts", detail));
-        await alerts.FlushAsync(cancellationToken);
-        return result;
+        return new EnqueueResult(sweepId, enqueued.Count, accounts, failedAccounts);
+    }
+
+    public Task<DigestResult> ProcessDigestAsync(DigestWorkItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var workQueueUrl = _config.WorkQueueUrl ?? throw new BadRequestException("a digest item needs the work queue: set WORK_QUEUE_URL (workQueueUrl)");
+        var resultsQueueUrl = _config.ResultsQueueUrl ?? throw new BadRequestException("a digest item needs the results queue: set RESULTS_QUEUE_URL (resultsQueueUrl)");
+        var digest = new FanOutDigest(workQueueUrl, resultsQueueUrl, _clients.WorkQueue, _options, _time, _logger);
+        return digest.ProcessAsync(item, async (input, ct) =>
+        {
+            await using var alerts = NewAlerts();
+            return await alerts.PublishDigestAsync(input, ct);
+        }, cancellationToken);
     }
 
     public async Task<ActionResult> RestoreAsync(string accountId, string userName, string accessKeyId, CancellationToken cancellationToken)
@@ -85,7 +116,7 @@ public sealed partial class RotationService : IRotationService
         }
 
         var sweepId = NewSweepId();
-        var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
+        await using var alerts = NewAlerts();
         var session = await _clients.Accounts.OpenAsync(accountId, sweepId, cancellationToken);
         var account = await _facts.OpenAccountAsync(session, cancellationToken);
         var snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: false, knownUser: null, cancellationToken);
@@ -116,7 +147,7 @@ public sealed partial class RotationService : IRotationService
                     var snapshot = await _facts.CollectAsync(account, target.UserName, lastUseOfEveryKey: true, target.KnownUser, ct2);
                     var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
-                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.Owner, SweepPipeline.KeySnapshots(plan)));
+                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.OwnerBy(_config.Alerts.OwnerTag), SweepPipeline.KeySnapshots(plan)));
                 });
             }
             catch (Exception ex) when (SweepPipeline.IsAwsFailure(ex))
@@ -132,15 +163,30 @@ public sealed partial class RotationService : IRotationService
             failed.OrderBy(f => f.AccountId, StringComparer.Ordinal).ToList());
     }
 
-    private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// One sweep over <paramref name="accounts"/>; its alerts go out as they happen. The caller publishes the rest with
+    /// the sweep's digest (single process) or before its account report (fan-out worker); when the sweep fails, what
+    /// happened before the failure goes out here. A dry run publishes nothing.
+    /// </summary>
+    private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, AlertPublisher alerts, CancellationToken cancellationToken)
     {
         var started = _time.GetUtcNow();
-        var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
         _logger.LogInformation("Sweep {SweepId} starting over {Count} accounts (dry run: {DryRun})", sweepId, accounts.Count, dryRun);
 
         var verifier = Verifier();
         var pipeline = new SweepPipeline(_config, _options, _clients.Accounts, _facts, _targets, Executor(alerts, verifier), verifier, alerts, _time, _logger, new SweepRun(sweepId, dryRun, stopStartingWorkAt));
-        var (done, notStarted) = await pipeline.RunAsync(accounts, progress, cancellationToken);
+        IReadOnlyList<AccountResult> done;
+        IReadOnlyList<string> notStarted;
+        try
+        {
+            (done, notStarted) = await pipeline.RunAsync(accounts, progress, cancellationToken);
+        }
+        catch (Exception) when (!dryRun)
+        {
+            // What happened before the failure was real: its alerts still go out.
+            await alerts.FlushAsync(CancellationToken.None);
+            throw;
+        }
 
         var byAccount = done.ToDictionary(a => a.AccountId, StringComparer.Ordinal);
         var ordered = accounts.Where(byAccount.ContainsKey).Select(a => byAccount[a]).ToList();
@@ -148,15 +194,82 @@ public sealed partial class RotationService : IRotationService
         var result = new SweepResult(sweepId, dryRun, started, _time.GetUtcNow(), counts, ordered, notStarted.Order(StringComparer.Ordinal).ToList());
         _logger.LogInformation("Sweep {SweepId} finished: {Rotated} rotated, {Deactivated} deactivated, {Deleted} deleted, {Failed} failed, {Warnings} warnings, {NotStarted} accounts not started",
             sweepId, counts.Rotated, counts.Deactivated, counts.Deleted, counts.Failed, counts.Warnings, counts.NotStarted);
-
-        if (!dryRun)
-        {
-            alerts.Add(Summary(result));
-            await alerts.FlushAsync(cancellationToken);
-        }
-
         return result;
     }
+
+    /// <summary>Alerts of one sweep (or restore, or rotation step), published as they happen.</summary>
+    private AlertPublisher NewAlerts() => new(_clients.Sns, _config.Alerts.SnsTopicArn, _time, _logger);
+
+    /// <summary>
+    /// The digest item goes out after the work items, delayed, so that the workers report first. Without it the sweep
+    /// has no digest: that is an alert of its own, right away.
+    /// </summary>
+    private async Task ScheduleDigestAsync(string queueUrl, DigestWorkItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _clients.WorkQueue.SendAsync(queueUrl, JsonSerializer.Serialize(item, EngineJsonContext.Default.DigestWorkItem), _options.DigestDelay, cancellationToken);
+        }
+        catch (Exception ex) when (SweepPipeline.IsAwsFailure(ex))
+        {
+            await using var alerts = NewAlerts();
+            alerts.Add(new Alert(AlertEvent.Failed, item.SweepId, null, null, null, null, $"sweep {item.SweepId} will have no digest",
+                $"The digest item of sweep {item.SweepId} could not be sent to the work queue ({ex.Message}). The {item.Accounts.Count} accounts are swept and alert on their own, "
+                + "but no digest follows. Check the function's sqs:SendMessage permission on the work queue."));
+            await alerts.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A worker's account result for the sweep's digest. A report that cannot be sent fails the work item, so SQS
+    /// delivers it again: the next delivery finds the account's keys done and reports again.
+    /// </summary>
+    private async Task ReportAsync(string accountId, SweepResult result, AlertPublisher alerts, CancellationToken cancellationToken)
+    {
+        if (_config.ResultsQueueUrl is not { } resultsQueueUrl)
+        {
+            _logger.LogWarning("No results queue (RESULTS_QUEUE_URL): the result of {AccountId} is not reported to the digest of sweep {SweepId}", accountId, result.SweepId);
+            return;
+        }
+
+        var account = result.Accounts.FirstOrDefault(a => a.AccountId == accountId);
+        var notStarted = result.NotStartedAccounts.Contains(accountId, StringComparer.Ordinal);
+        var report = new AccountReport(
+            result.SweepId,
+            accountId,
+            Guid.NewGuid().ToString("N"),
+            _time.GetUtcNow(),
+            account?.Outcome ?? Outcome.NotStarted,
+            account?.Error,
+            result.Counts,
+            notStarted,
+            alerts.Attention.Take(FanOutDigest.MaxAttentionPerReport).ToList(),
+            alerts.AttentionTotal);
+        try
+        {
+            await _clients.WorkQueue.SendAsync(resultsQueueUrl, JsonSerializer.Serialize(new ResultsMessage(result.SweepId, report.ReportedAt, report), EngineJsonContext.Default.ResultsMessage), TimeSpan.Zero, cancellationToken);
+        }
+        catch (Exception ex) when (SweepPipeline.IsAwsFailure(ex))
+        {
+            _logger.LogError("The report of account {AccountId} for the digest of sweep {SweepId} could not be sent to the results queue: {Error}. The work item fails so that SQS delivers it again", accountId, result.SweepId, ex.Message);
+            throw;
+        }
+    }
+
+    private static DigestInput SingleProcessDigest(SweepResult result, int accountsInScope, AlertPublisher alerts) => new(
+        result.SweepId,
+        DigestInput.SingleProcess,
+        result.StartedAt,
+        result.FinishedAt,
+        result.Counts,
+        accountsInScope,
+        result.Accounts.Count,
+        result.Accounts.Where(a => a.Outcome == Outcome.Failed).Select(a => a.AccountId).ToList(),
+        [],
+        result.NotStartedAccounts,
+        [],
+        alerts.Attention,
+        alerts.AttentionTotal);
 
     private KeyVerifier Verifier() => new(_clients.Sts, _options, _time, Random.Shared.NextDouble);
 
@@ -179,15 +292,5 @@ public sealed partial class RotationService : IRotationService
             actions.Count(a => a.Action == ActionKind.Warn && a.Outcome != Outcome.Failed),
             actions.Count(a => a.Outcome == Outcome.Failed) + accounts.Count(a => a.Outcome == Outcome.Failed && a.Users.Count == 0),
             notStartedAccounts + actions.Count(a => a.Outcome == Outcome.NotStarted));
-    }
-
-    private static Alert Summary(SweepResult result)
-    {
-        var c = result.Counts;
-        var failedAccounts = result.Accounts.Where(a => a.Outcome == Outcome.Failed).Select(a => a.AccountId).ToList();
-        var detail = $"Sweep {result.SweepId} over {c.Accounts} accounts and {c.Users} users: {c.Rotated} rotated, {c.Deactivated} deactivated, {c.Deleted} deleted, {c.Failed} failed, {c.Warnings} warnings."
-            + (failedAccounts.Count > 0 ? $"\nAccounts with failures: {string.Join(", ", failedAccounts)}." : "")
-            + (result.NotStartedAccounts.Count > 0 ? $"\nNot started before the deadline: {string.Join(", ", result.NotStartedAccounts)}." : "");
-        return new Alert(AlertEvent.Summary, result.SweepId, null, null, null, null, $"{c.Rotated} rotated, {c.Failed} failed, {c.Warnings} warnings", detail);
     }
 }

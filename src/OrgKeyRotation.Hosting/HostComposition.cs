@@ -40,10 +40,10 @@ public static class HostComposition
     /// Builds the engine. May throw the AWS layer's credential or transport exceptions when the host credentials
     /// cannot be resolved.
     /// </summary>
-    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider time, ILogger logger)
+    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider time, ILogger logger, EngineOptions? engineOptions = null)
     {
         ArgumentNullException.ThrowIfNull(time);
-        return new RotationService(config, AwsClients.Create(AwsOptionsFor(config, connection), time), time, logger);
+        return new RotationService(config, AwsClients.Create(AwsOptionsFor(config, connection), time), time, logger, engineOptions);
     }
 
     /// <summary>A snapshot of the process environment, read once at start, so that configuration is read from one consistent view.</summary>

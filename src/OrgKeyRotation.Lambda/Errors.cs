@@ -8,7 +8,7 @@ internal static class Errors
 {
     public const string ExpectedEvents =
         "Expected one of: a manual invoke ({} or {\"dryRun\": true, \"accounts\": [\"111111111111\"], \"mode\": \"inline\"}), " +
-        "an EventBridge \"Scheduled Event\", an SQS batch whose bodies are AccountWorkItem JSON, " +
+        "an EventBridge \"Scheduled Event\", an SQS batch whose bodies are AccountWorkItem or DigestWorkItem JSON, " +
         "or a Secrets Manager rotation step {\"Step\", \"SecretId\", \"ClientRequestToken\"}.";
 
     public static string RuntimeApiMissing(string variable) =>
@@ -58,4 +58,7 @@ internal static class Errors
 
     public static string InvalidWorkItem(string detail) =>
         $"The body is not an AccountWorkItem ({detail}); expected {{\"sweepId\": \"...\", \"accountId\": \"111111111111\", \"dryRun\": false}}.";
+
+    public static string InvalidDigestItem(string detail) =>
+        $"The body is not a DigestWorkItem ({detail}); expected {{\"kind\": \"digest\", \"sweepId\": \"...\", \"startedAt\": \"...\", \"accounts\": [\"111111111111\"], \"notEnqueued\": [], \"round\": 0, \"seenIdle\": false}}.";
 }

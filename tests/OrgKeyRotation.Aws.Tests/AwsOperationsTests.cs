@@ -27,7 +27,8 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         "ISecretsManagerClient.GetResourcePolicyAsync", "ISecretsManagerClient.TagResourceAsync", "ISecretsManagerClient.ListSecretsAsync",
         "ISecretsManagerClient.RotateSecretAsync", "ISnsClient.PublishBatchAsync", "IOrganizationsClient.ListAccountsAsync",
         "IOrganizationsClient.ListAccountsForParentAsync", "IOrganizationsClient.ListChildrenAsync", "IStsClient.GetCallerIdentityAsync",
-        "IWorkQueueClient.SendBatchAsync", "IAccountSessionFactory.OpenAsync",
+        "IWorkQueueClient.SendBatchAsync", "IWorkQueueClient.SendAsync", "IWorkQueueClient.ReceiveAsync", "IWorkQueueClient.DeleteBatchAsync",
+        "IWorkQueueClient.ChangeVisibilityBatchAsync", "IWorkQueueClient.GetDepthAsync", "IAccountSessionFactory.OpenAsync",
     ];
 
     [Fact]
@@ -36,6 +37,8 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(AwsOperations.All.Count, AwsOperations.All.Select(o => (o.Service, o.Action)).Distinct().Count());
         Assert.All(AwsOperations.All, o => Assert.Contains(o.Service, new[] { "iam", "secretsmanager", "sns", "organizations", "sts", "sqs" }));
         Assert.Equal("sns:Publish", AwsOperations.All.Single(o => o.Action == "PublishBatch").IamAction);
+        Assert.Equal("sqs:DeleteMessage", AwsOperations.All.Single(o => o.Action == "DeleteMessageBatch").IamAction);
+        Assert.Equal("sqs:ChangeMessageVisibility", AwsOperations.All.Single(o => o.Action == "ChangeMessageVisibilityBatch").IamAction);
         Assert.Equal("iam:CreateAccessKey", AwsOperations.All.Single(o => o.Action == "CreateAccessKey").IamAction);
     }
 
@@ -93,6 +96,11 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         await clients.Sns.PublishBatchAsync(topic, [new SnsMessage("m1", "s", "b", new Dictionary<string, string>())], default);
         await clients.WorkQueue.SendBatchAsync(queue, [("w1", "{}")], default);
+        await clients.WorkQueue.SendAsync(queue, "{}", TimeSpan.Zero, default);
+        var received = await clients.WorkQueue.ReceiveAsync(queue, TimeSpan.FromSeconds(30), TimeSpan.Zero, default);
+        await clients.WorkQueue.ChangeVisibilityBatchAsync(queue, received.Select(m => m.ReceiptHandle).ToList(), TimeSpan.Zero, default);
+        await clients.WorkQueue.DeleteBatchAsync(queue, received.Select(m => m.ReceiptHandle).ToList(), default);
+        await clients.WorkQueue.GetDepthAsync(queue, default);
 
         var called = counter.Calls.Select(c => (c.Service, Action: c.Operation)).Distinct().ToList();
         var listed = AwsOperations.All.Select(o => (o.Service, o.Action)).ToList();

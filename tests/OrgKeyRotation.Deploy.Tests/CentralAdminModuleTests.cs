@@ -24,10 +24,12 @@ public sealed class CentralAdminModuleTests
         // The scenario tests feed central-settings exactly this way, so they test what central-admin deploys.
         Assert.All(shared, v => Assert.Equal($"${{var.{v}}}", Attr(call, v)));
         var facts = DeployScenarios.VariablesOf("central-settings").Except(shared).Order(StringComparer.Ordinal);
-        Assert.Equal(["account_id", "log_group_arn", "partition", "region", "topic_arn", "topic_key_arn", "work_queue_arn", "work_queue_url"], facts);
+        Assert.Equal(["account_id", "log_group_arn", "partition", "region", "results_queue_arn", "results_queue_url", "topic_arn", "topic_key_arn", "work_queue_arn", "work_queue_url"], facts);
         Assert.Equal("${aws_sns_topic.alerts.arn}", Attr(call, "topic_arn"));
         Assert.Equal("${aws_cloudwatch_log_group.lambda.arn}", Attr(call, "log_group_arn"));
         Assert.Equal("${try(aws_sqs_queue.work[0].arn, null)}", Attr(call, "work_queue_arn"));
+        Assert.Equal("${try(aws_sqs_queue.results[0].arn, null)}", Attr(call, "results_queue_arn"));
+        Assert.Equal("${try(aws_sqs_queue.results[0].url, null)}", Attr(call, "results_queue_url"));
     }
 
     [NodeFact]
@@ -112,6 +114,18 @@ public sealed class CentralAdminModuleTests
     }
 
     [NodeFact]
+    public void ResultsQueue_OnlyWithFanOutEncryptedAndKeptLongerThanADigestWaits()
+    {
+        var queue = Module.Resource("aws_sqs_queue", "results");
+
+        Assert.Equal("${var.enable_fanout ? 1 : 0}", Attr(queue, "count"));
+        Assert.Equal("true", Attr(queue, "sqs_managed_sse_enabled"));
+        Assert.True(int.Parse(Attr(queue, "message_retention_seconds"), System.Globalization.CultureInfo.InvariantCulture) > new OrgKeyRotation.Engine.EngineOptions().DigestHorizon.TotalSeconds);
+        Assert.Equal("${var.name}-results", Attr(queue, "name"));
+        Assert.StartsWith("${try(aws_sqs_queue.results[0].url", Attr(Module.Outputs["results_queue_url"], "value"), StringComparison.Ordinal);
+    }
+
+    [NodeFact]
     public void EventSourceMapping_ReportsPartialBatchFailuresAndIsCappedAtTheReservedConcurrency()
     {
         var mapping = Module.Resource("aws_lambda_event_source_mapping", "work");
@@ -130,7 +144,7 @@ public sealed class CentralAdminModuleTests
         var subscription = Module.Resource("aws_sns_topic_subscription", "email");
         Assert.Equal("email", Attr(subscription, "protocol"));
         Assert.Equal("${toset(module.settings.alert_emails)}", Attr(subscription, "for_each"));
-        Assert.Equal("${var.sns_filter_policy}", Attr(subscription, "filter_policy"));
+        Assert.Equal("${module.settings.email_filter_policy}", Attr(subscription, "filter_policy"));
         Assert.Equal("true", Attr(Module.Resource("aws_kms_key", "topic"), "enable_key_rotation"));
     }
 

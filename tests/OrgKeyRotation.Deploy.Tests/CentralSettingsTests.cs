@@ -11,12 +11,6 @@ namespace OrgKeyRotation.Deploy.Tests;
 [Trait("Category", "Unit")]
 public sealed class CentralSettingsTests
 {
-    /// <summary>
-    /// Settings the code reads that Terraform does not set yet, each with the issue that adds it. RESULTS_QUEUE_URL is
-    /// the fan-out results queue of the alerts work (phase 2).
-    /// </summary>
-    private static readonly string[] NotYetDeployed = ["RESULTS_QUEUE_URL"];
-
     private static JsonElement Central(string scenario) => DeployScenarios.Evaluated.Central[scenario];
 
     private static Dictionary<string, string> Environment(string scenario) =>
@@ -27,7 +21,7 @@ public sealed class CentralSettingsTests
     {
         var names = Environment("all_features").Keys.Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(EnvironmentVariables.All.Except(NotYetDeployed).Order(StringComparer.Ordinal).ToArray(), names);
+        Assert.Equal(EnvironmentVariables.All.Order(StringComparer.Ordinal).ToArray(), names);
     }
 
     [TerraformFact]
@@ -86,6 +80,39 @@ public sealed class CentralSettingsTests
         Assert.Equal(5, Central("all_features").GetProperty("fanout_maximum_concurrency").GetInt32());
         Assert.Equal(JsonValueKind.Null, Central("list_inline_member").GetProperty("fanout_maximum_concurrency").ValueKind);
         Assert.Equal("https://sqs.eu-west-1.amazonaws.com/111111111111/org-key-rotation-work", Environment("list_fanout_member")["WORK_QUEUE_URL"]);
+    }
+
+    [TerraformFact]
+    public void FanOut_SetsBothQueuesAndWithoutItNeither()
+    {
+        var fanOut = Environment("list_fanout_member");
+        var inline = Environment("list_inline_member");
+
+        Assert.Equal("https://sqs.eu-west-1.amazonaws.com/111111111111/org-key-rotation-results", fanOut["RESULTS_QUEUE_URL"]);
+        Assert.DoesNotContain("RESULTS_QUEUE_URL", inline.Keys);
+        Assert.DoesNotContain("WORK_QUEUE_URL", inline.Keys);
+        // The configuration refuses a work queue without a results queue; what Terraform sets must load.
+        Assert.All(DeployScenarios.CentralScenarios, s =>
+        {
+            var loaded = ConfigLoader.FromEnvironment(Environment(s.Name).ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal));
+            Assert.True(loaded.IsValid, $"{s.Name}: {string.Join("; ", loaded.Problems.Select(p => $"{p.Path}: {p.Message}"))}");
+        });
+    }
+
+    [TerraformFact]
+    public void EmailFilterPolicy_Default_SendsOnlyTheDigestAndWhatNeedsAPerson()
+    {
+        Assert.Equal("""{"severity":["action-required","summary"]}""", Central("seed").GetProperty("email_filter_policy").GetString());
+        Assert.Equal(Central("seed").GetProperty("email_filter_policy").GetString(), Central("all_features").GetProperty("email_filter_policy").GetString());
+    }
+
+    [TerraformFact]
+    public void EmailFilterPolicy_AllOrNull_LetsEveryEventThroughAndACustomOneGoesAsGiven()
+    {
+        Assert.Equal(JsonValueKind.Null, Central("email_every_event").GetProperty("email_filter_policy").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Central("email_null_filter").GetProperty("email_filter_policy").ValueKind);
+        using var custom = JsonDocument.Parse(Central("email_owner_filter").GetProperty("email_filter_policy").GetString()!);
+        Assert.Equal(["team-payments"], custom.RootElement.GetProperty("owner").EnumerateArray().Select(v => v.GetString()));
     }
 
     [TerraformFact]

@@ -127,6 +127,25 @@ public sealed class PolicySimulationTests
         yield return new("central secret: a member principal with secretsmanager:* may not read it", developer, "secretsmanager:GetSecretValue", CentralSecret, Central, centralSecretPolicy, ExplicitlyDenied);
         yield return new("central secret: the member role has no access to it", memberRotator, "secretsmanager:PutSecretValue", CentralSecret, Central, centralSecretPolicy, ExplicitlyDenied);
 
+        // --- Fan-out: the central role uses its own work and results queues only, and changes visibility only where the digest drains ---
+        var fanOut = Principal.Session(CentralRole, Org, CentralPolicy("list_fanout_member"));
+        var workQueue = DeployScenarios.WorkQueueArn;
+        var resultsQueue = DeployScenarios.ResultsQueueArn;
+        foreach (var action in new[] { "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes" })
+        {
+            yield return new($"fan-out: {action} on the work queue", fanOut, action, workQueue, Central, null, Allowed);
+        }
+
+        foreach (var action in new[] { "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility" })
+        {
+            yield return new($"fan-out: {action} on the results queue", fanOut, action, resultsQueue, Central, null, Allowed);
+        }
+
+        yield return new("fan-out: no visibility changes on the work queue (the event source owns its messages)", fanOut, "sqs:ChangeMessageVisibility", workQueue, Central, null, ImplicitlyDenied);
+        yield return new("fan-out: the results queue cannot be purged", fanOut, "sqs:PurgeQueue", resultsQueue, Central, null, ImplicitlyDenied);
+        yield return new("fan-out: no other queue of the account", fanOut, "sqs:SendMessage", $"arn:aws:sqs:{DeployScenarios.Region}:{Central}:someone-elses-queue", Central, null, ImplicitlyDenied);
+        yield return new("fan-out: without it, no results queue", centralRotator, "sqs:SendMessage", resultsQueue, Central, null, ImplicitlyDenied);
+
         // --- Secrets Manager rotation (central secrets only): the rotator turns rotation on for its secrets ---
         var smRotator = Principal.Session(CentralRole, Org, CentralPolicy("list_inline_central_smrotation"));
         yield return new("rotation: the rotator turns rotation on for its secret", smRotator, "secretsmanager:RotateSecret", CentralSecret, Central, centralSecretPolicy, Allowed);

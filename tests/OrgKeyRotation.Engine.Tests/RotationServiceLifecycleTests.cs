@@ -51,7 +51,7 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         Assert.Equal(AccountA, rotated.Attributes["accountId"]);
         Assert.Equal("alice", rotated.Attributes["userName"]);
         Assert.Equal(rotate.NewAccessKeyId, rotated.Attributes["accessKeyId"]);
-        Assert.Single(alerts, a => a.Attributes["event"] == "summary");
+        Assert.Single(alerts, a => a.Attributes["event"] == "digest");
         h.AssertNoSecretsIn(result);
     }
 
@@ -200,7 +200,7 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         Assert.Contains("not created by OrgKeyRotation", failed.Reason, StringComparison.Ordinal);
         Assert.Equal("{\"someone\":\"else\"}", await h.Seed.CurrentSecretValueAsync(AccountA, SecretName(AccountA, "alice")));
         Assert.Equal([(oldKey, "Active")], await h.KeysAsync(AccountA, "alice"));
-        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed");
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "blocked" && a.Attributes["severity"] == "action-required");
     }
 
     [Fact]

@@ -176,6 +176,26 @@ public sealed class MotoSeeder(Uri endpoint)
         return (topic, queueUrl);
     }
 
+    /// <summary>
+    /// A new SQS queue subscribed to <paramref name="topicArn"/> with raw delivery and, when given, a filter policy (on the
+    /// message attributes, SNS's default scope): what that subscriber would receive lands in the queue.
+    /// </summary>
+    public async Task<string> SubscribeQueueAsync(string topicArn, string queueName, string? filterPolicy)
+    {
+        var queueUrl = await CreateQueueAsync(queueName);
+        var subscription = Value(await QueryAsync(DefaultAccount, "sns", "Subscribe", "2010-03-31", new() { ["TopicArn"] = topicArn, ["Protocol"] = "sqs", ["Endpoint"] = $"arn:aws:sqs:us-east-1:{DefaultAccount}:{queueName}" }), "SubscriptionArn");
+        await QueryAsync(DefaultAccount, "sns", "SetSubscriptionAttributes", "2010-03-31", new() { ["SubscriptionArn"] = subscription, ["AttributeName"] = "RawMessageDelivery", ["AttributeValue"] = "true" });
+        if (filterPolicy is not null)
+        {
+            await QueryAsync(DefaultAccount, "sns", "SetSubscriptionAttributes", "2010-03-31", new() { ["SubscriptionArn"] = subscription, ["AttributeName"] = "FilterPolicy", ["AttributeValue"] = filterPolicy });
+        }
+
+        return queueUrl;
+    }
+
+    public Task SendMessageAsync(string queueUrl, string body) =>
+        QueryAsync(DefaultAccount, "sqs", "SendMessage", "2012-11-05", new() { ["QueueUrl"] = queueUrl, ["MessageBody"] = body }, new Uri(queueUrl));
+
     public async Task<string> CreateQueueAsync(string name) =>
         Value(await QueryAsync(DefaultAccount, "sqs", "CreateQueue", "2012-11-05", new() { ["QueueName"] = name }), "QueueUrl");
 

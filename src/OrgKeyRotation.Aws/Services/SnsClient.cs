@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using OrgKeyRotation.Aws.Http;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Ports;
@@ -9,7 +10,10 @@ namespace OrgKeyRotation.Aws.Services;
 
 /// <summary>
 /// SNS PublishBatch over the Query protocol (2010-03-31), signed for the topic's own region. Attributes are sent as
-/// String message attributes.
+/// String message attributes. A message with an email rendering goes out with MessageStructure=json (the Publish API
+/// reference: "If you want to send different messages for each transport protocol, set the value of the
+/// MessageStructure parameter to json and use a JSON object for the Message parameter"; the object needs a "default"
+/// string): email subscriptions get the text, every other protocol the default.
 /// </summary>
 internal sealed class SnsClient(Func<string, SignedServiceClient> clientForRegion) : ISnsClient
 {
@@ -99,13 +103,19 @@ internal sealed class SnsClient(Func<string, SignedServiceClient> clientForRegio
         return batches;
     }
 
-    /// <summary>Bytes a message counts for: body, subject and each attribute's name, type and value.</summary>
+    /// <summary>
+    /// Bytes a message counts for: the Message parameter as sent (with an email rendering, the whole JSON object holding
+    /// both), the subject and each attribute's name, type and value.
+    /// </summary>
     internal static int SizeOf(SnsMessage message) =>
-        Encoding.UTF8.GetByteCount(message.Body)
+        Encoding.UTF8.GetByteCount(MessageParameter(message))
         + Encoding.UTF8.GetByteCount(SanitizeSubject(message.Subject))
         + message.Attributes.Sum(a => Encoding.UTF8.GetByteCount(a.Key) + "String".Length + Encoding.UTF8.GetByteCount(a.Value));
 
-    /// <summary>A message that alone exceeds 256 KB keeps the head of its body and says it was cut.</summary>
+    /// <summary>
+    /// A message that alone exceeds 256 KB keeps the head of its text and says it was cut: the email rendering when
+    /// there is one (the default is a JSON document a cut would break), else the body.
+    /// </summary>
     internal static SnsMessage Fit(SnsMessage message)
     {
         var excess = SizeOf(message) - MaxPayloadBytes;
@@ -114,21 +124,57 @@ internal sealed class SnsClient(Func<string, SignedServiceClient> clientForRegio
             return message;
         }
 
-        var body = Encoding.UTF8.GetBytes(message.Body);
-        var keep = Math.Max(0, body.Length - excess - Encoding.UTF8.GetByteCount(CutMarker));
+        if (message.EmailBody is { } email)
+        {
+            // In the JSON object each byte of the text may cost up to six (an escape); cut generously rather than twice.
+            return message with { EmailBody = Cut(email, Math.Min(Encoding.UTF8.GetByteCount(email), excess * 6)) };
+        }
+
+        return message with { Body = Cut(message.Body, excess) };
+    }
+
+    /// <summary>The Message parameter: the body, or with an email rendering the MessageStructure=json object.</summary>
+    internal static string MessageParameter(SnsMessage message)
+    {
+        if (message.EmailBody is null)
+        {
+            return message.Body;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("default", message.Body);
+            writer.WriteString("email", message.EmailBody);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Cut(string text, int excessBytes)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var keep = Math.Max(0, bytes.Length - excessBytes - Encoding.UTF8.GetByteCount(CutMarker));
 
         // Never split a UTF-8 sequence: back up to the start of a character.
-        while (keep > 0 && (body[keep] & 0xC0) == 0x80)
+        while (keep > 0 && keep < bytes.Length && (bytes[keep] & 0xC0) == 0x80)
         {
             keep--;
         }
 
-        return message with { Body = Encoding.UTF8.GetString(body, 0, keep) + CutMarker };
+        return Encoding.UTF8.GetString(bytes, 0, keep) + CutMarker;
     }
 
     private static void AddMessage(List<KeyValuePair<string, string>> parameters, string prefix, SnsMessage message)
     {
-        parameters.Add(new(prefix + "Message", message.Body));
+        parameters.Add(new(prefix + "Message", MessageParameter(message)));
+        if (message.EmailBody is not null)
+        {
+            parameters.Add(new(prefix + "MessageStructure", "json"));
+        }
+
         var subject = SanitizeSubject(message.Subject);
         if (subject.Length > 0)
         {

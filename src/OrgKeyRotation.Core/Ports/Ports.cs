@@ -76,8 +76,11 @@ public interface ISecretsManagerClient
     Task RotateSecretAsync(string secretId, string rotationLambdaArn, int automaticallyAfterDays, bool rotateImmediately, CancellationToken cancellationToken);
 }
 
-/// <summary>One SNS message.</summary>
-public sealed record SnsMessage(string Id, string Subject, string Body, IReadOnlyDictionary<string, string> Attributes);
+/// <summary>
+/// One SNS message. With <paramref name="EmailBody"/> set it is published with MessageStructure=json: email
+/// subscriptions receive <paramref name="EmailBody"/>, every other protocol <paramref name="Body"/> (the "default").
+/// </summary>
+public sealed record SnsMessage(string Id, string Subject, string Body, IReadOnlyDictionary<string, string> Attributes, string? EmailBody = null);
 
 /// <summary>A message SNS did not take, and why (the service's code and message, or the failed call's error).</summary>
 public sealed record SnsPublishFailure(string Id, string Reason);
@@ -111,11 +114,39 @@ public interface IStsClient
     Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, CancellationToken cancellationToken);
 }
 
-/// <summary>SQS work queue for fan-out.</summary>
+/// <summary>One received SQS message: its body and the handle that deletes it or changes its visibility.</summary>
+public sealed record ReceivedMessage(string MessageId, string ReceiptHandle, string Body);
+
+/// <summary>GetQueueAttributes' approximate message counts (eventually consistent: AWS says they may lag about a minute).</summary>
+public sealed record QueueDepth(int Visible, int InFlight, int Delayed)
+{
+    public int Total => Visible + InFlight + Delayed;
+}
+
+/// <summary>The SQS queues of the fan-out: the work queue and the results queue.</summary>
 public interface IWorkQueueClient
 {
     /// <summary>SendMessageBatch in groups of 10; returns the ids that failed.</summary>
     Task<IReadOnlyList<string>> SendBatchAsync(string queueUrl, IReadOnlyList<(string Id, string Body)> messages, CancellationToken cancellationToken);
+
+    /// <summary>SendMessage, invisible to consumers for <paramref name="delay"/> (0 to 15 minutes, whole seconds).</summary>
+    Task SendAsync(string queueUrl, string body, TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// ReceiveMessage: up to 10 messages, each hidden from other consumers for <paramref name="visibilityTimeout"/>;
+    /// waits up to <paramref name="wait"/> (long polling, which asks every SQS server) when none is there. Empty when
+    /// none came in that time.
+    /// </summary>
+    Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queueUrl, TimeSpan visibilityTimeout, TimeSpan wait, CancellationToken cancellationToken);
+
+    /// <summary>DeleteMessageBatch in groups of 10; returns the receipt handles that failed.</summary>
+    Task<IReadOnlyList<string>> DeleteBatchAsync(string queueUrl, IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken);
+
+    /// <summary>ChangeMessageVisibilityBatch in groups of 10 (0 makes them visible again at once); returns the receipt handles that failed.</summary>
+    Task<IReadOnlyList<string>> ChangeVisibilityBatchAsync(string queueUrl, IReadOnlyList<string> receiptHandles, TimeSpan visibilityTimeout, CancellationToken cancellationToken);
+
+    /// <summary>GetQueueAttributes: how many messages are waiting, in flight (received, not deleted) and delayed.</summary>
+    Task<QueueDepth> GetDepthAsync(string queueUrl, CancellationToken cancellationToken);
 }
 
 /// <summary>The clients that act inside one member account, through the assumed rotation role.</summary>

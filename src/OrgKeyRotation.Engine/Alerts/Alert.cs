@@ -2,17 +2,49 @@ using System.Text.Json.Serialization;
 
 namespace OrgKeyRotation.Engine.Alerts;
 
+/// <summary>What happened. On the wire (the <c>event</c> attribute and field) each has a lower-case name: <see cref="AlertFormat.EventName"/>.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<AlertEvent>))]
 public enum AlertEvent
 {
+    /// <summary>A new key was verified and promoted to AWSCURRENT.</summary>
     Rotated,
+    /// <summary>A previous key was set Inactive.</summary>
     Deactivated,
+    /// <summary>A key was deleted.</summary>
     Deleted,
+    /// <summary>An inactive key was set Active again (restore).</summary>
     Restored,
+    /// <summary>A step failed, or a user or account could not be processed.</summary>
     Failed,
+    /// <summary>Something a person should know; nothing failed.</summary>
     Warning,
+    /// <summary>The sweep's digest.</summary>
     Summary,
+    /// <summary>The user needs manual action before anything can change.</summary>
+    Blocked,
+    /// <summary>A new key is staged but was not verified in time; the next sweep verifies and promotes it.</summary>
+    Deferred,
 }
 
-/// <summary>One alert. Key ids only: a secret access key never reaches an alert.</summary>
-public sealed record Alert(AlertEvent Event, string SweepId, string? AccountId, string? UserName, string? AccessKeyId, string? Owner, string Title, string Detail);
+/// <summary>
+/// One thing that happened, as the engine raises it. Alerts about one user in one sweep are published together as one
+/// message when the user's work is finished (<see cref="AlertPublisher.UserFinished"/>). Key ids only: a secret access
+/// key never reaches an alert.
+/// </summary>
+public sealed record Alert(AlertEvent Event, string SweepId, string? AccountId, string? UserName, string? AccessKeyId, string? Owner, string Title, string Detail)
+{
+    /// <summary>The key a rotation replaced (Rotated: <see cref="AccessKeyId"/> is the new key).</summary>
+    public string? ReplacedAccessKeyId { get; init; }
+
+    /// <summary>Name of the user's hand-over secret, when the alert is about a user that has (or gets) one.</summary>
+    public string? SecretName { get; init; }
+
+    /// <summary>ARN of the user's hand-over secret, once it exists.</summary>
+    public string? SecretArn { get; init; }
+
+    /// <summary>
+    /// A person must act although the event is routine otherwise: a previous key deactivated while still in use (the
+    /// forced deadline). Failures, blocks, restores and deferred rotations need a person anyway.
+    /// </summary>
+    public bool ActionRequired { get; init; }
+}

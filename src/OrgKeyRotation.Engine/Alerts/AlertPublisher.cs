@@ -1,108 +1,277 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Engine.Alerts;
 
 /// <summary>
-/// Collects a sweep's alerts and publishes them to SNS in batches of ten at the end. When SNS fails the rotation
-/// still stands: the failure is logged and the alerts stay in the log.
+/// Publishes a sweep's alerts to SNS as they happen. Alerts about one user are held until the user's work is finished
+/// (<see cref="UserFinished"/>), then go out as ONE message ("rotated, old key deactivated"); alerts about no user
+/// (an account that failed, a rotation step) go out on their own. Messages are sent in PublishBatch calls (the SNS
+/// client groups them by 10 and 256 KB) as soon as ten are ready, at least every <see cref="DefaultFlushInterval"/>
+/// (on the injected clock), and at the end (<see cref="FlushAsync"/>), the digest last. When SNS fails the rotation
+/// still stands: the failure is logged, and every alert was logged when it was raised.
 /// </summary>
-internal sealed class AlertPublisher(ISnsClient sns, string? topicArn, ILogger logger)
+internal sealed class AlertPublisher : IAsyncDisposable
 {
-    public const int MaxSubjectLength = 100;
+    /// <summary>The longest a finished user's message waits for a batch to fill.</summary>
+    public static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentQueue<Alert> _pending = new();
+    /// <summary>Action-required lines kept for the digest; the digest counts the rest.</summary>
+    public const int MaxAttentionKept = 10_000;
 
+    private const int BatchSize = 10;
+
+    private readonly ISnsClient _sns;
+    private readonly string? _topicArn;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly object _lock = new();
+    private readonly Dictionary<(string AccountId, string UserName), List<Alert>> _users = [];
+    private readonly List<SnsMessage> _ready = [];
+    private readonly List<AttentionItem> _attention = [];
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly ITimer _timer;
+    private int _attentionTotal;
+    private int _nextId;
+    private int _backgroundRunning;
+    private Task _background = Task.CompletedTask;
+
+    public AlertPublisher(ISnsClient sns, string? topicArn, TimeProvider time, ILogger logger, TimeSpan? flushInterval = null)
+    {
+        _sns = sns;
+        _topicArn = topicArn;
+        _time = time;
+        _logger = logger;
+        var interval = flushInterval ?? DefaultFlushInterval;
+        _timer = time.CreateTimer(_ => Kick(), null, interval, interval);
+    }
+
+    public AlertPublisher(ISnsClient sns, string? topicArn, ILogger logger)
+        : this(sns, topicArn, TimeProvider.System, logger)
+    {
+    }
+
+    /// <summary>Alerts that needed a person, as digest lines (at most <see cref="MaxAttentionKept"/>).</summary>
+    public IReadOnlyList<AttentionItem> Attention
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _attention];
+            }
+        }
+    }
+
+    /// <summary>How many alert messages needed a person.</summary>
+    public int AttentionTotal => Volatile.Read(ref _attentionTotal);
+
+    /// <summary>Logs the alert and holds it with its user's others, or makes it ready when it is about no user.</summary>
     public void Add(Alert alert)
     {
-        _pending.Enqueue(alert);
-        var level = alert.Event is AlertEvent.Failed ? LogLevel.Error : alert.Event is AlertEvent.Warning ? LogLevel.Warning : LogLevel.Information;
-        logger.Log(level, "Alert {Event} {AccountId} {UserName} {AccessKeyId}: {Detail} (sweep {SweepId})", alert.Event, alert.AccountId, alert.UserName, alert.AccessKeyId, alert.Detail, alert.SweepId);
-    }
-
-    public IReadOnlyList<Alert> Drain()
-    {
-        var all = new List<Alert>();
-        while (_pending.TryDequeue(out var alert))
+        ArgumentNullException.ThrowIfNull(alert);
+        var level = alert.Event is AlertEvent.Failed or AlertEvent.Blocked ? LogLevel.Error
+            : alert.Event is AlertEvent.Warning || AlertFormat.SeverityOf(alert) == AlertFormat.ActionRequired ? LogLevel.Warning
+            : LogLevel.Information;
+        _logger.Log(level, "Alert {Event} {AccountId} {UserName} {AccessKeyId}: {Detail} (sweep {SweepId})", AlertFormat.EventName(alert.Event), alert.AccountId, alert.UserName, alert.AccessKeyId, alert.Detail, alert.SweepId);
+        lock (_lock)
         {
-            all.Add(alert);
+            if (alert.AccountId is { } accountId && alert.UserName is { } userName)
+            {
+                if (!_users.TryGetValue((accountId, userName), out var alerts))
+                {
+                    _users[(accountId, userName)] = alerts = [];
+                }
+
+                alerts.Add(alert);
+                return;
+            }
+
+            Compose([alert]);
         }
 
-        return all;
+        KickWhenFull();
     }
 
-    /// <summary>Publishes everything collected so far. Never throws for an SNS failure.</summary>
+    /// <summary>The user's work in this sweep is finished: its alerts become one message.</summary>
+    public void UserFinished(string accountId, string userName)
+    {
+        lock (_lock)
+        {
+            if (!_users.Remove((accountId, userName), out var alerts))
+            {
+                return;
+            }
+
+            Compose(alerts);
+        }
+
+        KickWhenFull();
+    }
+
+    /// <summary>Every user's alerts not yet sent become their messages (the end of a sweep, a restore, a rotation step).</summary>
+    public void FinishUsers()
+    {
+        lock (_lock)
+        {
+            foreach (var alerts in _users.Values)
+            {
+                Compose(alerts);
+            }
+
+            _users.Clear();
+        }
+    }
+
+    /// <summary>Publishes everything held or ready, and stops the periodic flush. Never throws for an SNS failure.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var alerts = Drain();
-        if (alerts.Count == 0 || topicArn is null)
+        await _timer.DisposeAsync();
+        FinishUsers();
+        await _background;
+        await PublishReadyAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Publishes the sweep's digest after everything else, in the same PublishBatch call as the last user messages when
+    /// they fit; true when SNS took the digest (or no topic is configured: the digest is in the log).
+    /// </summary>
+    public async Task<bool> PublishDigestAsync(DigestInput digest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        await _timer.DisposeAsync();
+        FinishUsers();
+        await _background;
+        var message = AlertFormat.ForDigest(digest, _time.GetUtcNow(), NextId());
+        _logger.LogInformation("Digest of sweep {SweepId}: {Subject}", digest.SweepId, message.Subject);
+        lock (_lock)
+        {
+            _ready.Add(message);
+        }
+
+        var failed = await PublishReadyAsync(cancellationToken);
+        return !failed.Contains(message.Id);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _timer.DisposeAsync();
+        await _background;
+        _sending.Dispose();
+    }
+
+    /// <summary>Called under the lock.</summary>
+    private void Compose(IReadOnlyList<Alert> alerts)
+    {
+        var (message, attention) = AlertFormat.ForUser(alerts, _time.GetUtcNow(), NextId());
+        _ready.Add(message);
+        if (attention is not null)
+        {
+            _attentionTotal++;
+            if (_attention.Count < MaxAttentionKept)
+            {
+                _attention.Add(attention);
+            }
+        }
+    }
+
+    private string NextId() => "m" + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+
+    private void KickWhenFull()
+    {
+        bool full;
+        lock (_lock)
+        {
+            full = _ready.Count >= BatchSize;
+        }
+
+        if (full)
+        {
+            Kick();
+        }
+    }
+
+    /// <summary>Starts a background publish of what is ready, unless one runs already.</summary>
+    private void Kick()
+    {
+        if (Interlocked.CompareExchange(ref _backgroundRunning, 1, 0) != 0)
         {
             return;
         }
 
-        var messages = alerts.Select((a, i) => ToMessage(a, i)).ToList();
+        _background = PublishInBackgroundAsync();
+    }
+
+    private async Task PublishInBackgroundAsync()
+    {
         try
         {
-            var failed = await sns.PublishBatchAsync(topicArn, messages, cancellationToken);
-            if (failed.Count > 0)
+            await PublishReadyAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError("Publishing alerts in the background failed: {Error}. The alerts are in this log", ex.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _backgroundRunning, 0);
+        }
+    }
+
+    /// <summary>Publishes what is ready, in order; returns the ids of the messages SNS did not take.</summary>
+    private async Task<HashSet<string>> PublishReadyAsync(CancellationToken cancellationToken)
+    {
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        await _sending.WaitAsync(cancellationToken);
+        try
+        {
+            while (true)
             {
-                logger.LogError("SNS refused {Count} of {Total} alerts for topic {TopicArn}; they are in this log", failed.Count, messages.Count, topicArn);
+                List<SnsMessage> batch;
+                lock (_lock)
+                {
+                    if (_ready.Count == 0)
+                    {
+                        return failed;
+                    }
+
+                    batch = [.. _ready];
+                    _ready.Clear();
+                }
+
+                failed.UnionWith(await SendAsync(batch, cancellationToken));
             }
+        }
+        finally
+        {
+            _sending.Release();
+        }
+    }
+
+    /// <summary>Returns the ids of the messages SNS did not take.</summary>
+    private async Task<IEnumerable<string>> SendAsync(IReadOnlyList<SnsMessage> messages, CancellationToken cancellationToken)
+    {
+        if (_topicArn is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            var failed = await _sns.PublishBatchAsync(_topicArn, messages, cancellationToken);
+            foreach (var reason in failed.GroupBy(f => f.Reason, StringComparer.Ordinal))
+            {
+                _logger.LogError("SNS refused {Count} of {Total} alert messages for topic {TopicArn}: {Reason}. The alerts are in this log", reason.Count(), messages.Count, _topicArn, reason.Key);
+            }
+
+            return failed.Select(f => f.Id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError("Publishing {Total} alerts to {TopicArn} failed: {Error}. The rotations stand; the alerts are in this log", messages.Count, topicArn, ex.Message);
+            _logger.LogError("Publishing {Total} alert messages to {TopicArn} failed: {Error}. The rotations stand; the alerts are in this log", messages.Count, _topicArn, ex.Message);
+            return messages.Select(m => m.Id);
         }
     }
-
-    public static SnsMessage ToMessage(Alert alert, int index)
-    {
-        ArgumentNullException.ThrowIfNull(alert);
-        var eventName = EventName(alert.Event);
-        var subject = $"[OrgKeyRotation] {eventName}: {alert.Title}";
-        if (subject.Length > MaxSubjectLength)
-        {
-            subject = subject[..(MaxSubjectLength - 1)] + "…";
-        }
-
-        var body = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"Event:      {eventName}")
-            .AppendLine(CultureInfo.InvariantCulture, $"Account:    {alert.AccountId ?? "-"}")
-            .AppendLine(CultureInfo.InvariantCulture, $"User:       {alert.UserName ?? "-"}")
-            .AppendLine(CultureInfo.InvariantCulture, $"Key id:     {alert.AccessKeyId ?? "-"}")
-            .AppendLine(CultureInfo.InvariantCulture, $"Owner:      {alert.Owner ?? "-"}")
-            .AppendLine(CultureInfo.InvariantCulture, $"Sweep:      {alert.SweepId}")
-            .AppendLine()
-            .AppendLine(alert.Detail)
-            .ToString();
-
-        var attributes = new Dictionary<string, string> { ["event"] = eventName, ["sweepId"] = alert.SweepId };
-        void Put(string name, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                attributes[name] = value;
-            }
-        }
-
-        Put("accountId", alert.AccountId);
-        Put("userName", alert.UserName);
-        Put("accessKeyId", alert.AccessKeyId);
-        Put("owner", alert.Owner);
-        return new SnsMessage($"m{index}", subject, body, attributes);
-    }
-
-    public static string EventName(AlertEvent alertEvent) => alertEvent switch
-    {
-        AlertEvent.Rotated => "rotated",
-        AlertEvent.Deactivated => "deactivated",
-        AlertEvent.Deleted => "deleted",
-        AlertEvent.Restored => "restored",
-        AlertEvent.Failed => "failed",
-        AlertEvent.Warning => "warning",
-        _ => "summary",
-    };
 }

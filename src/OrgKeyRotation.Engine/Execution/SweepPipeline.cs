@@ -207,6 +207,8 @@ internal sealed class SweepPipeline
         finally
         {
             staged.TrySetResult();
+            // All that happened to the user in this sweep goes out as one message, now.
+            _alerts.UserFinished(account.AccountId, userName);
         }
     }
 

@@ -155,7 +155,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             {
                 // The staged key is verified again by the next sweep (CompleteRotation).
                 var text = $"{verification.Problem}. {consumers}";
-                alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, keyId));
+                alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, staged));
                 return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, keyId, text);
             }
 
@@ -163,7 +163,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             {
                 var text = $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
                 logger.LogWarning("{AccountId} {UserName}: {Text}", facts.AccountId, facts.UserName, text);
-                alerts.Add(AlertOf(run, action, AlertEvent.Warning, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, keyId));
+                alerts.Add(AlertOf(run, action, AlertEvent.Deferred, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, staged));
                 return new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId);
             }
         }
@@ -179,7 +179,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
         logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, keyId, action.AccessKeyId);
         alerts.Add(AlertOf(run, action, AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
-            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", keyId));
+            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", staged) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null });
         return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
     }
 
@@ -199,7 +199,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                     alerts.Add(AlertOf(run, action, AlertEvent.Warning, $"{facts.AccountId}/{facts.UserName} needs attention", action.Reason));
                     return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Block:
-                    alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"{facts.AccountId}/{facts.UserName}: manual action needed", action.Reason));
+                    alerts.Add(AlertOf(run, action, AlertEvent.Blocked, $"{facts.AccountId}/{facts.UserName}: manual action needed", action.Reason));
                     return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: "manual action needed: " + action.Reason);
                 case PlannedActionKind.Delete:
                     await DeleteAsync(session, facts.UserName, action.AccessKeyId!, cancellationToken);
@@ -207,7 +207,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Deactivate:
                     await DeactivateAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
-                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason));
+                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason) with { ActionRequired = IsForcedDeactivation(action) });
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.RecordDeactivation:
                     await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
@@ -236,8 +236,23 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: error);
     }
 
-    private static Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
-        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.Owner, title, detail);
+    /// <summary>An alert about the user of <paramref name="run"/>, for its owner (alerts.ownerTag).</summary>
+    private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
+        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.OwnerBy(config.Alerts.OwnerTag), title, detail);
+
+    /// <summary>
+    /// An alert about a key this run wrote into the user's secret: it names the secret, so the owner knows where the key
+    /// is. Only then: a secret the run did not write into may not be the rotator's (a name someone else took).
+    /// </summary>
+    private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, StagedKey staged) =>
+        AlertOf(run, action, e, title, detail, staged.Key.AccessKeyId) with { SecretName = run.Snapshot.SecretName, SecretArn = staged.SecretId };
+
+    /// <summary>
+    /// The planner deactivates a previous key that is still in use (or of unknown use) once maxDeactivationDelayDays is
+    /// reached, and says so in the reason: its consumers may now fail, so a person must look.
+    /// </summary>
+    internal static bool IsForcedDeactivation(PlannedAction action) =>
+        action.Kind == PlannedActionKind.Deactivate && action.Reason.Contains("maxDeactivationDelayDays", StringComparison.Ordinal) && action.Reason.Contains("anyway", StringComparison.Ordinal);
 
     private async Task DeactivateAsync(IAccountSession session, UserSnapshot snapshot, string accessKeyId, CancellationToken cancellationToken)
     {

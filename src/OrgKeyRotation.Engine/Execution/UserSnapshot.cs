@@ -13,7 +13,22 @@ internal sealed record UserSnapshot(
 {
     public IReadOnlyDictionary<string, string> UserTags => User.Tags;
 
-    public string? Owner => UserTags.TryGetValue("owner", out var owner) ? owner : null;
+    /// <summary>
+    /// The key's owner: the value of the user tag named <paramref name="ownerTag"/> (alerts.ownerTag; null disables).
+    /// An exact key first, then one differing only in case (IAM does not let a user carry both).
+    /// </summary>
+    public string? OwnerBy(string? ownerTag)
+    {
+        if (string.IsNullOrEmpty(ownerTag))
+        {
+            return null;
+        }
+
+        var value = UserTags.TryGetValue(ownerTag, out var exact)
+            ? exact
+            : UserTags.FirstOrDefault(t => string.Equals(t.Key, ownerTag, StringComparison.OrdinalIgnoreCase)).Value;
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
 
     public string? VersionWithStage(string stage) => Secret?.VersionWithStage(stage);
 }

@@ -13,6 +13,9 @@ internal sealed record HostOptions
 
     public const int MaxDeadlineMarginSeconds = 600;
 
+    /// <summary>Fan-out: seconds the sweep's digest item waits before it first gathers the accounts' reports (EngineOptions.DigestDelay).</summary>
+    public const string DigestDelayVariable = "DIGEST_DELAY_SECONDS";
+
     /// <summary>
     /// Calls that can follow one user's verification: the promotion (UpdateSecretVersionStage) and the deactivation of
     /// the key it replaces (TagResource, UpdateAccessKey); then the sweep's last alert batch (PublishBatch).
@@ -43,6 +46,9 @@ internal sealed record HostOptions
     /// </summary>
     public TimeSpan DeadlineMargin { get; init; } = DefaultDeadlineMargin;
 
+    /// <summary>The engine's options as the environment sets them (<see cref="DigestDelayVariable"/>, 0-900 s).</summary>
+    public EngineOptions Engine { get; init; } = new();
+
     public static (HostOptions Options, IReadOnlyList<ConfigProblem> Problems) FromEnvironment(IReadOnlyDictionary<string, string?> environment)
     {
         var options = new HostOptions();
@@ -56,6 +62,19 @@ internal sealed record HostOptions
             else
             {
                 problems.Add(new ConfigProblem(DeadlineMarginVariable, $"\"{margin}\" is not a whole number of seconds from 0 to {MaxDeadlineMarginSeconds} (default {DefaultDeadlineMargin.TotalSeconds:0}, derived from the worst case of one user's work)"));
+            }
+        }
+
+        if (environment.TryGetValue(DigestDelayVariable, out var delay) && !string.IsNullOrWhiteSpace(delay))
+        {
+            var max = (int)EngineOptions.MaxDigestDelay.TotalSeconds;
+            if (int.TryParse(delay, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= max)
+            {
+                options = options with { Engine = options.Engine with { DigestDelay = TimeSpan.FromSeconds(seconds) } };
+            }
+            else
+            {
+                problems.Add(new ConfigProblem(DigestDelayVariable, $"\"{delay}\" is not a whole number of seconds from 0 to {max} (SQS's longest delay; default {new EngineOptions().DigestDelay.TotalSeconds:0})"));
             }
         }
 

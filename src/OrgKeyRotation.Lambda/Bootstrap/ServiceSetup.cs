@@ -26,7 +26,9 @@ internal sealed record ServiceSetup(IRotationService? Service, bool FanOut, IRea
         }
 
         var config = loaded.Config!;
-        return Ready(HostComposition.CreateService(config, AwsConnection.Default, TimeProvider.System, logger), fanOut: config.WorkQueueUrl is not null);
+        // The host's own variables were checked by LambdaHost; a bad one never gets this far.
+        var engine = HostOptions.FromEnvironment(environment).Options.Engine;
+        return Ready(HostComposition.CreateService(config, AwsConnection.Default, TimeProvider.System, logger, engine), fanOut: config.WorkQueueUrl is not null);
     }
 }
 

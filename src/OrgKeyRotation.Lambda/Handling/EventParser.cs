@@ -175,6 +175,11 @@ internal static class EventParser
             return new SqsWorkRecord(messageId, null, Errors.InvalidWorkItem("empty body"));
         }
 
+        if (IsDigestItem(body))
+        {
+            return ParseDigestRecord(messageId, body);
+        }
+
         AccountWorkItem? item;
         try
         {
@@ -191,6 +196,42 @@ internal static class EventParser
         }
 
         return new SqsWorkRecord(messageId, item, null);
+    }
+
+    /// <summary>A digest item says so in its <c>kind</c>; an account's work item has none.</summary>
+    private static bool IsDigestItem(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.EnumerateObject().Any(p => string.Equals(p.Name, "kind", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() == DigestWorkItem.DigestKind);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static SqsWorkRecord ParseDigestRecord(string messageId, string body)
+    {
+        DigestWorkItem? item;
+        try
+        {
+            item = JsonSerializer.Deserialize(body, LambdaJsonContext.Default.DigestWorkItem);
+        }
+        catch (JsonException ex)
+        {
+            return new SqsWorkRecord(messageId, null, Errors.InvalidDigestItem(ex.Message));
+        }
+
+        if (item is null || string.IsNullOrEmpty(item.SweepId) || item.Accounts is null || item.NotEnqueued is null
+            || item.Accounts.Concat(item.NotEnqueued).Any(a => !AwsIdentifiers.IsAccountId(a)) || item.Round < 0)
+        {
+            return new SqsWorkRecord(messageId, null, Errors.InvalidDigestItem("sweepId, 12-digit account ids in accounts and notEnqueued, and a round of 0 or more are required"));
+        }
+
+        return new SqsWorkRecord(messageId, null, null) { Digest = item };
     }
 
     private static RotationStepEvent ParseRotationStep(JsonElement root)

@@ -27,8 +27,14 @@ internal abstract record LambdaEvent(Trigger Trigger);
 
 internal sealed record SweepEvent(Trigger Trigger, SweepMode Mode, bool? DryRun, IReadOnlyList<string>? Accounts, string? SweepId) : LambdaEvent(Trigger);
 
-/// <summary>One SQS record: its work item, or why it is not one (it is then reported as a batch item failure).</summary>
-internal sealed record SqsWorkRecord(string MessageId, AccountWorkItem? WorkItem, string? Problem);
+/// <summary>
+/// One SQS record: an account's work item, the sweep's digest item, or why it is neither (it is then reported as a
+/// batch item failure).
+/// </summary>
+internal sealed record SqsWorkRecord(string MessageId, AccountWorkItem? WorkItem, string? Problem)
+{
+    public DigestWorkItem? Digest { get; init; }
+}
 
 internal sealed record SqsBatchEvent(IReadOnlyList<SqsWorkRecord> Records) : LambdaEvent(Trigger.Sqs);
 

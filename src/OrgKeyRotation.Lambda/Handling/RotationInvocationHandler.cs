@@ -87,8 +87,9 @@ internal sealed partial class RotationInvocationHandler(
     }
 
     /// <summary>
-    /// Work items run one after another; a record that failed, is not a work item, or was not started before the
-    /// deadline is reported in batchItemFailures so SQS redelivers it (and, after maxReceiveCount, dead-letters it).
+    /// Work items (and a sweep's digest item) run one after another; a record that failed, is not a work item, or was
+    /// not started before the deadline is reported in batchItemFailures so SQS redelivers it (and, after
+    /// maxReceiveCount, dead-letters it).
     /// </summary>
     private async Task<byte[]> ProcessBatchAsync(SqsBatchEvent batch, DateTimeOffset stopStartingWorkAt, CancellationToken cancellationToken)
     {
@@ -96,6 +97,16 @@ internal sealed partial class RotationInvocationHandler(
         var total = new SweepCounts(0, 0, 0, 0, 0, 0, 0, 0, 0);
         foreach (var record in batch.Records)
         {
+            if (record.Digest is { } digest)
+            {
+                if (!await ProcessDigestAsync(record.MessageId, digest, stopStartingWorkAt, cancellationToken))
+                {
+                    failures.Add(new BatchItemFailure(record.MessageId));
+                }
+
+                continue;
+            }
+
             if (record.WorkItem is not { } item)
             {
                 LogInvalidRecord(logger, record.MessageId, record.Problem);
@@ -127,8 +138,35 @@ internal sealed partial class RotationInvocationHandler(
             }
         }
 
-        metrics.Write(Trigger.Sqs.ToString(), total);
+        // A digest item rotates nothing: a batch of digest items only writes no metrics line.
+        if (batch.Records.Any(r => r.Digest is null))
+        {
+            metrics.Write(Trigger.Sqs.ToString(), total);
+        }
+
         return JsonSerializer.SerializeToUtf8Bytes(new SqsBatchResponse(failures), LambdaJsonContext.Default.SqsBatchResponse);
+    }
+
+    /// <summary>The sweep's digest item; false when it must be delivered again (not started before the deadline, or failed).</summary>
+    private async Task<bool> ProcessDigestAsync(string messageId, DigestWorkItem digest, DateTimeOffset stopStartingWorkAt, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested || timeProvider.GetUtcNow() >= stopStartingWorkAt)
+        {
+            LogDigestNotStarted(logger, messageId, digest.SweepId);
+            return false;
+        }
+
+        try
+        {
+            var result = await service.ProcessDigestAsync(digest, cancellationToken);
+            LogDigest(logger, result.SweepId, result.Outcome, result.Round, result.AccountsReported, result.NotReported.Count);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            LogDigestFailed(logger, messageId, digest.SweepId, ex);
+            return false;
+        }
     }
 
     private async Task<byte[]> RunRotationStepAsync(RotationStepEvent step, CancellationToken cancellationToken)
@@ -195,6 +233,15 @@ internal sealed partial class RotationInvocationHandler(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "SQS message {MessageId} for account {AccountId} failed; it will be redelivered")]
     private static partial void LogRecordFailed(ILogger logger, string messageId, string accountId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Digest item {MessageId} of sweep {SweepId} not started before the deadline; it will be redelivered")]
+    private static partial void LogDigestNotStarted(ILogger logger, string messageId, string sweepId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest of sweep {SweepId}: {Outcome} (round {Round}, {Reported} accounts reported, {NotReported} not reported)")]
+    private static partial void LogDigest(ILogger logger, string sweepId, DigestOutcome outcome, int round, int reported, int notReported);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Digest item {MessageId} of sweep {SweepId} failed; it will be redelivered")]
+    private static partial void LogDigestFailed(ILogger logger, string messageId, string sweepId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rotation step {Step} {Outcome} for key {AccessKeyId}")]
     private static partial void LogRotationStep(ILogger logger, string step, Outcome outcome, string? accessKeyId);

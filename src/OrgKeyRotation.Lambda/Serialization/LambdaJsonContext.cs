@@ -18,5 +18,6 @@ namespace OrgKeyRotation.Lambda.Serialization;
 [JsonSerializable(typeof(EnqueueResult))]
 [JsonSerializable(typeof(RotationStepResult))]
 [JsonSerializable(typeof(AccountWorkItem))]
+[JsonSerializable(typeof(DigestWorkItem))]
 [JsonSerializable(typeof(SqsBatchResponse))]
 internal sealed partial class LambdaJsonContext : JsonSerializerContext;

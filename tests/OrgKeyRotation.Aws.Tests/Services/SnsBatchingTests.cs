@@ -55,6 +55,28 @@ public class SnsBatchingTests
         Assert.Equal(fitted.Body, Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(fitted.Body)));
     }
 
+    [Fact]
+    public void SizeOf_WithEmailRendering_CountsTheStructuredMessageAsSent()
+    {
+        var message = new SnsMessage("m", "s", "{\"a\":1}", NoAttributes, EmailBody: "line\n");
+
+        Assert.Equal("{\"default\":\"{\\u0022a\\u0022:1}\",\"email\":\"line\\n\"}", SnsClient.MessageParameter(message));
+        Assert.Equal(Encoding.UTF8.GetByteCount(SnsClient.MessageParameter(message)) + 1, SnsClient.SizeOf(message));
+    }
+
+    [Fact]
+    public void Fit_StructuredMessageOverLimit_CutsTheEmailTextAndKeepsTheJsonDefault()
+    {
+        var body = "{\"text\":\"" + new string('j', 100_000) + "\"}";
+        var message = new SnsMessage("m", "s", body, NoAttributes, EmailBody: new string('e', 200_000));
+
+        var fitted = SnsClient.Fit(message);
+
+        Assert.Equal(body, fitted.Body);
+        Assert.EndsWith(SnsClient.CutMarker, fitted.EmailBody, StringComparison.Ordinal);
+        Assert.InRange(SnsClient.SizeOf(fitted), 1, SnsClient.MaxPayloadBytes);
+    }
+
     [Theory]
     [InlineData("arn:aws:sns:eu-west-1:111122223333:alerts", "eu-west-1")]
     [InlineData("arn:aws-cn:sns:cn-north-1:111122223333:alerts", "cn-north-1")]

@@ -125,6 +125,28 @@ public class SnsClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.InRange(Encoding.UTF8.GetByteCount(delivered), 200 * 1024, SnsClient.MaxPayloadBytes);
     }
 
+    // Publish API reference: with MessageStructure=json the Message is a JSON object with a "default" string and one per
+    // protocol; each subscriber gets its protocol's value, or the default. moto models it the same way for SQS.
+    [Fact]
+    public async Task PublishBatchAsync_WithEmailRendering_SqsSubscriberGetsTheDefaultAndTheRequestIsStructured()
+    {
+        var topic = await _admin.CreateTopicAsync(Name());
+        var queue = await SubscribeQueueAsync(topic, raw: true);
+        var capture = new CapturingHandler(new SocketsHttpHandler());
+        var message = new SnsMessage("m1", "s", """{"schema":"orgkeyrotation.alert","text":"é"}""", new Dictionary<string, string> { ["severity"] = "info" }, EmailBody: "For people:\n\"é\"");
+
+        var failed = await MotoAdmin.Clients(moto.Endpoint, () => capture).Sns.PublishBatchAsync(topic, [message], default);
+        var delivered = Assert.Single(await ReceiveAsync(queue, 1));
+
+        Assert.Empty(failed);
+        Assert.Equal(message.Body, delivered.GetProperty("Body").GetString());
+        var form = Encoding.UTF8.GetString(Assert.Single(capture.Requests).Body).Split('&').Select(p => p.Split('=', 2)).ToDictionary(kv => Uri.UnescapeDataString(kv[0]), kv => Uri.UnescapeDataString(kv[1].Replace('+', ' ')));
+        Assert.Equal("json", form["PublishBatchRequestEntries.member.1.MessageStructure"]);
+        using var structured = JsonDocument.Parse(form["PublishBatchRequestEntries.member.1.Message"]);
+        Assert.Equal(message.Body, structured.RootElement.GetProperty("default").GetString());
+        Assert.Equal(message.EmailBody, structured.RootElement.GetProperty("email").GetString());
+    }
+
     private static List<int> MessageBytes(byte[] form) =>
         Encoding.UTF8.GetString(form).Split('&')
             .Select(pair => pair.Split('=', 2))

@@ -46,6 +46,9 @@ internal sealed class FakeRotationService : IRotationService
     public Task<SweepResult> ProcessWorkItemAsync(AccountWorkItem item, DateTimeOffset? stopStartingWorkAt, CancellationToken cancellationToken) =>
         throw new NotSupportedException("the CLI never processes work items");
 
+    public Task<DigestResult> ProcessDigestAsync(DigestWorkItem item, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the CLI never processes digest items");
+
     public Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken)
     {
         Record(nameof(RunRotationStepAsync));

@@ -28,6 +28,8 @@ public sealed partial class DeployScenarios
 
     public static string WorkQueueArn => $"arn:aws:sqs:{Region}:{CentralAccount}:org-key-rotation-work";
 
+    public static string ResultsQueueArn => $"arn:aws:sqs:{Region}:{CentralAccount}:org-key-rotation-results";
+
     public static string LogGroupArn => $"arn:aws:logs:{Region}:{CentralAccount}:log-group:/aws/lambda/org-key-rotation";
 
     private static readonly Lazy<DeployScenarios> LazyEvaluated = new(Evaluate);
@@ -101,6 +103,10 @@ public sealed partial class DeployScenarios
             EOT
             """));
         list.Add(new Scenario("no_exemptions", ExplicitAccounts + "\nexempt_group = null\nexempt_tag = null\nalert_owner_tag = null"));
+        // The email subscriptions' filter policy: every event ("all", or null), or a team's own filter on its owner name.
+        list.Add(new Scenario("email_every_event", ExplicitAccounts + "\nsns_filter_policy = \"all\""));
+        list.Add(new Scenario("email_null_filter", ExplicitAccounts + "\nsns_filter_policy = null"));
+        list.Add(new Scenario("email_owner_filter", ExplicitAccounts + "\nsns_filter_policy = jsonencode({ owner = [\"team-payments\"], severity = [\"action-required\", \"info\"] })"));
         return list;
     }
 
@@ -125,6 +131,8 @@ public sealed partial class DeployScenarios
           log_group_arn  = "{LogGroupArn}"
           work_queue_arn = {(fanout ? $"\"{WorkQueueArn}\"" : "null")}
           work_queue_url = {(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-work\"" : "null")}
+          results_queue_arn = {(fanout ? $"\"{ResultsQueueArn}\"" : "null")}
+          results_queue_url = {(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-results\"" : "null")}
         """;
 
     /// <summary>The facts member-account takes from its provider.</summary>

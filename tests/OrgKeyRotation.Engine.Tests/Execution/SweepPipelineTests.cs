@@ -148,7 +148,7 @@ public class SweepPipelineTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(current, await h.KeyInSecretAsync(AccountA, "alice"));
         Assert.Equal(rotate.NewAccessKeyId, await h.KeyInSecretAsync(AccountA, "alice", "AWSPENDING"));
         var alerts = await h.AlertsAsync();
-        Assert.Contains(alerts, a => a.Attributes["event"] == "warning" && a.Attributes["accessKeyId"] == rotate.NewAccessKeyId);
+        Assert.Contains(alerts, a => a.Attributes["event"] == "deferred" && a.Attributes["accessKeyId"] == rotate.NewAccessKeyId);
         Assert.DoesNotContain(alerts, a => a.Attributes["event"] == "failed");
 
         var next = await h.Service(config).SweepAsync(new SweepRequest(), default);

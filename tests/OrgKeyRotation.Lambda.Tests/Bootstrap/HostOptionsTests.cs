@@ -52,4 +52,28 @@ public class HostOptionsTests
         Assert.Equal("ROTATION_DEADLINE_MARGIN_SECONDS", problem.Path);
         Assert.Contains(value, problem.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FromEnvironment_DigestDelay_SetsTheEngineOptionAndDefaultsToAMinute()
+    {
+        var (defaults, _) = HostOptions.FromEnvironment(new Dictionary<string, string?>());
+        var (options, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?> { [HostOptions.DigestDelayVariable] = "0" });
+
+        Assert.Empty(problems);
+        Assert.Equal(TimeSpan.FromSeconds(60), defaults.Engine.DigestDelay);
+        Assert.Equal(TimeSpan.Zero, options.Engine.DigestDelay);
+    }
+
+    [Theory]
+    [InlineData("901")]
+    [InlineData("-5")]
+    [InlineData("soon")]
+    public void FromEnvironment_InvalidDigestDelay_ProblemNamesTheVariableAndTheLimit(string value)
+    {
+        var (_, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?> { [HostOptions.DigestDelayVariable] = value });
+
+        var problem = Assert.Single(problems);
+        Assert.Equal("DIGEST_DELAY_SECONDS", problem.Path);
+        Assert.Contains("0 to 900", problem.Message, StringComparison.Ordinal);
+    }
 }

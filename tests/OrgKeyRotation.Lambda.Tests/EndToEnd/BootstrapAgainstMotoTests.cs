@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Lambda.Tests.EndToEnd.LambdaScenario;
 
 namespace OrgKeyRotation.Lambda.Tests.EndToEnd;
@@ -95,7 +96,7 @@ public class BootstrapAgainstMotoTests
 
         var alerts = await lambda.AlertsAsync();
         Assert.Equal(3, alerts.Count(a => a.Attributes["event"] == "rotated" && a.Attributes["sweepId"] == sweepId));
-        Assert.Single(alerts, a => a.Attributes["event"] == "summary");
+        Assert.Single(alerts, a => a.Attributes["event"] == "digest");
         var output = await lambda.StopAndCheckOutputAsync();
         var metrics = SingleMetricsLine(output, "Manual");
         Assert.Equal(3, metrics.GetProperty("KeysRotated").GetInt32());
@@ -199,8 +200,14 @@ public class BootstrapAgainstMotoTests
         await lambda.StopAndCheckOutputAsync();
     }
 
+    private static bool IsDigestItem(QueueMessage message) =>
+        JsonDocument.Parse(message.Body).RootElement.TryGetProperty("kind", out var kind) && kind.GetString() == "digest";
+
+    private static JsonElement DigestOf(IReadOnlyList<QueueMessage> alerts) =>
+        JsonDocument.Parse(Assert.Single(alerts, a => a.Attributes["event"] == "digest").Body).RootElement.GetProperty("digest");
+
     [Fact]
-    public async Task Bootstrap_FanOutScheduleThenWorkItems_EnqueuesOnePerAccountAndWorkersRotateThem()
+    public async Task Bootstrap_FanOutScheduleThenWorkItemsThenDigest_OneMessagePerUserAndOneDigest()
     {
         await using var lambda = await LambdaScenario.StartAsync(fanOut: true);
         const string eventId = "7a1e2b3c-4d5e-4f60-8172-93a4b5c6d7e8";
@@ -213,27 +220,64 @@ public class BootstrapAgainstMotoTests
             untouchedAfterEnqueue.Add(await lambda.KeysAsync(account, user));
         }
 
-        var batch = await lambda.InvokeAsync(SqsEvent(messages.Select((m, i) => ($"work-{i}", m.Body)).ToArray()));
+        var alertsAfterEnqueue = await lambda.AlertsAsync();
+        var workItems = messages.Where(m => !IsDigestItem(m)).ToList();
+        var batch = await lambda.InvokeAsync(SqsEvent(workItems.Select((m, i) => ($"work-{i}", m.Body)).ToArray()));
+        var digestBatch = await lambda.InvokeAsync(SqsEvent(("digest-0", Assert.Single(messages, IsDigestItem).Body)));
 
         Assert.Equal(eventId, enqueued.GetProperty("sweepId").GetString());
         Assert.Equal(2, enqueued.GetProperty("enqueued").GetInt32());
         Assert.Empty(enqueued.GetProperty("failedToEnqueue").EnumerateArray());
-        var items = messages.Select(m => JsonDocument.Parse(m.Body).RootElement).ToList();
+        var items = workItems.Select(m => JsonDocument.Parse(m.Body).RootElement).ToList();
         Assert.Equal([AccountA, AccountB], items.Select(i => i.GetProperty("accountId").GetString()).Order(StringComparer.Ordinal));
         Assert.All(items, i => Assert.Equal(eventId, i.GetProperty("sweepId").GetString()));
         Assert.All(items, i => Assert.False(i.GetProperty("dryRun").GetBoolean()));
         Assert.All(untouchedAfterEnqueue, keys => Assert.Single(keys));
+        Assert.Empty(alertsAfterEnqueue);
         Assert.Empty(BatchItemFailures(batch));
+        Assert.Empty(BatchItemFailures(digestBatch));
         foreach (var (account, user) in Users)
         {
             await lambda.AssertRotatedAsync(account, user);
         }
 
         var alerts = await lambda.AlertsAsync();
-        Assert.Contains(alerts, a => a.Attributes["event"] == "summary" && a.Body.Contains("2 account work items enqueued", StringComparison.Ordinal));
         Assert.Equal(3, alerts.Count(a => a.Attributes["event"] == "rotated" && a.Attributes["sweepId"] == eventId));
+        Assert.Equal(4, alerts.Count);
+        var digest = DigestOf(alerts);
+        Assert.Equal("fan-out", digest.GetProperty("mode").GetString());
+        Assert.Equal(3, digest.GetProperty("totals").GetProperty("rotated").GetInt32());
+        Assert.Equal(2, digest.GetProperty("accounts").GetProperty("reported").GetInt32());
         var output = await lambda.StopAndCheckOutputAsync();
         Assert.Equal(3, SingleMetricsLine(output, "Sqs").GetProperty("KeysRotated").GetInt32());
         Assert.DoesNotContain(MetricsLines(output), l => l.GetProperty("Trigger").GetString() == "Scheduled");
+        Assert.Contains(output, l => l.TryGetProperty("message", out var m) && m.GetString()!.Contains($"Digest of sweep {eventId}: Published", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Bootstrap_FanOutWorkerNeverReports_DigestAfterAnotherLookNamesTheAccount()
+    {
+        await using var lambda = await LambdaScenario.StartAsync(fanOut: true);
+
+        var enqueued = await lambda.InvokeAsync("""{"sweepId": "sweep-e2e-lost"}""");
+        var messages = await lambda.Seed.ReceiveAllAsync(lambda.WorkQueueUrl!);
+        // Account B's work item is lost (its worker timed out on every delivery and SQS dead-lettered it).
+        var itemA = Assert.Single(messages, m => !IsDigestItem(m) && m.Body.Contains(AccountA, StringComparison.Ordinal));
+        await lambda.InvokeAsync(SqsEvent(("work-a", itemA.Body)));
+        var first = await lambda.InvokeAsync(SqsEvent(("digest-0", Assert.Single(messages, IsDigestItem).Body)));
+        var again = Assert.Single(await lambda.Seed.ReceiveAllAsync(lambda.WorkQueueUrl!));
+        var second = await lambda.InvokeAsync(SqsEvent(("digest-1", again.Body)));
+        var alerts = await lambda.AlertsAsync();
+
+        Assert.Equal(2, enqueued.GetProperty("enqueued").GetInt32());
+        Assert.Empty(BatchItemFailures(first));
+        Assert.True(IsDigestItem(again));
+        Assert.Equal(1, JsonDocument.Parse(again.Body).RootElement.GetProperty("round").GetInt32());
+        Assert.Empty(BatchItemFailures(second));
+        var digest = DigestOf(alerts);
+        Assert.Equal([AccountB], digest.GetProperty("accounts").GetProperty("notReported").GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(2, digest.GetProperty("totals").GetProperty("rotated").GetInt32());
+        await lambda.AssertUntouchedAsync(AccountB, "carol");
+        await lambda.StopAndCheckOutputAsync();
     }
 }

@@ -16,13 +16,14 @@ internal sealed class LambdaScenario : IAsyncDisposable
 
     private readonly Dictionary<(string Account, string User), string> _originalKeys;
 
-    private LambdaScenario(MotoServer moto, MotoSeeder seed, BootstrapRun run, string alertQueueUrl, string? workQueueUrl, Dictionary<(string, string), string> originalKeys)
+    private LambdaScenario(MotoServer moto, MotoSeeder seed, BootstrapRun run, string alertQueueUrl, string? workQueueUrl, string? resultsQueueUrl, Dictionary<(string, string), string> originalKeys)
     {
         Moto = moto;
         Seed = seed;
         Run = run;
         AlertQueueUrl = alertQueueUrl;
         WorkQueueUrl = workQueueUrl;
+        ResultsQueueUrl = resultsQueueUrl;
         _originalKeys = originalKeys;
     }
 
@@ -36,6 +37,9 @@ internal sealed class LambdaScenario : IAsyncDisposable
 
     /// <summary>Set in fan-out mode (WORK_QUEUE_URL).</summary>
     public string? WorkQueueUrl { get; }
+
+    /// <summary>Set in fan-out mode (RESULTS_QUEUE_URL).</summary>
+    public string? ResultsQueueUrl { get; }
 
     /// <summary>Starts moto, seeds it, and starts the bootstrap; <paramref name="fanOut"/> adds the work and results queues (WORK_QUEUE_URL, RESULTS_QUEUE_URL).</summary>
     public static async Task<LambdaScenario> StartAsync(bool fanOut = false)
@@ -66,15 +70,19 @@ internal sealed class LambdaScenario : IAsyncDisposable
                 // Moto stamps keys with the real time and cannot back-date them: age 0 makes every key due now.
                 ["MAX_KEY_AGE_DAYS"] = "0",
             };
+            string? resultsQueue = null;
             if (workQueue is not null)
             {
                 environment["WORK_QUEUE_URL"] = workQueue;
                 // Fan-out needs the results queue (the sweep digest); the configuration refuses to start without it.
-                environment["RESULTS_QUEUE_URL"] = await seed.CreateQueueAsync("rotation-results");
+                resultsQueue = await seed.CreateQueueAsync("rotation-results");
+                environment["RESULTS_QUEUE_URL"] = resultsQueue;
+                // The digest item is not delayed, so the test plays the event source without waiting a minute.
+                environment["DIGEST_DELAY_SECONDS"] = "0";
             }
 
             var run = await BootstrapRun.StartAsync(environment);
-            return new LambdaScenario(moto, seed, run, alertQueue, workQueue, originalKeys);
+            return new LambdaScenario(moto, seed, run, alertQueue, workQueue, resultsQueue, originalKeys);
         }
         catch
         {
@@ -148,6 +156,7 @@ internal sealed class LambdaScenario : IAsyncDisposable
     {
         var alerts = await Seed.ReceiveAllAsync(AlertQueueUrl);
         SecretScan.AssertClean("alert", alerts.Select(a => a.Body + " " + string.Join(' ', a.Attributes.Values)));
+        AlertSchema.AssertValid(alerts.Select(a => a.Body));
         return alerts;
     }
 

@@ -90,6 +90,28 @@ public class EventParserTests
         Assert.Null(batch.Records[3].WorkItem);
     }
 
+    [Fact]
+    public void Parse_SqsBatchWithADigestItem_TheDigestItemOrWhyItIsNotOne()
+    {
+        var batch = Assert.IsType<SqsBatchEvent>(Parse("""
+            {"Records":[
+              {"messageId":"d1","eventSource":"aws:sqs","body":"{\"kind\":\"digest\",\"sweepId\":\"s1\",\"startedAt\":\"2026-11-25T10:00:00Z\",\"accounts\":[\"111111111111\"],\"notEnqueued\":[\"222222222222\"],\"round\":2,\"seenIdle\":true}"},
+              {"messageId":"d2","eventSource":"aws:sqs","body":"{\"kind\":\"digest\",\"sweepId\":\"s1\",\"accounts\":[\"12\"],\"notEnqueued\":[],\"round\":0}"},
+              {"messageId":"d3","eventSource":"aws:sqs","body":"{\"kind\":\"digest\",\"sweepId\":\"s1\"}"}
+            ]}
+            """));
+
+        var digest = batch.Records[0].Digest;
+        Assert.NotNull(digest);
+        Assert.Null(batch.Records[0].WorkItem);
+        Assert.Equal(("s1", 2, true), (digest.SweepId, digest.Round, digest.SeenIdle));
+        Assert.Equal(["111111111111"], digest.Accounts);
+        Assert.Equal(["222222222222"], digest.NotEnqueued);
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), digest.StartedAt);
+        Assert.All(batch.Records.Skip(1), r => Assert.Null(r.Digest));
+        Assert.All(batch.Records.Skip(1), r => Assert.Contains("DigestWorkItem", r.Problem, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("""{"Records":[{"eventSource":"aws:s3","s3":{}}]}""", "aws:s3")]
     [InlineData("""{"Records":[]}""", "Records")]

@@ -187,6 +187,39 @@ public class RotationInvocationHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_DigestItem_GoesToTheEngineAndWritesNoMetricsLine()
+    {
+        var response = await Handle(Sqs(("d1", Digest("s1"))));
+
+        Assert.Empty(FailedItems(response));
+        Assert.Equal([nameof(IRotationService.ProcessDigestAsync)], _service.Calls);
+        Assert.Equal("s1", Assert.Single(_service.Digests).SweepId);
+        Assert.Empty(_metrics.ToString());
+    }
+
+    [Fact]
+    public async Task HandleAsync_DigestItemFails_ReportedSoSqsDeliversItAgain()
+    {
+        _service.Digest = _ => throw new InvalidOperationException("SNS refused the digest");
+        var logger = new CapturingLogger();
+
+        var response = await Handle(Sqs(("m1", Item("111111111111")), ("d1", Digest("s1"))), logger: logger);
+
+        Assert.Equal(["d1"], FailedItems(response));
+        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Error && l.ToString().Contains("Digest item d1 of sweep s1 failed", StringComparison.Ordinal));
+        Assert.Contains("\"Trigger\":\"Sqs\"", _metrics.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_DigestItemAfterTheStopTime_NotStartedAndReported()
+    {
+        var response = await Handle(Sqs(("d1", Digest("s1"))), deadline: Now.AddSeconds(100));
+
+        Assert.Equal(["d1"], FailedItems(response));
+        Assert.Empty(_service.Digests);
+    }
+
+    [Fact]
     public async Task HandleAsync_RotationStepSucceeded_ReturnsStepResult()
     {
         var response = await Handle("""{"Step":"finishSecret","SecretId":"arn:secret","ClientRequestToken":"tok"}""");
@@ -252,6 +285,8 @@ public class RotationInvocationHandlerTests
         Assert.Contains("limit", error.Message, StringComparison.Ordinal);
         Assert.Empty(_service.Calls);
     }
+
+    private static string Digest(string sweepId) => $$"""{"kind":"digest","sweepId":"{{sweepId}}","startedAt":"2026-11-25T10:00:00Z","accounts":["111111111111"],"notEnqueued":[],"round":0,"seenIdle":false}""";
 
     private static string Item(string accountId) => $$"""{"sweepId":"s1","accountId":"{{accountId}}","dryRun":false}""";
 

@@ -43,6 +43,18 @@ internal sealed class FakeRotationService : IRotationService
         return Task.FromResult(WorkItem(item));
     }
 
+    public List<DigestWorkItem> Digests { get; } = [];
+
+    public Func<DigestWorkItem, DigestResult> Digest { get; set; } =
+        item => new DigestResult(item.SweepId, DigestOutcome.Published, item.Round, item.Accounts.Count, [], Results.Counts());
+
+    public Task<DigestResult> ProcessDigestAsync(DigestWorkItem item, CancellationToken cancellationToken)
+    {
+        Calls.Add(nameof(ProcessDigestAsync));
+        Digests.Add(item);
+        return Task.FromResult(Digest(item));
+    }
+
     public Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken)
     {
         Calls.Add(nameof(RunRotationStepAsync));

@@ -23,14 +23,16 @@ locals {
 module "settings" {
   source = "../central-settings"
 
-  partition      = local.partition
-  region         = local.region
-  account_id     = local.account_id
-  topic_arn      = aws_sns_topic.alerts.arn
-  topic_key_arn  = local.topic_key_arn
-  log_group_arn  = aws_cloudwatch_log_group.lambda.arn
-  work_queue_arn = try(aws_sqs_queue.work[0].arn, null)
-  work_queue_url = try(aws_sqs_queue.work[0].url, null)
+  partition         = local.partition
+  region            = local.region
+  account_id        = local.account_id
+  topic_arn         = aws_sns_topic.alerts.arn
+  topic_key_arn     = local.topic_key_arn
+  log_group_arn     = aws_cloudwatch_log_group.lambda.arn
+  work_queue_arn    = try(aws_sqs_queue.work[0].arn, null)
+  work_queue_url    = try(aws_sqs_queue.work[0].url, null)
+  results_queue_arn = try(aws_sqs_queue.results[0].arn, null)
+  results_queue_url = try(aws_sqs_queue.results[0].url, null)
 
   name                            = var.name
   accounts_users_json             = var.accounts_users_json
@@ -61,6 +63,7 @@ module "settings" {
   reserved_concurrency            = var.reserved_concurrency
   enable_secrets_manager_rotation = var.enable_secrets_manager_rotation
   sns_alert_email                 = var.sns_alert_email
+  sns_filter_policy               = var.sns_filter_policy
 }
 
 # --- Execution role -------------------------------------------------------------------------------
@@ -105,13 +108,15 @@ resource "aws_sns_topic" "alerts" {
   tags              = var.tags
 }
 
+# Quiet by default: email gets the sweep's digest and what a person must act on (sns_filter_policy); every other
+# event stays on the topic for machine subscribers (docs/alerts.md).
 resource "aws_sns_topic_subscription" "email" {
   for_each = toset(module.settings.alert_emails)
 
   topic_arn     = aws_sns_topic.alerts.arn
   protocol      = "email"
   endpoint      = each.value
-  filter_policy = var.sns_filter_policy
+  filter_policy = module.settings.email_filter_policy
 }
 
 resource "aws_cloudwatch_metric_alarm" "failures" {
@@ -293,7 +298,7 @@ resource "aws_lambda_permission" "secrets_manager" {
   source_account = local.account_id
 }
 
-# --- Fan-out: one work message per account ---------------------------------------------------------
+# --- Fan-out: one work message per account, one digest per sweep -------------------------------------
 
 resource "aws_sqs_queue" "dead_letter" {
   count = var.enable_fanout ? 1 : 0
@@ -317,6 +322,17 @@ resource "aws_sqs_queue" "work" {
     maxReceiveCount     = var.fanout_max_receive_count
   })
   tags = var.tags
+}
+
+# Each worker reports its account here; the sweep's delayed digest item gathers the reports and publishes one digest
+# (docs/alerts.md). Retention outlives the longest a digest item keeps coming back (about 5.5 hours by default).
+resource "aws_sqs_queue" "results" {
+  count = var.enable_fanout ? 1 : 0
+
+  name                      = "${var.name}-results"
+  message_retention_seconds = 86400
+  sqs_managed_sse_enabled   = true
+  tags                      = var.tags
 }
 
 resource "aws_lambda_event_source_mapping" "work" {

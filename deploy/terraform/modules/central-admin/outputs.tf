@@ -58,6 +58,11 @@ output "work_queue_url" {
   value       = try(aws_sqs_queue.work[0].url, null)
 }
 
+output "results_queue_url" {
+  description = "URL of the fan-out results queue (account reports for the sweep's digest); null when enable_fanout is false."
+  value       = try(aws_sqs_queue.results[0].url, null)
+}
+
 output "dead_letter_queue_url" {
   description = "URL of the fan-out dead-letter queue; null when enable_fanout is false."
   value       = try(aws_sqs_queue.dead_letter[0].url, null)

@@ -112,12 +112,12 @@ variable "sns_kms_key_arn" {
 
 variable "sns_filter_policy" {
   type        = string
-  description = "Optional SNS filter policy (JSON) applied to the email subscriptions, e.g. to receive only failures."
-  default     = null
+  description = "SNS filter policy (JSON) of the email subscriptions. The default sends email only the sweep's digest and what a person must act on; \"all\" or null sends every event (one message per user per sweep)."
+  default     = "{\"severity\":[\"action-required\",\"summary\"]}"
 
   validation {
-    condition     = var.sns_filter_policy == null || can(jsondecode(var.sns_filter_policy))
-    error_message = "sns_filter_policy must be valid JSON."
+    condition     = var.sns_filter_policy == null || var.sns_filter_policy == "all" || can(jsondecode(var.sns_filter_policy))
+    error_message = "sns_filter_policy must be valid JSON, \"all\" or null."
   }
 }
 

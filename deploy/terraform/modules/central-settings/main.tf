@@ -17,6 +17,9 @@ locals {
   # The seed wrote one address as a string; a list is the general form.
   alert_emails = distinct(flatten([var.sns_alert_email]))
 
+  # "all" (or null) lets every event through; otherwise the policy goes out as given, normalised by jsonencode.
+  email_filter_policy = var.sns_filter_policy == null || var.sns_filter_policy == "all" ? null : jsonencode(jsondecode(var.sns_filter_policy))
+
   kms_key_arns = concat(
     [var.topic_key_arn],
     local.central_secrets && var.secret_kms_key_id != null ? [var.secret_kms_key_id] : [],
@@ -35,6 +38,7 @@ locals {
     DISCOVERY_USER_TAG          = var.discovery_user_tag
     SECRET_KMS_KEY_ID           = var.secret_kms_key_id
     WORK_QUEUE_URL              = var.enable_fanout ? var.work_queue_url : null
+    RESULTS_QUEUE_URL           = var.enable_fanout ? var.results_queue_url : null
     SECRETS_ROTATION_LAMBDA_ARN = var.enable_secrets_manager_rotation ? local.function_arn : null
   }
   required_environment = {
@@ -71,6 +75,7 @@ locals {
     discover_organization    = var.discover_organization
     enable_fanout            = var.enable_fanout
     work_queue_arn           = var.work_queue_arn == null ? "" : var.work_queue_arn
+    results_queue_arn        = var.results_queue_arn == null ? "" : var.results_queue_arn
     central_secrets          = local.central_secrets
     secrets_manager_rotation = var.enable_secrets_manager_rotation
     function_arn             = local.function_arn

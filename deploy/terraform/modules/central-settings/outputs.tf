@@ -82,6 +82,11 @@ output "alert_emails" {
   value       = local.alert_emails
 }
 
+output "email_filter_policy" {
+  description = "The filter policy of the email subscriptions (JSON); null lets every event through."
+  value       = local.email_filter_policy
+}
+
 output "fanout_maximum_concurrency" {
   description = "Maximum concurrency of the SQS event source mapping; null when unbounded."
   value       = local.fanout_maximum_concurrency

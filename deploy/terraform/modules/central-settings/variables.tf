@@ -48,6 +48,18 @@ variable "work_queue_url" {
   default     = null
 }
 
+variable "results_queue_arn" {
+  type        = string
+  description = "ARN of the fan-out results queue; null without fan-out."
+  default     = null
+}
+
+variable "results_queue_url" {
+  type        = string
+  description = "URL of the fan-out results queue; null without fan-out."
+  default     = null
+}
+
 variable "accounts_users_json" {
   type        = string
   description = "central-admin accounts_users_json."
@@ -195,4 +207,10 @@ variable "sns_alert_email" {
   type        = any
   description = "central-admin sns_alert_email: one address or a list."
   default     = []
+}
+
+variable "sns_filter_policy" {
+  type        = string
+  description = "central-admin sns_filter_policy: JSON, or \"all\" / null for every event."
+  default     = null
 }

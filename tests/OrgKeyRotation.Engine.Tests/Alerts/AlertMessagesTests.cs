@@ -1,0 +1,143 @@
+using System.Text.Json;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Tests.Support;
+using OrgKeyRotation.Testing;
+using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
+
+namespace OrgKeyRotation.Engine.Tests.Alerts;
+
+/// <summary>
+/// The messages a subscriber receives, captured from moto: an SQS queue subscribed to the topic with raw delivery gets
+/// the JSON body (MessageStructure=json, "default") and the message attributes. Every message is checked against
+/// docs/alerts.schema.json and the secret scan.
+/// </summary>
+[Trait("Category", "Integration")]
+public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
+{
+    /// <summary>Rotate now and deactivate the old key right after the promotion: two things happen to each user.</summary>
+    private static readonly RotationPolicy RotateAndDeactivate = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 0, DeleteAfterDays = 7, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 30 };
+
+    private static JsonElement Body(QueueMessage message) => JsonDocument.Parse(message.Body).RootElement;
+
+    private static async Task<IReadOnlyList<QueueMessage>> AlertsAsync(EngineHarness h)
+    {
+        var alerts = await h.AlertsAsync();
+        AlertSchema.AssertValid(alerts.Select(a => a.Body));
+        return alerts;
+    }
+
+    [Fact]
+    public async Task SweepAsync_RotateAndDeactivate_OneMessagePerUserSayingBothThenOneDigest()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var aliceOld = await h.UserWithKeyAsync(AccountA, "alice", new Dictionary<string, string> { ["owner"] = "team-payments" });
+        var bobOld = await h.UserWithKeyAsync(AccountA, "bob");
+        var config = h.Config(new() { [AccountA] = ["alice", "bob"] }, RotateAndDeactivate);
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest { SweepId = "sweep-one-message" }, default);
+        var alerts = await AlertsAsync(h);
+
+        Assert.Equal(3, alerts.Count);
+        var alice = Assert.Single(alerts, a => a.Attributes.GetValueOrDefault("userName") == "alice");
+        var bob = Assert.Single(alerts, a => a.Attributes.GetValueOrDefault("userName") == "bob");
+        var digest = Assert.Single(alerts, a => a.Attributes["event"] == "digest");
+        var aliceNew = await h.KeyInSecretAsync(AccountA, "alice");
+        var arn = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("ARN").GetString();
+        Assert.Equal(["rotated", "deactivated"], Body(alice).GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal($"alice in {AccountA}: rotated ({aliceNew} replaces {aliceOld}); old key {aliceOld} deactivated", Body(alice).GetProperty("text").GetString());
+        Assert.Equal("info", alice.Attributes["severity"]);
+        Assert.Equal("team-payments", alice.Attributes["owner"]);
+        Assert.False(bob.Attributes.ContainsKey("owner"));
+        Assert.Equal(bobOld, Body(bob).GetProperty("keys").GetProperty("replaced").GetString());
+        Assert.Equal(arn, Body(alice).GetProperty("secret").GetProperty("arn").GetString());
+        Assert.Equal($"aws secretsmanager get-secret-value --secret-id {arn} --region us-east-1 --query SecretString --output text", Body(alice).GetProperty("secret").GetProperty("read").GetString());
+        Assert.Equal("summary", digest.Attributes["severity"]);
+        Assert.Equal("sweep-one-message", digest.Attributes["sweepId"]);
+        var totals = Body(digest).GetProperty("digest").GetProperty("totals");
+        Assert.Equal(result.Counts.Rotated, totals.GetProperty("rotated").GetInt32());
+        Assert.Equal(2, totals.GetProperty("deactivated").GetInt32());
+        Assert.Equal("single-process", Body(digest).GetProperty("digest").GetProperty("mode").GetString());
+        h.AssertNoSecretsIn(result);
+    }
+
+    [Fact]
+    public async Task SweepAsync_OwnerTagConfigured_OwnerComesFromThatTagAndNullLeavesItOut()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice", new Dictionary<string, string> { ["Team"] = "payments", ["owner"] = "someone-else" });
+        var config = h.Config(policy: RotateAndDeactivate);
+
+        await h.Service(config with { Alerts = config.Alerts with { OwnerTag = "team" } }).SweepAsync(new SweepRequest(), default);
+        var byTeam = Assert.Single(await AlertsAsync(h), a => a.Attributes.ContainsKey("userName"));
+        var withoutOwners = await h.Service(config with { Alerts = config.Alerts with { OwnerTag = null } }).InventoryAsync(new SweepRequest(), default);
+        var byTeamInventory = await h.Service(config with { Alerts = config.Alerts with { OwnerTag = "team" } }).InventoryAsync(new SweepRequest(), default);
+
+        Assert.Equal("payments", byTeam.Attributes["owner"]);
+        Assert.Equal("payments", Body(byTeam).GetProperty("owner").GetString());
+        Assert.Null(Assert.Single(withoutOwners.Users).Owner);
+        Assert.Equal("payments", Assert.Single(byTeamInventory.Users).Owner);
+    }
+
+    [Fact]
+    public async Task SweepAsync_UserMissingAndAccountUnreachable_ActionRequiredMessagesAndDigestLines()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        var config = h.Config(new() { [AccountA] = ["alice", "ghost"] }, RotateAndDeactivate);
+
+        var result = await h.Service(config).SweepAsync(new SweepRequest(), default);
+        var alerts = await AlertsAsync(h);
+
+        var ghost = Assert.Single(alerts, a => a.Attributes.GetValueOrDefault("userName") == "ghost");
+        Assert.Equal("failed", ghost.Attributes["event"]);
+        Assert.Equal("action-required", ghost.Attributes["severity"]);
+        var digest = Body(Assert.Single(alerts, a => a.Attributes["event"] == "digest")).GetProperty("digest");
+        Assert.Equal(1, digest.GetProperty("attentionTotal").GetInt32());
+        Assert.Equal("ghost", Assert.Single(digest.GetProperty("attention").EnumerateArray()).GetProperty("userName").GetString());
+        Assert.Equal([AccountA], digest.GetProperty("accounts").GetProperty("failed").GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(result.Counts.Failed, digest.GetProperty("totals").GetProperty("failed").GetInt32());
+        h.AssertNoSecretsIn(result);
+    }
+
+    [Fact]
+    public async Task SweepAsync_PreviousKeyStillInUseAtTheForcedDeadline_DeactivationIsActionRequired()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var old = await h.UserWithKeyAsync(AccountA, "alice", new Dictionary<string, string> { ["owner"] = "team-payments" });
+        // Idle only after 30 days unused, but forced off 2 days after the hand-off.
+        var policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 1, DeleteAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 2 };
+        await h.Service(h.Config(policy: policy)).SweepAsync(new SweepRequest(), default);
+        await h.AlertsAsync();
+        // A consumer still uses the old key after the hand-off; three days later the deadline forces it off.
+        await h.Seed.UseKeyAsync(old);
+        h.Time.Advance(TimeSpan.FromDays(3));
+
+        var result = await h.Service(h.Config(policy: policy with { MaxKeyAgeDays = 90 })).SweepAsync(new SweepRequest(), default);
+        var alerts = await AlertsAsync(h);
+
+        Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Deactivate).Outcome);
+        var alice = Assert.Single(alerts, a => a.Attributes.GetValueOrDefault("userName") == "alice");
+        Assert.Equal("deactivated", alice.Attributes["event"]);
+        Assert.Equal("action-required", alice.Attributes["severity"]);
+        Assert.Contains("still in use (forced deadline)", Body(alice).GetProperty("text").GetString(), StringComparison.Ordinal);
+        var attention = Body(Assert.Single(alerts, a => a.Attributes["event"] == "digest")).GetProperty("digest").GetProperty("attention");
+        Assert.Equal("team-payments", Assert.Single(attention.EnumerateArray()).GetProperty("owner").GetString());
+    }
+
+    [Fact]
+    public async Task RestoreAsync_ReactivatedKey_OneActionRequiredMessageAndNoDigest()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var key = await h.UserWithKeyAsync(AccountA, "alice");
+        await h.Seed.SetAccessKeyStatusAsync(AccountA, "alice", key, active: false);
+
+        var result = await h.Service(h.Config()).RestoreAsync(AccountA, "alice", key, default);
+        var alert = Assert.Single(await AlertsAsync(h));
+
+        Assert.Equal(Outcome.Succeeded, result.Outcome);
+        Assert.Equal("restored", alert.Attributes["event"]);
+        Assert.Equal("action-required", alert.Attributes["severity"]);
+        Assert.Equal([key], Body(alert).GetProperty("keys").GetProperty("restored").EnumerateArray().Select(e => e.GetString()));
+    }
+}
