@@ -7,6 +7,7 @@ using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Execution;
+using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Targets;
 
 namespace OrgKeyRotation.Engine;
@@ -18,7 +19,7 @@ namespace OrgKeyRotation.Engine;
 /// per account) while they make IAM and Secrets Manager calls; new keys wait for IAM to propagate them outside those
 /// bounds.
 /// </summary>
-public sealed partial class RotationService : IRotationService
+public sealed class RotationService : IRotationService
 {
     private readonly RotationConfig _config;
     private readonly ICentralClients _clients;
@@ -28,6 +29,7 @@ public sealed partial class RotationService : IRotationService
     private readonly FactsCollector _facts;
     private readonly TargetResolver _targets;
     private readonly KeyStager _stager;
+    private readonly RotationProtocol _rotationProtocol;
 
     public RotationService(RotationConfig config, ICentralClients clients, TimeProvider timeProvider, ILogger logger, EngineOptions? options = null)
     {
@@ -39,14 +41,15 @@ public sealed partial class RotationService : IRotationService
         _options.Validate();
         _facts = new FactsCollector(config, timeProvider);
         _targets = new TargetResolver(config, clients.Organizations);
-        _stager = new KeyStager(config, logger);
+        _stager = new KeyStager(config, timeProvider, logger);
+        _rotationProtocol = new RotationProtocol(config, clients, _facts, _targets, _stager, Verifier, alerts => Executor(alerts), timeProvider, logger);
     }
 
     public async Task<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var accounts = await _targets.ResolveAccountsAsync(request.Accounts, cancellationToken);
-        return await RunSweepAsync(accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, cancellationToken);
+        var scope = await _targets.ResolveScopeAsync(request.Accounts, cancellationToken);
+        return await RunSweepAsync(scope.Accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, cancellationToken, scope.DiscoveryProblem);
     }
 
     public async Task<SweepResult> ProcessWorkItemAsync(AccountWorkItem item, DateTimeOffset? stopStartingWorkAt, CancellationToken cancellationToken)
@@ -60,7 +63,8 @@ public sealed partial class RotationService : IRotationService
     {
         ArgumentNullException.ThrowIfNull(request);
         var queueUrl = _config.WorkQueueUrl ?? throw new BadRequestException("fan-out needs a work queue: set WORK_QUEUE_URL (workQueueUrl)");
-        var accounts = await _targets.ResolveAccountsAsync(request.Accounts, cancellationToken);
+        var scope = await _targets.ResolveScopeAsync(request.Accounts, cancellationToken);
+        var accounts = scope.Accounts;
         var sweepId = request.SweepId ?? NewSweepId();
         var dryRun = request.DryRun ?? _config.DryRun;
         var messages = accounts
@@ -71,6 +75,11 @@ public sealed partial class RotationService : IRotationService
         var result = new EnqueueResult(sweepId, accounts.Count - failedAccounts.Count, accounts, failedAccounts);
 
         var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
+        if (scope.DiscoveryProblem is not null)
+        {
+            alerts.Add(new Alert(AlertEvent.Failed, sweepId, null, null, null, null, "account discovery found no account to sweep", scope.DiscoveryProblem));
+        }
+
         var detail = $"Sweep {sweepId}: {result.Enqueued} account work items enqueued{(failedAccounts.Count > 0 ? $", {failedAccounts.Count} could not be enqueued: {string.Join(", ", failedAccounts)}" : "")}. Workers alert their own rotations and failures.";
         alerts.Add(new Alert(failedAccounts.Count > 0 ? AlertEvent.Failed : AlertEvent.Summary, sweepId, null, null, null, null, $"sweep {sweepId} fanned out to {result.Enqueued} accounts", detail));
         await alerts.FlushAsync(cancellationToken);
@@ -114,7 +123,7 @@ public sealed partial class RotationService : IRotationService
                 await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = _config.Concurrency.UsersPerAccount, CancellationToken = ct }, async (target, ct2) =>
                 {
                     var snapshot = await _facts.CollectAsync(account, target.UserName, lastUseOfEveryKey: true, target.KnownUser, ct2);
-                    var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
+                    var plan = Plans.For(snapshot, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
                     users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.Owner, SweepPipeline.KeySnapshots(plan)));
                 });
@@ -132,11 +141,26 @@ public sealed partial class RotationService : IRotationService
             failed.OrderBy(f => f.AccountId, StringComparer.Ordinal).ToList());
     }
 
-    private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, CancellationToken cancellationToken)
+    /// <summary>One Secrets Manager rotation step (<see cref="RotationProtocol"/>).</summary>
+    public Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken) =>
+        _rotationProtocol.RunAsync(request, cancellationToken);
+
+    /// <param name="accounts">The accounts to sweep.</param>
+    /// <param name="sweepId">The correlation id.</param>
+    /// <param name="dryRun">Plan only.</param>
+    /// <param name="stopStartingWorkAt">The deadline for starting work.</param>
+    /// <param name="progress">Told about each account when it is done.</param>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <param name="discoveryProblem">Discovery found accounts but none to sweep: a failure of the sweep, alerted.</param>
+    private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, CancellationToken cancellationToken, string? discoveryProblem = null)
     {
         var started = _time.GetUtcNow();
         var alerts = new AlertPublisher(_clients.Sns, _config.Alerts.SnsTopicArn, _logger);
         _logger.LogInformation("Sweep {SweepId} starting over {Count} accounts (dry run: {DryRun})", sweepId, accounts.Count, dryRun);
+        if (discoveryProblem is not null)
+        {
+            alerts.Add(new Alert(AlertEvent.Failed, sweepId, null, null, null, null, "account discovery found no account to sweep", discoveryProblem));
+        }
 
         var verifier = Verifier();
         var pipeline = new SweepPipeline(_config, _options, _clients.Accounts, _facts, _targets, Executor(alerts, verifier), verifier, alerts, _time, _logger, new SweepRun(sweepId, dryRun, stopStartingWorkAt));
@@ -145,6 +169,11 @@ public sealed partial class RotationService : IRotationService
         var byAccount = done.ToDictionary(a => a.AccountId, StringComparer.Ordinal);
         var ordered = accounts.Where(byAccount.ContainsKey).Select(a => byAccount[a]).ToList();
         var counts = Count(ordered, notStarted.Count);
+        if (discoveryProblem is not null)
+        {
+            counts = counts with { Failed = counts.Failed + 1 };
+        }
+
         var result = new SweepResult(sweepId, dryRun, started, _time.GetUtcNow(), counts, ordered, notStarted.Order(StringComparer.Ordinal).ToList());
         _logger.LogInformation("Sweep {SweepId} finished: {Rotated} rotated, {Deactivated} deactivated, {Deleted} deleted, {Failed} failed, {Warnings} warnings, {NotStarted} accounts not started",
             sweepId, counts.Rotated, counts.Deactivated, counts.Deleted, counts.Failed, counts.Warnings, counts.NotStarted);

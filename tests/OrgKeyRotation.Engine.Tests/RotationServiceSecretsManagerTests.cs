@@ -1,6 +1,7 @@
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
@@ -60,7 +61,7 @@ public class RotationServiceSecretsManagerTests(MotoFixture moto) : IClassFixtur
     {
         var (h, service, arn, _) = await ManagedUserAsync(moto.Server);
 
-        foreach (var step in RotationService.RotationSteps)
+        foreach (var step in RotationSteps.Names)
         {
             var first = await service.RunRotationStepAsync(new RotationStepRequest(step, arn, Token), default);
             var again = await service.RunRotationStepAsync(new RotationStepRequest(step, arn, Token), default);
