@@ -23,8 +23,8 @@ namespace OrgKeyRotation.Engine.Execution;
 internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogger logger)
 {
     /// <summary>
-    /// Stages a new key for the user of <paramref name="snapshot"/>; null when IAM refused a third key (another
-    /// rotation got there first). <paramref name="replacedKeyId"/> is the key the new one replaces; with
+    /// Stages a new key for the user of <paramref name="snapshot"/>; null when another rotation got there first (IAM
+    /// refused a third key, or another run wrote the user's secret since this sweep read it). <paramref name="replacedKeyId"/> is the key the new one replaces; with
     /// <paramref name="recordReplacedKeyDeactivation"/> its deactivation record goes into the attempt's tag write
     /// (the plan deactivates it right after the promotion).
     /// </summary>
@@ -32,8 +32,13 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     {
         var attempt = ManagedSecret.AttemptTags(time.GetUtcNow(), recordReplacedKeyDeactivation ? replacedKeyId : null);
         var secret = snapshot.Secret is { } existing
-            ? await PrepareExistingAsync(session, snapshot, existing, attempt, cancellationToken)
+            ? await PrepareExistingAsync(session, snapshot, existing, describedNow: false, attempt, cancellationToken)
             : await CreateSecretAsync(session, snapshot, replacedKeyId, attempt, cancellationToken);
+        if (secret is null)
+        {
+            return null;
+        }
+
         var key = await CreateKeyAsync(session, snapshot, cancellationToken);
         if (key is null)
         {
@@ -41,8 +46,9 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         }
 
         var token = ManagedSecret.VersionTokenFor(snapshot.Facts.AccountId, snapshot.Facts.UserName, key.AccessKeyId);
-        // A secret without a current version takes the key as AWSCURRENT: nobody consumes it yet (the first version
-        // would become current anyway; naming the stage keeps it so even beside an empty version AWS left behind).
+        // A secret without a current version (looked at just now) takes the key as AWSCURRENT: nobody consumes it yet
+        // (its first version would become current anyway; naming the stage keeps it so beside an empty version AWS
+        // may have left). Otherwise the key waits in AWSPENDING until it is verified.
         var stage = secret.CurrentVersion is null ? SecretStages.Current : SecretStages.Pending;
         await StoreAsync(session, snapshot.SecretName, secret.Arn, key, token, stage, cancellationToken);
         return new StagedKey(key, secret.Arn, token, secret.CurrentVersion);
@@ -71,7 +77,8 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     /// </summary>
     public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, CancellationToken cancellationToken)
     {
-        await PrepareExistingAsync(session, snapshot, secret, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
+        // Described by the step just now: never null (only a stale view of a secret is looked at again).
+        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
         var key = await CreateKeyAsync(session, snapshot, cancellationToken);
         if (key is not null)
         {
@@ -81,10 +88,26 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         return key;
     }
 
-    /// <summary>An existing secret: refused unless it is the rotator's; then the attempt is recorded on it.</summary>
-    private async Task<SecretTarget> PrepareExistingAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, IReadOnlyDictionary<string, string> attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// An existing secret: refused unless it is the rotator's; then the attempt is recorded on it. A secret that
+    /// showed no AWSCURRENT version is looked at again first (<paramref name="describedNow"/>: it was just now): an
+    /// account's listing can be minutes stale, and only a secret that really has no current version may take an
+    /// unverified key as AWSCURRENT. Null when it has one after all: another run wrote it since this sweep looked.
+    /// </summary>
+    private async Task<SecretTarget?> PrepareExistingAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, bool describedNow, IReadOnlyDictionary<string, string> attempt, CancellationToken cancellationToken)
     {
-        await EnsureOwnedAsync(session, snapshot, secret, cancellationToken);
+        if (!describedNow && secret.VersionWithStage(SecretStages.Current) is null)
+        {
+            secret = await session.Secrets.DescribeSecretAsync(secret.Arn, cancellationToken)
+                ?? throw new RotationStepException($"secret {snapshot.SecretName} disappeared while the rotation started; no key was created, and the next sweep looks again");
+            describedNow = true;
+            if (secret.VersionWithStage(SecretStages.Current) is not null)
+            {
+                return null;
+            }
+        }
+
+        await EnsureOwnedAsync(session, snapshot, secret, describedNow, cancellationToken);
         await session.Secrets.TagResourceAsync(secret.Arn, attempt, cancellationToken);
         return new SecretTarget(secret.Arn, secret.VersionWithStage(SecretStages.Current));
     }
@@ -96,7 +119,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     /// creation interrupted before PutResourcePolicy; its creation is finished (policy first). Taking over such a
     /// secret exposes nothing: it holds no value, and once the policy is on, nobody else can read or change it.
     /// </summary>
-    private async Task EnsureOwnedAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, CancellationToken cancellationToken)
+    private async Task EnsureOwnedAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, bool describedNow, CancellationToken cancellationToken)
     {
         var policy = await session.Secrets.GetResourcePolicyAsync(secret.Arn, cancellationToken);
         if (ManagedSecret.IsRotatorPolicy(policy, snapshot.User.Arn, session.PrincipalArn))
@@ -112,8 +135,8 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
 
         if (policy is null && ManagedSecret.IsManaged(secret))
         {
-            // The listing that described the secret may be stale: decide on a fresh look.
-            var now = await session.Secrets.DescribeSecretAsync(secret.Arn, cancellationToken);
+            // A listing may be stale: decide on a fresh look.
+            var now = describedNow ? secret : await session.Secrets.DescribeSecretAsync(secret.Arn, cancellationToken);
             if (now is { VersionIdsToStages.Count: 0, DeletedDate: null })
             {
                 logger.LogWarning("{AccountId} {UserName}: secret {SecretName} has no resource policy and no version: finishing its interrupted creation", snapshot.Facts.AccountId, snapshot.Facts.UserName, snapshot.SecretName);
@@ -130,8 +153,11 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
             + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
     }
 
-    /// <summary>A user's first secret: created empty, with the attempt's records in its tags, then protected.</summary>
-    private async Task<SecretTarget> CreateSecretAsync(IAccountSession session, UserSnapshot snapshot, string? adoptedKeyId, IReadOnlyDictionary<string, string> attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// A user's first secret: created empty, with the attempt's records in its tags, then protected. Null when another
+    /// run created it and stored a key in it since this sweep looked.
+    /// </summary>
+    private async Task<SecretTarget?> CreateSecretAsync(IAccountSession session, UserSnapshot snapshot, string? adoptedKeyId, IReadOnlyDictionary<string, string> attempt, CancellationToken cancellationToken)
     {
         var facts = snapshot.Facts;
         string arn;
@@ -155,7 +181,9 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
                 throw new RotationStepException($"a secret named {snapshot.SecretName} appeared while the rotation started, and it is not one the rotator can write (no {ManagedSecret.ManagedTag} tag, or scheduled for deletion). No key was created; the next sweep looks again");
             }
 
-            return await PrepareExistingAsync(session, snapshot, now, attempt, cancellationToken);
+            return now.VersionWithStage(SecretStages.Current) is not null
+                ? null
+                : await PrepareExistingAsync(session, snapshot, now, describedNow: true, attempt, cancellationToken);
         }
 
         await ProtectNewSecretAsync(session, snapshot, arn, cancellationToken);
