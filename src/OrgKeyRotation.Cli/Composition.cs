@@ -20,7 +20,7 @@ internal static class Composition
     };
 
     public static IRotationService CreateService(ServiceRequest request) =>
-        HostComposition.CreateService(request.Config, request.Connection, request.Time, request.Logger);
+        HostComposition.CreateService(request.Config, request.Connection, request.AwsTime, request.Time, request.Logger);
 }
 
 /// <summary>The CLI's configuration seam over Core's loader.</summary>

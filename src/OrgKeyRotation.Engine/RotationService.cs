@@ -7,6 +7,7 @@ using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Execution;
+using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Targets;
 
 namespace OrgKeyRotation.Engine;
@@ -18,7 +19,7 @@ namespace OrgKeyRotation.Engine;
 /// per account) while they make IAM and Secrets Manager calls; new keys wait for IAM to propagate them outside those
 /// bounds.
 /// </summary>
-public sealed partial class RotationService : IRotationService
+public sealed class RotationService : IRotationService
 {
     private readonly RotationConfig _config;
     private readonly ICentralClients _clients;
@@ -28,6 +29,7 @@ public sealed partial class RotationService : IRotationService
     private readonly FactsCollector _facts;
     private readonly TargetResolver _targets;
     private readonly KeyStager _stager;
+    private readonly RotationProtocol _rotationProtocol;
 
     public RotationService(RotationConfig config, ICentralClients clients, TimeProvider timeProvider, ILogger logger, EngineOptions? options = null)
     {
@@ -39,19 +41,20 @@ public sealed partial class RotationService : IRotationService
         _options.Validate();
         _facts = new FactsCollector(config, timeProvider);
         _targets = new TargetResolver(config, clients.Organizations);
-        _stager = new KeyStager(config, logger);
+        _stager = new KeyStager(config, timeProvider, logger);
+        _rotationProtocol = new RotationProtocol(config, clients, _facts, _targets, _stager, Verifier, alerts => Executor(alerts), timeProvider, logger);
     }
 
     public async Task<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var accounts = await _targets.ResolveAccountsAsync(request.Accounts, cancellationToken);
+        var scope = await _targets.ResolveScopeAsync(request.Accounts, cancellationToken);
         await using var alerts = NewAlerts();
-        var result = await RunSweepAsync(accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, alerts, cancellationToken);
+        var result = await RunSweepAsync(scope.Accounts, request.SweepId ?? NewSweepId(), request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, alerts, cancellationToken, scope.DiscoveryProblem);
         if (!result.DryRun)
         {
             alerts.FinishUsers();
-            await alerts.PublishDigestAsync(SingleProcessDigest(result, accounts.Count, alerts), cancellationToken);
+            await alerts.PublishDigestAsync(SingleProcessDigest(result, scope.Accounts.Count, alerts), cancellationToken);
         }
 
         return result;
@@ -77,7 +80,8 @@ public sealed partial class RotationService : IRotationService
         ArgumentNullException.ThrowIfNull(request);
         var queueUrl = _config.WorkQueueUrl ?? throw new BadRequestException("fan-out needs a work queue: set WORK_QUEUE_URL (workQueueUrl)");
         var started = _time.GetUtcNow();
-        var accounts = await _targets.ResolveAccountsAsync(request.Accounts, cancellationToken);
+        var scope = await _targets.ResolveScopeAsync(request.Accounts, cancellationToken);
+        var accounts = scope.Accounts;
         var sweepId = request.SweepId ?? NewSweepId();
         var dryRun = request.DryRun ?? _config.DryRun;
         var messages = accounts
@@ -90,6 +94,13 @@ public sealed partial class RotationService : IRotationService
         if (!dryRun)
         {
             await ScheduleDigestAsync(queueUrl, new DigestWorkItem(sweepId, started, enqueued, failedAccounts, Round: 0, SeenIdle: false), cancellationToken);
+        }
+
+        if (scope.DiscoveryProblem is not null)
+        {
+            await using var alerts = NewAlerts();
+            alerts.Add(DiscoveryFailed(sweepId, scope.DiscoveryProblem));
+            await alerts.FlushAsync(cancellationToken);
         }
 
         return new EnqueueResult(sweepId, enqueued.Count, accounts, failedAccounts);
@@ -145,7 +156,7 @@ public sealed partial class RotationService : IRotationService
                 await Parallel.ForEachAsync(targets, new ParallelOptions { MaxDegreeOfParallelism = _config.Concurrency.UsersPerAccount, CancellationToken = ct }, async (target, ct2) =>
                 {
                     var snapshot = await _facts.CollectAsync(account, target.UserName, lastUseOfEveryKey: true, target.KnownUser, ct2);
-                    var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
+                    var plan = Plans.For(snapshot, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
                     users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.OwnerBy(_config.Alerts.OwnerTag), SweepPipeline.KeySnapshots(plan)));
                 });
@@ -163,15 +174,24 @@ public sealed partial class RotationService : IRotationService
             failed.OrderBy(f => f.AccountId, StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>One Secrets Manager rotation step (<see cref="RotationProtocol"/>).</summary>
+    public Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken) =>
+        _rotationProtocol.RunAsync(request, cancellationToken);
+
     /// <summary>
     /// One sweep over <paramref name="accounts"/>; its alerts go out as they happen. The caller publishes the rest with
     /// the sweep's digest (single process) or before its account report (fan-out worker); when the sweep fails, what
-    /// happened before the failure goes out here. A dry run publishes nothing.
+    /// happened before the failure goes out here. A dry run publishes nothing. <paramref name="discoveryProblem"/> says
+    /// that discovery found accounts but none to sweep: a failure of the sweep, alerted.
     /// </summary>
-    private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, AlertPublisher alerts, CancellationToken cancellationToken)
+    private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, AlertPublisher alerts, CancellationToken cancellationToken, string? discoveryProblem = null)
     {
         var started = _time.GetUtcNow();
         _logger.LogInformation("Sweep {SweepId} starting over {Count} accounts (dry run: {DryRun})", sweepId, accounts.Count, dryRun);
+        if (discoveryProblem is not null)
+        {
+            alerts.Add(DiscoveryFailed(sweepId, discoveryProblem));
+        }
 
         var verifier = Verifier();
         var pipeline = new SweepPipeline(_config, _options, _clients.Accounts, _facts, _targets, Executor(alerts, verifier), verifier, alerts, _time, _logger, new SweepRun(sweepId, dryRun, stopStartingWorkAt));
@@ -191,11 +211,19 @@ public sealed partial class RotationService : IRotationService
         var byAccount = done.ToDictionary(a => a.AccountId, StringComparer.Ordinal);
         var ordered = accounts.Where(byAccount.ContainsKey).Select(a => byAccount[a]).ToList();
         var counts = Count(ordered, notStarted.Count);
+        if (discoveryProblem is not null)
+        {
+            counts = counts with { Failed = counts.Failed + 1 };
+        }
+
         var result = new SweepResult(sweepId, dryRun, started, _time.GetUtcNow(), counts, ordered, notStarted.Order(StringComparer.Ordinal).ToList());
         _logger.LogInformation("Sweep {SweepId} finished: {Rotated} rotated, {Deactivated} deactivated, {Deleted} deleted, {Failed} failed, {Warnings} warnings, {NotStarted} accounts not started",
             sweepId, counts.Rotated, counts.Deactivated, counts.Deleted, counts.Failed, counts.Warnings, counts.NotStarted);
         return result;
     }
+
+    private static Alert DiscoveryFailed(string sweepId, string problem) =>
+        new(AlertEvent.Failed, sweepId, null, null, null, null, "account discovery found no account to sweep", problem);
 
     /// <summary>Alerts of one sweep (or restore, or rotation step), published as they happen.</summary>
     private AlertPublisher NewAlerts() => new(_clients.Sns, _config.Alerts.SnsTopicArn, _time, _logger);

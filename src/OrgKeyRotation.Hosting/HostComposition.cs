@@ -37,13 +37,22 @@ public static class HostComposition
     }
 
     /// <summary>
-    /// Builds the engine. May throw the AWS layer's credential or transport exceptions when the host credentials
-    /// cannot be resolved.
+    /// Builds the engine on one clock. May throw the AWS layer's credential or transport exceptions when the host
+    /// credentials cannot be resolved.
     /// </summary>
-    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider time, ILogger logger, EngineOptions? engineOptions = null)
+    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider time, ILogger logger, EngineOptions? engineOptions = null) =>
+        CreateService(config, connection, time, time, logger, engineOptions);
+
+    /// <summary>
+    /// Builds the engine with its own clock: <paramref name="engineTime"/> is the instant the engine plans at (shifted
+    /// by <c>keyrot plan --as-of</c>); <paramref name="awsTime"/> stays the real clock, because the AWS layer times real
+    /// things with it: when cached role credentials expire, retry delays, request timeouts.
+    /// </summary>
+    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider awsTime, TimeProvider engineTime, ILogger logger, EngineOptions? engineOptions = null)
     {
-        ArgumentNullException.ThrowIfNull(time);
-        return new RotationService(config, AwsClients.Create(AwsOptionsFor(config, connection), time), time, logger, engineOptions);
+        ArgumentNullException.ThrowIfNull(awsTime);
+        ArgumentNullException.ThrowIfNull(engineTime);
+        return new RotationService(config, AwsClients.Create(AwsOptionsFor(config, connection), awsTime), engineTime, logger, engineOptions);
     }
 
     /// <summary>A snapshot of the process environment, read once at start, so that configuration is read from one consistent view.</summary>

@@ -1,7 +1,9 @@
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
+using OrgKeyRotation.Testing.Modelling;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
 
 namespace OrgKeyRotation.Engine.Tests;
@@ -132,6 +134,53 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         Assert.Contains((oldKey, "Inactive"), await h.KeysAsync(AccountA, "alice"));
         var alerts = await h.AlertsAsync();
         Assert.Contains(alerts, a => a.Attributes["event"] == "warning" && a.Attributes["accessKeyId"] == oldKey);
+    }
+
+    [Fact]
+    public async Task SweepAsync_LastUseReportedHoursLate_KeyInUseIsNotDeactivatedUntilIdleForOldKeyIdleDays()
+    {
+        // AWS reports last use up to about four hours late (LastUsedLag: the worst case). Consumers keep using the
+        // old key after the hand-off; with oldKeyIdleDays >= 1, longer than the lag, a key in use is never taken for
+        // an idle one: its reported last use is at most hours old, never a day.
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.Seed.CreateUserAsync(AccountA, "alice");
+        var (oldKey, oldSecret) = await h.Seed.CreateAccessKeyAsync(AccountA, "alice");
+        h.RegisterSeen();
+        var model = new AwsModel(h.Time).Use(new LastUsedLag(TimeSpan.FromHours(4)));
+        var lagging = h.Config(policy: Policy with { OldKeyIdleDays = 1 });
+        await h.Service(lagging with { Policy = lagging.Policy with { MaxKeyAgeDays = 0 } }, () => model.CreateHandler()).SweepAsync(new SweepRequest(), default);
+        var handOff = h.Time.GetUtcNow();
+        var consumer = h.Clients(lagging, () => model.CreateHandler()).Sts;
+        var service = h.Service(lagging, () => model.CreateHandler());
+
+        async Task UseOldKeyAtAsync(TimeSpan afterHandOff)
+        {
+            h.Time.Advance(handOff + afterHandOff - h.Time.GetUtcNow());
+            await consumer.GetCallerIdentityAsync(oldKey, new SensitiveString(oldSecret), default);
+        }
+
+        async Task<SweepResult> SweepAtAsync(TimeSpan afterHandOff)
+        {
+            h.Time.Advance(handOff + afterHandOff - h.Time.GetUtcNow());
+            return await service.SweepAsync(new SweepRequest(), default);
+        }
+
+        await UseOldKeyAtAsync(TimeSpan.FromDays(2));
+        await UseOldKeyAtAsync(TimeSpan.FromDays(7) + TimeSpan.FromHours(20));
+        await UseOldKeyAtAsync(TimeSpan.FromDays(7) + TimeSpan.FromHours(23)); // an hour before the sweep: not reported yet
+
+        var inUse = await SweepAtAsync(TimeSpan.FromDays(8));
+        Assert.Contains("still in use", inUse.Only(AccountA, "alice", ActionKind.Warn).Reason, StringComparison.Ordinal);
+        Assert.Contains((oldKey, "Active"), await h.KeysAsync(AccountA, "alice"));
+
+        // A day after the last use that AWS has reported by now, minus an hour: still within oldKeyIdleDays.
+        var almost = await SweepAtAsync(TimeSpan.FromDays(8) + TimeSpan.FromHours(22));
+        Assert.DoesNotContain(almost.ActionsOf(AccountA, "alice"), a => a.Action == ActionKind.Deactivate);
+        Assert.Contains((oldKey, "Active"), await h.KeysAsync(AccountA, "alice"));
+
+        var idle = await SweepAtAsync(TimeSpan.FromDays(9));
+        Assert.Contains("not used for 1 days", idle.Only(AccountA, "alice", ActionKind.Deactivate).Reason, StringComparison.Ordinal);
+        Assert.Contains((oldKey, "Inactive"), await h.KeysAsync(AccountA, "alice"));
     }
 
     [Fact]

@@ -85,6 +85,26 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
+    public async Task SweepAsync_AnswerThatDoesNotParse_FailsThatUserOnly()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        var bobKey = await h.UserWithKeyAsync(AccountA, "bob");
+        var config = h.Config(new() { [AccountA] = ["alice", "bob"] }, RotateNow);
+        // A success status with a body cut short, as a broken proxy might answer: for bob's keys only.
+        var garbled = new AnsweringHandler("ListAccessKeys", System.Net.HttpStatusCode.OK, "<ListAccessKeysResponse><ListAccessKeysResult><AccessKeyMetadata><member><AccessKey", "text/xml", when: "UserName=bob");
+
+        var result = await h.Service(config, () => garbled).SweepAsync(new SweepRequest(), default);
+
+        var bob = Assert.Single(result.ActionsOf(AccountA, "bob"));
+        Assert.Equal(Outcome.Failed, bob.Outcome);
+        Assert.Contains("could not be read", bob.Error, StringComparison.Ordinal);
+        Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Rotate).Outcome);
+        Assert.Equal(1, result.Counts.Failed);
+        Assert.Equal([(bobKey, "Active")], await h.KeysAsync(AccountA, "bob"));
+    }
+
+    [Fact]
     public async Task SweepAsync_TwoSweepsAtOnce_CreateExactlyOneNewKeyPerUser()
     {
         var h = await EngineHarness.StartAsync(moto.Server);

@@ -127,6 +127,10 @@ public sealed class MotoSeeder(Uri endpoint)
         return response.GetProperty("ARN").GetString()!;
     }
 
+    /// <summary>Schedules a secret for deletion after a recovery window, as a person might (its name stays taken until then).</summary>
+    public Task DeleteSecretAsync(string accountId, string secretId, int recoveryWindowInDays = 7) =>
+        JsonAsync(accountId, "secretsmanager", "secretsmanager.DeleteSecret", new() { ["SecretId"] = secretId, ["RecoveryWindowInDays"] = recoveryWindowInDays });
+
     public Task TagSecretAsync(string accountId, string secretId, IReadOnlyDictionary<string, string> tags) =>
         JsonAsync(accountId, "secretsmanager", "secretsmanager.TagResource", new()
         {

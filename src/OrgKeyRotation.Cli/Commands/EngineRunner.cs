@@ -46,7 +46,7 @@ internal sealed class EngineRunner(CliContext context, CommonOptions common)
 
             var time = asOf is { } date ? new ShiftedTimeProvider(context.Time, date) : context.Time;
             var logger = new StderrLogger(context.Error, common.LogLevel(parse));
-            var service = context.ServiceFactory(new ServiceRequest(config, common.Connection(parse), time, logger));
+            var service = context.ServiceFactory(new ServiceRequest(config, common.Connection(parse), time, logger, context.Time));
             return await body(service, config, cancellationToken);
         }
         catch (Exception e)

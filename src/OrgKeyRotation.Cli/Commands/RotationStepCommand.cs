@@ -3,21 +3,20 @@ using System.Text.Json;
 using OrgKeyRotation.Cli.Hosting;
 using OrgKeyRotation.Cli.Output;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.SecretsManagerRotation;
 
 namespace OrgKeyRotation.Cli.Commands;
 
 /// <summary><c>keyrot rotation-step</c>: one step of the Secrets Manager rotation protocol, as the Lambda runs it.</summary>
 internal static class RotationStepCommand
 {
-    private static readonly string[] Steps = ["createSecret", "setSecret", "testSecret", "finishSecret"];
-
     public static Command Create(CliContext context, HelpExamples examples)
     {
         var command = new Command("rotation-step", "Run one Secrets Manager rotation step on a managed secret, as Secrets Manager would invoke the Lambda. For recovery and debugging.");
         var secretId = new Option<string>("--secret-id") { Description = "Secret name or ARN.", HelpName = "SECRET", Required = true };
         var token = new Option<string>("--token") { Description = "ClientRequestToken: the version id of the rotation in progress.", HelpName = "TOKEN", Required = true };
         var step = new Option<string>("--step") { Description = "The step to run.", Required = true };
-        step.AcceptOnlyFromAmong(Steps);
+        step.AcceptOnlyFromAmong([.. RotationSteps.Names]);
         secretId.Validators.Add(r => NotBlank(r, "--secret-id"));
         token.Validators.Add(r => NotBlank(r, "--token"));
         var output = ScopeOptions.OutputOption("table", "json");

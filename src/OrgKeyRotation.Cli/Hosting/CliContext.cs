@@ -14,8 +14,11 @@ internal interface IConfigSource
 }
 
 /// <summary>Everything the engine needs to be built for one command.</summary>
-/// <remarks>The connection comes from --profile, --region and --endpoint-url.</remarks>
-internal sealed record ServiceRequest(RotationConfig Config, AwsConnection Connection, TimeProvider Time, ILogger Logger);
+/// <remarks>
+/// The connection comes from --profile, --region and --endpoint-url. <see cref="Time"/> is the engine's clock
+/// (shifted by --as-of); <see cref="AwsTime"/> is always the real one, for the AWS layer (credential expiry, retries).
+/// </remarks>
+internal sealed record ServiceRequest(RotationConfig Config, AwsConnection Connection, TimeProvider Time, ILogger Logger, TimeProvider AwsTime);
 
 /// <summary>
 /// The outside world of the CLI: streams, environment, terminal, and the factories for configuration and the engine.

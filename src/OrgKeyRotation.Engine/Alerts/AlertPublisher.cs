@@ -48,11 +48,6 @@ internal sealed class AlertPublisher : IAsyncDisposable
         _timer = time.CreateTimer(_ => Kick(), null, interval, interval);
     }
 
-    public AlertPublisher(ISnsClient sns, string? topicArn, ILogger logger)
-        : this(sns, topicArn, TimeProvider.System, logger)
-    {
-    }
-
     /// <summary>Alerts that needed a person, as digest lines (at most <see cref="MaxAttentionKept"/>).</summary>
     public IReadOnlyList<AttentionItem> Attention
     {

@@ -9,19 +9,36 @@ namespace OrgKeyRotation.Engine.Execution;
 
 /// <summary>
 /// Staging: every IAM and Secrets Manager call a rotation makes before its new key can be verified, and none after.
-/// It runs under the account's IAM bound; verification and promotion follow outside it. The steps, in order:
-/// prepare (what must hold before a key exists), create the key, store it (AWSPENDING, or a new secret's first
-/// version), protect a new secret. Each leaves a state the planner recognises (docs/design.md).
+/// It runs under the account's IAM bound; verification and promotion follow outside it. The order keeps a key from
+/// ever being readable by anyone but the user and the rotator, and leaves a state the planner recognises after a
+/// crash anywhere (docs/design.md, "A rotation, call by call"):
+/// <list type="number">
+/// <item>the secret: a user's first one is created empty, with the attempt record in its tags, then protected by its
+/// resource policy (and given its rotation schedule when configured); an existing one must carry the rotator's exact
+/// resource policy (else nothing happens), and the attempt record is written on it;</item>
+/// <item>CreateAccessKey;</item>
+/// <item>PutSecretValue: AWSPENDING beside the current version, or AWSCURRENT in a secret that has none yet.</item>
+/// </list>
 /// </summary>
-internal sealed class KeyStager(RotationConfig config, ILogger logger)
+internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogger logger)
 {
     /// <summary>
-    /// Stages a new key for the user of <paramref name="snapshot"/>; null when IAM refused a third key (another
-    /// rotation got there first). <paramref name="replacedKeyId"/> is the key the new one replaces.
+    /// Stages a new key for the user of <paramref name="snapshot"/>; null when another rotation got there first (IAM
+    /// refused a third key, or another run wrote the user's secret since this sweep read it). <paramref name="replacedKeyId"/> is the key the new one replaces; with
+    /// <paramref name="recordReplacedKeyDeactivation"/> its deactivation record goes into the attempt's tag write
+    /// (the plan deactivates it right after the promotion).
     /// </summary>
-    public async Task<StagedKey?> StageNewKeyAsync(IAccountSession session, UserSnapshot snapshot, string? replacedKeyId, CancellationToken cancellationToken)
+    public async Task<StagedKey?> StageNewKeyAsync(IAccountSession session, UserSnapshot snapshot, string? replacedKeyId, bool recordReplacedKeyDeactivation, CancellationToken cancellationToken)
     {
-        await PrepareAsync(session, snapshot, cancellationToken);
+        var attempt = ManagedSecret.AttemptTags(time.GetUtcNow(), recordReplacedKeyDeactivation ? replacedKeyId : null);
+        var secret = snapshot.Secret is { } existing
+            ? await PrepareExistingAsync(session, snapshot, existing, describedNow: false, attempt, cancellationToken)
+            : await CreateSecretAsync(session, snapshot, replacedKeyId, attempt, cancellationToken);
+        if (secret is null)
+        {
+            return null;
+        }
+
         var key = await CreateKeyAsync(session, snapshot, cancellationToken);
         if (key is null)
         {
@@ -29,25 +46,12 @@ internal sealed class KeyStager(RotationConfig config, ILogger logger)
         }
 
         var token = ManagedSecret.VersionTokenFor(snapshot.Facts.AccountId, snapshot.Facts.UserName, key.AccessKeyId);
-        StagedKey staged;
-        bool created;
-        try
-        {
-            (staged, created) = await StoreAsync(session, snapshot, key, token, replacedKeyId, cancellationToken);
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException or RotationStepException)
-        {
-            // The new key is in no secret: remove it now rather than leave an orphan for the next sweep.
-            await TryDeleteAsync(session, snapshot.Facts.UserName, key.AccessKeyId, cancellationToken);
-            throw;
-        }
-
-        if (created)
-        {
-            await ProtectNewSecretAsync(session, snapshot, staged, cancellationToken);
-        }
-
-        return staged;
+        // A secret without a current version (looked at just now) takes the key as AWSCURRENT: nobody consumes it yet
+        // (its first version would become current anyway; naming the stage keeps it so beside an empty version AWS
+        // may have left). Otherwise the key waits in AWSPENDING until it is verified.
+        var stage = secret.CurrentVersion is null ? SecretStages.Current : SecretStages.Pending;
+        await StoreAsync(session, snapshot.SecretName, secret.Arn, key, token, stage, cancellationToken);
+        return new StagedKey(key, secret.Arn, token, secret.CurrentVersion);
     }
 
     /// <summary>CompleteRotation: the key an interrupted rotation staged, read back from the secret's AWSPENDING version.</summary>
@@ -67,38 +71,163 @@ internal sealed class KeyStager(RotationConfig config, ILogger logger)
     }
 
     /// <summary>
-    /// Secrets Manager's createSecret step: a new key staged AWSPENDING under the token Secrets Manager chose.
-    /// Verification and promotion are the testSecret and finishSecret steps.
+    /// Secrets Manager's createSecret step: a new key staged AWSPENDING under the token Secrets Manager chose, in a
+    /// secret that must be the rotator's, with the attempt recorded first. Verification and promotion are the
+    /// testSecret and finishSecret steps. Null when IAM refused a third key.
     /// </summary>
-    public async Task<NewAccessKey> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, string secretId, string token, CancellationToken cancellationToken)
+    public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, CancellationToken cancellationToken)
     {
-        var facts = snapshot.Facts;
-        var key = await session.Iam.CreateAccessKeyAsync(facts.UserName, cancellationToken);
-        try
+        // Described by the step just now: never null (only a stale view of a secret is looked at again).
+        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
+        var key = await CreateKeyAsync(session, snapshot, cancellationToken);
+        if (key is not null)
         {
-            await session.Secrets.PutSecretValueAsync(secretId, token, ManagedSecret.Serialize(key, facts.AccountId), [SecretStages.Pending], cancellationToken);
-        }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
-        {
-            await TryDeleteAsync(session, facts.UserName, key.AccessKeyId, cancellationToken);
-            throw;
+            await StoreAsync(session, snapshot.SecretName, secret.Arn, key, token, SecretStages.Pending, cancellationToken);
         }
 
         return key;
     }
 
-    /// <summary>Applies the secret's resource policy: only the IAM user and the rotator may read it. Idempotent.</summary>
-    public static Task ApplyResourcePolicyAsync(IAccountSession session, UserSnapshot snapshot, string secretId, CancellationToken cancellationToken) =>
-        session.Secrets.PutResourcePolicyAsync(secretId, ManagedSecret.ResourcePolicy(snapshot.User.Arn, session.PrincipalArn), cancellationToken);
-
-    /// <summary>What must hold before a new key exists.</summary>
-    private static async Task PrepareAsync(IAccountSession session, UserSnapshot snapshot, CancellationToken cancellationToken)
+    /// <summary>
+    /// An existing secret: refused unless it is the rotator's; then the attempt is recorded on it. A secret that
+    /// showed no AWSCURRENT version is looked at again first (<paramref name="describedNow"/>: it was just now): an
+    /// account's listing can be minutes stale, and only a secret that really has no current version may take an
+    /// unverified key as AWSCURRENT. Null when it has one after all: another run wrote it since this sweep looked.
+    /// </summary>
+    private async Task<SecretTarget?> PrepareExistingAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, bool describedNow, IReadOnlyDictionary<string, string> attempt, CancellationToken cancellationToken)
     {
-        if (snapshot.Secret is not null && snapshot.VersionWithStage(SecretStages.Current) is null)
+        if (!describedNow && secret.VersionWithStage(SecretStages.Current) is null)
         {
-            // A secret without a current version was left by an interrupted first rotation of an older release:
-            // make sure its resource policy is there. Setting it is idempotent.
-            await ApplyResourcePolicyAsync(session, snapshot, snapshot.Secret.Arn, cancellationToken);
+            secret = await session.Secrets.DescribeSecretAsync(secret.Arn, cancellationToken)
+                ?? throw new RotationStepException($"secret {snapshot.SecretName} disappeared while the rotation started; no key was created, and the next sweep looks again");
+            describedNow = true;
+            if (secret.VersionWithStage(SecretStages.Current) is not null)
+            {
+                return null;
+            }
+        }
+
+        await EnsureOwnedAsync(session, snapshot, secret, describedNow, cancellationToken);
+        await session.Secrets.TagResourceAsync(secret.Arn, attempt, cancellationToken);
+        return new SecretTarget(secret.Arn, secret.VersionWithStage(SecretStages.Current));
+    }
+
+    /// <summary>
+    /// A secret is the rotator's only when its resource policy is exactly the one the rotator sets for this user
+    /// (docs/security.md): labels can be set by anyone allowed TagResource, the policy only by the rotator once it is
+    /// in place. One exception: a secret with the labels, no policy and no version at all is the rotator's own
+    /// creation interrupted before PutResourcePolicy; its creation is finished (policy first). Taking over such a
+    /// secret exposes nothing: it holds no value, and once the policy is on, nobody else can read or change it.
+    /// </summary>
+    private async Task EnsureOwnedAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, bool describedNow, CancellationToken cancellationToken)
+    {
+        var policy = await session.Secrets.GetResourcePolicyAsync(secret.Arn, cancellationToken);
+        if (ManagedSecret.IsRotatorPolicy(policy, snapshot.User.Arn, session.PrincipalArn))
+        {
+            if (secret.VersionIdsToStages.Count == 0 && config.Secrets.RotationLambdaArn is not null)
+            {
+                // A creation interrupted after the policy: its rotation schedule may be missing (RotateSecret is idempotent).
+                await TurnOnRotationScheduleAsync(session, snapshot, secret.Arn, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (policy is null && ManagedSecret.IsManaged(secret))
+        {
+            // A listing may be stale: decide on a fresh look.
+            var now = describedNow ? secret : await session.Secrets.DescribeSecretAsync(secret.Arn, cancellationToken);
+            if (now is { VersionIdsToStages.Count: 0, DeletedDate: null })
+            {
+                logger.LogWarning("{AccountId} {UserName}: secret {SecretName} has no resource policy and no version: finishing its interrupted creation", snapshot.Facts.AccountId, snapshot.Facts.UserName, snapshot.SecretName);
+                await ProtectNewSecretAsync(session, snapshot, secret.Arn, cancellationToken);
+                return;
+            }
+        }
+
+        var found = policy is null
+            ? "it has no resource policy but holds versions, so it was not created empty by the rotator"
+            : $"its resource policy is not the one the rotator sets for user {snapshot.User.Arn} and rotator {session.PrincipalArn}";
+        throw new RotationStepException(
+            $"secret {snapshot.SecretName} is not the rotator's: {found}. No key was created and nothing was written to it. "
+            + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
+    }
+
+    /// <summary>
+    /// A user's first secret: created empty, with the attempt's records in its tags, then protected. Null when another
+    /// run created it and stored a key in it since this sweep looked.
+    /// </summary>
+    private async Task<SecretTarget?> CreateSecretAsync(IAccountSession session, UserSnapshot snapshot, string? adoptedKeyId, IReadOnlyDictionary<string, string> attempt, CancellationToken cancellationToken)
+    {
+        var facts = snapshot.Facts;
+        string arn;
+        try
+        {
+            arn = await session.Secrets.CreateSecretAsync(
+                new CreateSecretRequest(
+                    snapshot.SecretName,
+                    $"IAM access key of {facts.UserName} in {facts.AccountId}, rotated by OrgKeyRotation",
+                    config.Secrets.KmsKeyId,
+                    ManagedSecret.CreationTags(facts.AccountId, facts.UserName, adoptedKeyId, attempt)),
+                cancellationToken);
+        }
+        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.ResourceExists)
+        {
+            // Created since we looked (or our own creation whose answer was lost): the secret must be ours, like any
+            // existing one, and no key exists yet.
+            var now = await session.Secrets.DescribeSecretAsync(snapshot.SecretName, cancellationToken);
+            if (now is null || !ManagedSecret.IsManaged(now) || now.DeletedDate is not null)
+            {
+                throw new RotationStepException($"a secret named {snapshot.SecretName} appeared while the rotation started, and it is not one the rotator can write (no {ManagedSecret.ManagedTag} tag, or scheduled for deletion). No key was created; the next sweep looks again");
+            }
+
+            return now.VersionWithStage(SecretStages.Current) is not null
+                ? null
+                : await PrepareExistingAsync(session, snapshot, now, describedNow: true, attempt, cancellationToken);
+        }
+
+        await ProtectNewSecretAsync(session, snapshot, arn, cancellationToken);
+        return new SecretTarget(arn, CurrentVersion: null);
+    }
+
+    /// <summary>
+    /// The resource policy (only the IAM user and the rotator may read the secret), then the rotation schedule when
+    /// one is configured. Both run before any key exists: a failure leaves an empty secret, which the next sweep
+    /// finishes (<see cref="EnsureOwnedAsync"/>).
+    /// </summary>
+    private async Task ProtectNewSecretAsync(IAccountSession session, UserSnapshot snapshot, string secretId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await session.Secrets.PutResourcePolicyAsync(secretId, ManagedSecret.ResourcePolicy(snapshot.User.Arn, session.PrincipalArn), cancellationToken);
+        }
+        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        {
+            throw new RotationStepException(
+                $"secret {snapshot.SecretName} was created, but its resource policy could not be applied ({ex.Message}). No key was created; the next sweep applies the policy first, then rotates");
+        }
+
+        if (config.Secrets.RotationLambdaArn is not null)
+        {
+            await TurnOnRotationScheduleAsync(session, snapshot, secretId, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// RotateSecret with the configured function, every maxKeyAgeDays days, not at once. AWS then runs the function's
+    /// testSecret step on a temporary AWSPENDING version, which the rotator answers without touching any key.
+    /// </summary>
+    private async Task TurnOnRotationScheduleAsync(IAccountSession session, UserSnapshot snapshot, string secretId, CancellationToken cancellationToken)
+    {
+        var days = Math.Clamp(config.Policy.MaxKeyAgeDays, 1, 1000);
+        try
+        {
+            await session.Secrets.RotateSecretAsync(secretId, config.Secrets.RotationLambdaArn!, days, rotateImmediately: false, cancellationToken);
+        }
+        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        {
+            throw new RotationStepException(
+                $"secret {snapshot.SecretName} was created and protected, but its rotation schedule could not be turned on with {config.Secrets.RotationLambdaArn} ({ex.Message}). No key was created; the next sweep turns the schedule on first, then rotates");
         }
     }
 
@@ -120,60 +249,46 @@ internal sealed class KeyStager(RotationConfig config, ILogger logger)
     }
 
     /// <summary>
-    /// Puts the new key in the user's secret under its derived token: staged AWSPENDING in an existing secret, or as
-    /// the first version of a new one (one CreateSecret call instead of CreateSecret plus PutSecretValue).
+    /// PutSecretValue under <paramref name="token"/>. When it fails, the write may still have gone through (a lost
+    /// answer after the layer's retries): the secret is looked at before the key is deleted. A key that is stored
+    /// stays, whatever the call said; one that is certainly not stored is deleted; one whose fate is unknown is left,
+    /// and the next sweep finishes it (stored) or deletes it as an orphan of the recorded attempt.
     /// </summary>
-    private async Task<(StagedKey Staged, bool Created)> StoreAsync(IAccountSession session, UserSnapshot snapshot, NewAccessKey key, string token, string? replacedKeyId, CancellationToken cancellationToken)
-    {
-        var facts = snapshot.Facts;
-        var value = ManagedSecret.Serialize(key, facts.AccountId);
-        if (snapshot.Secret is { } existing)
-        {
-            await session.Secrets.PutSecretValueAsync(existing.Arn, token, value, [SecretStages.Pending], cancellationToken);
-            return (new StagedKey(key, existing.Arn, token, snapshot.VersionWithStage(SecretStages.Current)), false);
-        }
-
-        try
-        {
-            var arn = await session.Secrets.CreateSecretAsync(
-                new CreateSecretRequest(
-                    snapshot.SecretName,
-                    $"IAM access key of {facts.UserName} in {facts.AccountId}, rotated by OrgKeyRotation",
-                    config.Secrets.KmsKeyId,
-                    ManagedSecret.CreationTags(facts.AccountId, facts.UserName, replacedKeyId),
-                    token,
-                    value),
-                cancellationToken);
-            return (new StagedKey(key, arn, token, CurrentVersion: null), true);
-        }
-        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.ResourceExists)
-        {
-            // Created since we looked: only ever write into one of ours.
-            var now = await session.Secrets.DescribeSecretAsync(snapshot.SecretName, cancellationToken);
-            if (now is null || !ManagedSecret.IsManaged(now))
-            {
-                throw new RotationStepException($"a secret named {snapshot.SecretName} exists but was not created by OrgKeyRotation; it is never overwritten. Delete or rename it, or change secrets.nameTemplate");
-            }
-
-            await session.Secrets.PutSecretValueAsync(now.Arn, token, value, [SecretStages.Pending], cancellationToken);
-            return (new StagedKey(key, now.Arn, token, now.VersionWithStage(SecretStages.Current)), false);
-        }
-    }
-
-    /// <summary>
-    /// After the value: the key is already safe in the secret, so a failure here fails the action but never strands
-    /// the key; the next rotation of the user applies the policy before anything else.
-    /// </summary>
-    private static async Task ProtectNewSecretAsync(IAccountSession session, UserSnapshot snapshot, StagedKey staged, CancellationToken cancellationToken)
+    private async Task StoreAsync(IAccountSession session, string secretName, string secretId, NewAccessKey key, string token, string stage, CancellationToken cancellationToken)
     {
         try
         {
-            await ApplyResourcePolicyAsync(session, snapshot, staged.SecretId, cancellationToken);
+            await session.Secrets.PutSecretValueAsync(secretId, token, ManagedSecret.Serialize(key, session.AccountId), [stage], cancellationToken);
+            return;
         }
         catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
         {
+            bool? stored;
+            try
+            {
+                var now = await session.Secrets.DescribeSecretAsync(secretId, cancellationToken);
+                stored = now?.VersionIdsToStages.ContainsKey(token) == true;
+            }
+            catch (Exception describeFailure) when (describeFailure is AwsServiceException or AwsTransportException)
+            {
+                stored = null;
+            }
+
+            if (stored == true)
+            {
+                logger.LogWarning("Storing key {AccessKeyId} in {SecretName} reported a failure ({Error}), but the secret holds its version: the rotation goes on", key.AccessKeyId, secretName, ex.Message);
+                return;
+            }
+
+            if (stored == false)
+            {
+                // The new key is in no secret: remove it now rather than leave an orphan for the next sweep.
+                await TryDeleteAsync(session, key.UserName, key.AccessKeyId, cancellationToken);
+                throw;
+            }
+
             throw new RotationStepException(
-                $"key {staged.Key.AccessKeyId} is stored in {snapshot.SecretName}, but the secret's resource policy could not be applied ({ex.Message}): apply it by hand (docs/security.md)");
+                $"storing new key {key.AccessKeyId} in {secretName} failed ({ex.Message}), and whether it was stored could not be checked; the key is kept: the next sweep completes the rotation if the secret holds it, or deletes the key as an orphan of the recorded attempt");
         }
     }
 
@@ -185,7 +300,10 @@ internal sealed class KeyStager(RotationConfig config, ILogger logger)
         }
         catch (Exception ex) when (ex is AwsServiceException or AwsTransportException)
         {
-            logger.LogError("Could not delete unstaged key {AccessKeyId} of {UserName}: {Error}. The next sweep deletes it as an orphan", accessKeyId, userName, ex.Message);
+            logger.LogError("Could not delete unstored key {AccessKeyId} of {UserName}: {Error}. The next sweep deletes it as an orphan of the recorded attempt", accessKeyId, userName, ex.Message);
         }
     }
+
+    /// <summary>The secret a new key goes into, and the version AWSCURRENT held before it (null: none).</summary>
+    private sealed record SecretTarget(string Arn, string? CurrentVersion);
 }

@@ -93,7 +93,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
             if (action.Kind is PlannedActionKind.Rotate or PlannedActionKind.CompleteRotation)
             {
-                var (staged, result) = await StageKeyAsync(run, action, mayStageNewKey, cancellationToken);
+                var (staged, result) = await StageKeyAsync(run, i, mayStageNewKey, cancellationToken);
                 if (staged is not null)
                 {
                     run.Await(i, staged);
@@ -109,8 +109,9 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
     }
 
     /// <summary>The staging part of a rotation: a staged key, or the result of a rotation that ends here.</summary>
-    private async Task<(StagedKey? Staged, ActionResult? Result)> StageKeyAsync(UserRun run, PlannedAction action, Func<bool> mayStageNewKey, CancellationToken cancellationToken)
+    private async Task<(StagedKey? Staged, ActionResult? Result)> StageKeyAsync(UserRun run, int index, Func<bool> mayStageNewKey, CancellationToken cancellationToken)
     {
+        var action = run.Plan.Actions[index];
         var facts = run.Snapshot.Facts;
         var kind = Map(action.Kind);
         try
@@ -125,7 +126,15 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                 return (null, new ActionResult(kind, Outcome.NotStarted, $"not started: too little time is left before the invocation's deadline to verify a new key; the next sweep rotates ({action.Reason})", action.AccessKeyId));
             }
 
-            var staged = await stager.StageNewKeyAsync(run.Session, run.Snapshot, action.AccessKeyId, cancellationToken);
+            // The plan deactivates the replaced key right after the promotion: its record rides on the attempt's tag write.
+            var deactivatesReplacedKey = action.AccessKeyId is not null && index + 1 < run.Plan.Actions.Count
+                && run.Plan.Actions[index + 1] is { Kind: PlannedActionKind.Deactivate } next && next.AccessKeyId == action.AccessKeyId;
+            var staged = await stager.StageNewKeyAsync(run.Session, run.Snapshot, action.AccessKeyId, deactivatesReplacedKey, cancellationToken);
+            if (deactivatesReplacedKey)
+            {
+                run.DeactivationRecorded(action.AccessKeyId!);
+            }
+
             if (staged is null)
             {
                 var reason = "another rotation is in progress for this user: IAM refused a third key; the next sweep continues";
@@ -170,7 +179,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
         try
         {
-            await PromoteAsync(run.Session, staged, cancellationToken);
+            await PromoteAsync(run.Session, staged, recordHandOff: action.Kind == PlannedActionKind.CompleteRotation, cancellationToken);
         }
         catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException)
         {
@@ -204,6 +213,11 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                 case PlannedActionKind.Delete:
                     await DeleteAsync(session, facts.UserName, action.AccessKeyId!, cancellationToken);
                     alerts.Add(AlertOf(run, action, AlertEvent.Deleted, $"key deleted for {facts.AccountId}/{facts.UserName}", action.Reason));
+                    return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
+                case PlannedActionKind.Deactivate when run.IsDeactivationRecorded(action.AccessKeyId!):
+                    // Its record went with the rotation's attempt record, seconds ago.
+                    await session.Iam.UpdateAccessKeyAsync(facts.UserName, action.AccessKeyId!, AccessKeyStatus.Inactive, cancellationToken);
+                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason));
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Deactivate:
                     await DeactivateAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
@@ -269,12 +283,22 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         await session.Secrets.TagResourceAsync(secretId, tags, cancellationToken);
     }
 
-    private static async Task PromoteAsync(IAccountSession session, StagedKey staged, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves AWSCURRENT to the staged version (AWSPREVIOUS follows). A promotion in a later run than the key's creation
+    /// (<paramref name="recordHandOff"/>: CompleteRotation) records the hand-off first, so the old key's clock starts
+    /// now and not at the new key's CreateDate.
+    /// </summary>
+    private async Task PromoteAsync(IAccountSession session, StagedKey staged, bool recordHandOff, CancellationToken cancellationToken)
     {
         if (staged.CurrentAlready)
         {
-            // Secrets Manager makes the first version of a secret AWSCURRENT by itself.
+            // Stored as the secret's AWSCURRENT version: nothing to move.
             return;
+        }
+
+        if (recordHandOff)
+        {
+            await session.Secrets.TagResourceAsync(staged.SecretId, ManagedSecret.HandOffTags(staged.Key.AccessKeyId, time.GetUtcNow()), cancellationToken);
         }
 
         try

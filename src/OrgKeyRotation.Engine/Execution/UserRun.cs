@@ -12,6 +12,9 @@ internal sealed class UserRun(IAccountSession session, UserSnapshot snapshot, Us
 {
     private readonly List<ActionResult> _results = new(plan.Actions.Count);
 
+    /// <summary>The key whose deactivation record was written with the rotation's attempt record (null: none).</summary>
+    private string? _deactivationRecordedFor;
+
     public IAccountSession Session { get; } = session;
 
     public UserSnapshot Snapshot { get; } = snapshot;
@@ -45,6 +48,9 @@ internal sealed class UserRun(IAccountSession session, UserSnapshot snapshot, Us
     }
 
     public void Await(int actionIndex, StagedKey key) => AwaitingVerification = (actionIndex, key);
+    public void DeactivationRecorded(string accessKeyId) => _deactivationRecordedFor = accessKeyId;
+
+    public bool IsDeactivationRecorded(string accessKeyId) => _deactivationRecordedFor == accessKeyId;
 
     public (int ActionIndex, StagedKey Key) TakeAwaited()
     {

@@ -52,9 +52,30 @@ public static class ManagedSecret
     private static DateTimeOffset? ParseRecordInstant(string value) =>
         DateTimeOffset.TryParseExact(value, RecordInstantFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
 
-    public static IReadOnlyDictionary<string, string> CreationTags(string accountId, string userName, string? adoptedKeyId)
+    /// <summary>The record instant as the tags hold it: "yyyy-MM-ddTHH:mm:ssZ".</summary>
+    public static string RecordInstant(DateTimeOffset at) => at.UtcDateTime.ToString(RecordInstantFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The tags an attempt writes before its CreateAccessKey: the attempt's instant and, when the key it replaces is
+    /// deactivated right after the promotion (<paramref name="deactivatedKeyId"/>), that key's deactivation record too,
+    /// so that the deactivation costs no tag write of its own.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> AttemptTags(DateTimeOffset at, string? deactivatedKeyId)
     {
-        var tags = new Dictionary<string, string>
+        var tags = new Dictionary<string, string> { [AttemptTag] = RecordInstant(at) };
+        if (deactivatedKeyId is not null)
+        {
+            tags[DeactivatedTag] = DeactivationTagValue(deactivatedKeyId, at);
+        }
+
+        return tags;
+    }
+
+    /// <summary>The tags of a new secret: the labels, the key it adopts (if any) and the attempt's records.</summary>
+    public static IReadOnlyDictionary<string, string> CreationTags(string accountId, string userName, string? adoptedKeyId, IReadOnlyDictionary<string, string> attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var tags = new Dictionary<string, string>(attempt)
         {
             [ManagedTag] = "true",
             [AccountTag] = accountId,
@@ -67,6 +88,10 @@ public static class ManagedSecret
 
         return tags;
     }
+
+    /// <summary>The hand-off record of <paramref name="accessKeyId"/>, promoted at <paramref name="at"/>.</summary>
+    public static IReadOnlyDictionary<string, string> HandOffTags(string accessKeyId, DateTimeOffset at) =>
+        new Dictionary<string, string> { [HandOffTag] = $"{accessKeyId} {RecordInstant(at)}" };
 
     public static bool IsManaged(SecretDescription description) =>
         description.Tags.TryGetValue(ManagedTag, out var value) && value == "true";
@@ -132,8 +157,7 @@ public static class ManagedSecret
         }
     }
 
-    public static string DeactivationTagValue(string accessKeyId, DateTimeOffset at) =>
-        $"{accessKeyId} {at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}";
+    public static string DeactivationTagValue(string accessKeyId, DateTimeOffset at) => $"{accessKeyId} {RecordInstant(at)}";
 
     public static (string KeyId, DateTimeOffset At)? ParseDeactivationTag(SecretDescription description)
     {

@@ -6,12 +6,22 @@ using OrgKeyRotation.Engine.Contracts;
 namespace OrgKeyRotation.Engine.Targets;
 
 /// <summary>
+/// The accounts a sweep covers, and what went wrong discovering them: <paramref name="DiscoveryProblem"/> is set when
+/// the Organization listed accounts but none of them is ACTIVE, which a sweep reports as a failure rather than as an
+/// organization with nothing to do.
+/// </summary>
+internal sealed record AccountScope(IReadOnlyList<string> Accounts, string? DiscoveryProblem);
+
+/// <summary>
 /// Which accounts a sweep covers: the explicit map, plus, with discovery, every ACTIVE account of the Organization
 /// (optionally under chosen OUs, nested OUs included) minus the exclusions.
 /// </summary>
 internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient organizations)
 {
-    public async Task<IReadOnlyList<string>> ResolveAccountsAsync(IReadOnlyList<string>? requested, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ResolveAccountsAsync(IReadOnlyList<string>? requested, CancellationToken cancellationToken) =>
+        (await ResolveScopeAsync(requested, cancellationToken)).Accounts;
+
+    public async Task<AccountScope> ResolveScopeAsync(IReadOnlyList<string>? requested, CancellationToken cancellationToken)
     {
         var excluded = config.Discovery.ExcludeAccounts.ToHashSet(StringComparer.Ordinal);
         var accounts = new SortedSet<string>(config.Accounts.Keys.Where(a => !excluded.Contains(a)), StringComparer.Ordinal);
@@ -38,19 +48,24 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
                     throw new BadRequestException($"accounts not in the configured scope: {string.Join(", ", outside)}; add them to 'accounts' or enable discovery");
                 }
 
-                return requested.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                return new AccountScope(requested.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), null);
             }
         }
 
+        string? problem = null;
         if (config.Discovery.Organization)
         {
+            var listed = new List<OrgAccount>();
             await foreach (var account in DiscoverAsync(cancellationToken))
             {
-                if (!excluded.Contains(account))
+                listed.Add(account);
+                if (account.State == OrgAccountState.Active && !excluded.Contains(account.Id))
                 {
-                    accounts.Add(account);
+                    accounts.Add(account.Id);
                 }
             }
+
+            problem = NoActiveAccount(listed);
         }
 
         if (requested is { Count: > 0 })
@@ -61,22 +76,35 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
                 throw new BadRequestException($"accounts not in the configured scope (not ACTIVE in the Organization or outside the included OUs): {string.Join(", ", outside)}");
             }
 
-            return requested.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            return new AccountScope(requested.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), problem);
         }
 
-        return accounts.ToList();
+        return new AccountScope(accounts.ToList(), problem);
     }
 
-    private async IAsyncEnumerable<string> DiscoverAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Discovery listed accounts but none is ACTIVE: either every account is suspended or closing, or the
+    /// Organizations answer is not read as it should be (as when AWS retired Account.Status for Account.State).
+    /// </summary>
+    private static string? NoActiveAccount(List<OrgAccount> listed)
+    {
+        if (listed.Count == 0 || listed.Any(a => a.State == OrgAccountState.Active))
+        {
+            return null;
+        }
+
+        var states = string.Join(", ", listed.GroupBy(a => a.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"));
+        return $"Organizations discovery listed {listed.Count} accounts but none is ACTIVE ({states}), so no discovered account is swept. "
+            + "If the accounts are in fact active, this release does not read the Organizations answer as AWS gives it now (an unknown state shows as Other): report it and use the explicit 'accounts' map meanwhile; otherwise check discovery.includeOus";
+    }
+
+    private async IAsyncEnumerable<OrgAccount> DiscoverAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (config.Discovery.IncludeOus.Count == 0)
         {
             await foreach (var account in organizations.ListAccountsAsync(cancellationToken))
             {
-                if (account.State == OrgAccountState.Active)
-                {
-                    yield return account.Id;
-                }
+                yield return account;
             }
 
             yield break;
@@ -93,10 +121,7 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
 
             await foreach (var account in organizations.ListAccountsForParentAsync(parent, cancellationToken))
             {
-                if (account.State == OrgAccountState.Active)
-                {
-                    yield return account.Id;
-                }
+                yield return account;
             }
 
             await foreach (var child in organizations.ListChildrenAsync(parent, OrgChildType.OrganizationalUnit, cancellationToken))
@@ -135,6 +160,29 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
         }
 
         return users;
+    }
+
+    /// <summary>
+    /// Why a sweep would not cover <paramref name="user"/> of <paramref name="accountId"/> (null: it would): not among
+    /// the account's configured users, or (discovered users) outside discovery.userPath or without discovery.userTag.
+    /// </summary>
+    public string? UserOutsideScope(string accountId, IamUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (config.Accounts.TryGetValue(accountId, out var configured) && configured.Count > 0)
+        {
+            return configured.Contains(user.UserName, StringComparer.OrdinalIgnoreCase) ? null : $"not among the users configured for account {accountId}";
+        }
+
+        if (!user.Path.StartsWith(config.Discovery.UserPath, StringComparison.Ordinal))
+        {
+            return $"path {user.Path} is outside discovery.userPath {config.Discovery.UserPath}";
+        }
+
+        var filter = ParseTagFilter(config.Discovery.UserTag);
+        return filter is null || user.Tags.TryGetValue(filter.Value.Key, out var value) && (filter.Value.Value is null || string.Equals(value, filter.Value.Value, StringComparison.Ordinal))
+            ? null
+            : $"the user lacks the tag discovery.userTag {config.Discovery.UserTag}";
     }
 
     private static (string Key, string? Value)? ParseTagFilter(string? tag)

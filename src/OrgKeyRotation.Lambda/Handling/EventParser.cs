@@ -1,6 +1,7 @@
 using System.Text.Json;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Lambda.Serialization;
 
 namespace OrgKeyRotation.Lambda.Handling;
@@ -13,8 +14,6 @@ internal static class EventParser
 {
     /// <summary>Our events are a few hundred bytes; a much larger one is a mistake, not a workload.</summary>
     public const int MaxEventBytes = 256 * 1024;
-
-    private static readonly HashSet<string> RotationSteps = ["createSecret", "setSecret", "testSecret", "finishSecret"];
 
     public static LambdaEvent Parse(ReadOnlyMemory<byte> payload)
     {
@@ -239,7 +238,7 @@ internal static class EventParser
         var step = StringOrNull(root, "Step");
         var secretId = StringOrNull(root, "SecretId");
         var token = StringOrNull(root, "ClientRequestToken");
-        if (step is null || !RotationSteps.Contains(step))
+        if (!RotationSteps.TryParse(step, out _))
         {
             throw Invalid(Errors.InvalidRotationStep($"Step \"{step}\" is not a rotation step"));
         }

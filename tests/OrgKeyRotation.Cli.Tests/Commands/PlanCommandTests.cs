@@ -80,6 +80,18 @@ public class PlanCommandTests
     }
 
     [Fact]
+    public async Task Plan_AsOf_LeavesTheAwsLayerOnTheRealClock()
+    {
+        var cli = new CliHarness();
+
+        await cli.RunAsync("plan", "--as-of", "2027-03-01");
+
+        // Cached role credentials expire in real time: a shifted clock would make them always or never expired.
+        Assert.Same(cli.Time, cli.Built!.AwsTime);
+        Assert.NotEqual(cli.Time.GetUtcNow(), cli.Built.Time.GetUtcNow());
+    }
+
+    [Fact]
     public async Task Plan_WithoutAsOf_UsesTheRealClock()
     {
         var cli = new CliHarness();

@@ -98,11 +98,35 @@ public class SweepPipelineTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Contains((current, "Active"), await h.KeysAsync(AccountA, "alice"));
         Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["accessKeyId"] == rotate.NewAccessKeyId);
 
+        h.Time.Advance(TimeSpan.FromDays(2));
         var next = await h.Service(config).SweepAsync(new SweepRequest(), default);
 
         Assert.Equal(Outcome.Succeeded, next.Only(AccountA, "alice", ActionKind.CompleteRotation).Outcome);
         Assert.Equal(rotate.NewAccessKeyId, await h.KeyInSecretAsync(AccountA, "alice"));
         await h.AssertSafeAsync(AccountA, "alice");
+        // Promoted two days after it was created: the hand-off is recorded, so the old key's clock starts now.
+        var tags = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("Tags").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("Key").GetString()!, t => t.GetProperty("Value").GetString());
+        Assert.Equal($"{rotate.NewAccessKeyId} {ManagedSecret.RecordInstant(h.Time.GetUtcNow())}", tags[ManagedSecret.HandOffTag]);
+    }
+
+    [Fact]
+    public async Task SweepAsync_FirstRotationWhileTheNewKeyIsRefusedForSeconds_VerifiedThenCurrent()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var old = await h.UserWithKeyAsync(AccountA, "alice");
+        var propagation = new NewKeyPropagation(TimeSpan.FromSeconds(2));
+        var model = new AwsModel().Use(propagation);
+
+        var result = await h.Service(h.Config(policy: RotateAndRetire with { DeactivateAfterDays = 7, RequireOldKeyUnused = true }), () => model.CreateHandler(), Polling, h.RealClock)
+            .SweepAsync(new SweepRequest(), default);
+
+        var rotate = result.Only(AccountA, "alice", ActionKind.Rotate);
+        Assert.Equal(Outcome.Succeeded, rotate.Outcome);
+        Assert.True(propagation.Key(rotate.NewAccessKeyId!)!.Refused > 0, "the model did not delay the new key");
+        Assert.NotNull(propagation.Key(rotate.NewAccessKeyId!)!.FirstAcceptedAt);
+        Assert.Equal(rotate.NewAccessKeyId, await h.KeyInSecretAsync(AccountA, "alice"));
+        Assert.Equal([(old, "Active"), (rotate.NewAccessKeyId!, "Active")], (await h.KeysAsync(AccountA, "alice")).OrderBy(k => k.AccessKeyId != old).ToList());
     }
 
     [Fact]
@@ -214,6 +238,53 @@ public class SweepPipelineTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(Outcome.Succeeded, result.Only(AccountC, "alice", ActionKind.Rotate).Outcome);
         Assert.Equal(1, result.Counts.Failed);
         Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes.GetValueOrDefault("accountId") == AccountA);
+    }
+
+    [Fact]
+    public async Task SweepAsync_AccountStopsAnsweringAfterItsFirstStoredKey_FailsItsRemainingWorkAndTheOthersGoOn()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var users = new Dictionary<string, IReadOnlyList<string>> { [AccountA] = Users(3), [AccountB] = Users(2) };
+        var config = await WithFirstSecretsAsync(h, users) with { Concurrency = new ConcurrencyConfig { Accounts = 2, UsersPerAccount = 1 } };
+        var unresponsive = new UnresponsiveAccounts([]);
+        var model = new AwsModel().Use(unresponsive);
+        // Account A stops answering right after the first of its new keys is stored: in the middle of its users.
+        var trigger = new FaultInjectingHandler(model.CreateHandler()).Always("PutSecretValue", Fault.Callback(
+            (request, _) =>
+            {
+                if (request.Options.TryGetValue(AwsRequestInfo.OptionKey, out var info) && info.AccountId == AccountA)
+                {
+                    unresponsive.Add(AccountA);
+                }
+
+                return Task.CompletedTask;
+            },
+            afterForwarding: true));
+        var retry = new RetryOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(2), MaxDelay = TimeSpan.FromMilliseconds(20), TotalBudget = TimeSpan.FromSeconds(1), AttemptTimeout = TimeSpan.FromSeconds(1) };
+
+        var result = await h.Service(config, () => trigger, Polling, h.Time, retry).SweepAsync(new SweepRequest(), default).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(unresponsive.Hung > 0, "account A never stopped answering");
+        Assert.Equal(Outcome.Failed, result.Accounts.Single(a => a.AccountId == AccountA).Outcome);
+        Assert.All(users[AccountA], u => Assert.Contains(result.ActionsOf(AccountA, u), a => a.Outcome == Outcome.Failed));
+        Assert.All(users[AccountB], u => Assert.Equal(Outcome.Succeeded, result.Only(AccountB, u, ActionKind.Rotate).Outcome));
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes.GetValueOrDefault("accountId") == AccountA);
+        foreach (var user in users[AccountA])
+        {
+            await h.AssertSafeAsync(AccountA, user);
+        }
+
+        // Once A answers again, a later sweep finishes its users (the half-done one as a completion or an orphan's deletion).
+        unresponsive.Remove(AccountA);
+        h.Time.Advance(Core.Planning.Planner.OrphanGracePeriod + TimeSpan.FromMinutes(1));
+        var service = h.Service(config);
+        await service.SweepAsync(new SweepRequest { Accounts = [AccountA] }, default);
+        var settled = await service.SweepAsync(new SweepRequest { Accounts = [AccountA] }, default);
+        Assert.Equal(0, settled.Counts.Failed);
+        foreach (var user in users[AccountA])
+        {
+            await h.AssertSafeAsync(AccountA, user);
+        }
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
@@ -43,12 +44,12 @@ internal static class FaultMatrix
     /// </summary>
     public static readonly IReadOnlyDictionary<MatrixStep, IReadOnlyList<string>> Calls = new Dictionary<MatrixStep, IReadOnlyList<string>>
     {
-        [MatrixStep.FirstRotation] = ["AssumeRole#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "CreateAccessKey#1", "CreateSecret#1", "PutResourcePolicy#1", "GetCallerIdentity#1", "PublishBatch#1"],
+        [MatrixStep.FirstRotation] = ["AssumeRole#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "CreateSecret#1", "PutResourcePolicy#1", "CreateAccessKey#1", "PutSecretValue#1", "GetCallerIdentity#1", "PublishBatch#1"],
         [MatrixStep.Deactivate] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "TagResource#1", "UpdateAccessKey#1", "PublishBatch#1"],
         [MatrixStep.Delete] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "ListAccessKeys#1", "GetUser#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "PublishBatch#1"],
-        [MatrixStep.CreateSecret] = ["AssumeRole#1", "DescribeSecret#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#2", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "CreateAccessKey#1", "PutSecretValue#1", "PublishBatch#1"],
+        [MatrixStep.CreateSecret] = ["AssumeRole#1", "DescribeSecret#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#2", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "GetResourcePolicy#1", "TagResource#1", "CreateAccessKey#1", "PutSecretValue#1", "PublishBatch#1"],
         [MatrixStep.TestSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "GetCallerIdentity#1"],
-        [MatrixStep.FinishSecret] = ["AssumeRole#1", "DescribeSecret#1", "UpdateSecretVersionStage#1", "PublishBatch#1"],
+        [MatrixStep.FinishSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "TagResource#1", "UpdateSecretVersionStage#1", "PublishBatch#1"],
     };
 
     public static string Title(MatrixStep step) => step switch
@@ -106,7 +107,7 @@ internal static class FaultMatrix
                 // moved on, because moto dates new keys with the real clock.
                 await h.Seed.SetAccessKeyStatusAsync(AccountA, User, original, active: false);
                 await h.Seed.TagSecretAsync(AccountA, arn, new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(original, h.Time.GetUtcNow().AddDays(-8)) });
-                foreach (var earlier in RotationService.RotationSteps.TakeWhile(s => s != StepName(step)))
+                foreach (var earlier in RotationSteps.Names.TakeWhile(s => s != StepName(step)))
                 {
                     var done = await scenario.RunAsync(Reliability.Service(h, config), earlier);
                     Assert.Equal(Outcome.Succeeded, done.Outcome);
@@ -266,7 +267,7 @@ internal static class FaultMatrix
             var service = Reliability.Service(Harness, Config);
             if (IsSecretsManagerStep)
             {
-                foreach (var step in RotationService.RotationSteps.SkipWhile(s => s != StepName(Step)))
+                foreach (var step in RotationSteps.Names.SkipWhile(s => s != StepName(Step)))
                 {
                     var result = await RunAsync(service, step);
                     Assert.True(result.Outcome == Outcome.Succeeded, $"retried {step} failed: {result.Message}");

@@ -1,0 +1,292 @@
+using Microsoft.Extensions.Logging;
+using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Errors;
+using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Planning;
+using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Alerts;
+using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Execution;
+using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.Targets;
+
+namespace OrgKeyRotation.Engine.SecretsManagerRotation;
+
+/// <summary>
+/// The Secrets Manager rotation protocol (createSecret, setSecret, testSecret, finishSecret) on the same lifecycle
+/// and the same records as a sweep, so a secret's own rotation schedule can drive rotation. Each step is idempotent
+/// for its token, and covers only users a sweep would cover (account scope, exclusions, configured users).
+/// Secrets Manager creates the token's AWSPENDING version, without a value, before it invokes createSecret; and when
+/// RotateSecret turns a schedule on without rotating, it runs testSecret alone on such a version. So a version
+/// without a value is "not created yet" for createSecret, "nothing to test" for testSecret, and never promoted.
+/// </summary>
+internal sealed class RotationProtocol(
+    RotationConfig config,
+    ICentralClients clients,
+    FactsCollector facts,
+    TargetResolver targets,
+    KeyStager stager,
+    Func<KeyVerifier> verifier,
+    Func<AlertPublisher, UserExecutor> executor,
+    TimeProvider time,
+    ILogger logger)
+{
+    public async Task<RotationStepResult> RunAsync(RotationStepRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var step = RotationSteps.Parse(request.Step);
+        if (string.IsNullOrWhiteSpace(request.SecretId) || string.IsNullOrWhiteSpace(request.ClientRequestToken) || request.ClientRequestToken.Length is < 32 or > 64)
+        {
+            throw new BadRequestException("a rotation step needs SecretId and a ClientRequestToken of 32-64 characters");
+        }
+
+        var sweepId = $"rotation-{request.ClientRequestToken}";
+        await using var alerts = new AlertPublisher(clients.Sns, config.Alerts.SnsTopicArn, time, logger);
+        RotationStepResult result;
+        try
+        {
+            var target = await LocateSecretAsync(request.SecretId, sweepId, cancellationToken);
+            var run = new StepRun(request, target, sweepId, alerts);
+            result = step switch
+            {
+                RotationStep.CreateSecret => await CreateSecretAsync(run, cancellationToken),
+                RotationStep.SetSecret => SetSecret(run),
+                RotationStep.TestSecret => await TestSecretAsync(run, cancellationToken),
+                RotationStep.FinishSecret => await FinishSecretAsync(run, cancellationToken),
+                _ => throw new ArgumentOutOfRangeException(nameof(request), step, "not a rotation step"),
+            };
+        }
+        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException or RotationStepException)
+        {
+            result = Result(request, Outcome.Failed, ex.Message, null);
+        }
+
+        if (result.Outcome == Outcome.Failed)
+        {
+            alerts.Add(new Alert(AlertEvent.Failed, sweepId, null, null, result.AccessKeyId, null, $"rotation step {request.Step} failed", $"Secret {request.SecretId}: {result.Message}"));
+        }
+
+        logger.Log(result.Outcome == Outcome.Failed ? LogLevel.Error : LogLevel.Information, "Rotation step {Step} for {SecretId} (token {Token}): {Outcome}: {Message}", request.Step, request.SecretId, request.ClientRequestToken, result.Outcome, result.Message);
+        await alerts.FlushAsync(cancellationToken);
+        return result;
+    }
+
+    private async Task<RotationStepResult> CreateSecretAsync(StepRun run, CancellationToken cancellationToken)
+    {
+        var (session, description, userName) = run.Target;
+        if (run.Stages is not null)
+        {
+            if (run.Has(SecretStages.Current))
+            {
+                return run.Done(Outcome.Succeeded, "this version is AWSCURRENT already", null);
+            }
+
+            if (!run.Has(SecretStages.Pending))
+            {
+                return run.Done(Outcome.Failed, "a version with this token exists but is neither AWSPENDING nor AWSCURRENT", null);
+            }
+
+            // Secrets Manager made this version empty; a retry of this step finds our key in it.
+            var existing = await session.Secrets.GetSecretValueAsync(description.Arn, run.Token, null, cancellationToken);
+            if (existing is not null)
+            {
+                var stored = ManagedSecret.Parse(existing.SecretString);
+                return stored is null
+                    ? run.Done(Outcome.Failed, "the AWSPENDING version for this token holds a value OrgKeyRotation did not write; it is left as it is", null)
+                    : run.Done(Outcome.Succeeded, $"the version for this token holds key {stored.AccessKeyId} already", stored.AccessKeyId);
+            }
+        }
+
+        var account = await facts.OpenAccountAsync(session, cancellationToken);
+        var snapshot = await facts.CollectAsync(account, userName, lastUseOfEveryKey: false, knownUser: null, cancellationToken);
+        if (targets.UserOutsideScope(session.AccountId, snapshot.User) is { } outside)
+        {
+            throw new BadRequestException($"secret {description.Name} belongs to {session.AccountId}/{userName}, which a sweep does not cover ({outside}): the rotation step is refused");
+        }
+
+        // A rotation requested by Secrets Manager is due now, whatever the key's age.
+        var plan = Plans.For(snapshot, config.Policy with { MaxKeyAgeDays = 0 }, time.GetUtcNow());
+        if (!plan.Actions.Any(a => a.Kind == PlannedActionKind.Rotate))
+        {
+            // The reason the rotation cannot go ahead: a block, else the last wait (the one about the current key).
+            var why = (plan.Actions.FirstOrDefault(a => a.Kind == PlannedActionKind.Block) ?? plan.Actions.LastOrDefault(a => a.Kind == PlannedActionKind.Skip) ?? plan.Actions.FirstOrDefault())?.Reason ?? "no rotation possible";
+            return run.Done(Outcome.Failed, $"cannot create a new key now: {why}", null);
+        }
+
+        var freeing = plan.Actions.TakeWhile(a => a.Kind == PlannedActionKind.Delete).ToList();
+        if (freeing.Count > 0)
+        {
+            var results = await executor(run.Alerts).ExecuteAsync(session, snapshot, plan with { Actions = freeing }, run.SweepId, cancellationToken);
+            if (results.FirstOrDefault(r => r.Outcome == Outcome.Failed) is { } failed)
+            {
+                return run.Done(Outcome.Failed, "freeing a key slot failed: " + failed.Error, null);
+            }
+        }
+
+        var key = await stager.CreateAndStageAsync(session, snapshot, description, run.Token, cancellationToken);
+        return key is null
+            ? run.Done(Outcome.Failed, "IAM refused a new key: another rotation created one for this user since the step looked; retry the rotation later", null)
+            : run.Done(Outcome.Succeeded, $"new key {key.AccessKeyId} staged as AWSPENDING", key.AccessKeyId);
+    }
+
+    /// <summary>IAM holds the key since createSecret: there is nothing further to set.</summary>
+    private static RotationStepResult SetSecret(StepRun run) =>
+        run.Stages is null || !run.Has(SecretStages.Pending) && !run.Has(SecretStages.Current)
+            ? run.Done(Outcome.Failed, "no AWSPENDING version for this token: run createSecret first", null)
+            : run.Done(Outcome.Succeeded, "nothing to set: the key exists in IAM", null);
+
+    private async Task<RotationStepResult> TestSecretAsync(StepRun run, CancellationToken cancellationToken)
+    {
+        var (session, description, userName) = run.Target;
+        if (run.Stages is null || !run.Has(SecretStages.Pending) && !run.Has(SecretStages.Current))
+        {
+            return run.Done(Outcome.Failed, "no AWSPENDING version for this token: run createSecret first", null);
+        }
+
+        var value = await session.Secrets.GetSecretValueAsync(description.Arn, run.Token, null, cancellationToken);
+        if (value is null)
+        {
+            // RotateSecret's check of a new schedule: Secrets Manager's own empty version, no key to verify.
+            return run.Done(Outcome.Succeeded, "the version for this token holds no key (Secrets Manager's test of the rotation schedule): nothing to verify, nothing changed", null);
+        }
+
+        var key = ManagedSecret.Parse(value.SecretString);
+        if (key is null)
+        {
+            return run.Done(Outcome.Failed, "the version for this token does not hold an access key written by OrgKeyRotation", null);
+        }
+
+        var verification = await verifier().VerifyAsync(session.AccountId, userName, key, verifyUntil: null, cancellationToken);
+        return verification.Outcome == VerificationOutcome.Verified
+            ? run.Done(Outcome.Succeeded, $"key {key.AccessKeyId} authenticates as {userName}", key.AccessKeyId)
+            : run.Done(Outcome.Failed, verification.Problem!, key.AccessKeyId);
+    }
+
+    private async Task<RotationStepResult> FinishSecretAsync(StepRun run, CancellationToken cancellationToken)
+    {
+        var (session, description, userName) = run.Target;
+        if (run.Has(SecretStages.Current))
+        {
+            return run.Done(Outcome.Succeeded, "this version is AWSCURRENT already", null);
+        }
+
+        if (!run.Has(SecretStages.Pending))
+        {
+            return run.Done(Outcome.Failed, "no AWSPENDING version for this token: nothing to finish", null);
+        }
+
+        // Only a version that holds a key of ours is promoted: never an empty one, so consumers always find a key.
+        var value = await session.Secrets.GetSecretValueAsync(description.Arn, run.Token, null, cancellationToken);
+        var key = value is null ? null : ManagedSecret.Parse(value.SecretString);
+        if (key is null)
+        {
+            return run.Done(Outcome.Failed, "the AWSPENDING version for this token holds no access key written by OrgKeyRotation: nothing is promoted; run createSecret first", null);
+        }
+
+        // A later run than the key's creation: record the hand-off before the promotion, so the old key's clock starts now.
+        await session.Secrets.TagResourceAsync(description.Arn, ManagedSecret.HandOffTags(key.AccessKeyId, time.GetUtcNow()), cancellationToken);
+        var current = description.VersionWithStage(SecretStages.Current);
+        try
+        {
+            await session.Secrets.UpdateSecretVersionStageAsync(description.Arn, SecretStages.Current, run.Token, current, cancellationToken);
+        }
+        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.InvalidRequest)
+        {
+            // A retry after a lost response finds AWSCURRENT moved already: done if it moved to this token.
+            var now = await session.Secrets.DescribeSecretAsync(description.Arn, cancellationToken);
+            if (now?.VersionWithStage(SecretStages.Current) != run.Token)
+            {
+                throw;
+            }
+        }
+
+        run.Alerts.Add(new Alert(AlertEvent.Rotated, run.SweepId, session.AccountId, userName, key.AccessKeyId, null, $"key rotated for {session.AccountId}/{userName}", $"Secrets Manager rotation of {description.Name} finished: key {key.AccessKeyId} (version {run.Token}) is AWSCURRENT."));
+        return run.Done(Outcome.Succeeded, $"key {key.AccessKeyId} is AWSCURRENT", key.AccessKeyId);
+    }
+
+    /// <summary>
+    /// Finds the secret, the member account and the user it belongs to; checks it carries the product's labels and
+    /// that a sweep covers its account and user, before any session into the account is opened.
+    /// </summary>
+    private async Task<StepTarget> LocateSecretAsync(string secretId, string sweepId, CancellationToken cancellationToken)
+    {
+        SecretDescription? description;
+        string accountId;
+        if (config.Secrets.Location == SecretLocation.Central)
+        {
+            description = await clients.Secrets.DescribeSecretAsync(secretId, cancellationToken);
+            var account = description is not null && description.Tags.TryGetValue(ManagedSecret.AccountTag, out var a) ? a : null;
+            if (description is null || account is null || !AwsIdentifiers.IsAccountId(account))
+            {
+                throw new BadRequestException($"secret {secretId} is not a secret managed by OrgKeyRotation in the central account");
+            }
+
+            accountId = account;
+        }
+        else
+        {
+            accountId = AccountOfArn(secretId)
+                ?? throw new BadRequestException($"SecretId must be the secret's ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) so the member account is known; got '{secretId}'");
+            description = null;
+        }
+
+        await CheckAccountInScopeAsync(accountId, cancellationToken);
+        var session = await clients.Accounts.OpenAsync(accountId, sweepId, cancellationToken);
+        description ??= await session.Secrets.DescribeSecretAsync(secretId, cancellationToken)
+            ?? throw new BadRequestException($"secret {secretId} does not exist");
+
+        if (!ManagedSecret.IsManaged(description) || !description.Tags.TryGetValue(ManagedSecret.UserTag, out var userName))
+        {
+            throw new BadRequestException($"secret {secretId} was not created by OrgKeyRotation (no {ManagedSecret.ManagedTag} and {ManagedSecret.UserTag} tags): it is not rotated");
+        }
+
+        if (config.Accounts.TryGetValue(accountId, out var users) && users.Count > 0 && !users.Contains(userName, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new BadRequestException($"secret {secretId} belongs to user {userName}, which is not among the users configured for account {accountId}: the rotation step is refused");
+        }
+
+        return new StepTarget(session, description, userName);
+    }
+
+    /// <summary>The account must be one a sweep covers (configured or discovered, not excluded).</summary>
+    private async Task CheckAccountInScopeAsync(string accountId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await targets.ResolveAccountsAsync([accountId], cancellationToken);
+        }
+        catch (BadRequestException ex)
+        {
+            throw new BadRequestException($"the secret's account {accountId} is outside the rotation's scope, so its rotation step is refused: {ex.Message}");
+        }
+    }
+
+    private static string? AccountOfArn(string secretId)
+    {
+        var parts = secretId.Split(':');
+        return parts.Length >= 7 && parts[0] == "arn" && parts[2] == "secretsmanager" && AwsIdentifiers.IsAccountId(parts[4]) ? parts[4] : null;
+    }
+
+    private static RotationStepResult Result(RotationStepRequest request, Outcome outcome, string message, string? accessKeyId) =>
+        new(request.Step, request.SecretId, request.ClientRequestToken, outcome, message, accessKeyId);
+
+    private sealed record StepTarget(IAccountSession Session, SecretDescription Description, string UserName);
+
+    /// <summary>One step's request, the secret it acts on, and the stages of the token's version (null: no such version).</summary>
+    private sealed class StepRun(RotationStepRequest request, StepTarget target, string sweepId, AlertPublisher alerts)
+    {
+        public StepTarget Target { get; } = target;
+
+        public string Token => request.ClientRequestToken;
+
+        public string SweepId { get; } = sweepId;
+
+        public AlertPublisher Alerts { get; } = alerts;
+
+        public IReadOnlyList<string>? Stages { get; } = target.Description.VersionIdsToStages.TryGetValue(request.ClientRequestToken, out var stages) ? stages : null;
+
+        public bool Has(string stage) => Stages?.Contains(stage, StringComparer.Ordinal) == true;
+
+        public RotationStepResult Done(Outcome outcome, string message, string? accessKeyId) => Result(request, outcome, message, accessKeyId);
+    }
+}
