@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: on a fresh machine with no AWS account, run the rotation end to end against a local AWS emulator.
 # Builds keyrot, starts moto on a free port, seeds a demo organization (4 member accounts, IAM users and keys,
-# an exempt user, a key still in use), then runs `keyrot plan`, `keyrot rotate` and `keyrot report --output html`.
+# an exempt user, a key still in use), then runs `keyrot plan`, `keyrot rotate`, `keyrot plan --as-of` a few days on
+# (the idle rule: which old keys are switched off, and the one still in use that is held) and `keyrot report`.
 # The emulator is stopped on exit, Ctrl-C included; every run starts from a clean emulator.
 # Usage: scripts/demo.sh            (outputs in artifacts/demo/)
 set -euo pipefail
@@ -74,6 +75,12 @@ step() { # title, then the keyrot arguments
 
 step "plan: what would be rotated (dry run, no change)" plan "${common[@]}"
 step "rotate: create, verify and hand over new keys" rotate "${common[@]}"
+# The idle rule, seen from later dates: the old keys may go 1 day after the hand-off (deactivateAfterDays), but only once
+# no one has used them for 7 days (oldKeyIdleDays). ci-deployer's old key signed a call at seeding time.
+in_3_days=$(date -u -d '+3 days 1 hour' +%Y-%m-%dT%H:%M:%SZ)
+in_8_days=$(date -u -d '+8 days 1 hour' +%Y-%m-%dT%H:%M:%SZ)
+step "plan --as-of in 3 days: unused old keys are switched off; ci-deployer's, used 3 days before, is held" plan "${common[@]}" --as-of "$in_3_days"
+step "plan --as-of in 8 days: ci-deployer's old key has been idle for 7 days, so it goes too" plan "${common[@]}" --as-of "$in_8_days"
 step "report: org-wide inventory and compliance" report "${common[@]}" --output html --out "$out/report.html"
 step "report (table)" report "${common[@]}" --quiet
 

@@ -2,8 +2,9 @@
 """Seeds a demo AWS Organization into a local AWS emulator (moto) and writes a keyrot configuration for it.
 
 The organization: a management account with an SNS alert topic, 4 member accounts, each with the member role
-the rotator assumes and 3-5 IAM users with access keys. Some users hold two keys, one user is in the exemption
-group, and one key has signed a call so IAM records it as "still in use".
+the rotator assumes and 3-5 IAM users with one access key each. One user is in the exemption group, and one key has
+signed a call so IAM records it as "still in use": after the rotation the idle rule holds that old key until its
+consumer has left it for policy.oldKeyIdleDays.
 
 Usage: demo_seed.py --endpoint http://127.0.0.1:PORT --config-out artifacts/demo/rotation.json
 Needs boto3 (installed beside moto) and the fake credentials the demo exports (AWS_ACCESS_KEY_ID=testing ...).
@@ -18,12 +19,13 @@ ROLE_NAME = "IAMKeyRotationRole"
 EXEMPT_GROUP = "key-rotation-exempt"
 REGION = "us-east-1"
 
-# Per member account: (user name, number of keys). Chosen to show every case the report counts.
+# Per member account, the IAM users. Each has one key the rotator did not create: the rotator never deletes such a
+# key (a second one, say a person's, would block the first rotation until a person decides; tests cover that case).
 ACCOUNTS = {
-    "payments": [("ci-deployer", 1), ("batch-exporter", 2), ("legacy-ftp", 1)],
-    "analytics": [("etl-runner", 1), ("dashboard-reader", 1), ("notebook-svc", 2), ("backup-agent", 1)],
-    "platform": [("terraform", 1), ("monitoring", 1), ("break-glass", 1)],
-    "sandbox": [("experiments", 2), ("demo-app", 1), ("load-tester", 1), ("chaos-bot", 1), ("intern-tools", 1)],
+    "payments": ["ci-deployer", "batch-exporter", "legacy-ftp"],
+    "analytics": ["etl-runner", "dashboard-reader", "notebook-svc", "backup-agent"],
+    "platform": ["terraform", "monitoring", "break-glass"],
+    "sandbox": ["experiments", "demo-app", "load-tester", "chaos-bot", "intern-tools"],
 }
 EXEMPT_USER = ("platform", "break-glass")
 IN_USE_USER = ("payments", "ci-deployer")
@@ -36,8 +38,8 @@ ROLE_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
         {"Effect": "Allow", "Action": ["iam:ListAccessKeys", "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey",
-                                       "iam:GetAccessKeyLastUsed", "iam:GetUser", "iam:ListUsers", "iam:ListGroupsForUser",
-                                       "iam:ListUserTags"], "Resource": "*"},
+                                       "iam:GetAccessKeyLastUsed", "iam:GetUser", "iam:ListUsers", "iam:GetGroup"],
+         "Resource": "*"},
         {"Effect": "Allow", "Action": ["secretsmanager:*"], "Resource": "*"},
     ],
 }
@@ -73,20 +75,16 @@ def seed(endpoint):
         iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=trust, Description="Assumed by the central key rotator")
         iam.put_role_policy(RoleName=ROLE_NAME, PolicyName="key-rotation", PolicyDocument=json.dumps(ROLE_POLICY))
         iam.create_group(GroupName=EXEMPT_GROUP)
-        for user, key_count in users:
+        for user in users:
             iam.create_user(UserName=user, Tags=[{"Key": "owner", "Value": f"team-{name}"}])
-            keys = [iam.create_access_key(UserName=user)["AccessKey"] for _ in range(key_count)]
-            if key_count == 2:
-                # The usual leftover of a manual rotation: the older key was switched off but never deleted. The
-                # rotator deletes it to free the slot the new key needs.
-                iam.update_access_key(UserName=user, AccessKeyId=keys[0]["AccessKeyId"], Status="Inactive")
+            keys = [iam.create_access_key(UserName=user)["AccessKey"]]
             if (name, user) == EXEMPT_USER:
                 iam.add_user_to_group(GroupName=EXEMPT_GROUP, UserName=user)
             if (name, user) == IN_USE_USER:
                 # A call signed with the key makes IAM record its last use, as a running consumer would.
                 boto3.client("iam", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=keys[0]["AccessKeyId"],
                              aws_secret_access_key=keys[0]["SecretAccessKey"]).get_user(UserName=user)
-        scope[account_id] = [user for user, _ in users]
+        scope[account_id] = list(users)
         print(f"  account {account_id} ({name}): {len(users)} users", file=sys.stderr)
     return central, topic_arn, scope
 
@@ -101,8 +99,9 @@ def main():
     config = {
         "roleName": ROLE_NAME,
         "accounts": scope,
-        # Every key is due at once, so the demo shows a full rotation.
-        "policy": {"maxKeyAgeDays": 0},
+        # Every key is due at once, so the demo shows a full rotation. The old keys may be switched off a day after
+        # the hand-off, once idle for 7 days (the default): `keyrot plan --as-of` shows both sides of that rule.
+        "policy": {"maxKeyAgeDays": 0, "deactivateAfterDays": 1, "oldKeyIdleDays": 7},
         "exemptions": {"group": EXEMPT_GROUP},
         "alerts": {"snsTopicArn": topic_arn},
     }
