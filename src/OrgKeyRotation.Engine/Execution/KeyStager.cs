@@ -26,13 +26,14 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     /// Stages a new key for the user of <paramref name="snapshot"/>; null when another rotation got there first (IAM
     /// refused a third key, or another run wrote the user's secret since this sweep read it). <paramref name="replacedKeyId"/> is the key the new one replaces; with
     /// <paramref name="recordReplacedKeyDeactivation"/> its deactivation record goes into the attempt's tag write
-    /// (the plan deactivates it right after the promotion).
+    /// (the plan deactivates it right after the promotion). <paramref name="ownershipVerified"/>: this run already
+    /// checked the existing secret's policy (<see cref="EnsureRecordsAreOursAsync"/>), so it is not read twice.
     /// </summary>
-    public async Task<StagedKey?> StageNewKeyAsync(IAccountSession session, UserSnapshot snapshot, string? replacedKeyId, bool recordReplacedKeyDeactivation, CancellationToken cancellationToken)
+    public async Task<StagedKey?> StageNewKeyAsync(IAccountSession session, UserSnapshot snapshot, string? replacedKeyId, bool recordReplacedKeyDeactivation, bool ownershipVerified, CancellationToken cancellationToken)
     {
         var attempt = ManagedSecret.AttemptTags(time.GetUtcNow(), recordReplacedKeyDeactivation ? replacedKeyId : null);
         var secret = snapshot.Secret is { } existing
-            ? await PrepareExistingAsync(session, snapshot, existing, describedNow: false, attempt, cancellationToken)
+            ? await PrepareExistingAsync(session, snapshot, existing, describedNow: false, ownershipVerified, attempt, cancellationToken)
             : await CreateSecretAsync(session, snapshot, replacedKeyId, attempt, cancellationToken);
         if (secret is null)
         {
@@ -78,7 +79,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, CancellationToken cancellationToken)
     {
         // Described by the step just now: never null (only a stale view of a secret is looked at again).
-        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
+        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ownershipVerified: false, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
         var key = await CreateKeyAsync(session, snapshot, cancellationToken);
         if (key is not null)
         {
@@ -94,7 +95,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     /// account's listing can be minutes stale, and only a secret that really has no current version may take an
     /// unverified key as AWSCURRENT. Null when it has one after all: another run wrote it since this sweep looked.
     /// </summary>
-    private async Task<SecretTarget?> PrepareExistingAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, bool describedNow, IReadOnlyDictionary<string, string> attempt, CancellationToken cancellationToken)
+    private async Task<SecretTarget?> PrepareExistingAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, bool describedNow, bool ownershipVerified, IReadOnlyDictionary<string, string> attempt, CancellationToken cancellationToken)
     {
         if (!describedNow && secret.VersionWithStage(SecretStages.Current) is null)
         {
@@ -107,7 +108,11 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
             }
         }
 
-        await EnsureOwnedAsync(session, snapshot, secret, describedNow, cancellationToken);
+        if (!ownershipVerified)
+        {
+            await EnsureOwnedAsync(session, snapshot, secret, describedNow, cancellationToken);
+        }
+
         await session.Secrets.TagResourceAsync(secret.Arn, attempt, cancellationToken);
         return new SecretTarget(secret.Arn, secret.VersionWithStage(SecretStages.Current));
     }
@@ -154,6 +159,32 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     }
 
     /// <summary>
+    /// Before an action that trusts the secret's labels and records (deleting an orphan, deactivating or deleting the
+    /// previous key, completing a staged rotation): the secret must carry exactly the rotator's resource policy.
+    /// Labels and tags can be set by anyone allowed TagResource on a secret they created under the user's name; with
+    /// forged records such a secret could make a person's key look like the rotator's orphan or previous key. Stricter
+    /// than <see cref="EnsureOwnedAsync"/>: a policy-less secret is never finished here, since the rotator creates no
+    /// key before its secret's policy is on, so no key can be an orphan or a previous key of such a secret.
+    /// </summary>
+    public static async Task EnsureRecordsAreOursAsync(IAccountSession session, UserSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot.Secret is not { } secret)
+        {
+            // No secret, no records: the planner never deletes or deactivates a key on their word then.
+            return;
+        }
+
+        var policy = await session.Secrets.GetResourcePolicyAsync(secret.Arn, cancellationToken);
+        if (!ManagedSecret.IsRotatorPolicy(policy, snapshot.User.Arn, session.PrincipalArn))
+        {
+            var found = policy is null ? "it has no resource policy" : $"its resource policy is not the one the rotator sets for user {snapshot.User.Arn} and rotator {session.PrincipalArn}";
+            throw new RotationStepException(
+                $"secret {snapshot.SecretName} is not the rotator's: {found}, so its labels and records cannot be trusted. No key was deactivated or deleted. "
+                + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
+        }
+    }
+
+    /// <summary>
     /// A user's first secret: created empty, with the attempt's records in its tags, then protected. Null when another
     /// run created it and stored a key in it since this sweep looked.
     /// </summary>
@@ -183,7 +214,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
 
             return now.VersionWithStage(SecretStages.Current) is not null
                 ? null
-                : await PrepareExistingAsync(session, snapshot, now, describedNow: true, attempt, cancellationToken);
+                : await PrepareExistingAsync(session, snapshot, now, describedNow: true, ownershipVerified: false, attempt, cancellationToken);
         }
 
         await ProtectNewSecretAsync(session, snapshot, arn, cancellationToken);

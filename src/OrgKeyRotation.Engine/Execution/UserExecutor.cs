@@ -118,6 +118,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         {
             if (action.Kind == PlannedActionKind.CompleteRotation)
             {
+                await EnsureRecordsAreOursAsync(run, cancellationToken);
                 return (await stager.ReadStagedAsync(run.Session, run.Snapshot, action.AccessKeyId!, cancellationToken), null);
             }
 
@@ -129,10 +130,16 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             // The plan deactivates the replaced key right after the promotion: its record rides on the attempt's tag write.
             var deactivatesReplacedKey = action.AccessKeyId is not null && index + 1 < run.Plan.Actions.Count
                 && run.Plan.Actions[index + 1] is { Kind: PlannedActionKind.Deactivate } next && next.AccessKeyId == action.AccessKeyId;
-            var staged = await stager.StageNewKeyAsync(run.Session, run.Snapshot, action.AccessKeyId, deactivatesReplacedKey, cancellationToken);
+            var staged = await stager.StageNewKeyAsync(run.Session, run.Snapshot, action.AccessKeyId, deactivatesReplacedKey, run.SecretOwnershipVerified, cancellationToken);
             if (deactivatesReplacedKey)
             {
                 run.DeactivationRecorded(action.AccessKeyId!);
+            }
+
+            if (staged is not null)
+            {
+                // Created by this run, or its policy checked before the key was created.
+                run.OwnershipVerified();
             }
 
             if (staged is null)
@@ -200,6 +207,11 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         var kind = Map(action.Kind);
         try
         {
+            if (action.Kind is PlannedActionKind.Delete or PlannedActionKind.Deactivate or PlannedActionKind.RecordDeactivation)
+            {
+                await EnsureRecordsAreOursAsync(run, cancellationToken);
+            }
+
             switch (action.Kind)
             {
                 case PlannedActionKind.Skip:
@@ -238,6 +250,21 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         {
             return Failure(run, action, ex);
         }
+    }
+
+    /// <summary>
+    /// The planner deletes and deactivates keys on the word of the user's secret (its stages, attempt and hand-off
+    /// records): once per run, before the first such action, the secret's policy must be the rotator's.
+    /// </summary>
+    private static async Task EnsureRecordsAreOursAsync(UserRun run, CancellationToken cancellationToken)
+    {
+        if (run.SecretOwnershipVerified)
+        {
+            return;
+        }
+
+        await KeyStager.EnsureRecordsAreOursAsync(run.Session, run.Snapshot, cancellationToken);
+        run.OwnershipVerified();
     }
 
     private ActionResult Failure(UserRun run, PlannedAction action, Exception ex)

@@ -47,6 +47,11 @@ internal sealed class UserRun(IAccountSession session, UserSnapshot snapshot, Us
         }
     }
 
+    /// <summary>The user's secret is known to be the rotator's in this run: created by it, or its policy checked.</summary>
+    public bool SecretOwnershipVerified { get; private set; }
+
+    public void OwnershipVerified() => SecretOwnershipVerified = true;
+
     public void Await(int actionIndex, StagedKey key) => AwaitingVerification = (actionIndex, key);
     public void DeactivationRecorded(string accessKeyId) => _deactivationRecordedFor = accessKeyId;
 

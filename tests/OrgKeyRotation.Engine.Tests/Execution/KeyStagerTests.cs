@@ -130,6 +130,43 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "alice");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SweepAsync_ForgedAttemptRecordOnAnotherPrincipalsSecret_APersonsKeyIsNotDeletedAsAnOrphan(bool withPolicy)
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var old = await h.UserWithKeyAsync(AccountA, "alice");
+        var persons = (await h.Seed.CreateAccessKeyAsync(AccountA, "alice")).AccessKeyId;
+        // Someone allowed to create secrets names one after alice, with the rotator's labels and an attempt record at
+        // the moment the person's key was created: the key looks like the rotator's orphan.
+        var tags = new Dictionary<string, string>(ManagedSecret.CreationTags(AccountA, "alice", null, new Dictionary<string, string>()));
+        foreach (var (key, value) in ManagedSecret.AttemptTags(DateTimeOffset.UtcNow, null))
+        {
+            tags[key] = value;
+        }
+
+        var arn = await CreateEmptySecretAsync(h, AccountA, SecretName(AccountA, "alice"), tags);
+        if (withPolicy)
+        {
+            await h.Seed.PutResourcePolicyAsync(AccountA, arn, $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""");
+        }
+
+        h.Time.Advance(TimeSpan.FromMinutes(30)); // past the attempt's grace period
+        var calls = new CallCountingHandler();
+
+        var result = await h.Service(h.Config(policy: RotateNow), () => calls).SweepAsync(new SweepRequest(), default);
+
+        var delete = result.Only(AccountA, "alice", ActionKind.Delete);
+        Assert.Equal(persons, delete.AccessKeyId);
+        Assert.Equal(Outcome.Failed, delete.Outcome);
+        Assert.Contains("is not the rotator's", delete.Error, StringComparison.Ordinal);
+        Assert.Contains("No key was deactivated or deleted", delete.Error, StringComparison.Ordinal);
+        Assert.Equal(0, calls.Count("DeleteAccessKey") + calls.Count("CreateAccessKey") + calls.Count("PutResourcePolicy"));
+        Assert.Equal([(old, "Active"), (persons, "Active")], (await h.KeysAsync(AccountA, "alice")).OrderBy(k => k.AccessKeyId != old).ToList());
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "alice");
+    }
+
     [Fact]
     public async Task SweepAsync_OurTagsNoPolicyNoVersion_FinishesTheInterruptedCreationPolicyFirst()
     {
