@@ -201,7 +201,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         {
             await session.Secrets.PutResourcePolicyAsync(secretId, ManagedSecret.ResourcePolicy(snapshot.User.Arn, session.PrincipalArn), cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        catch (AwsException ex)
         {
             throw new RotationStepException(
                 $"secret {snapshot.SecretName} was created, but its resource policy could not be applied ({ex.Message}). No key was created; the next sweep applies the policy first, then rotates");
@@ -224,7 +224,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         {
             await session.Secrets.RotateSecretAsync(secretId, config.Secrets.RotationLambdaArn!, days, rotateImmediately: false, cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        catch (AwsException ex)
         {
             throw new RotationStepException(
                 $"secret {snapshot.SecretName} was created and protected, but its rotation schedule could not be turned on with {config.Secrets.RotationLambdaArn} ({ex.Message}). No key was created; the next sweep turns the schedule on first, then rotates");
@@ -261,7 +261,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
             await session.Secrets.PutSecretValueAsync(secretId, token, ManagedSecret.Serialize(key, session.AccountId), [stage], cancellationToken);
             return;
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        catch (AwsException ex)
         {
             bool? stored;
             try
@@ -269,8 +269,9 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
                 var now = await session.Secrets.DescribeSecretAsync(secretId, cancellationToken);
                 stored = now?.VersionIdsToStages.ContainsKey(token) == true;
             }
-            catch (Exception describeFailure) when (describeFailure is AwsServiceException or AwsTransportException)
+            catch (AwsException)
             {
+                // DescribeSecret is idempotent: the AWS layer never reports an ambiguous outcome for it.
                 stored = null;
             }
 
@@ -298,7 +299,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         {
             await UserExecutor.DeleteAsync(session, userName, accessKeyId, cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException)
+        catch (AwsException ex)
         {
             logger.LogError("Could not delete unstored key {AccessKeyId} of {UserName}: {Error}. The next sweep deletes it as an orphan of the recorded attempt", accessKeyId, userName, ex.Message);
         }

@@ -144,7 +144,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
             return (staged, null);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException or RotationStepException)
+        catch (Exception ex) when (ex is AwsException or RotationStepException)
         {
             return (null, Failure(run, action, ex));
         }
@@ -181,7 +181,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         {
             await PromoteAsync(run.Session, staged, recordHandOff: action.Kind == PlannedActionKind.CompleteRotation, cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException)
+        catch (Exception ex) when (ex is AwsException)
         {
             return Failure(run, action, ex);
         }
@@ -234,7 +234,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                     throw new InvalidOperationException($"unknown action {action.Kind}");
             }
         }
-        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException or RotationStepException)
+        catch (Exception ex) when (ex is AwsException or RotationStepException)
         {
             return Failure(run, action, ex);
         }
