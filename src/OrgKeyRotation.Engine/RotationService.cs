@@ -133,7 +133,7 @@ public sealed class RotationService : IRotationService
         var account = await _facts.OpenAccountAsync(session, cancellationToken);
         var snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: false, knownUser: null, cancellationToken);
         var action = Planner.PlanRestore(snapshot.Facts, accessKeyId);
-        var plan = new UserPlan(snapshot.Facts, [action], new Dictionary<string, KeyRoleKind>());
+        var plan = new UserPlan(snapshot.Facts, [action], new Dictionary<string, KeyRole>());
         var results = await Executor(alerts).ExecuteAsync(session, snapshot, plan, sweepId, cancellationToken);
         _logger.LogWarning("Restore requested for {AccountId} {UserName} {AccessKeyId}: {Outcome}", accountId, userName, accessKeyId, results[0].Outcome);
         await alerts.FlushAsync(cancellationToken);

@@ -1,8 +1,14 @@
 using System.Text.Json.Serialization;
+using OrgKeyRotation.Core.Planning;
 
 namespace OrgKeyRotation.Engine.Contracts;
 
-/// <summary>What one lifecycle step does to a user's keys.</summary>
+/// <summary>
+/// What one lifecycle step did (or, in a dry run, would do) to a user's keys, as results report it in JSON. The
+/// planner decides in <see cref="PlannedActionKind"/>, which maps onto this (<c>UserExecutor.Map</c>); this enum is
+/// the wire format and changes only with it, so a planner decision without a kind of its own (Block) is reported as
+/// <see cref="Warn"/> with the outcome Failed.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ActionKind>))]
 public enum ActionKind
 {
@@ -62,20 +68,6 @@ public sealed record ActionResult(
     string? AccessKeyId = null,
     string? NewAccessKeyId = null,
     string? Error = null);
-
-/// <summary>Which role a key plays for the rotator, derived from the user's secret.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<KeyRole>))]
-public enum KeyRole
-{
-    /// <summary>Held by the secret's AWSCURRENT version.</summary>
-    Current,
-    /// <summary>Held by AWSPENDING: a rotation in progress.</summary>
-    Pending,
-    /// <summary>Held by AWSPREVIOUS: replaced, on its way to deactivation and deletion.</summary>
-    Previous,
-    /// <summary>Not in the secret (unmanaged user, or an orphan from a lost response).</summary>
-    Untracked,
-}
 
 /// <summary>One access key as the sweep saw it (no secret).</summary>
 public sealed record KeySnapshot(

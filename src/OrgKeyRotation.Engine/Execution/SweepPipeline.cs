@@ -284,11 +284,5 @@ internal sealed class SweepPipeline
             k.Status.ToString(),
             k.CreateDate,
             k.LastUsedDate,
-            plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role switch
-            {
-                KeyRoleKind.Current => KeyRole.Current,
-                KeyRoleKind.Pending => KeyRole.Pending,
-                KeyRoleKind.Previous => KeyRole.Previous,
-                _ => KeyRole.Untracked,
-            } : KeyRole.Untracked)).ToList();
+            plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role : KeyRole.Untracked)).ToList();
 }

@@ -154,8 +154,8 @@ public class PlannerTests
     {
         var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null);
 
-        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
-        Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
+        Assert.Equal(KeyRole.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRole.Untracked, plan.Roles[Other]);
         Assert.DoesNotContain(plan.Actions, a => a.Kind == PlannedActionKind.Delete);
         Assert.DoesNotContain("orphan", plan.Actions[0].Reason, StringComparison.Ordinal);
     }
@@ -254,8 +254,8 @@ public class PlannerTests
     {
         var plan = Plan([Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], new SecretSpec(true, Cur, Gone, null, Prev, TimeSpan.FromDays(1)));
 
-        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
-        Assert.Equal(KeyRoleKind.Previous, plan.Roles[Prev]);
+        Assert.Equal(KeyRole.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRole.Previous, plan.Roles[Prev]);
         Assert.Equal(2, plan.Roles.Count);
     }
 
@@ -392,8 +392,8 @@ public class PlannerTests
         // The tie-break is arbitrary but fixed: the same facts always adopt the same key.
         var plan = Plan([Key(Other, Active, 10, Use.Never), Key(Cur, Active, 10, Use.Never)], null);
 
-        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
-        Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
+        Assert.Equal(KeyRole.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRole.Untracked, plan.Roles[Other]);
     }
 
     [Fact]
