@@ -81,7 +81,28 @@ public sealed record UserResult(string AccountId, string UserName, IReadOnlyList
 
 public sealed record AccountResult(string AccountId, Outcome Outcome, string? Error, IReadOnlyList<UserResult> Users);
 
-public sealed record SweepCounts(int Accounts, int Users, int Rotated, int Deactivated, int Deleted, int Reactivated, int Warnings, int Failed, int NotStarted);
+/// <summary>What a sweep, or one account of it, counted. The counts of several add up field by field (<c>+</c>).</summary>
+public sealed record SweepCounts(int Accounts, int Users, int Rotated, int Deactivated, int Deleted, int Reactivated, int Warnings, int Failed, int NotStarted)
+{
+    /// <summary>Nothing counted: the start of a sum.</summary>
+    public static SweepCounts Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public static SweepCounts operator +(SweepCounts left, SweepCounts right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        return new(
+            left.Accounts + right.Accounts,
+            left.Users + right.Users,
+            left.Rotated + right.Rotated,
+            left.Deactivated + right.Deactivated,
+            left.Deleted + right.Deleted,
+            left.Reactivated + right.Reactivated,
+            left.Warnings + right.Warnings,
+            left.Failed + right.Failed,
+            left.NotStarted + right.NotStarted);
+    }
+}
 
 /// <summary>The structured result of a sweep. It never holds a secret.</summary>
 public sealed record SweepResult(

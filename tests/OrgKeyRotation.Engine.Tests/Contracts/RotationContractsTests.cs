@@ -6,6 +6,24 @@ namespace OrgKeyRotation.Engine.Tests.Contracts;
 
 public class RotationContractsTests
 {
+    [Fact]
+    public void SweepCountsAdd_TwoCounts_SumsEachFieldIntoItself()
+    {
+        var a = new SweepCounts(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        var b = new SweepCounts(10, 20, 30, 40, 50, 60, 70, 80, 90);
+
+        Assert.Equal(new SweepCounts(11, 22, 33, 44, 55, 66, 77, 88, 99), a + b);
+    }
+
+    [Fact]
+    public void SweepCountsAdd_Zero_LeavesTheCountsAsTheyAre()
+    {
+        var counts = new SweepCounts(1, 2, 3, 4, 5, 6, 7, 8, 9);
+
+        Assert.Equal(counts, SweepCounts.Zero + counts);
+        Assert.Equal(new SweepCounts(0, 0, 0, 0, 0, 0, 0, 0, 0), SweepCounts.Zero);
+    }
+
     [Theory]
     [InlineData(KeyRole.Current, "Current")]
     [InlineData(KeyRole.Pending, "Pending")]
