@@ -46,6 +46,12 @@ public enum KeyRole
 /// <summary>One step of a user's plan, with the reason a person can read.</summary>
 public sealed record PlannedAction(PlannedActionKind Kind, string Reason, string? AccessKeyId = null)
 {
+    /// <summary>
+    /// The planner acts although the key may still be in use: a previous key deactivated at maxDeactivationDelayDays
+    /// whatever its last use (rule 13, <c>PreviousKeyForced</c>). Its consumers may now fail, so a person must look.
+    /// </summary>
+    public bool Forced { get; init; }
+
     /// <summary>True for actions that change AWS state (the executor runs these; dry run does not).</summary>
     public bool ChangesState => Kind is PlannedActionKind.Rotate or PlannedActionKind.CompleteRotation or PlannedActionKind.Deactivate
         or PlannedActionKind.Delete or PlannedActionKind.Reactivate or PlannedActionKind.RecordDeactivation;

@@ -251,7 +251,7 @@ public static class Planner
             : null;
     }
 
-    /// <summary>Rule 13: past maxDeactivationDelayDays the key goes, in use or not; a person must know (the reason says so).</summary>
+    /// <summary>Rule 13: past maxDeactivationDelayDays the key goes, in use or not; a person must know (<see cref="PlannedAction.Forced"/>, and the reason says so).</summary>
     private static PlannedAction? PreviousKeyForced(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
     {
         if (policy.MaxDeactivationDelayDays == 0 || now - handOffAt < TimeSpan.FromDays(policy.MaxDeactivationDelayDays))
@@ -261,7 +261,7 @@ public static class Planner
 
         var id = previous.AccessKeyId;
         var use = previous.LastUsedKnown ? $"was still in use at the forced deadline (last used {Instant(previous.LastUsedDate!.Value)})" : "may still be in use at the forced deadline (its last use is unknown)";
-        return new(PlannedActionKind.Deactivate, $"previous key {id} {use}: deactivated anyway, maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} after the hand-off on {Day(handOffAt)}. Its remaining consumers fail until they read the secret's current key; 'keyrot restore' re-activates it", id);
+        return new(PlannedActionKind.Deactivate, $"previous key {id} {use}: deactivated anyway, maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} after the hand-off on {Day(handOffAt)}. Its remaining consumers fail until they read the secret's current key; 'keyrot restore' re-activates it", id) { Forced = true };
     }
 
     /// <summary>Rule 14.</summary>

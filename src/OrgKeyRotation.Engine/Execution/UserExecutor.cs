@@ -221,7 +221,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Deactivate:
                     await DeactivateAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
-                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason) with { ActionRequired = IsForcedDeactivation(action) });
+                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason) with { ActionRequired = action.Forced });
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.RecordDeactivation:
                     await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
@@ -260,13 +260,6 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
     /// </summary>
     private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, StagedKey staged) =>
         AlertOf(run, action, e, title, detail, staged.Key.AccessKeyId) with { SecretName = run.Snapshot.SecretName, SecretArn = staged.SecretId };
-
-    /// <summary>
-    /// The planner deactivates a previous key that is still in use (or of unknown use) once maxDeactivationDelayDays is
-    /// reached, and says so in the reason: its consumers may now fail, so a person must look.
-    /// </summary>
-    internal static bool IsForcedDeactivation(PlannedAction action) =>
-        action.Kind == PlannedActionKind.Deactivate && action.Reason.Contains("maxDeactivationDelayDays", StringComparison.Ordinal) && action.Reason.Contains("anyway", StringComparison.Ordinal);
 
     private async Task DeactivateAsync(IAccountSession session, UserSnapshot snapshot, string accessKeyId, CancellationToken cancellationToken)
     {

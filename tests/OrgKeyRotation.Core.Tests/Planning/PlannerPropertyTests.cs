@@ -275,10 +275,22 @@ public class PlannerPropertyTests
             }
         }
 
+        if (actions.Any(a => a.Forced && a.Kind != PlannedActionKind.Deactivate))
+        {
+            yield return "Forced on an action other than Deactivate";
+        }
+
         foreach (var deactivate in actions.Where(a => a.Kind == PlannedActionKind.Deactivate))
         {
             var id = deactivate.AccessKeyId!;
             var key = keys[id];
+            var onlyTheDeadlineAllows = id != currentId && policy.RequireOldKeyUnused
+                && !(key.LastUsedKnown && (key.LastUsedDate is null || Now - key.LastUsedDate.Value >= TimeSpan.FromDays(policy.OldKeyIdleDays)));
+            if (deactivate.Forced != onlyTheDeadlineAllows)
+            {
+                yield return "Forced is not exactly the deactivation of a previous key that only maxDeactivationDelayDays allows";
+            }
+
             if (!key.IsActive)
             {
                 yield return "Deactivate of an inactive key";

@@ -126,6 +126,27 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
+    public async Task SweepAsync_PreviousKeyNeverUsedPastTheForcedDeadline_DeactivationIsInfo()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        var policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 1, DeleteAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 2 };
+        await h.Service(h.Config(policy: policy)).SweepAsync(new SweepRequest(), default);
+        await h.AlertsAsync();
+        // Past the forced deadline too, but the idle rule (never used) deactivates it first: nobody needs to act.
+        h.Time.Advance(TimeSpan.FromDays(3));
+
+        var result = await h.Service(h.Config(policy: policy with { MaxKeyAgeDays = 90 })).SweepAsync(new SweepRequest(), default);
+        var alerts = await AlertsAsync(h);
+
+        Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Deactivate).Outcome);
+        var alice = Assert.Single(alerts, a => a.Attributes.GetValueOrDefault("userName") == "alice");
+        Assert.Equal("deactivated", alice.Attributes["event"]);
+        Assert.Equal("info", alice.Attributes["severity"]);
+        Assert.DoesNotContain("forced deadline", Body(alice).GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RestoreAsync_ReactivatedKey_OneActionRequiredMessageAndNoDigest()
     {
         var h = await EngineHarness.StartAsync(moto.Server);
