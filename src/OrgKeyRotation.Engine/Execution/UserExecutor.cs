@@ -188,8 +188,40 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
         logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, keyId, action.AccessKeyId);
         alerts.Add(AlertOf(run, action, AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
-            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", staged) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null });
+            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT).{OldKeyFate(run, action)} {action.Reason}", staged) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null });
         return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
+    }
+
+    /// <summary>
+    /// What happens to the key the promotion replaced, as the rotated alert tells it: deactivated in this sweep when the
+    /// plan folds its deactivation into the rotation, else kept active under the rules of the previous key (planner
+    /// rules 10-13), whose days count from the hand-off. Empty when no key was replaced.
+    /// </summary>
+    private string OldKeyFate(UserRun run, PlannedAction action)
+    {
+        // A Rotate names the key it replaces; a CompleteRotation names the staged key, and replaces the current one.
+        var old = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : run.Plan.Roles.FirstOrDefault(r => r.Value == KeyRole.Current).Key;
+        if (old is null)
+        {
+            return "";
+        }
+
+        if (run.IsDeactivationRecorded(old))
+        {
+            return $" Old key {old} is deactivated in this sweep (deactivateAfterDays=0).";
+        }
+
+        var policy = config.Policy;
+        if (!policy.RequireOldKeyUnused)
+        {
+            return policy.DeactivateAfterDays == 0
+                ? $" Old key {old} stays active until the next sweep deactivates it (deactivateAfterDays=0)."
+                : $" Old key {old} stays active for {policy.DeactivateAfterDays} days (deactivateAfterDays), then a sweep deactivates it.";
+        }
+
+        var atLeast = policy.DeactivateAfterDays > 0 ? $" for at least {policy.DeactivateAfterDays} days (deactivateAfterDays) and" : "";
+        var deadline = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway after {policy.MaxDeactivationDelayDays} days (maxDeactivationDelayDays)" : "";
+        return $" Old key {old} stays active{atLeast} until it is idle (never used, or unused for {policy.OldKeyIdleDays} days: oldKeyIdleDays){deadline}.";
     }
 
     private async Task<ActionResult> ExecuteOneAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)

@@ -47,6 +47,9 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(["rotated", "deactivated"], Body(alice).GetProperty("events").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal($"alice in {AccountA}: rotated ({aliceNew} replaces {aliceOld}); old key {aliceOld} deactivated", Body(alice).GetProperty("text").GetString());
         Assert.Equal("info", alice.Attributes["severity"]);
+        var rotated = RotatedStepText(alice);
+        Assert.Contains($"Old key {aliceOld} is deactivated in this sweep (deactivateAfterDays=0).", rotated, StringComparison.Ordinal);
+        Assert.DoesNotContain("stays active", rotated, StringComparison.Ordinal);
         Assert.Equal("team-payments", alice.Attributes["owner"]);
         Assert.False(bob.Attributes.ContainsKey("owner"));
         Assert.Equal(bobOld, Body(bob).GetProperty("keys").GetProperty("replaced").GetString());
@@ -60,6 +63,43 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal("single-process", Body(digest).GetProperty("digest").GetProperty("mode").GetString());
         h.AssertNoSecretsIn(result);
     }
+
+    public static TheoryData<RotationPolicy, string> OldKeyKeptActive => new()
+    {
+        // The idle rule, with a hand-off window and a deadline.
+        {
+            new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 90 },
+            "stays active for at least 7 days (deactivateAfterDays) and until it is idle (never used, or unused for 30 days: oldKeyIdleDays); it is deactivated anyway after 90 days (maxDeactivationDelayDays)."
+        },
+        // The idle rule alone.
+        {
+            new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 0, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 0 },
+            "stays active until it is idle (never used, or unused for 30 days: oldKeyIdleDays)."
+        },
+        // The hand-off window alone (requireOldKeyUnused=false).
+        {
+            new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, RequireOldKeyUnused = false },
+            "stays active for 7 days (deactivateAfterDays), then a sweep deactivates it."
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(OldKeyKeptActive))]
+    public async Task SweepAsync_RotatedOldKeyKeptActive_MessageGivesTheRulesThatDeactivateIt(RotationPolicy policy, string expected)
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var old = await h.UserWithKeyAsync(AccountA, "alice");
+
+        await h.Service(h.Config(policy: policy)).SweepAsync(new SweepRequest(), default);
+        var alice = Assert.Single(await AlertsAsync(h), a => a.Attributes.GetValueOrDefault("userName") == "alice");
+
+        Assert.Equal(["rotated"], Body(alice).GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains($"Old key {old} {expected}", RotatedStepText(alice), StringComparison.Ordinal);
+        Assert.DoesNotContain("deactivated in this sweep", RotatedStepText(alice), StringComparison.Ordinal);
+    }
+
+    private static string RotatedStepText(QueueMessage message) =>
+        Body(message).GetProperty("detail").EnumerateArray().Single(s => s.GetProperty("event").GetString() == "rotated").GetProperty("text").GetString()!;
 
     [Fact]
     public async Task SweepAsync_OwnerTagConfigured_OwnerComesFromThatTagAndNullLeavesItOut()
