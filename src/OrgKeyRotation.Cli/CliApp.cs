@@ -46,11 +46,13 @@ internal static class CliApp
             ReportCommand.Create(context, examples),
             RestoreCommand.Create(context, examples),
             ValidateConfigCommand.Create(context, examples),
+            SettingsCommand.Create(context, examples),
             RotationStepCommand.Create(context, examples),
         };
         examples.Add(root,
         [
             "keyrot validate-config --config rotation.json",
+            "keyrot settings",
             "keyrot plan --config rotation.json",
             "keyrot rotate --config rotation.json",
             "keyrot report --output html --out report.html",

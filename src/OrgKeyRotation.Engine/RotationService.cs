@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
@@ -132,7 +133,7 @@ public sealed class RotationService : IRotationService
         var account = await _facts.OpenAccountAsync(session, cancellationToken);
         var snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: false, knownUser: null, cancellationToken);
         var action = Planner.PlanRestore(snapshot.Facts, accessKeyId);
-        var plan = new UserPlan(snapshot.Facts, [action], new Dictionary<string, KeyRoleKind>());
+        var plan = new UserPlan(snapshot.Facts, [action], new Dictionary<string, KeyRole>());
         var results = await Executor(alerts).ExecuteAsync(session, snapshot, plan, sweepId, cancellationToken);
         _logger.LogWarning("Restore requested for {AccountId} {UserName} {AccessKeyId}: {Outcome}", accountId, userName, accessKeyId, results[0].Outcome);
         await alerts.FlushAsync(cancellationToken);
@@ -161,7 +162,7 @@ public sealed class RotationService : IRotationService
                     users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.OwnerBy(_config.Alerts.OwnerTag), SweepPipeline.KeySnapshots(plan)));
                 });
             }
-            catch (Exception ex) when (SweepPipeline.IsAwsFailure(ex))
+            catch (AwsException ex)
             {
                 failed.Add(new AccountResult(accountId, Outcome.Failed, ex.Message, []));
             }
@@ -238,7 +239,7 @@ public sealed class RotationService : IRotationService
         {
             await _clients.WorkQueue.SendAsync(queueUrl, JsonSerializer.Serialize(item, EngineJsonContext.Default.DigestWorkItem), _options.DigestDelay, cancellationToken);
         }
-        catch (Exception ex) when (SweepPipeline.IsAwsFailure(ex))
+        catch (AwsException ex)
         {
             await using var alerts = NewAlerts();
             alerts.Add(new Alert(AlertEvent.Failed, item.SweepId, null, null, null, null, $"sweep {item.SweepId} will have no digest",
@@ -277,7 +278,7 @@ public sealed class RotationService : IRotationService
         {
             await _clients.WorkQueue.SendAsync(resultsQueueUrl, JsonSerializer.Serialize(new ResultsMessage(result.SweepId, report.ReportedAt, report), EngineJsonContext.Default.ResultsMessage), TimeSpan.Zero, cancellationToken);
         }
-        catch (Exception ex) when (SweepPipeline.IsAwsFailure(ex))
+        catch (AwsException ex)
         {
             _logger.LogError("The report of account {AccountId} for the digest of sweep {SweepId} could not be sent to the results queue: {Error}. The work item fails so that SQS delivers it again", accountId, result.SweepId, ex.Message);
             throw;

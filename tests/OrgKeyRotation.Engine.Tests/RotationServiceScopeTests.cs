@@ -1,4 +1,5 @@
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;

@@ -7,6 +7,9 @@ namespace OrgKeyRotation.Cli.Output;
 /// <summary>A configuration check, as <c>validate-config --output json</c> prints it.</summary>
 internal sealed record ValidationDocument(bool Valid, IReadOnlyList<ConfigProblem> Problems);
 
+/// <summary>A configuration setting, as <c>settings --output json</c> prints it (Minimum and Maximum for integers only).</summary>
+internal sealed record SettingDocument(string Name, string JsonPath, string Variable, string Type, string Default, string Allowed, int? Minimum, int? Maximum, string Description);
+
 /// <summary>Source-generated JSON for every document the CLI prints (no reflection at run time).</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -17,4 +20,5 @@ internal sealed record ValidationDocument(bool Valid, IReadOnlyList<ConfigProble
 [JsonSerializable(typeof(ActionResult))]
 [JsonSerializable(typeof(RotationStepResult))]
 [JsonSerializable(typeof(ValidationDocument))]
+[JsonSerializable(typeof(List<SettingDocument>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

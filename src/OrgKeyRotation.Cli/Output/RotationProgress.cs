@@ -5,8 +5,8 @@ namespace OrgKeyRotation.Cli.Output;
 
 /// <summary>
 /// Per-account progress of a rotation on standard error: a live line on a terminal (done/failed counts and elapsed
-/// time), nothing while running otherwise. It is an <see cref="IProgress{T}"/> so the engine can report each account
-/// as it finishes once it accepts a progress sink; until then the command reports the accounts of the final result.
+/// time), nothing while running otherwise. The engine reports each account as it finishes through
+/// <see cref="SweepRequest.Progress"/>; the command prints the final count from the same sink once the sweep returns.
 /// </summary>
 internal sealed class RotationProgress : IProgress<AccountResult>, IAsyncDisposable
 {

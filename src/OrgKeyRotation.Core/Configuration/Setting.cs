@@ -69,8 +69,30 @@ public abstract class Setting
     /// <summary>The setting's value in <paramref name="config"/>: int, bool, string, list of strings or the account map.</summary>
     public abstract object? ValueIn(RotationConfig config);
 
-    /// <summary>The allowed values in words, for the docs.</summary>
+    /// <summary>The allowed values in words, for the docs and <c>keyrot settings</c>.</summary>
     public virtual string Allowed => AllowedDoc ?? "";
+
+    /// <summary>The value's type in words (Markdown), for the docs and <c>keyrot settings</c>.</summary>
+    public abstract string TypeDoc { get; }
+
+    /// <summary>The default in words (Markdown), with <see cref="DefaultNote"/>, for the docs and <c>keyrot settings</c>.</summary>
+    public string DefaultDoc
+    {
+        get
+        {
+            var value = ValueIn(Defaults) switch
+            {
+                null => "none",
+                bool b => b ? "`true`" : "`false`",
+                System.Collections.IDictionary { Count: 0 } => "`{}`",
+                IEnumerable<string> list when !list.Any() => "`[]`",
+                var other => $"`{other}`",
+            };
+            return DefaultNote is null ? value : value == "none" ? $"none: {DefaultNote}" : $"{value} {DefaultNote}";
+        }
+    }
+
+    private static readonly RotationConfig Defaults = new();
 
     internal abstract RotationConfig ReadJson(RotationConfig config, JsonElement value, string path, JsonConfigReader reader);
 
@@ -101,6 +123,8 @@ public sealed class IntSetting(string name, string variable, Func<RotationConfig
     public string? RangeReason { get; init; }
 
     public override SettingKind Kind => SettingKind.Integer;
+
+    public override string TypeDoc => "integer";
 
     public override string Allowed => AllowedDoc ?? $"{minimum}-{maximum}";
 
@@ -139,6 +163,8 @@ public sealed class BoolSetting(string name, string variable, Func<RotationConfi
     : Setting(name, variable)
 {
     public override SettingKind Kind => SettingKind.Boolean;
+
+    public override string TypeDoc => "boolean";
 
     public override object? ValueIn(RotationConfig config) => get(config);
 
@@ -183,6 +209,8 @@ public sealed class TextSetting(string name, string variable, Func<RotationConfi
 
     public override SettingKind Kind => SettingKind.Text;
 
+    public override string TypeDoc => nullable ? "string or null" : "string";
+
     public override bool Nullable => nullable;
 
     public string? SchemaPattern => SchemaPatternOverride ?? Rule?.SchemaPattern;
@@ -224,6 +252,8 @@ public sealed class ListSetting(string name, string variable, Func<RotationConfi
 
     public override SettingKind Kind => SettingKind.TextList;
 
+    public override string TypeDoc => "array of strings";
+
     public override string Allowed => AllowedDoc ?? itemRule.Doc;
 
     public override object? ValueIn(RotationConfig config) => get(config);
@@ -255,6 +285,8 @@ public sealed class ChoiceSetting<T>(string name, string variable, Func<Rotation
     public IReadOnlyList<string> Words { get; } = choices.Select(c => c.Word).ToList();
 
     public override SettingKind Kind => SettingKind.Choice;
+
+    public override string TypeDoc => string.Join(" or ", Words.Select(word => $"`\"{word}\"`"));
 
     public override object? ValueIn(RotationConfig config)
     {
@@ -314,6 +346,8 @@ public sealed class ChoiceSetting<T>(string name, string variable, Func<Rotation
 public sealed class AccountsSetting(string name, string variable) : Setting(name, variable)
 {
     public override SettingKind Kind => SettingKind.AccountMap;
+
+    public override string TypeDoc => "object: account id → array of user names";
 
     public override object? ValueIn(RotationConfig config) => config.Accounts;
 

@@ -54,20 +54,20 @@ public static class Planner
         };
     }
 
-    private static Dictionary<string, KeyRoleKind> Classify(UserFacts facts)
+    private static Dictionary<string, KeyRole> Classify(UserFacts facts)
     {
-        var roles = new Dictionary<string, KeyRoleKind>(StringComparer.Ordinal);
+        var roles = new Dictionary<string, KeyRole>(StringComparer.Ordinal);
         var secret = facts.Secret;
         foreach (var key in facts.Keys)
         {
             var id = key.AccessKeyId;
             roles[id] = secret switch
             {
-                _ when secret is null => KeyRoleKind.Untracked,
-                _ when id == secret.CurrentKeyId => KeyRoleKind.Current,
-                _ when id == secret.PendingKeyId => KeyRoleKind.Pending,
-                _ when id == secret.PreviousKeyId || id == secret.DeactivatedKeyId => KeyRoleKind.Previous,
-                _ => KeyRoleKind.Untracked,
+                _ when secret is null => KeyRole.Untracked,
+                _ when id == secret.CurrentKeyId => KeyRole.Current,
+                _ when id == secret.PendingKeyId => KeyRole.Pending,
+                _ when id == secret.PreviousKeyId || id == secret.DeactivatedKeyId => KeyRole.Previous,
+                _ => KeyRole.Untracked,
             };
         }
 
@@ -90,7 +90,7 @@ public static class Planner
     /// <summary>A key other than the current one: the step its rule planned (if any), how it holds the slot, and why (unless freed).</summary>
     private sealed record OtherKey(KeyFacts Key, PlannedAction? Step, Slot Slot, string? SlotReason = null);
 
-    private static List<PlannedAction> Decide(UserFacts facts, Dictionary<string, KeyRoleKind> roles, RotationPolicy policy, DateTimeOffset now)
+    private static List<PlannedAction> Decide(UserFacts facts, Dictionary<string, KeyRole> roles, RotationPolicy policy, DateTimeOffset now)
     {
         // Rules 1-9: the first that applies is the whole plan.
         var gate = Exempt(facts) ?? ForeignSecret(facts) ?? InterruptedRotation(facts, roles) ?? VanishedCurrentKey(facts, roles);
@@ -112,9 +112,9 @@ public static class Planner
             .OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal)
             .Select(k => roles[k.AccessKeyId] switch
             {
-                KeyRoleKind.Previous when k.IsActive => PreviousKeyActive(k, handOffAt, policy, now),
-                KeyRoleKind.Previous => PreviousKeyInactive(k, facts.Secret!, policy, now),
-                KeyRoleKind.Pending => StalePendingKey(k),
+                KeyRole.Previous when k.IsActive => PreviousKeyActive(k, handOffAt, policy, now),
+                KeyRole.Previous => PreviousKeyInactive(k, facts.Secret!, policy, now),
+                KeyRole.Pending => StalePendingKey(k),
                 _ when IsOrphan(k, facts.Secret) => Orphan(k, facts.Secret!.AttemptedAt!.Value),
                 _ => UntrackedKey(k),
             })
@@ -144,14 +144,14 @@ public static class Planner
         : null;
 
     /// <summary>Rule 3: an interrupted rotation is finished before anything else; its key is already in the secret.</summary>
-    private static PlannedAction? InterruptedRotation(UserFacts facts, Dictionary<string, KeyRoleKind> roles) =>
-        facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRoleKind.Pending) is { IsActive: true } pending
+    private static PlannedAction? InterruptedRotation(UserFacts facts, Dictionary<string, KeyRole> roles) =>
+        facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRole.Pending) is { IsActive: true } pending
             ? new(PlannedActionKind.CompleteRotation, $"a rotation stopped after staging key {pending.AccessKeyId} as AWSPENDING; verifying and promoting it", pending.AccessKeyId)
             : null;
 
     /// <summary>Rule 4.</summary>
-    private static PlannedAction? VanishedCurrentKey(UserFacts facts, Dictionary<string, KeyRoleKind> roles) =>
-        facts.Secret?.CurrentKeyId is { } tracked && !roles.ContainsValue(KeyRoleKind.Current)
+    private static PlannedAction? VanishedCurrentKey(UserFacts facts, Dictionary<string, KeyRole> roles) =>
+        facts.Secret?.CurrentKeyId is { } tracked && !roles.ContainsValue(KeyRole.Current)
             ? new(PlannedActionKind.Block, $"the secret's AWSCURRENT holds key {tracked}, which no longer exists in IAM: consumers of the secret cannot authenticate. Rotate by hand or restore access, then the next sweep takes over")
             : null;
 
@@ -159,9 +159,9 @@ public static class Planner
     /// The current key, or rules 5-7 without one (no secret yet, or a secret whose first rotation was interrupted):
     /// nothing to rotate, two candidates to choose from (a person decides), or the older active key adopted.
     /// </summary>
-    private static (KeyFacts? Current, PlannedAction? Gate) CurrentOrAdopted(UserFacts facts, Dictionary<string, KeyRoleKind> roles)
+    private static (KeyFacts? Current, PlannedAction? Gate) CurrentOrAdopted(UserFacts facts, Dictionary<string, KeyRole> roles)
     {
-        if (facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRoleKind.Current) is { } current)
+        if (facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRole.Current) is { } current)
         {
             return (current, null);
         }
@@ -180,7 +180,7 @@ public static class Planner
         }
 
         // Rule 7.
-        roles[active[0].AccessKeyId] = KeyRoleKind.Current;
+        roles[active[0].AccessKeyId] = KeyRole.Current;
         return (active[0], null);
     }
 
@@ -190,14 +190,14 @@ public static class Planner
         : new(PlannedActionKind.Block, $"key {current.AccessKeyId} in the secret's AWSCURRENT is Inactive, so consumers cannot authenticate: run 'keyrot restore' for it, or rotate by hand");
 
     /// <summary>Rule 9: a key of the recorded attempt, inside its grace period, belongs to a rotation still running elsewhere.</summary>
-    private static PlannedAction? RotationInProgress(UserFacts facts, Dictionary<string, KeyRoleKind> roles, DateTimeOffset now)
+    private static PlannedAction? RotationInProgress(UserFacts facts, Dictionary<string, KeyRole> roles, DateTimeOffset now)
     {
         if (facts.Secret?.AttemptedAt is not { } attemptedAt || now - attemptedAt >= OrphanGracePeriod)
         {
             return null;
         }
 
-        var fresh = facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRoleKind.Untracked && InsideAttemptWindow(k.CreateDate, attemptedAt));
+        var fresh = facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRole.Untracked && InsideAttemptWindow(k.CreateDate, attemptedAt));
         return fresh is null
             ? null
             : new(PlannedActionKind.Skip, $"a rotation appears to be in progress: key {fresh.AccessKeyId} was created at {Instant(fresh.CreateDate)}, inside the attempt recorded at {Instant(attemptedAt)}, and is not in the secret yet", fresh.AccessKeyId);
@@ -251,7 +251,7 @@ public static class Planner
             : null;
     }
 
-    /// <summary>Rule 13: past maxDeactivationDelayDays the key goes, in use or not; a person must know (the reason says so).</summary>
+    /// <summary>Rule 13: past maxDeactivationDelayDays the key goes, in use or not; a person must know (<see cref="PlannedAction.Forced"/>, and the reason says so).</summary>
     private static PlannedAction? PreviousKeyForced(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
     {
         if (policy.MaxDeactivationDelayDays == 0 || now - handOffAt < TimeSpan.FromDays(policy.MaxDeactivationDelayDays))
@@ -261,7 +261,7 @@ public static class Planner
 
         var id = previous.AccessKeyId;
         var use = previous.LastUsedKnown ? $"was still in use at the forced deadline (last used {Instant(previous.LastUsedDate!.Value)})" : "may still be in use at the forced deadline (its last use is unknown)";
-        return new(PlannedActionKind.Deactivate, $"previous key {id} {use}: deactivated anyway, maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} after the hand-off on {Day(handOffAt)}. Its remaining consumers fail until they read the secret's current key; 'keyrot restore' re-activates it", id);
+        return new(PlannedActionKind.Deactivate, $"previous key {id} {use}: deactivated anyway, maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} after the hand-off on {Day(handOffAt)}. Its remaining consumers fail until they read the secret's current key; 'keyrot restore' re-activates it", id) { Forced = true };
     }
 
     /// <summary>Rule 14.</summary>

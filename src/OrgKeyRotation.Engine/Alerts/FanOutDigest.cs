@@ -43,7 +43,7 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
                 // A second delivery of the item: the mark stays for any later one, late reports go.
                 logger.LogWarning("Digest of sweep {SweepId} was published already (round {Round} delivered again); not publishing twice", item.SweepId, item.Round);
                 await DeleteAsync(reports.Select(r => r.Handle).ToList(), "late account report", cancellationToken);
-                return new DigestResult(item.SweepId, DigestOutcome.AlreadyPublished, item.Round, 0, [], Zero);
+                return new DigestResult(item.SweepId, DigestOutcome.AlreadyPublished, item.Round, 0, [], SweepCounts.Zero);
             }
 
             var merged = Merge(reports.Select(r => r.Message.Report!));
@@ -100,25 +100,21 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
             {
                 var ordered = g.OrderBy(r => r.ReportedAt).ToList();
                 var latest = ordered[^1];
-                var c = latest.Counts;
+                var sum = Totals(ordered);
                 return latest with
                 {
-                    Counts = c with
+                    Counts = latest.Counts with
                     {
-                        Rotated = ordered.Sum(r => r.Counts.Rotated),
-                        Deactivated = ordered.Sum(r => r.Counts.Deactivated),
-                        Deleted = ordered.Sum(r => r.Counts.Deleted),
-                        Reactivated = ordered.Sum(r => r.Counts.Reactivated),
+                        Rotated = sum.Rotated,
+                        Deactivated = sum.Deactivated,
+                        Deleted = sum.Deleted,
+                        Reactivated = sum.Reactivated,
                     },
                 };
             }, StringComparer.Ordinal);
 
-    private static readonly SweepCounts Zero = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
-
     internal static SweepCounts Totals(IEnumerable<AccountReport> reports) =>
-        reports.Select(r => r.Counts).Aggregate(Zero, (a, b) => new SweepCounts(
-            a.Accounts + b.Accounts, a.Users + b.Users, a.Rotated + b.Rotated, a.Deactivated + b.Deactivated, a.Deleted + b.Deleted,
-            a.Reactivated + b.Reactivated, a.Warnings + b.Warnings, a.Failed + b.Failed, a.NotStarted + b.NotStarted));
+        reports.Select(r => r.Counts).Aggregate(SweepCounts.Zero, (a, b) => a + b);
 
     private DigestInput Input(DigestWorkItem item, Dictionary<string, AccountReport> merged, IReadOnlyList<string> missing)
     {

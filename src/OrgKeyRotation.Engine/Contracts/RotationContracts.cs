@@ -1,8 +1,14 @@
 using System.Text.Json.Serialization;
+using OrgKeyRotation.Core.Planning;
 
 namespace OrgKeyRotation.Engine.Contracts;
 
-/// <summary>What one lifecycle step does to a user's keys.</summary>
+/// <summary>
+/// What one lifecycle step did (or, in a dry run, would do) to a user's keys, as results report it in JSON. The
+/// planner decides in <see cref="PlannedActionKind"/>, which maps onto this (<c>UserExecutor.Map</c>); this enum is
+/// the wire format and changes only with it, so a planner decision without a kind of its own (Block) is reported as
+/// <see cref="Warn"/> with the outcome Failed.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ActionKind>))]
 public enum ActionKind
 {
@@ -63,20 +69,6 @@ public sealed record ActionResult(
     string? NewAccessKeyId = null,
     string? Error = null);
 
-/// <summary>Which role a key plays for the rotator, derived from the user's secret.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<KeyRole>))]
-public enum KeyRole
-{
-    /// <summary>Held by the secret's AWSCURRENT version.</summary>
-    Current,
-    /// <summary>Held by AWSPENDING: a rotation in progress.</summary>
-    Pending,
-    /// <summary>Held by AWSPREVIOUS: replaced, on its way to deactivation and deletion.</summary>
-    Previous,
-    /// <summary>Not in the secret (unmanaged user, or an orphan from a lost response).</summary>
-    Untracked,
-}
-
 /// <summary>One access key as the sweep saw it (no secret).</summary>
 public sealed record KeySnapshot(
     string AccessKeyId,
@@ -89,7 +81,28 @@ public sealed record UserResult(string AccountId, string UserName, IReadOnlyList
 
 public sealed record AccountResult(string AccountId, Outcome Outcome, string? Error, IReadOnlyList<UserResult> Users);
 
-public sealed record SweepCounts(int Accounts, int Users, int Rotated, int Deactivated, int Deleted, int Reactivated, int Warnings, int Failed, int NotStarted);
+/// <summary>What a sweep, or one account of it, counted. The counts of several add up field by field (<c>+</c>).</summary>
+public sealed record SweepCounts(int Accounts, int Users, int Rotated, int Deactivated, int Deleted, int Reactivated, int Warnings, int Failed, int NotStarted)
+{
+    /// <summary>Nothing counted: the start of a sum.</summary>
+    public static SweepCounts Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public static SweepCounts operator +(SweepCounts left, SweepCounts right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        return new(
+            left.Accounts + right.Accounts,
+            left.Users + right.Users,
+            left.Rotated + right.Rotated,
+            left.Deactivated + right.Deactivated,
+            left.Deleted + right.Deleted,
+            left.Reactivated + right.Reactivated,
+            left.Warnings + right.Warnings,
+            left.Failed + right.Failed,
+            left.NotStarted + right.NotStarted);
+    }
+}
 
 /// <summary>The structured result of a sweep. It never holds a secret.</summary>
 public sealed record SweepResult(

@@ -232,7 +232,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         {
             await session.Secrets.PutResourcePolicyAsync(secretId, ManagedSecret.ResourcePolicy(snapshot.User.Arn, session.PrincipalArn), cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        catch (AwsException ex)
         {
             throw new RotationStepException(
                 $"secret {snapshot.SecretName} was created, but its resource policy could not be applied ({ex.Message}). No key was created; the next sweep applies the policy first, then rotates");
@@ -255,7 +255,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         {
             await session.Secrets.RotateSecretAsync(secretId, config.Secrets.RotationLambdaArn!, days, rotateImmediately: false, cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        catch (AwsException ex)
         {
             throw new RotationStepException(
                 $"secret {snapshot.SecretName} was created and protected, but its rotation schedule could not be turned on with {config.Secrets.RotationLambdaArn} ({ex.Message}). No key was created; the next sweep turns the schedule on first, then rotates");
@@ -292,7 +292,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
             await session.Secrets.PutSecretValueAsync(secretId, token, ManagedSecret.Serialize(key, session.AccountId), [stage], cancellationToken);
             return;
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        catch (AwsException ex)
         {
             bool? stored;
             try
@@ -300,8 +300,9 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
                 var now = await session.Secrets.DescribeSecretAsync(secretId, cancellationToken);
                 stored = now?.VersionIdsToStages.ContainsKey(token) == true;
             }
-            catch (Exception describeFailure) when (describeFailure is AwsServiceException or AwsTransportException)
+            catch (AwsException)
             {
+                // DescribeSecret is idempotent: the AWS layer never reports an ambiguous outcome for it.
                 stored = null;
             }
 
@@ -329,7 +330,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         {
             await UserExecutor.DeleteAsync(session, userName, accessKeyId, cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException)
+        catch (AwsException ex)
         {
             logger.LogError("Could not delete unstored key {AccessKeyId} of {UserName}: {Error}. The next sweep deletes it as an orphan of the recorded attempt", accessKeyId, userName, ex.Message);
         }

@@ -94,7 +94,7 @@ internal sealed class KeyVerifier
                 ? Deferred(key, poll.Attempts)
                 : new Verification(VerificationOutcome.Failed, $"new key {key.AccessKeyId} did not authenticate within {_options.VerificationTimeout.TotalSeconds:0} s (last error: {ex.Message})", poll.Attempts);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException)
+        catch (AwsException ex)
         {
             return new Verification(VerificationOutcome.Failed, $"new key {key.AccessKeyId} could not be verified: {ex.Message}", poll.Attempts);
         }

@@ -117,7 +117,7 @@ internal sealed class SweepPipeline
             targets = await _targets.ResolveUsersAsync(session, stop.Token);
             Interlocked.Increment(ref _accountsOpened);
         }
-        catch (Exception ex) when (IsAwsFailure(ex) && !IsAwsUnreachable(ex))
+        catch (AwsException ex) when (!IsAwsUnreachable(ex))
         {
             return Task.FromResult(AccountFailed(accountId, ex));
         }
@@ -226,7 +226,7 @@ internal sealed class SweepPipeline
         {
             snapshot = await _facts.CollectAsync(account, userName, lastUseOfEveryKey: _run.DryRun, knownUser, cancellationToken);
         }
-        catch (Exception ex) when (IsAwsFailure(ex))
+        catch (AwsException ex)
         {
             var missing = ex is AwsServiceException { Kind: AwsErrorKind.NoSuchEntity };
             var error = missing ? $"user {userName} does not exist in account {accountId}: remove it from the configuration" : $"could not read user {userName}: {ex.Message}";
@@ -278,19 +278,11 @@ internal sealed class SweepPipeline
     private bool IsAwsUnreachable(Exception ex) =>
         ex is AwsTransportException { InnerException: not TimeoutException } && Volatile.Read(ref _accountsOpened) == 0;
 
-    internal static bool IsAwsFailure(Exception ex) => ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException;
-
     internal static IReadOnlyList<KeySnapshot> KeySnapshots(UserPlan plan) =>
         plan.Facts.Keys.Select(k => new KeySnapshot(
             k.AccessKeyId,
             k.Status.ToString(),
             k.CreateDate,
             k.LastUsedDate,
-            plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role switch
-            {
-                KeyRoleKind.Current => KeyRole.Current,
-                KeyRoleKind.Pending => KeyRole.Pending,
-                KeyRoleKind.Previous => KeyRole.Previous,
-                _ => KeyRole.Untracked,
-            } : KeyRole.Untracked)).ToList();
+            plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role : KeyRole.Untracked)).ToList();
 }

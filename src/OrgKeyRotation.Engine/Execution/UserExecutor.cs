@@ -151,7 +151,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
             return (staged, null);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException or RotationStepException)
+        catch (Exception ex) when (ex is AwsException or RotationStepException)
         {
             return (null, Failure(run, action, ex));
         }
@@ -188,15 +188,47 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         {
             await PromoteAsync(run.Session, staged, recordHandOff: action.Kind == PlannedActionKind.CompleteRotation, cancellationToken);
         }
-        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException)
+        catch (Exception ex) when (ex is AwsException)
         {
             return Failure(run, action, ex);
         }
 
         logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, keyId, action.AccessKeyId);
         alerts.Add(AlertOf(run, action, AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
-            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT). Old key {action.AccessKeyId ?? "-"} stays active for {config.Policy.DeactivateAfterDays} days. {action.Reason}", staged) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null });
+            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT).{OldKeyFate(run, action)} {action.Reason}", staged) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null });
         return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
+    }
+
+    /// <summary>
+    /// What happens to the key the promotion replaced, as the rotated alert tells it: deactivated in this sweep when the
+    /// plan folds its deactivation into the rotation, else kept active under the rules of the previous key (planner
+    /// rules 10-13), whose days count from the hand-off. Empty when no key was replaced.
+    /// </summary>
+    private string OldKeyFate(UserRun run, PlannedAction action)
+    {
+        // A Rotate names the key it replaces; a CompleteRotation names the staged key, and replaces the current one.
+        var old = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : run.Plan.Roles.FirstOrDefault(r => r.Value == KeyRole.Current).Key;
+        if (old is null)
+        {
+            return "";
+        }
+
+        if (run.IsDeactivationRecorded(old))
+        {
+            return $" Old key {old} is deactivated in this sweep (deactivateAfterDays=0).";
+        }
+
+        var policy = config.Policy;
+        if (!policy.RequireOldKeyUnused)
+        {
+            return policy.DeactivateAfterDays == 0
+                ? $" Old key {old} stays active until the next sweep deactivates it (deactivateAfterDays=0)."
+                : $" Old key {old} stays active for {policy.DeactivateAfterDays} days (deactivateAfterDays), then a sweep deactivates it.";
+        }
+
+        var atLeast = policy.DeactivateAfterDays > 0 ? $" for at least {policy.DeactivateAfterDays} days (deactivateAfterDays) and" : "";
+        var deadline = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway after {policy.MaxDeactivationDelayDays} days (maxDeactivationDelayDays)" : "";
+        return $" Old key {old} stays active{atLeast} until it is idle (never used, or unused for {policy.OldKeyIdleDays} days: oldKeyIdleDays){deadline}.";
     }
 
     private async Task<ActionResult> ExecuteOneAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)
@@ -233,7 +265,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Deactivate:
                     await DeactivateAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
-                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason) with { ActionRequired = IsForcedDeactivation(action) });
+                    alerts.Add(AlertOf(run, action, AlertEvent.Deactivated, $"old key deactivated for {facts.AccountId}/{facts.UserName}", action.Reason) with { ActionRequired = action.Forced });
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.RecordDeactivation:
                     await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
@@ -246,7 +278,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                     throw new InvalidOperationException($"unknown action {action.Kind}");
             }
         }
-        catch (Exception ex) when (ex is AwsServiceException or AmbiguousOutcomeException or AwsTransportException or RotationStepException)
+        catch (Exception ex) when (ex is AwsException or RotationStepException)
         {
             return Failure(run, action, ex);
         }
@@ -287,13 +319,6 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
     /// </summary>
     private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, StagedKey staged) =>
         AlertOf(run, action, e, title, detail, staged.Key.AccessKeyId) with { SecretName = run.Snapshot.SecretName, SecretArn = staged.SecretId };
-
-    /// <summary>
-    /// The planner deactivates a previous key that is still in use (or of unknown use) once maxDeactivationDelayDays is
-    /// reached, and says so in the reason: its consumers may now fail, so a person must look.
-    /// </summary>
-    internal static bool IsForcedDeactivation(PlannedAction action) =>
-        action.Kind == PlannedActionKind.Deactivate && action.Reason.Contains("maxDeactivationDelayDays", StringComparison.Ordinal) && action.Reason.Contains("anyway", StringComparison.Ordinal);
 
     private async Task DeactivateAsync(IAccountSession session, UserSnapshot snapshot, string accessKeyId, CancellationToken cancellationToken)
     {

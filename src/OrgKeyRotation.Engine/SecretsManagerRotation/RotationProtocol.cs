@@ -56,7 +56,7 @@ internal sealed class RotationProtocol(
                 _ => throw new ArgumentOutOfRangeException(nameof(request), step, "not a rotation step"),
             };
         }
-        catch (Exception ex) when (ex is AwsServiceException or AwsTransportException or AmbiguousOutcomeException or RotationStepException)
+        catch (Exception ex) when (ex is AwsException or RotationStepException)
         {
             result = Result(request, Outcome.Failed, ex.Message, null);
         }

@@ -94,7 +94,7 @@ internal sealed partial class RotationInvocationHandler(
     private async Task<byte[]> ProcessBatchAsync(SqsBatchEvent batch, DateTimeOffset stopStartingWorkAt, CancellationToken cancellationToken)
     {
         var failures = new List<BatchItemFailure>();
-        var total = new SweepCounts(0, 0, 0, 0, 0, 0, 0, 0, 0);
+        var total = SweepCounts.Zero;
         foreach (var record in batch.Records)
         {
             if (record.Digest is { } digest)
@@ -124,7 +124,7 @@ internal sealed partial class RotationInvocationHandler(
             try
             {
                 var result = await service.ProcessWorkItemAsync(item, stopStartingWorkAt, cancellationToken);
-                total = Add(total, result.Counts);
+                total += result.Counts;
                 if (NeedsRetry(result))
                 {
                     LogRecordIncomplete(logger, record.MessageId, item.AccountId, result.Counts.Failed, result.NotStartedAccounts.Count);
@@ -198,17 +198,6 @@ internal sealed partial class RotationInvocationHandler(
         || result.Counts.NotStarted > 0
         || result.NotStartedAccounts.Count > 0
         || result.Accounts.Any(a => a.Outcome is Outcome.Failed or Outcome.NotStarted);
-
-    private static SweepCounts Add(SweepCounts a, SweepCounts b) => new(
-        a.Accounts + b.Accounts,
-        a.Users + b.Users,
-        a.Rotated + b.Rotated,
-        a.Deactivated + b.Deactivated,
-        a.Deleted + b.Deleted,
-        a.Reactivated + b.Reactivated,
-        a.Warnings + b.Warnings,
-        a.Failed + b.Failed,
-        a.NotStarted + b.NotStarted);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {Trigger} received; no new work starts after {StopStartingWorkAt}")]
     private static partial void LogEventReceived(ILogger logger, Trigger trigger, DateTimeOffset stopStartingWorkAt);

@@ -1,4 +1,5 @@
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Cli.Tests.Support;

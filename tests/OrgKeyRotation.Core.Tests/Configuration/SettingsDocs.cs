@@ -261,7 +261,7 @@ internal static partial class SettingsDocs
             var setting = Settings.Find(section is null ? field : $"{section}.{field}");
             text.Append(setting is null
                 ? $"| `{field}` | object | see [`{field}`](#{field}) | | |\n"
-                : $"| `{field}` | {TypeOf(setting)} | {DefaultOf(setting)} | {Cell(setting.Allowed)} | {Cell(setting.Description)} |\n");
+                : $"| `{field}` | {setting.TypeDoc} | {setting.DefaultDoc} | {Cell(setting.Allowed)} | {Cell(setting.Description)} |\n");
         }
 
         return text.ToString();
@@ -272,22 +272,11 @@ internal static partial class SettingsDocs
         var text = new StringBuilder("| Variable | Setting | Format | Default |\n| --- | --- | --- | --- |\n");
         foreach (var setting in Settings.All)
         {
-            text.Append($"| `{setting.Variable}` | `{setting.Name}` | {Cell(EnvironmentFormat(setting))} | {DefaultOf(setting)} |\n");
+            text.Append($"| `{setting.Variable}` | `{setting.Name}` | {Cell(EnvironmentFormat(setting))} | {setting.DefaultDoc} |\n");
         }
 
         return text.ToString();
     }
-
-    private static string TypeOf(Setting setting) => setting switch
-    {
-        IntSetting => "integer",
-        BoolSetting => "boolean",
-        TextSetting t => t.Nullable ? "string or null" : "string",
-        ListSetting => "array of strings",
-        ChoiceSetting<SecretLocation> c => string.Join(" or ", c.Words.Select(word => $"`\"{word}\"`")),
-        AccountsSetting => "object: account id → array of user names",
-        _ => throw new NotSupportedException(setting.GetType().Name),
-    };
 
     private static string EnvironmentFormat(Setting setting) => setting switch
     {
@@ -299,19 +288,6 @@ internal static partial class SettingsDocs
         AccountsSetting => "JSON object `{\"111111111111\": [\"user1\", \"user2\"]}`",
         _ => throw new NotSupportedException(setting.GetType().Name),
     };
-
-    private static string DefaultOf(Setting setting)
-    {
-        var value = setting.ValueIn(Defaults) switch
-        {
-            null => "none",
-            bool b => b ? "`true`" : "`false`",
-            IDictionary { Count: 0 } => "`{}`",
-            IEnumerable<string> list when !list.Any() => "`[]`",
-            var other => $"`{other}`",
-        };
-        return setting.DefaultNote is null ? value : value == "none" ? $"none: {setting.DefaultNote}" : $"{value} {setting.DefaultNote}";
-    }
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 

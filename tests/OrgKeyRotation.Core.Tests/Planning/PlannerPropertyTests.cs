@@ -151,7 +151,7 @@ public class PlannerPropertyTests
         var secret = facts.Secret;
         var actions = plan.Actions.ToList();
         var keys = facts.Keys.ToDictionary(k => k.AccessKeyId, StringComparer.Ordinal);
-        var currentId = plan.Roles.Where(r => r.Value == KeyRoleKind.Current).Select(r => r.Key).SingleOrDefault();
+        var currentId = plan.Roles.Where(r => r.Value == KeyRole.Current).Select(r => r.Key).SingleOrDefault();
         var current = currentId is null ? null : keys[currentId];
         var rotates = actions.Count(a => a.Kind == PlannedActionKind.Rotate);
         var deleted = actions.Where(a => a.Kind == PlannedActionKind.Delete).Select(a => a.AccessKeyId!).ToHashSet(StringComparer.Ordinal);
@@ -215,7 +215,7 @@ public class PlannerPropertyTests
         }
 
         if (actions.FirstOrDefault(a => a.Kind == PlannedActionKind.CompleteRotation) is { } complete
-            && (actions.Count != 1 || plan.Roles[complete.AccessKeyId!] != KeyRoleKind.Pending || !keys[complete.AccessKeyId!].IsActive))
+            && (actions.Count != 1 || plan.Roles[complete.AccessKeyId!] != KeyRole.Pending || !keys[complete.AccessKeyId!].IsActive))
         {
             yield return "CompleteRotation not alone or not of an active pending key";
         }
@@ -228,7 +228,7 @@ public class PlannerPropertyTests
         }
 
         var inProgress = attemptedAt is { } attempted && Now - attempted < Planner.OrphanGracePeriod
-            && facts.Keys.Any(k => plan.Roles[k.AccessKeyId] == KeyRoleKind.Untracked && InsideAttemptWindow(k.CreateDate, attemptedAt));
+            && facts.Keys.Any(k => plan.Roles[k.AccessKeyId] == KeyRole.Untracked && InsideAttemptWindow(k.CreateDate, attemptedAt));
         if (inProgress && actions.Any(a => a.ChangesState && a.Kind != PlannedActionKind.CompleteRotation))
         {
             yield return "a change while a recorded rotation is in progress (inside its grace period)";
@@ -238,11 +238,11 @@ public class PlannerPropertyTests
         {
             var key = keys[id];
             var role = plan.Roles[id];
-            if (role == KeyRoleKind.Current)
+            if (role == KeyRole.Current)
             {
                 yield return "Delete of the current key";
             }
-            else if (role == KeyRoleKind.Untracked)
+            else if (role == KeyRole.Untracked)
             {
                 var orphan = key.LastUsedKnown && key.LastUsedDate is null && InsideAttemptWindow(key.CreateDate, attemptedAt)
                     && Now - attemptedAt!.Value >= Planner.OrphanGracePeriod;
@@ -260,25 +260,37 @@ public class PlannerPropertyTests
             {
                 yield return "Delete of an active key the secret tracks";
             }
-            else if (role == KeyRoleKind.Pending && rotates == 0)
+            else if (role == KeyRole.Pending && rotates == 0)
             {
                 yield return "stale pending key deleted without a rotation that needs its slot";
             }
-            else if (role == KeyRoleKind.Previous && secret?.DeactivatedKeyId == id && secret.DeactivatedAt is { } at
+            else if (role == KeyRole.Previous && secret?.DeactivatedKeyId == id && secret.DeactivatedAt is { } at
                 && Now - at < TimeSpan.FromDays(policy.DeleteAfterDays))
             {
                 yield return "inactive previous key deleted before deleteAfterDays (its restore window cut short)";
             }
-            else if (role == KeyRoleKind.Previous && secret?.DeactivatedKeyId != id && (policy.DeleteAfterDays > 0 || rotates == 0))
+            else if (role == KeyRole.Previous && secret?.DeactivatedKeyId != id && (policy.DeleteAfterDays > 0 || rotates == 0))
             {
                 yield return "inactive previous key deleted before its deactivation was recorded (no restore window)";
             }
+        }
+
+        if (actions.Any(a => a.Forced && a.Kind != PlannedActionKind.Deactivate))
+        {
+            yield return "Forced on an action other than Deactivate";
         }
 
         foreach (var deactivate in actions.Where(a => a.Kind == PlannedActionKind.Deactivate))
         {
             var id = deactivate.AccessKeyId!;
             var key = keys[id];
+            var onlyTheDeadlineAllows = id != currentId && policy.RequireOldKeyUnused
+                && !(key.LastUsedKnown && (key.LastUsedDate is null || Now - key.LastUsedDate.Value >= TimeSpan.FromDays(policy.OldKeyIdleDays)));
+            if (deactivate.Forced != onlyTheDeadlineAllows)
+            {
+                yield return "Forced is not exactly the deactivation of a previous key that only maxDeactivationDelayDays allows";
+            }
+
             if (!key.IsActive)
             {
                 yield return "Deactivate of an inactive key";
@@ -292,7 +304,7 @@ public class PlannerPropertyTests
                     yield return "Deactivate of the current key outside the immediate-deactivation-after-Rotate case";
                 }
             }
-            else if (plan.Roles[id] != KeyRoleKind.Previous)
+            else if (plan.Roles[id] != KeyRole.Previous)
             {
                 yield return "Deactivate of a key the rotation did not replace";
             }

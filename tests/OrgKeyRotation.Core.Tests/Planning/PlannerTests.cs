@@ -154,8 +154,8 @@ public class PlannerTests
     {
         var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], null);
 
-        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
-        Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
+        Assert.Equal(KeyRole.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRole.Untracked, plan.Roles[Other]);
         Assert.DoesNotContain(plan.Actions, a => a.Kind == PlannedActionKind.Delete);
         Assert.DoesNotContain("orphan", plan.Actions[0].Reason, StringComparison.Ordinal);
     }
@@ -213,6 +213,7 @@ public class PlannerTests
         var action = Assert.Single(Plan([Key(Prev, Active, 120, Recently), Key(Cur, Active, 30, Recently)], Tracks(Cur, previous: Prev)).Actions);
 
         Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
+        Assert.True(action.Forced);
         Assert.Contains("still in use at the forced deadline", action.Reason, StringComparison.Ordinal);
         Assert.Contains("maxDeactivationDelayDays=30", action.Reason, StringComparison.Ordinal);
         Assert.Contains($"last used {Now.AddDays(-1):yyyy-MM-dd HH:mm} UTC", action.Reason, StringComparison.Ordinal);
@@ -254,8 +255,8 @@ public class PlannerTests
     {
         var plan = Plan([Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], new SecretSpec(true, Cur, Gone, null, Prev, TimeSpan.FromDays(1)));
 
-        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
-        Assert.Equal(KeyRoleKind.Previous, plan.Roles[Prev]);
+        Assert.Equal(KeyRole.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRole.Previous, plan.Roles[Prev]);
         Assert.Equal(2, plan.Roles.Count);
     }
 
@@ -317,7 +318,38 @@ public class PlannerTests
 
         Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
         Assert.Equal(Prev, action.AccessKeyId);
+        Assert.True(action.Forced);
         Assert.Contains("may still be in use at the forced deadline (its last use is unknown)", action.Reason, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, int, int?, bool> DeactivationsNotForced => new()
+    {
+        // Past maxDeactivationDelayDays (30) too: the idle or retired rule decides first, so no person needs to look.
+        { "idle for oldKeyIdleDays", 120, 8, true },
+        { "never used", 120, null, true },
+        { "requireOldKeyUnused=false", 120, 1, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(DeactivationsNotForced))]
+    public void Plan_PreviousDeactivatedByAnotherRuleThanTheDeadline_IsNotForced(string why, int previousAgeDays, int? lastUsedDaysAgo, bool requireOldKeyUnused)
+    {
+        var use = lastUsedDaysAgo is { } days ? Use.DaysAgo(days) : Use.Never;
+        var plan = Plan([Key(Prev, Active, previousAgeDays, use), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { RequireOldKeyUnused = requireOldKeyUnused });
+
+        var action = Assert.Single(plan.Actions);
+        Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
+        Assert.False(action.Forced, why);
+        Assert.DoesNotContain("anyway", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_CurrentDeactivatedRightAfterItsRotation_IsNotForced()
+    {
+        var plan = Plan([Key(Cur, Active, 100, Recently)], Tracks(Cur), policy: Policy with { DeactivateAfterDays = 0, RequireOldKeyUnused = false });
+
+        Assert.Equal([PlannedActionKind.Rotate, PlannedActionKind.Deactivate], plan.Actions.Select(a => a.Kind));
+        Assert.All(plan.Actions, a => Assert.False(a.Forced));
     }
 
     [Fact]
@@ -392,8 +424,8 @@ public class PlannerTests
         // The tie-break is arbitrary but fixed: the same facts always adopt the same key.
         var plan = Plan([Key(Other, Active, 10, Use.Never), Key(Cur, Active, 10, Use.Never)], null);
 
-        Assert.Equal(KeyRoleKind.Current, plan.Roles[Cur]);
-        Assert.Equal(KeyRoleKind.Untracked, plan.Roles[Other]);
+        Assert.Equal(KeyRole.Current, plan.Roles[Cur]);
+        Assert.Equal(KeyRole.Untracked, plan.Roles[Other]);
     }
 
     [Fact]

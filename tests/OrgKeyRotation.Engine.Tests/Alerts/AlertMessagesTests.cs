@@ -47,6 +47,9 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(["rotated", "deactivated"], Body(alice).GetProperty("events").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal($"alice in {AccountA}: rotated ({aliceNew} replaces {aliceOld}); old key {aliceOld} deactivated", Body(alice).GetProperty("text").GetString());
         Assert.Equal("info", alice.Attributes["severity"]);
+        var rotated = RotatedStepText(alice);
+        Assert.Contains($"Old key {aliceOld} is deactivated in this sweep (deactivateAfterDays=0).", rotated, StringComparison.Ordinal);
+        Assert.DoesNotContain("stays active", rotated, StringComparison.Ordinal);
         Assert.Equal("team-payments", alice.Attributes["owner"]);
         Assert.False(bob.Attributes.ContainsKey("owner"));
         Assert.Equal(bobOld, Body(bob).GetProperty("keys").GetProperty("replaced").GetString());
@@ -60,6 +63,43 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal("single-process", Body(digest).GetProperty("digest").GetProperty("mode").GetString());
         h.AssertNoSecretsIn(result);
     }
+
+    public static TheoryData<RotationPolicy, string> OldKeyKeptActive => new()
+    {
+        // The idle rule, with a hand-off window and a deadline.
+        {
+            new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 90 },
+            "stays active for at least 7 days (deactivateAfterDays) and until it is idle (never used, or unused for 30 days: oldKeyIdleDays); it is deactivated anyway after 90 days (maxDeactivationDelayDays)."
+        },
+        // The idle rule alone.
+        {
+            new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 0, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 0 },
+            "stays active until it is idle (never used, or unused for 30 days: oldKeyIdleDays)."
+        },
+        // The hand-off window alone (requireOldKeyUnused=false).
+        {
+            new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, RequireOldKeyUnused = false },
+            "stays active for 7 days (deactivateAfterDays), then a sweep deactivates it."
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(OldKeyKeptActive))]
+    public async Task SweepAsync_RotatedOldKeyKeptActive_MessageGivesTheRulesThatDeactivateIt(RotationPolicy policy, string expected)
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var old = await h.UserWithKeyAsync(AccountA, "alice");
+
+        await h.Service(h.Config(policy: policy)).SweepAsync(new SweepRequest(), default);
+        var alice = Assert.Single(await AlertsAsync(h), a => a.Attributes.GetValueOrDefault("userName") == "alice");
+
+        Assert.Equal(["rotated"], Body(alice).GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains($"Old key {old} {expected}", RotatedStepText(alice), StringComparison.Ordinal);
+        Assert.DoesNotContain("deactivated in this sweep", RotatedStepText(alice), StringComparison.Ordinal);
+    }
+
+    private static string RotatedStepText(QueueMessage message) =>
+        Body(message).GetProperty("detail").EnumerateArray().Single(s => s.GetProperty("event").GetString() == "rotated").GetProperty("text").GetString()!;
 
     [Fact]
     public async Task SweepAsync_OwnerTagConfigured_OwnerComesFromThatTagAndNullLeavesItOut()
@@ -123,6 +163,27 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Contains("still in use (forced deadline)", Body(alice).GetProperty("text").GetString(), StringComparison.Ordinal);
         var attention = Body(Assert.Single(alerts, a => a.Attributes["event"] == "digest")).GetProperty("digest").GetProperty("attention");
         Assert.Equal("team-payments", Assert.Single(attention.EnumerateArray()).GetProperty("owner").GetString());
+    }
+
+    [Fact]
+    public async Task SweepAsync_PreviousKeyNeverUsedPastTheForcedDeadline_DeactivationIsInfo()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        var policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 1, DeleteAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 2 };
+        await h.Service(h.Config(policy: policy)).SweepAsync(new SweepRequest(), default);
+        await h.AlertsAsync();
+        // Past the forced deadline too, but the idle rule (never used) deactivates it first: nobody needs to act.
+        h.Time.Advance(TimeSpan.FromDays(3));
+
+        var result = await h.Service(h.Config(policy: policy with { MaxKeyAgeDays = 90 })).SweepAsync(new SweepRequest(), default);
+        var alerts = await AlertsAsync(h);
+
+        Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Deactivate).Outcome);
+        var alice = Assert.Single(alerts, a => a.Attributes.GetValueOrDefault("userName") == "alice");
+        Assert.Equal("deactivated", alice.Attributes["event"]);
+        Assert.Equal("info", alice.Attributes["severity"]);
+        Assert.DoesNotContain("forced deadline", Body(alice).GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
