@@ -112,6 +112,10 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         {
             await EnsureOwnedAsync(session, snapshot, secret, describedNow, cancellationToken);
         }
+        else
+        {
+            await CompleteInterruptedScheduleAsync(session, snapshot, secret, cancellationToken);
+        }
 
         await session.Secrets.TagResourceAsync(secret.Arn, attempt, cancellationToken);
         return new SecretTarget(secret.Arn, secret.VersionWithStage(SecretStages.Current));
@@ -129,12 +133,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         var policy = await session.Secrets.GetResourcePolicyAsync(secret.Arn, cancellationToken);
         if (ManagedSecret.IsRotatorPolicy(policy, snapshot.User.Arn, session.PrincipalArn))
         {
-            if (secret.VersionIdsToStages.Count == 0 && config.Secrets.RotationLambdaArn is not null)
-            {
-                // A creation interrupted after the policy: its rotation schedule may be missing (RotateSecret is idempotent).
-                await TurnOnRotationScheduleAsync(session, snapshot, secret.Arn, cancellationToken);
-            }
-
+            await CompleteInterruptedScheduleAsync(session, snapshot, secret, cancellationToken);
             return;
         }
 
@@ -156,6 +155,15 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         throw new RotationStepException(
             $"secret {snapshot.SecretName} is not the rotator's: {found}. No key was created and nothing was written to it. "
             + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
+    }
+
+    /// <summary>A creation interrupted after the policy: its rotation schedule may be missing (RotateSecret is idempotent).</summary>
+    private async Task CompleteInterruptedScheduleAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, CancellationToken cancellationToken)
+    {
+        if (secret.VersionIdsToStages.Count == 0 && config.Secrets.RotationLambdaArn is not null)
+        {
+            await TurnOnRotationScheduleAsync(session, snapshot, secret.Arn, cancellationToken);
+        }
     }
 
     /// <summary>
