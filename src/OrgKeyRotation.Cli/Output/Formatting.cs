@@ -13,4 +13,7 @@ internal static class Formatting
     public static string Number(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 
     public static string LastUsed(DateTimeOffset? value) => value is null ? "never" : Date(value);
+
+    /// <summary>A value the sweep did not read (a rotation reads a key's last use only when its fate depends on it).</summary>
+    public const string NotRead = "-";
 }

@@ -11,6 +11,7 @@ internal sealed record PlanRow(
     string? Status,
     int? AgeDays,
     DateTimeOffset? LastUsed,
+    bool LastUsedKnown,
     string Action,
     string Outcome,
     string Reason,
@@ -51,7 +52,7 @@ internal static class PlanView
         {
             if (account.Users.Count == 0 && account.Outcome is Outcome.Failed or Outcome.NotStarted)
             {
-                rows.Add(new PlanRow(account.AccountId, "-", null, null, null, null, NoAction, account.Outcome.ToString(), "account not processed", null, account.Error));
+                rows.Add(new PlanRow(account.AccountId, "-", null, null, null, null, false, NoAction, account.Outcome.ToString(), "account not processed", null, account.Error));
             }
 
             foreach (var user in account.Users)
@@ -105,7 +106,7 @@ internal static class PlanView
         }
 
         rows.AddRange(unattached.Select(a => new PlanRow(
-            user.AccountId, user.UserName, a.AccessKeyId, null, null, null, a.Action.ToString(), a.Outcome.ToString(), a.Reason, a.NewAccessKeyId, a.Error)));
+            user.AccountId, user.UserName, a.AccessKeyId, null, null, null, false, a.Action.ToString(), a.Outcome.ToString(), a.Reason, a.NewAccessKeyId, a.Error)));
     }
 
     private static PlanRow KeyRow(UserResult user, KeySnapshot key, DateTimeOffset now, ActionResult? action) => new(
@@ -115,6 +116,7 @@ internal static class PlanView
         key.Status,
         AgeDays(now, key.CreateDate),
         key.LastUsedDate,
+        key.LastUsedKnown,
         action?.Action.ToString() ?? NoAction,
         action?.Outcome.ToString() ?? "-",
         action?.Reason ?? "",

@@ -38,7 +38,7 @@ internal static class Renderers
                     ["ACCOUNT", "USER", "KEY", "STATUS", "AGE", "LAST USED", "ACTION", "OUTCOME", "REASON"],
                     plan.Rows.Select(r => (IReadOnlyList<string>)
                     [
-                        r.AccountId, r.UserName, r.AccessKeyId ?? "-", r.Status ?? "-", Formatting.Number(r.AgeDays), r.AccessKeyId is null ? "" : Formatting.LastUsed(r.LastUsed),
+                        r.AccountId, r.UserName, r.AccessKeyId ?? "-", r.Status ?? "-", Formatting.Number(r.AgeDays), r.AccessKeyId is null ? "" : r.LastUsedKnown ? Formatting.LastUsed(r.LastUsed) : Formatting.NotRead,
                         r.NewAccessKeyId is null ? r.Action : $"{r.Action} -> {r.NewAccessKeyId}", r.Outcome, r.Error is null ? r.Reason : $"{r.Reason} ({r.Error})".TrimStart(),
                     ]).ToList(),
                     color ? PlanColor : null);

@@ -69,13 +69,18 @@ public sealed record ActionResult(
     string? NewAccessKeyId = null,
     string? Error = null);
 
-/// <summary>One access key as the sweep saw it (no secret).</summary>
+/// <summary>
+/// One access key as the sweep saw it (no secret). <paramref name="LastUsedKnown"/> is false when the sweep did not
+/// read the key's last use (a rotation reads it only for keys whose fate depends on it); <paramref name="LastUsedDate"/>
+/// is then null without meaning "never used".
+/// </summary>
 public sealed record KeySnapshot(
     string AccessKeyId,
     string Status,
     DateTimeOffset CreateDate,
     DateTimeOffset? LastUsedDate,
-    KeyRole Role);
+    KeyRole Role,
+    bool LastUsedKnown = true);
 
 public sealed record UserResult(string AccountId, string UserName, IReadOnlyList<KeySnapshot> Keys, IReadOnlyList<ActionResult> Actions);
 

@@ -284,5 +284,6 @@ internal sealed class SweepPipeline
             k.Status.ToString(),
             k.CreateDate,
             k.LastUsedDate,
-            plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role : KeyRole.Untracked)).ToList();
+            plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role : KeyRole.Untracked,
+            k.LastUsedKnown)).ToList();
 }
