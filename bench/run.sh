@@ -13,6 +13,9 @@
 # Options after the mode:
 #   --fanout                the Lambda's SQS fan-out (bootstrap workers) instead of one keyrot process
 #   --propagation-seconds P how long a new key is refused (default 0; --smoke: 2)
+#   --second-rotation       (single process) then a steady-state rotation: the seeded keys are deleted behind the
+#                           scenes, so each user has one key and its secret, and keyrot rotates again (its figures in
+#                           "secondRotation")
 #   anything else goes to the driver, e.g. --throttle 0.1, --moto-shards 1, --stock-moto, --fanout-workers 8
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -19,6 +19,7 @@ internal sealed record BenchOptions(
     int ConcurrencyAccounts,
     int ConcurrencyUsers,
     bool Baseline,
+    bool SecondRotation,
     int MotoShards,
     bool StockMoto,
     BenchMode Mode,
@@ -28,8 +29,8 @@ internal sealed record BenchOptions(
 {
     public const string Usage =
         "usage: bench [--accounts N=20] [--users U=10] [--latency-ms 60] [--throttle 0.0] [--propagation-seconds P=0]\n" +
-        "             [--concurrency-accounts 20] [--concurrency-users 10] [--baseline] [--moto-shards 2] [--stock-moto]\n" +
-        "             [--mode single|fanout] [--fanout-workers 16]\n" +
+        "             [--concurrency-accounts 20] [--concurrency-users 10] [--baseline] [--second-rotation] [--moto-shards 2]\n" +
+        "             [--stock-moto] [--mode single|fanout] [--fanout-workers 16]\n" +
         "             [--keyrot PATH: the AOT binary, or keyrot.dll for the dotnet host (default: the Release keyrot.dll)]\n" +
         "             [--bootstrap PATH: the Lambda bootstrap for --mode fanout (default: $ORGKEYROTATION_BOOTSTRAP, else\n" +
         "              artifacts/lambda/x86_64/publish/bootstrap)]";
@@ -38,7 +39,7 @@ internal sealed record BenchOptions(
     {
         var root = RepositoryRoot();
         var bootstrap = Environment.GetEnvironmentVariable("ORGKEYROTATION_BOOTSTRAP") is { Length: > 0 } given ? Path.GetFullPath(given, root) : Path.Combine(root, "artifacts", "lambda", "x86_64", "publish", "bootstrap");
-        var o = new BenchOptions(20, 10, 60, 0, 0, 20, 10, false, 2, false, BenchMode.Single, 16, Path.Combine(root, "src", "OrgKeyRotation.Cli", "bin", "Release", "net10.0", "keyrot.dll"), bootstrap);
+        var o = new BenchOptions(20, 10, 60, 0, 0, 20, 10, false, false, 2, false, BenchMode.Single, 16, Path.Combine(root, "src", "OrgKeyRotation.Cli", "bin", "Release", "net10.0", "keyrot.dll"), bootstrap);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -54,6 +55,7 @@ internal sealed record BenchOptions(
                     "--concurrency-accounts" => o with { ConcurrencyAccounts = Positive(Next(), "--concurrency-accounts") },
                     "--concurrency-users" => o with { ConcurrencyUsers = Positive(Next(), "--concurrency-users") },
                     "--baseline" => o with { Baseline = true },
+                    "--second-rotation" => o with { SecondRotation = true },
                     "--stock-moto" => o with { StockMoto = true },
                     "--moto-shards" => o with { MotoShards = int.Parse(Next(), CultureInfo.InvariantCulture) is var n and >= 1 and <= 16 ? n : throw new ArgumentException("--moto-shards takes 1 to 16") },
                     "--mode" => o with { Mode = Next() switch { "single" => BenchMode.Single, "fanout" => BenchMode.FanOut, var m => throw new ArgumentException($"--mode takes single or fanout, not '{m}'") } },
@@ -70,9 +72,9 @@ internal sealed record BenchOptions(
             }
         }
 
-        if (o.Baseline && o.Mode == BenchMode.FanOut)
+        if ((o.Baseline || o.SecondRotation) && o.Mode == BenchMode.FanOut)
         {
-            Console.Error.WriteLine("--baseline (the sequential run) is for --mode single only");
+            Console.Error.WriteLine("--baseline (the sequential run) and --second-rotation are for --mode single only");
             return null;
         }
 

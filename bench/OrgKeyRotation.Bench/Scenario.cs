@@ -60,6 +60,17 @@ internal sealed class Scenario
     }
 
     /// <summary>
+    /// After the first rotation, deletes each user's seeded key through the direct port (not counted), so every user
+    /// has one key and its secret: the state of a steady-state rotation.
+    /// </summary>
+    public async Task RetireSeededKeysAsync(Uri direct)
+    {
+        var seeder = new MotoSeeder(direct);
+        await Parallel.ForEachAsync(_oldKeys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (entry, _) =>
+            await seeder.DeleteAccessKeyAsync(entry.Key.Account, entry.Key.User, entry.Value));
+    }
+
+    /// <summary>
     /// Checks the end state in moto itself for every user (a sample of 200 in large runs): a new key, active, in
     /// AWSCURRENT, the old key kept; and that the promoted key signed an accepted request through the model before the
     /// run ended (a key never verified would have none).

@@ -9,6 +9,29 @@ namespace OrgKeyRotation.Bench;
 /// <summary>One `keyrot rotate` process sweeping every account, pointed at the model's endpoint.</summary>
 internal static class SingleProcessRun
 {
+    /// <summary>
+    /// The steady-state rotation: every user has one key (the first rotation's) and its secret; the same command runs
+    /// again. Its calls include the ownership check and the attempt record of an existing secret.
+    /// </summary>
+    private static async Task<JsonObject> SecondRotationAsync(BenchOptions options, Scenario scenario, AwsModelProxy proxy, string configPath)
+    {
+        await scenario.RetireSeededKeysAsync(proxy.DirectEndpoint);
+        RunFigures.Reset(proxy.Model);
+        var (exitCode, wall, peakRss, _, stdout, _) = await ProcessStats.RunKeyrotAsync(options.KeyrotPath, ["rotate", "--config", configPath, "--endpoint-url", proxy.Endpoint.ToString(), "--output", "json", "--quiet"]);
+        var counts = JsonNode.Parse(stdout)?["counts"];
+        var rotated = counts?["rotated"]?.GetValue<int>() ?? 0;
+        var run = new JsonObject
+        {
+            ["exitCode"] = exitCode,
+            ["wallSeconds"] = Math.Round(wall.TotalSeconds, 3),
+            ["usersRotated"] = rotated,
+            ["failed"] = counts?["failed"]?.GetValue<int>() ?? -1,
+        };
+        RunFigures.AddModelFigures(run, proxy.Model, rotated);
+        run["peakRssMb"] = Math.Round(peakRss / 1024.0 / 1024.0, 1);
+        return run;
+    }
+
     public static async Task<JsonObject> RunAsync(BenchOptions options, MotoServer[] shards, AwsModelProxy proxy, DirectoryInfo work, int accountsParallel, int usersParallel)
     {
         await Task.WhenAll(shards.Select(s => s.ResetAsync()));
@@ -68,6 +91,11 @@ internal static class SingleProcessRun
         run["verifiedFailures"] = verifiedFailures;
         run["promotedUnverified"] = promotedUnverified;
         run["seedSeconds"] = Math.Round(scenario.SeedSeconds, 1);
+        if (options.SecondRotation && failed == 0)
+        {
+            run["secondRotation"] = await SecondRotationAsync(options, scenario, proxy, configPath);
+        }
+
         return run;
     }
 }

@@ -83,6 +83,9 @@ public sealed class MotoSeeder(Uri endpoint)
     public Task SetAccessKeyStatusAsync(string accountId, string userName, string accessKeyId, bool active) =>
         QueryAsync(accountId, "iam", "UpdateAccessKey", "2010-05-08", new() { ["UserName"] = userName, ["AccessKeyId"] = accessKeyId, ["Status"] = active ? "Active" : "Inactive" });
 
+    public Task DeleteAccessKeyAsync(string accountId, string userName, string accessKeyId) =>
+        QueryAsync(accountId, "iam", "DeleteAccessKey", "2010-05-08", new() { ["UserName"] = userName, ["AccessKeyId"] = accessKeyId });
+
     public async Task<IReadOnlyList<(string AccessKeyId, string Status)>> ListAccessKeysAsync(string accountId, string userName)
     {
         var response = await QueryAsync(accountId, "iam", "ListAccessKeys", "2010-05-08", new() { ["UserName"] = userName });
