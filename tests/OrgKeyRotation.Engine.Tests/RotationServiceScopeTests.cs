@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
@@ -83,6 +84,11 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
         Assert.Equal([(bobKey, "Active")], await h.KeysAsync(AccountA, "bob"));
         Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Rotate).Outcome);
         Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "bob");
+
+        // The failure's log line carries AWS's error code, HTTP status and request id as fields to filter on.
+        var line = Assert.Single(h.Log.Lines, l => l.Values.ContainsKey("AwsErrorCode") && l.Values.GetValueOrDefault("UserName") == "bob");
+        Assert.Equal(LogLevel.Error, line.Level);
+        Assert.Equal(("AccessDenied", "403", "refused-1"), (line.Values["AwsErrorCode"], line.Values["HttpStatus"], line.Values["AwsRequestId"]));
     }
 
     [Fact]

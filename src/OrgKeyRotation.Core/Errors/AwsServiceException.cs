@@ -4,7 +4,8 @@ namespace OrgKeyRotation.Core.Errors;
 
 /// <summary>
 /// An AWS API call failed with an error response. The message names the service, operation and
-/// AWS error code; it never holds a request or response body.
+/// AWS error code, and the service's own message (which never carries a secret); it never holds a request or response
+/// body. Error code, HTTP status and request id are also properties: failures log them as structured fields.
 /// </summary>
 public class AwsServiceException : AwsException
 {
@@ -21,7 +22,6 @@ public class AwsServiceException : AwsException
         Kind = kind;
         StatusCode = statusCode;
         RequestId = requestId;
-        AwsMessage = awsMessage;
     }
 
     public string ErrorCode { get; }
@@ -31,9 +31,6 @@ public class AwsServiceException : AwsException
     public HttpStatusCode StatusCode { get; }
 
     public string? RequestId { get; }
-
-    /// <summary>The service's own error message (it never carries a secret; request bodies never reach here).</summary>
-    public string? AwsMessage { get; }
 
     private static string FormatMessage(string service, string operation, string errorCode, HttpStatusCode statusCode, string? requestId, string? awsMessage)
     {

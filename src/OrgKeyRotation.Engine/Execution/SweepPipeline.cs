@@ -154,7 +154,8 @@ internal sealed class SweepPipeline
         var advice = ex is AwsTransportException
             ? "AWS did not answer in time for this account; the other accounts went on, and the next sweep tries it again."
             : "Check that the rotation role exists in the account and trusts the central role (and the external id).";
-        _logger.LogError("{AccountId}: {Error} (sweep {SweepId})", accountId, error, _run.SweepId);
+        var aws = AwsFailureFields.Of(ex);
+        _logger.LogError("{AccountId}: {Error} (sweep {SweepId}; AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})", accountId, error, _run.SweepId, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
         _alerts.Add(new Alert(AlertEvent.Failed, _run.SweepId, accountId, null, null, null, $"account {accountId} failed", $"{error}\n\n{advice}"));
         return new AccountResult(accountId, Outcome.Failed, error, []);
     }

@@ -304,7 +304,9 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         var facts = run.Snapshot.Facts;
         var kind = Map(action.Kind);
         var error = ex.Message;
-        logger.LogError("{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error}", kind, facts.AccountId, facts.UserName, action.AccessKeyId, error);
+        var aws = AwsFailureFields.Of(ex);
+        logger.LogError("{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error} (AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})",
+            kind, facts.AccountId, facts.UserName, action.AccessKeyId, error, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
         alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"{kind} failed for {facts.AccountId}/{facts.UserName}", $"{action.Reason}\n\nFailed: {error}"));
         return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: error);
     }

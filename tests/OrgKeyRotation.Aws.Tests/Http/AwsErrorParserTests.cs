@@ -19,7 +19,7 @@ public class AwsErrorParserTests
         Assert.Equal("NoSuchEntity", error.ErrorCode);
         Assert.Equal(AwsErrorKind.NoSuchEntity, error.Kind);
         Assert.Equal("req-1", error.RequestId);
-        Assert.Equal("The user with name bob cannot be found.", error.AwsMessage);
+        Assert.EndsWith(": The user with name bob cannot be found.", error.Message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
     }
 
@@ -41,7 +41,7 @@ public class AwsErrorParserTests
         var error = Parse(HttpStatusCode.BadRequest, body);
 
         Assert.Equal(code, error.ErrorCode);
-        Assert.Equal(message, error.AwsMessage);
+        Assert.EndsWith($"): {message}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
