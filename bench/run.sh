@@ -16,7 +16,8 @@
 #   --second-rotation       (single process) then a steady-state rotation: the seeded keys are deleted behind the
 #                           scenes, so each user has one key and its secret, and keyrot rotates again (its figures in
 #                           "secondRotation")
-#   anything else goes to the driver, e.g. --throttle 0.1, --moto-shards 1, --stock-moto, --fanout-workers 8
+#   anything else goes to the driver, e.g. --throttle 0.1, --moto-shards 1, --stock-moto, --fanout-workers 8,
+#                           --fanout-batch-size 1 (work items per invocation; default 10, Terraform's fanout_batch_size)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -63,7 +64,8 @@ case "$mode" in
   smoke)
     "${driver[@]}" "${single_or_fanout[@]}" --accounts 2 --users 3 --latency-ms 0 --propagation-seconds "$propagation" --fanout-workers 2 "${driver_args[@]}" ;;
   matrix)
-    # Product defaults (16 accounts x 4 users in flight; in the fan-out, 16 function instances of 4 users each).
+    # Product defaults (16 accounts x 4 users in flight; in the fan-out, 16 function instances, each given batches of
+    # up to 10 accounts, Terraform's fanout_batch_size, swept together with 4 users each).
     for size in "20 10 2" "1000 10 4"; do
       read -r accounts users shards <<<"$size"
       for run_mode in single fanout; do

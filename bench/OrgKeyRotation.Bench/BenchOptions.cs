@@ -24,13 +24,18 @@ internal sealed record BenchOptions(
     bool StockMoto,
     BenchMode Mode,
     int FanOutWorkers,
+    int FanOutBatchSize,
     string KeyrotPath,
     string BootstrapPath)
 {
+    /// <summary>deploy/terraform's fanout_batch_size default: the event source hands an instance this many work items.</summary>
+    public const int DefaultFanOutBatchSize = 10;
+
     public const string Usage =
         "usage: bench [--accounts N=20] [--users U=10] [--latency-ms 60] [--throttle 0.0] [--propagation-seconds P=0]\n" +
         "             [--concurrency-accounts 20] [--concurrency-users 10] [--baseline] [--second-rotation] [--moto-shards 2]\n" +
         "             [--stock-moto] [--mode single|fanout] [--fanout-workers 16]\n" +
+        "             [--fanout-batch-size 10: work items per invocation, 1-10, as Terraform's fanout_batch_size]\n" +
         "             [--keyrot PATH: the AOT binary, or keyrot.dll for the dotnet host (default: the Release keyrot.dll)]\n" +
         "             [--bootstrap PATH: the Lambda bootstrap for --mode fanout (default: $ORGKEYROTATION_BOOTSTRAP, else\n" +
         "              artifacts/lambda/x86_64/publish/bootstrap)]";
@@ -39,7 +44,7 @@ internal sealed record BenchOptions(
     {
         var root = RepositoryRoot();
         var bootstrap = Environment.GetEnvironmentVariable("ORGKEYROTATION_BOOTSTRAP") is { Length: > 0 } given ? Path.GetFullPath(given, root) : Path.Combine(root, "artifacts", "lambda", "x86_64", "publish", "bootstrap");
-        var o = new BenchOptions(20, 10, 60, 0, 0, 20, 10, false, false, 2, false, BenchMode.Single, 16, Path.Combine(root, "src", "OrgKeyRotation.Cli", "bin", "Release", "net10.0", "keyrot.dll"), bootstrap);
+        var o = new BenchOptions(20, 10, 60, 0, 0, 20, 10, false, false, 2, false, BenchMode.Single, 16, DefaultFanOutBatchSize, Path.Combine(root, "src", "OrgKeyRotation.Cli", "bin", "Release", "net10.0", "keyrot.dll"), bootstrap);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -60,6 +65,7 @@ internal sealed record BenchOptions(
                     "--moto-shards" => o with { MotoShards = int.Parse(Next(), CultureInfo.InvariantCulture) is var n and >= 1 and <= 16 ? n : throw new ArgumentException("--moto-shards takes 1 to 16") },
                     "--mode" => o with { Mode = Next() switch { "single" => BenchMode.Single, "fanout" => BenchMode.FanOut, var m => throw new ArgumentException($"--mode takes single or fanout, not '{m}'") } },
                     "--fanout-workers" => o with { FanOutWorkers = int.Parse(Next(), CultureInfo.InvariantCulture) is var w and >= 1 and <= 64 ? w : throw new ArgumentException("--fanout-workers takes 1 to 64") },
+                    "--fanout-batch-size" => o with { FanOutBatchSize = int.Parse(Next(), CultureInfo.InvariantCulture) is var b and >= 1 and <= 10 ? b : throw new ArgumentException("--fanout-batch-size takes 1 to 10 (SQS's most per receive, and the Terraform variable's range)") },
                     "--keyrot" => o with { KeyrotPath = Next() },
                     "--bootstrap" => o with { BootstrapPath = Path.GetFullPath(Next(), root) },
                     _ => throw new ArgumentException($"unknown option {args[i]}"),

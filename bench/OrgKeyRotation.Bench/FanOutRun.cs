@@ -11,7 +11,8 @@ namespace OrgKeyRotation.Bench;
 /// share one local Runtime API (<see cref="RuntimeApiServer"/>), configured through the same environment variables
 /// Terraform sets and pointed at the model's endpoint (AWS_ENDPOINT_URL). One manual <c>{"mode":"enqueue"}</c>
 /// invocation sends one work item per account to an SQS queue in moto, then the sweep's delayed digest item;
-/// <see cref="SqsEventSource"/> then delivers each item to a free instance, as the event source mapping does, until
+/// <see cref="SqsEventSource"/> then delivers the items, up to --fanout-batch-size per event, to a free instance, as the
+/// event source mapping does, until
 /// every account item was handled and the digest was published (the digest item may come back, delayed, while work is
 /// in flight). The wall time runs from the enqueue invocation to the last account item handled; the digest's own time
 /// is reported beside it.
@@ -48,7 +49,7 @@ internal static class FanOutRun
             var enqueue = await InvokeAsync(runtime, """{"mode":"enqueue"}""", workers);
             var enqueued = JsonNode.Parse(enqueue.Body)?["enqueued"]?.GetValue<int>() ?? throw new InvalidOperationException($"The enqueue invocation answered without a count: {enqueue.Body}");
             var enqueueSeconds = watch.Elapsed.TotalSeconds;
-            var (handled, failedItems, lost, wall, digestItems) = await DrainAsync(runtime, source, workers, enqueued, options.FanOutWorkers, watch);
+            var (handled, failedItems, lost, wall, digestItems) = await DrainAsync(runtime, source, workers, enqueued, options.FanOutWorkers, options.FanOutBatchSize, watch);
             var digestSeconds = watch.Elapsed.TotalSeconds;
 
             var motoCpu = shards.Sum(s => ProcessStats.CpuSeconds(s.ProcessId)) - motoCpuBefore;
@@ -61,7 +62,7 @@ internal static class FanOutRun
             var (verified, verifiedFailures, promotedUnverified) = await scenario.VerifyAsync(proxy.DirectEndpoint, proxy.Model.Get<NewKeyPropagation>());
             var run = new JsonObject
             {
-                ["concurrency"] = new JsonObject { ["workers"] = options.FanOutWorkers, ["usersPerAccount"] = options.ConcurrencyUsers },
+                ["concurrency"] = new JsonObject { ["workers"] = options.FanOutWorkers, ["batchSize"] = options.FanOutBatchSize, ["accountsPerInstance"] = options.ConcurrencyAccounts, ["usersPerAccount"] = options.ConcurrencyUsers },
                 ["workItemsEnqueued"] = enqueued,
                 ["workItemsHandled"] = handled,
                 ["workItemsFailed"] = failedItems,
@@ -102,11 +103,11 @@ internal static class FanOutRun
     }
 
     /// <summary>
-    /// Hands each message to a free instance until every enqueued account item was handled and a worker published the
-    /// digest; stops early when the queue stays empty with nothing in flight before the accounts are done (items lost),
-    /// or when the digest has not come <see cref="DigestPatience"/> after the last account.
+    /// Hands each batch of messages to a free instance until every enqueued account item was handled and a worker
+    /// published the digest; stops early when the queue stays empty with nothing in flight before the accounts are done
+    /// (items lost), or when the digest has not come <see cref="DigestPatience"/> after the last account.
     /// </summary>
-    private static async Task<(int Handled, int Failed, int Lost, TimeSpan Wall, int DigestItems)> DrainAsync(RuntimeApiServer runtime, SqsEventSource source, IReadOnlyList<Worker> workers, int enqueued, int slots, Stopwatch watch)
+    private static async Task<(int Handled, int Failed, int Lost, TimeSpan Wall, int DigestItems)> DrainAsync(RuntimeApiServer runtime, SqsEventSource source, IReadOnlyList<Worker> workers, int enqueued, int slots, int batchSize, Stopwatch watch)
     {
         var handled = 0;
         var failed = 0;
@@ -120,8 +121,8 @@ internal static class FanOutRun
         {
             while (!Done())
             {
-                var message = await source.ReceiveAsync();
-                if (message is null)
+                var messages = await source.ReceiveAsync(batchSize);
+                if (messages.Count == 0)
                 {
                     // Nothing visible: the rest is in flight, delayed (the digest item), or lost.
                     var quiet = Volatile.Read(ref inFlight) == 0 ? idleSince.Elapsed : TimeSpan.Zero;
@@ -135,21 +136,19 @@ internal static class FanOutRun
                 }
 
                 Interlocked.Increment(ref inFlight);
-                var isDigest = message.Body.Contains("\"kind\":\"digest\"", StringComparison.Ordinal);
-                var outcome = await InvokeAsync(runtime, source.EventFor(message), workers);
-                var itemFailed = outcome.Kind != RuntimeOutcomeKind.Response || JsonNode.Parse(outcome.Body)?["batchItemFailures"] is JsonArray { Count: > 0 };
-                if (itemFailed)
-                {
-                    // Lambda would make the item visible again for a retry; the benchmark reports it instead.
-                    Interlocked.Increment(ref failed);
-                }
+                var outcome = await InvokeAsync(runtime, source.EventFor(messages), workers);
+                // Lambda would make the failed items visible again for a retry; the benchmark reports them instead.
+                var itemsFailed = outcome.Kind != RuntimeOutcomeKind.Response
+                    ? messages.Count
+                    : (JsonNode.Parse(outcome.Body)?["batchItemFailures"] as JsonArray)?.Count ?? 0;
+                Interlocked.Add(ref failed, itemsFailed);
 
-                await source.DeleteAsync(message);
-                if (isDigest)
-                {
-                    Interlocked.Increment(ref digestItems);
-                }
-                else if (Interlocked.Increment(ref handled) == enqueued)
+                await Task.WhenAll(messages.Select(source.DeleteAsync));
+                var digests = messages.Count(m => m.Body.Contains("\"kind\":\"digest\"", StringComparison.Ordinal));
+                Interlocked.Add(ref digestItems, digests);
+                var accounts = messages.Count - digests;
+                var after = Interlocked.Add(ref handled, accounts);
+                if (accounts > 0 && after >= enqueued && after - accounts < enqueued)
                 {
                     wall = watch.Elapsed;
                 }

@@ -9,8 +9,9 @@ namespace OrgKeyRotation.Bench;
 internal sealed record WorkMessage(string MessageId, string ReceiptHandle, string Body, string ReceiveCount);
 
 /// <summary>
-/// What Lambda's SQS event source mapping does for the fan-out, played by the benchmark: receive a work item (batch
-/// size 1, as deploy/terraform sets it), hand it to a function instance as an SQS event, and delete it once handled.
+/// What Lambda's SQS event source mapping does for the fan-out, played by the benchmark: receive up to a batch of work
+/// items (batch size: --fanout-batch-size, by default deploy/terraform's fanout_batch_size), hand them to one function
+/// instance as one SQS event, and delete them once handled.
 /// It talks to the proxy's direct port: the mapping's polling is the Lambda service's traffic, not the rotator's, so it
 /// is neither delayed nor counted.
 /// </summary>
@@ -22,30 +23,29 @@ internal sealed class SqsEventSource(Uri direct, string queueUrl) : IDisposable
 
     public string QueueArn { get; } = $"arn:aws:sqs:us-east-1:{new Uri(queueUrl).Segments[1].TrimEnd('/')}:{new Uri(queueUrl).Segments[^1]}";
 
-    public async Task<WorkMessage?> ReceiveAsync()
+    /// <summary>Up to <paramref name="batchSize"/> visible messages (SQS allows 1 to 10), none when the queue shows none.</summary>
+    public async Task<IReadOnlyList<WorkMessage>> ReceiveAsync(int batchSize)
     {
         var response = await CallAsync("ReceiveMessage", new JsonObject
         {
             ["QueueUrl"] = queueUrl,
-            ["MaxNumberOfMessages"] = 1,
+            ["MaxNumberOfMessages"] = batchSize,
             ["VisibilityTimeout"] = VisibilityTimeoutSeconds,
             ["WaitTimeSeconds"] = 0,
             ["MessageSystemAttributeNames"] = new JsonArray("All"),
         });
-        var message = (response?["Messages"] as JsonArray)?.FirstOrDefault();
-        return message is null
-            ? null
-            : new WorkMessage(message["MessageId"]!.GetValue<string>(), message["ReceiptHandle"]!.GetValue<string>(), message["Body"]!.GetValue<string>(), message["Attributes"]?["ApproximateReceiveCount"]?.GetValue<string>() ?? "1");
+        return (response?["Messages"] as JsonArray ?? [])
+            .Select(message => new WorkMessage(message!["MessageId"]!.GetValue<string>(), message["ReceiptHandle"]!.GetValue<string>(), message["Body"]!.GetValue<string>(), message["Attributes"]?["ApproximateReceiveCount"]?.GetValue<string>() ?? "1"))
+            .ToList();
     }
 
     public Task DeleteAsync(WorkMessage message) =>
         CallAsync("DeleteMessage", new JsonObject { ["QueueUrl"] = queueUrl, ["ReceiptHandle"] = message.ReceiptHandle });
 
-    /// <summary>The event Lambda delivers for one message (the shape of the SQS event source's records).</summary>
-    public string EventFor(WorkMessage message) => JsonSerializer.Serialize(new Dictionary<string, object>
+    /// <summary>The event Lambda delivers for a batch of messages (the shape of the SQS event source's records).</summary>
+    public string EventFor(IReadOnlyList<WorkMessage> messages) => JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        ["Records"] = new[]
-        {
+        ["Records"] = messages.Select(message =>
             new Dictionary<string, object>
             {
                 ["messageId"] = message.MessageId,
@@ -56,8 +56,7 @@ internal sealed class SqsEventSource(Uri direct, string queueUrl) : IDisposable
                 ["eventSource"] = "aws:sqs",
                 ["eventSourceARN"] = QueueArn,
                 ["awsRegion"] = "us-east-1",
-            },
-        },
+            }).ToList(),
     });
 
     public void Dispose() => _http.Dispose();

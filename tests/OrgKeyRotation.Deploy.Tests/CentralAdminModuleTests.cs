@@ -131,6 +131,10 @@ public sealed class CentralAdminModuleTests
         var mapping = Module.Resource("aws_lambda_event_source_mapping", "work");
 
         Assert.Equal("[\"ReportBatchItemFailures\"]", Attr(mapping, "function_response_types"));
+        Assert.Equal("${var.fanout_batch_size}", Attr(mapping, "batch_size"));
+        Assert.Equal(10, Module.Variables["fanout_batch_size"].GetProperty("default").GetInt32());
+        // Above 10 Lambda requires a batching window; the variable stops at 10, so none is set.
+        Assert.False(mapping.TryGetProperty("maximum_batching_window_in_seconds", out _));
         Assert.Equal("${aws_sqs_queue.work[0].arn}", Attr(mapping, "event_source_arn"));
         var scaling = mapping.GetProperty("dynamic").GetProperty("scaling_config")[0];
         Assert.Contains("module.settings.fanout_maximum_concurrency", scaling.GetProperty("for_each").GetString()!, StringComparison.Ordinal);

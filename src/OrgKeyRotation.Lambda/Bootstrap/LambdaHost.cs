@@ -63,7 +63,7 @@ internal static partial class LambdaHost
             return ExitInitFailed;
         }
 
-        var handler = new RotationInvocationHandler(setup.Service, setup.FanOut, options, timeProvider, logger, new EmfMetricsWriter(metricsOutput, timeProvider));
+        var handler = new RotationInvocationHandler(setup.Service, setup.FanOut, setup.AccountConcurrency, options, timeProvider, logger, new EmfMetricsWriter(metricsOutput, timeProvider));
         var loop = new RuntimeLoop(client, handler, timeProvider, logger);
         try
         {

@@ -8,6 +8,12 @@ namespace OrgKeyRotation.Lambda.Bootstrap;
 /// <summary>The engine ready to serve, or the configuration problems that stop the function from starting.</summary>
 internal sealed record ServiceSetup(IRotationService? Service, bool FanOut, IReadOnlyList<ConfigProblem> Problems)
 {
+    /// <summary>
+    /// Work items of one SQS batch swept at once: concurrency.accounts, the bound one process's sweep puts on its
+    /// accounts, so an instance given a batch works as hard as one process and no harder.
+    /// </summary>
+    public int AccountConcurrency { get; init; } = new ConcurrencyConfig().Accounts;
+
     public static ServiceSetup Ready(IRotationService service, bool fanOut) => new(service, fanOut, []);
 
     public static ServiceSetup Invalid(IReadOnlyList<ConfigProblem> problems) => new(null, false, problems);
@@ -28,7 +34,8 @@ internal sealed record ServiceSetup(IRotationService? Service, bool FanOut, IRea
         var config = loaded.Config!;
         // The host's own variables were checked by LambdaHost; a bad one never gets this far.
         var engine = HostOptions.FromEnvironment(environment).Options.Engine;
-        return Ready(HostComposition.CreateService(config, AwsConnection.Default, TimeProvider.System, logger, engine), fanOut: config.WorkQueueUrl is not null);
+        return Ready(HostComposition.CreateService(config, AwsConnection.Default, TimeProvider.System, logger, engine), fanOut: config.WorkQueueUrl is not null)
+            with { AccountConcurrency = config.Concurrency.Accounts };
     }
 }
 

@@ -17,6 +17,7 @@ namespace OrgKeyRotation.Lambda.Handling;
 internal sealed partial class RotationInvocationHandler(
     IRotationService service,
     bool fanOut,
+    int accountConcurrency,
     HostOptions options,
     TimeProvider timeProvider,
     ILogger logger,
@@ -87,64 +88,93 @@ internal sealed partial class RotationInvocationHandler(
     }
 
     /// <summary>
-    /// Work items (and a sweep's digest item) run one after another; a record that failed, is not a work item, or was
-    /// not started before the deadline is reported in batchItemFailures so SQS redelivers it (and, after
-    /// maxReceiveCount, dead-letters it).
+    /// The batch's work items run together, at most <c>accountConcurrency</c> (concurrency.accounts) at once, so that
+    /// their accounts' propagation waits overlap as in one process's sweep; each still goes through
+    /// <see cref="IRotationService.ProcessWorkItemAsync"/> and reports its own account. A digest item runs after the
+    /// work items: it gathers the accounts' reports, so those of its own batch are then in. A record that failed, is not
+    /// a work item, or was not started before the deadline is reported in batchItemFailures so SQS redelivers it (and,
+    /// after maxReceiveCount, dead-letters it).
     /// </summary>
     private async Task<byte[]> ProcessBatchAsync(SqsBatchEvent batch, DateTimeOffset stopStartingWorkAt, CancellationToken cancellationToken)
     {
-        var failures = new List<BatchItemFailure>();
-        var total = SweepCounts.Zero;
-        foreach (var record in batch.Records)
+        var records = batch.Records;
+        var failed = new bool[records.Count];
+        var running = new List<Task<SweepCounts>>();
+        using var slots = new SemaphoreSlim(accountConcurrency);
+        for (var i = 0; i < records.Count; i++)
         {
-            if (record.Digest is { } digest)
+            var record = records[i];
+            if (record.Digest is not null)
             {
-                if (!await ProcessDigestAsync(record.MessageId, digest, stopStartingWorkAt, cancellationToken))
-                {
-                    failures.Add(new BatchItemFailure(record.MessageId));
-                }
-
                 continue;
             }
 
             if (record.WorkItem is not { } item)
             {
                 LogInvalidRecord(logger, record.MessageId, record.Problem);
-                failures.Add(new BatchItemFailure(record.MessageId));
+                failed[i] = true;
                 continue;
             }
 
+            // Not cancellable: a cancelled invocation still waits for the items it started, and reports the rest below.
+            await slots.WaitAsync(CancellationToken.None);
             if (cancellationToken.IsCancellationRequested || timeProvider.GetUtcNow() >= stopStartingWorkAt)
             {
+                slots.Release();
                 LogRecordNotStarted(logger, record.MessageId, item.AccountId);
-                failures.Add(new BatchItemFailure(record.MessageId));
+                failed[i] = true;
                 continue;
             }
 
-            try
+            var index = i;
+            running.Add(RunWorkItemAsync(record.MessageId, item, stopStartingWorkAt, slots, () => failed[index] = true, cancellationToken));
+        }
+
+        // Each task catches its own exceptions, and the sum is taken once all are done: nothing shared is summed concurrently.
+        var total = (await Task.WhenAll(running)).Aggregate(SweepCounts.Zero, (sum, counts) => sum + counts);
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (records[i].Digest is { } digest && !await ProcessDigestAsync(records[i].MessageId, digest, stopStartingWorkAt, cancellationToken))
             {
-                var result = await service.ProcessWorkItemAsync(item, stopStartingWorkAt, cancellationToken);
-                total += result.Counts;
-                if (NeedsRetry(result))
-                {
-                    LogRecordIncomplete(logger, record.MessageId, item.AccountId, result.Counts.Failed, result.NotStartedAccounts.Count);
-                    failures.Add(new BatchItemFailure(record.MessageId));
-                }
-            }
-            catch (Exception ex)
-            {
-                LogRecordFailed(logger, record.MessageId, item.AccountId, ex);
-                failures.Add(new BatchItemFailure(record.MessageId));
+                failed[i] = true;
             }
         }
 
         // A digest item rotates nothing: a batch of digest items only writes no metrics line.
-        if (batch.Records.Any(r => r.Digest is null))
+        if (records.Any(r => r.Digest is null))
         {
             metrics.Write(Trigger.Sqs.ToString(), total);
         }
 
+        var failures = records.Where((_, i) => failed[i]).Select(r => new BatchItemFailure(r.MessageId)).ToList();
         return JsonSerializer.SerializeToUtf8Bytes(new SqsBatchResponse(failures), LambdaJsonContext.Default.SqsBatchResponse);
+    }
+
+    /// <summary>One work item, holding one of the batch's slots until it is done; its counts (zero when it threw).</summary>
+    private async Task<SweepCounts> RunWorkItemAsync(string messageId, AccountWorkItem item, DateTimeOffset stopStartingWorkAt, SemaphoreSlim slots, Action markFailed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await service.ProcessWorkItemAsync(item, stopStartingWorkAt, cancellationToken);
+            if (NeedsRetry(result))
+            {
+                LogRecordIncomplete(logger, messageId, item.AccountId, result.Counts.Failed, result.NotStartedAccounts.Count);
+                markFailed();
+            }
+
+            return result.Counts;
+        }
+        catch (Exception ex)
+        {
+            LogRecordFailed(logger, messageId, item.AccountId, ex);
+            markFailed();
+            return SweepCounts.Zero;
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     /// <summary>The sweep's digest item; false when it must be delivered again (not started before the deadline, or failed).</summary>

@@ -207,7 +207,7 @@ public class BootstrapAgainstMotoTests
         JsonDocument.Parse(Assert.Single(alerts, a => a.Attributes["event"] == "digest").Body).RootElement.GetProperty("digest");
 
     [Fact]
-    public async Task Bootstrap_FanOutScheduleThenWorkItemsThenDigest_OneMessagePerUserAndOneDigest()
+    public async Task Bootstrap_FanOutScheduleThenOneBatchOfEveryItem_AccountsSweptTogetherThenOneDigest()
     {
         await using var lambda = await LambdaScenario.StartAsync(fanOut: true);
         const string eventId = "7a1e2b3c-4d5e-4f60-8172-93a4b5c6d7e8";
@@ -222,8 +222,9 @@ public class BootstrapAgainstMotoTests
 
         var alertsAfterEnqueue = await lambda.AlertsAsync();
         var workItems = messages.Where(m => !IsDigestItem(m)).ToList();
-        var batch = await lambda.InvokeAsync(SqsEvent(workItems.Select((m, i) => ($"work-{i}", m.Body)).ToArray()));
-        var digestBatch = await lambda.InvokeAsync(SqsEvent(("digest-0", Assert.Single(messages, IsDigestItem).Body)));
+        // One batch of both accounts' items with the digest item first, as the event source may deliver them: the accounts
+        // are swept together and the digest runs after them, so it finds both reports at once.
+        var batch = await lambda.InvokeAsync(SqsEvent([("digest-0", Assert.Single(messages, IsDigestItem).Body), .. workItems.Select((m, i) => ($"work-{i}", m.Body))]));
 
         Assert.Equal(eventId, enqueued.GetProperty("sweepId").GetString());
         Assert.Equal(2, enqueued.GetProperty("enqueued").GetInt32());
@@ -235,7 +236,6 @@ public class BootstrapAgainstMotoTests
         Assert.All(untouchedAfterEnqueue, keys => Assert.Single(keys));
         Assert.Empty(alertsAfterEnqueue);
         Assert.Empty(BatchItemFailures(batch));
-        Assert.Empty(BatchItemFailures(digestBatch));
         foreach (var (account, user) in Users)
         {
             await lambda.AssertRotatedAsync(account, user);

@@ -147,6 +147,102 @@ public class RotationInvocationHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_SqsBatch_WorkItemsRunConcurrentlyUpToTheAccountBound()
+    {
+        var inFlight = 0;
+        var peak = 0;
+        var threeInFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _service.DuringWorkItem = async _ =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref peak, now);
+            if (now == 3)
+            {
+                threeInFlight.TrySetResult();
+            }
+
+            // The first three wait until all three are in flight together: a sequential handler never gets there.
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Interlocked.Decrement(ref inFlight);
+        };
+        _service.WorkItem = item => Results.Sweep(item.SweepId, Results.Counts(rotated: 2, deleted: 1));
+
+        var handling = Handle(Sqs([.. Enumerable.Range(1, 7).Select(i => ($"m{i}", Item($"{i}0000000000{i}")))]), accountConcurrency: 3);
+        await threeInFlight.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, Volatile.Read(ref inFlight));
+        release.SetResult();
+        var response = await handling;
+
+        Assert.Equal(3, peak);
+        Assert.Equal(7, _service.WorkItems.Count);
+        Assert.Empty(FailedItems(response));
+        using var emf = JsonDocument.Parse(_metrics.ToString());
+        Assert.Equal(14, emf.RootElement.GetProperty("KeysRotated").GetInt32());
+    }
+
+    [Fact]
+    public async Task HandleAsync_SqsBatchRunningConcurrently_FailuresInRecordOrderAndMetricsSumTheRest()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = 0;
+        _service.DuringWorkItem = async item =>
+        {
+            if (Interlocked.Increment(ref started) == 4)
+            {
+                release.SetResult();
+            }
+
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            if (item.AccountId == "222222222222")
+            {
+                throw new InvalidOperationException("assume role denied");
+            }
+        };
+        _service.WorkItem = item => item.AccountId switch
+        {
+            "333333333333" => Results.Sweep(item.SweepId, Results.Counts(rotated: 1, failed: 1)),
+            _ => Results.Sweep(item.SweepId, Results.Counts(rotated: 2)),
+        };
+
+        var response = await Handle(Sqs(("m1", Item("111111111111")), ("m2", Item("222222222222")), ("m3", Item("333333333333")), ("m4", "{}"), ("m5", Item("555555555555"))), accountConcurrency: 4);
+
+        Assert.Equal(["m2", "m3", "m4"], FailedItems(response));
+        using var emf = JsonDocument.Parse(_metrics.ToString());
+        Assert.Equal(5, emf.RootElement.GetProperty("KeysRotated").GetInt32());
+        Assert.Equal(1, emf.RootElement.GetProperty("RotationFailures").GetInt32());
+    }
+
+    [Fact]
+    public async Task HandleAsync_DigestInABatchOfWorkItems_RunsAfterTheWorkItems()
+    {
+        var order = new List<string>();
+        _service.DuringWorkItem = async item =>
+        {
+            await Task.Delay(20);
+            lock (order)
+            {
+                order.Add(item.AccountId);
+            }
+        };
+        _service.Digest = item =>
+        {
+            lock (order)
+            {
+                order.Add("digest");
+            }
+
+            return new DigestResult(item.SweepId, DigestOutcome.Published, item.Round, item.Accounts.Count, [], Results.Counts());
+        };
+
+        var response = await Handle(Sqs(("d1", Digest("s1")), ("m1", Item("111111111111")), ("m2", Item("222222222222"))));
+
+        Assert.Empty(FailedItems(response));
+        Assert.Equal("digest", order[^1]);
+        Assert.Equal(3, order.Count);
+    }
+
+    [Fact]
     public async Task HandleAsync_SqsBatch_ReportsFailedInvalidAndIncompleteItems()
     {
         _service.WorkItem = item => item.AccountId switch
@@ -286,6 +382,14 @@ public class RotationInvocationHandlerTests
         Assert.Empty(_service.Calls);
     }
 
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
     private static string Digest(string sweepId) => $$"""{"kind":"digest","sweepId":"{{sweepId}}","startedAt":"2026-11-25T10:00:00Z","accounts":["111111111111"],"notEnqueued":[],"round":0,"seenIdle":false}""";
 
     private static string Item(string accountId) => $$"""{"sweepId":"s1","accountId":"{{accountId}}","dryRun":false}""";
@@ -302,9 +406,9 @@ public class RotationInvocationHandlerTests
         return [.. json.RootElement.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString())];
     }
 
-    private async Task<string> Handle(string payload, bool fanOut = false, HostOptions? options = null, DateTimeOffset? deadline = null, ILogger? logger = null)
+    private async Task<string> Handle(string payload, bool fanOut = false, HostOptions? options = null, DateTimeOffset? deadline = null, ILogger? logger = null, int accountConcurrency = 16)
     {
-        var handler = new RotationInvocationHandler(_service, fanOut, options ?? new HostOptions(), _time, logger ?? NullLogger.Instance, new EmfMetricsWriter(_metrics, _time));
+        var handler = new RotationInvocationHandler(_service, fanOut, accountConcurrency, options ?? new HostOptions(), _time, logger ?? NullLogger.Instance, new EmfMetricsWriter(_metrics, _time));
         var invocation = new Invocation("req-1", deadline ?? Deadline, null, null, Encoding.UTF8.GetBytes(payload));
         return Encoding.UTF8.GetString(await handler.HandleAsync(new InvocationContext(invocation, _time), CancellationToken.None));
     }

@@ -35,12 +35,25 @@ internal sealed class FakeRotationService : IRotationService
         return Task.FromResult(new EnqueueResult(request.SweepId ?? "sweep-1", 2, ["111111111111", "222222222222"], []));
     }
 
-    public Task<SweepResult> ProcessWorkItemAsync(AccountWorkItem item, DateTimeOffset? stopStartingWorkAt, CancellationToken cancellationToken)
+    /// <summary>Awaited inside each work item, e.g. to hold it in flight until a test lets it go.</summary>
+    public Func<AccountWorkItem, Task>? DuringWorkItem { get; set; }
+
+    public async Task<SweepResult> ProcessWorkItemAsync(AccountWorkItem item, DateTimeOffset? stopStartingWorkAt, CancellationToken cancellationToken)
     {
-        Calls.Add(nameof(ProcessWorkItemAsync));
-        WorkItems.Add((item, stopStartingWorkAt));
+        // The handler runs a batch's work items concurrently.
+        lock (Calls)
+        {
+            Calls.Add(nameof(ProcessWorkItemAsync));
+            WorkItems.Add((item, stopStartingWorkAt));
+        }
+
         BeforeWorkItem?.Invoke(item);
-        return Task.FromResult(WorkItem(item));
+        if (DuringWorkItem is { } during)
+        {
+            await during(item);
+        }
+
+        return WorkItem(item);
     }
 
     public List<DigestWorkItem> Digests { get; } = [];

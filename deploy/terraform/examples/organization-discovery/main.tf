@@ -28,6 +28,7 @@ module "central" {
   sns_alert_email            = var.sns_alert_email
   schedule_expression        = var.schedule_expression
   enable_fanout              = true
+  fanout_batch_size          = var.fanout_batch_size
   reserved_concurrency       = var.reserved_concurrency
   dry_run                    = var.dry_run
 }

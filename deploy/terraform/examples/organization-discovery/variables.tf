@@ -61,6 +61,12 @@ variable "reserved_concurrency" {
   default     = 10
 }
 
+variable "fanout_batch_size" {
+  type        = number
+  description = "Accounts one invocation sweeps together (1-10); their waits for new keys to propagate overlap."
+  default     = 10
+}
+
 variable "dry_run" {
   type        = bool
   description = "Start in plan-only mode; set to false once the plans in the alerts look right."

@@ -335,12 +335,14 @@ resource "aws_sqs_queue" "results" {
   tags                      = var.tags
 }
 
+# A batch of up to 10 needs no batching window (Lambda's default of 0 s): it goes out as soon as it is polled, and
+# one invocation sweeps its accounts together (docs/lambda.md).
 resource "aws_lambda_event_source_mapping" "work" {
   count = var.enable_fanout ? 1 : 0
 
   event_source_arn        = aws_sqs_queue.work[0].arn
   function_name           = aws_lambda_function.rotator.arn
-  batch_size              = 1
+  batch_size              = var.fanout_batch_size
   function_response_types = ["ReportBatchItemFailures"]
 
   # Never more pollers than reserved copies of the function: a throttled invocation would still count as a

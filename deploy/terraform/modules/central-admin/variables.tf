@@ -391,6 +391,17 @@ variable "fanout_max_receive_count" {
   }
 }
 
+variable "fanout_batch_size" {
+  type        = number
+  description = "Work messages (accounts) the queue hands one invocation; the invocation sweeps them together, up to concurrency_accounts at once, so their accounts' waits for new keys to propagate overlap. At most 10: above that Lambda needs a batching window, and the batch must fit one invocation's timeout (an item not started before the deadline is handed back for redelivery)."
+  default     = 10
+
+  validation {
+    condition     = var.fanout_batch_size >= 1 && var.fanout_batch_size <= 10 && floor(var.fanout_batch_size) == var.fanout_batch_size
+    error_message = "fanout_batch_size must be a whole number between 1 and 10."
+  }
+}
+
 variable "enable_secrets_manager_rotation" {
   type        = bool
   description = "Let Secrets Manager (of this account) rotate the central hand-over secrets with the function: the rotator turns rotation on for each secret it creates (SECRETS_ROTATION_LAMBDA_ARN). Needs secret_location = \"central\"."
