@@ -27,13 +27,6 @@ public sealed record EngineOptions
     /// Range 1 to 10000.
     /// </summary>
     public int VerificationConcurrency { get; init; } = 1000;
-
-    /// <summary>
-    /// The longest a key can be usable before its verification notices: the next attempt starts at most this long
-    /// after the previous one, so the time from "usable" to "verified" is at most this plus one STS round trip.
-    /// </summary>
-    public TimeSpan VerificationOvershootBound => VerificationPollInterval + VerificationPollJitter;
-
     /// <summary>
     /// Fan-out: how long after the work items the digest item first looks for the accounts' reports (SQS DelaySeconds),
     /// and how long it waits again to confirm that an idle-looking work queue is idle (SQS's counts lag up to a minute).

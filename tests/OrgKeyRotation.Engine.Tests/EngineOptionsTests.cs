@@ -8,7 +8,8 @@ public class EngineOptionsTests
         var options = new EngineOptions();
 
         options.Validate();
-        Assert.Equal(TimeSpan.FromMilliseconds(1800), options.VerificationOvershootBound);
+        // The longest a key is usable before the next try notices: interval plus jitter (issue 14's 2 s overshoot bound).
+        Assert.Equal(TimeSpan.FromMilliseconds(1800), options.VerificationPollInterval + options.VerificationPollJitter);
         Assert.Equal(1000, options.VerificationConcurrency);
     }
 

@@ -51,6 +51,8 @@ internal static class SettingsCommand
         Plain(setting.Allowed),
         setting is IntSetting i ? i.Minimum : null,
         setting is IntSetting j ? j.Maximum : null,
+        // The regular expression a value (or each item of a list) must match, as the JSON schema states it.
+        setting switch { TextSetting t => t.SchemaPattern, ListSetting l => l.ItemRule.SchemaPattern, _ => null },
         Plain(setting.Description));
 
     private static string Plain(string text) => text.Replace("`", "", StringComparison.Ordinal);

@@ -8,7 +8,7 @@ namespace OrgKeyRotation.Cli.Output;
 internal sealed record ValidationDocument(bool Valid, IReadOnlyList<ConfigProblem> Problems);
 
 /// <summary>A configuration setting, as <c>settings --output json</c> prints it (Minimum and Maximum for integers only).</summary>
-internal sealed record SettingDocument(string Name, string JsonPath, string Variable, string Type, string Default, string Allowed, int? Minimum, int? Maximum, string Description);
+internal sealed record SettingDocument(string Name, string JsonPath, string Variable, string Type, string Default, string Allowed, int? Minimum, int? Maximum, string? Pattern, string Description);
 
 /// <summary>Source-generated JSON for every document the CLI prints (no reflection at run time).</summary>
 [JsonSourceGenerationOptions(

@@ -3,7 +3,7 @@ using OrgKeyRotation.Lambda.Client;
 namespace OrgKeyRotation.Lambda.Bootstrap;
 
 /// <summary>What a handler knows about the invocation it is serving.</summary>
-internal sealed class InvocationContext(Invocation invocation, TimeProvider timeProvider)
+internal sealed class InvocationContext(Invocation invocation)
 {
     public string RequestId => invocation.RequestId;
 
@@ -15,8 +15,6 @@ internal sealed class InvocationContext(Invocation invocation, TimeProvider time
     public string? TraceId => invocation.TraceId;
 
     public ReadOnlyMemory<byte> Payload => invocation.Payload;
-
-    public TimeSpan RemainingTime => Deadline - timeProvider.GetUtcNow();
 }
 
 /// <summary>Turns one event into the response body; a thrown exception becomes an invocation error.</summary>

@@ -38,7 +38,7 @@ internal sealed partial class RuntimeLoop(
         setTraceId(invocation.TraceId);
         using var scope = logger.BeginScope(new[] { new KeyValuePair<string, object?>("requestId", invocation.RequestId) });
         var started = timeProvider.GetTimestamp();
-        var context = new InvocationContext(invocation, timeProvider);
+        var context = new InvocationContext(invocation);
 
         byte[] response;
         try

@@ -42,5 +42,11 @@ public class SettingsCommandTests
         Assert.Equal(((IntSetting)Settings.Find("policy.maxKeyAgeDays")!).Maximum, maxAge.GetProperty("maximum").GetInt32());
         var flag = rows.First(r => r.GetProperty("type").GetString() == "boolean");
         Assert.Equal(JsonValueKind.Null, flag.GetProperty("minimum").ValueKind);
+        Assert.Equal(JsonValueKind.Null, flag.GetProperty("pattern").ValueKind);
+        // A text setting's pattern, and a list's pattern for each item, as the JSON schema states them.
+        var role = rows.Single(r => r.GetProperty("name").GetString() == "roleName");
+        Assert.Equal(((TextSetting)Settings.Find("roleName")!).SchemaPattern, role.GetProperty("pattern").GetString());
+        var excluded = rows.Single(r => r.GetProperty("name").GetString() == "discovery.excludeAccounts");
+        Assert.Equal("^[0-9]{12}$", excluded.GetProperty("pattern").GetString());
     }
 }

@@ -43,7 +43,8 @@ public class KeyVerifierTests
         var overshoot = elapsed - TimeSpan.FromMilliseconds(propagationMs);
         // Attempts start at most interval + jitter apart (1.8 s): a doubling backoff (1, 2, 4, 8 s) noticed a key
         // usable at 10 s only at 15 s.
-        Assert.InRange(overshoot, TimeSpan.Zero, options.VerificationOvershootBound);
+        // The next try starts at most interval + jitter after the key became usable.
+        Assert.InRange(overshoot, TimeSpan.Zero, options.VerificationPollInterval + options.VerificationPollJitter);
         Assert.Equal(sts.Refused + 1, verification.Attempts);
     }
 

@@ -410,6 +410,6 @@ public class RotationInvocationHandlerTests
     {
         var handler = new RotationInvocationHandler(_service, fanOut, accountConcurrency, options ?? new HostOptions(), _time, logger ?? NullLogger.Instance, new EmfMetricsWriter(_metrics, _time));
         var invocation = new Invocation("req-1", deadline ?? Deadline, null, null, Encoding.UTF8.GetBytes(payload));
-        return Encoding.UTF8.GetString(await handler.HandleAsync(new InvocationContext(invocation, _time), CancellationToken.None));
+        return Encoding.UTF8.GetString(await handler.HandleAsync(new InvocationContext(invocation), CancellationToken.None));
     }
 }
