@@ -177,7 +177,10 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
             case VerificationOutcome.Deferred:
             {
-                var text = $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
+                // A user's first secret took the key as AWSCURRENT when it was stored: there is nothing left to promote.
+                var text = staged.CurrentAlready
+                    ? $"{verification.Problem}: it is the first version of {run.Snapshot.SecretName}, AWSCURRENT already, so it is not verified again; IAM accepts a new key within seconds of its creation. The old key stays active."
+                    : $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
                 logger.LogWarning("{AccountId} {UserName}: {Text}", facts.AccountId, facts.UserName, text);
                 alerts.Add(AlertOf(run, action, AlertEvent.Deferred, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, staged));
                 return new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId);

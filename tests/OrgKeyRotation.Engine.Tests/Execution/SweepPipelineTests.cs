@@ -182,6 +182,27 @@ public class SweepPipelineTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
+    public async Task SweepAsync_DeadlineComesWhileAFirstRotationsKeyIsUnverified_TheAlertSaysItIsCurrentAlready()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var old = await h.UserWithKeyAsync(AccountA, "alice");
+        var model = new AwsModel().Use(new NewKeyPropagation(TimeSpan.FromHours(1)));
+        var slowStore = new FaultInjectingHandler(model.CreateHandler()).On("PutSecretValue", 1, Fault.Callback((_, ct) => Task.Delay(TimeSpan.FromSeconds(5), ct)));
+        var stopAt = h.RealClock.GetUtcNow() + TimeSpan.FromSeconds(4);
+
+        var result = await h.Service(h.Config(policy: RotateAndRetire), () => slowStore, Polling with { VerificationTimeout = TimeSpan.FromSeconds(2) }, h.RealClock)
+            .SweepAsync(new SweepRequest { StopStartingWorkAt = stopAt }, default);
+
+        var rotate = result.Only(AccountA, "alice", ActionKind.Rotate);
+        Assert.Equal(Outcome.NotStarted, rotate.Outcome);
+        // The first version of a new secret is AWSCURRENT from the moment it is stored: nothing is left to promote.
+        Assert.Equal(rotate.NewAccessKeyId, await h.KeyInSecretAsync(AccountA, "alice"));
+        Assert.Contains("AWSCURRENT already, so it is not verified again", rotate.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("AWSPENDING", rotate.Reason, StringComparison.Ordinal);
+        Assert.Contains((old, "Active"), await h.KeysAsync(AccountA, "alice"));
+    }
+
+    [Fact]
     public async Task SweepAsync_DeadlinePassesBeforeTheKeyIsCreated_CreatesNoKey()
     {
         var h = await EngineHarness.StartAsync(moto.Server);
