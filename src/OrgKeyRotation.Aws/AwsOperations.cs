@@ -12,7 +12,7 @@ public sealed record AwsOperation(string Service, string Action)
 
 /// <summary>
 /// Every operation production code calls, and nothing else (Aws.Tests proves each client stays inside it). The
-/// deployment's IAM grants are tested against this list.
+/// deployment's IAM grants are tested against this list, and <c>keyrot permissions</c> prints it for operators.
 /// </summary>
 public static class AwsOperations
 {

@@ -47,6 +47,7 @@ internal static class CliApp
             RestoreCommand.Create(context, examples),
             ValidateConfigCommand.Create(context, examples),
             SettingsCommand.Create(context, examples),
+            PermissionsCommand.Create(context, examples),
             RotationStepCommand.Create(context, examples),
         };
         examples.Add(root,
