@@ -75,11 +75,12 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     /// Secrets Manager's createSecret step: a new key staged AWSPENDING under the token Secrets Manager chose, in a
     /// secret that must be the rotator's, with the attempt recorded first. Verification and promotion are the
     /// testSecret and finishSecret steps. Null when IAM refused a third key.
+    /// <paramref name="ownershipVerified"/>: the step's slot-freeing deletions checked the secret's policy already.
     /// </summary>
-    public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, CancellationToken cancellationToken)
+    public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, bool ownershipVerified, CancellationToken cancellationToken)
     {
         // Described by the step just now: never null (only a stale view of a secret is looked at again).
-        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ownershipVerified: false, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
+        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ownershipVerified, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
         var key = await CreateKeyAsync(session, snapshot, cancellationToken);
         if (key is not null)
         {

@@ -123,7 +123,8 @@ internal sealed class RotationProtocol(
             }
         }
 
-        var key = await stager.CreateAndStageAsync(session, snapshot, description, run.Token, cancellationToken);
+        // Freeing a slot checked the secret's ownership before its first deletion: not read twice.
+        var key = await stager.CreateAndStageAsync(session, snapshot, description, run.Token, ownershipVerified: freeing.Count > 0, cancellationToken);
         return key is null
             ? run.Done(Outcome.Failed, "IAM refused a new key: another rotation created one for this user since the step looked; retry the rotation later", null)
             : run.Done(Outcome.Succeeded, $"new key {key.AccessKeyId} staged as AWSPENDING", key.AccessKeyId);

@@ -45,9 +45,9 @@ internal static class FaultMatrix
     public static readonly IReadOnlyDictionary<MatrixStep, IReadOnlyList<string>> Calls = new Dictionary<MatrixStep, IReadOnlyList<string>>
     {
         [MatrixStep.FirstRotation] = ["AssumeRole#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "CreateSecret#1", "PutResourcePolicy#1", "CreateAccessKey#1", "PutSecretValue#1", "GetCallerIdentity#1", "PublishBatch#1"],
-        [MatrixStep.Deactivate] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "TagResource#1", "UpdateAccessKey#1", "PublishBatch#1"],
-        [MatrixStep.Delete] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "ListAccessKeys#1", "GetUser#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "PublishBatch#1"],
-        [MatrixStep.CreateSecret] = ["AssumeRole#1", "DescribeSecret#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#2", "GetAccessKeyLastUsed#1", "DeleteAccessKey#1", "GetResourcePolicy#1", "TagResource#1", "CreateAccessKey#1", "PutSecretValue#1", "PublishBatch#1"],
+        [MatrixStep.Deactivate] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "GetResourcePolicy#1", "TagResource#1", "UpdateAccessKey#1", "PublishBatch#1"],
+        [MatrixStep.Delete] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "ListAccessKeys#1", "GetUser#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "GetResourcePolicy#1", "DeleteAccessKey#1", "PublishBatch#1"],
+        [MatrixStep.CreateSecret] = ["AssumeRole#1", "DescribeSecret#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#2", "GetAccessKeyLastUsed#1", "GetResourcePolicy#1", "DeleteAccessKey#1", "TagResource#1", "CreateAccessKey#1", "PutSecretValue#1", "PublishBatch#1"],
         [MatrixStep.TestSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "GetCallerIdentity#1"],
         [MatrixStep.FinishSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "TagResource#1", "UpdateSecretVersionStage#1", "PublishBatch#1"],
     };
