@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark in one command. Builds the driver, publishes keyrot as a Native AOT binary (scripts/publish_cli.sh) and,
-# for the fan-out, the Lambda bootstrap (deploy/package_lambda.sh, unless ORGKEYROTATION_BOOTSTRAP names one), then
+# for the fan-out, the Lambda bootstrap (deploy/package_lambda.sh, every run, unless ORGKEYROTATION_BOOTSTRAP names one), then
 # runs the scenarios and prints one JSON line each. Not a test: figures go into bench/RESULTS.md by hand, with the
 # machine facts. Every sweep runs through the AWS model (tests/OrgKeyRotation.Testing/Modelling) behind a loopback
 # proxy: 60 ms per call, and a new key refused (InvalidClientTokenId) for its first P seconds. moto runs as two
@@ -49,9 +49,11 @@ driver=(dotnet bench/OrgKeyRotation.Bench/bin/Release/net10.0/OrgKeyRotation.Ben
 driver+=(--keyrot "$(scripts/publish_cli.sh)")
 if [ "$fanout" = true ] || [ "$mode" = matrix ]; then
   bootstrap=${ORGKEYROTATION_BOOTSTRAP:-artifacts/lambda/x86_64/publish/bootstrap}
-  if [ ! -x "$bootstrap" ]; then
-    [ -z "${ORGKEYROTATION_BOOTSTRAP:-}" ] || die "ORGKEYROTATION_BOOTSTRAP names $bootstrap, which is missing or not executable."
-    log "no Lambda bootstrap at $bootstrap: publishing it"
+  if [ -n "${ORGKEYROTATION_BOOTSTRAP:-}" ]; then
+    [ -x "$bootstrap" ] || die "ORGKEYROTATION_BOOTSTRAP names $bootstrap, which is missing or not executable."
+  else
+    # Always from the current sources, as keyrot is: a bootstrap left from an earlier build measures old code.
+    log "publishing the Lambda bootstrap (Native AOT)"
     deploy/package_lambda.sh >&2
   fi
   driver+=(--bootstrap "$bootstrap")

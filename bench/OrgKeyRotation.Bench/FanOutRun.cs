@@ -131,7 +131,10 @@ internal static class FanOutRun
                         return;
                     }
 
-                    await Task.Delay(50);
+                    // An idle slot polls twice a second, as Lambda's pollers wait between empty receives: with batches,
+                    // most slots are idle, and polling every 50 ms kept the moto shard that holds the queue (and half
+                    // the accounts) busy answering empty receives.
+                    await Task.Delay(IdlePoll);
                     continue;
                 }
 
@@ -159,6 +162,8 @@ internal static class FanOutRun
         }));
         return (handled, failed, enqueued - handled, wall == TimeSpan.Zero ? watch.Elapsed : wall, digestItems);
     }
+
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The digest item's longest delay (SQS's 15 minutes) and a minute: after the last account it must have come.</summary>
     private static readonly TimeSpan DigestPatience = TimeSpan.FromMinutes(16);
