@@ -17,7 +17,7 @@ internal static class SingleProcessRun
     {
         await scenario.RetireSeededKeysAsync(proxy.DirectEndpoint);
         RunFigures.Reset(proxy.Model);
-        var (exitCode, wall, peakRss, _, stdout, _) = await ProcessStats.RunKeyrotAsync(options.KeyrotPath, ["rotate", "--config", configPath, "--endpoint-url", proxy.Endpoint.ToString(), "--output", "json", "--quiet"]);
+        var (exitCode, wall, peakRss, _, stdout, _) = await RotateAsync(options, proxy, configPath);
         var counts = JsonNode.Parse(stdout)?["counts"];
         var rotated = counts?["rotated"]?.GetValue<int>() ?? 0;
         var run = new JsonObject
@@ -31,6 +31,10 @@ internal static class SingleProcessRun
         run["peakRssMb"] = Math.Round(peakRss / 1024.0 / 1024.0, 1);
         return run;
     }
+
+    /// <summary>`keyrot rotate` against the model's endpoint, JSON result on stdout.</summary>
+    private static Task<(int ExitCode, TimeSpan Wall, long PeakRssBytes, double CpuSeconds, string Stdout, string Stderr)> RotateAsync(BenchOptions options, AwsModelProxy proxy, string configPath) =>
+        ProcessStats.RunKeyrotAsync(options.KeyrotPath, ["rotate", "--config", configPath, "--endpoint-url", proxy.Endpoint.ToString(), "--output", "json", "--quiet"]);
 
     public static async Task<JsonObject> RunAsync(BenchOptions options, MotoServer[] shards, AwsModelProxy proxy, DirectoryInfo work, int accountsParallel, int usersParallel)
     {
@@ -49,7 +53,7 @@ internal static class SingleProcessRun
         RunFigures.Reset(proxy.Model);
         var motoCpuBefore = shards.Sum(s => ProcessStats.CpuSeconds(s.ProcessId));
         var driverCpuBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        var (exitCode, wall, peakRss, keyrotCpu, stdout, stderr) = await ProcessStats.RunKeyrotAsync(options.KeyrotPath, ["rotate", "--config", configPath, "--endpoint-url", proxy.Endpoint.ToString(), "--output", "json", "--quiet"]);
+        var (exitCode, wall, peakRss, keyrotCpu, stdout, stderr) = await RotateAsync(options, proxy, configPath);
         var motoCpu = shards.Sum(s => ProcessStats.CpuSeconds(s.ProcessId)) - motoCpuBefore;
         var proxyCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - driverCpuBefore;
 

@@ -150,12 +150,8 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
             }
         }
 
-        var found = policy is null
-            ? "it has no resource policy but holds versions, so it was not created empty by the rotator"
-            : $"its resource policy is not the one the rotator sets for user {snapshot.User.Arn} and rotator {session.PrincipalArn}";
-        throw new RotationStepException(
-            $"secret {snapshot.SecretName} is not the rotator's: {found}. No key was created and nothing was written to it. "
-            + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
+        var found = policy is null ? "it has no resource policy but holds versions, so it was not created empty by the rotator" : ForeignPolicy(session, snapshot);
+        throw NotTheRotators(snapshot, $"{found}. No key was created and nothing was written to it");
     }
 
     /// <summary>A creation interrupted after the policy: its rotation schedule may be missing (RotateSecret is idempotent).</summary>
@@ -186,12 +182,18 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         var policy = await session.Secrets.GetResourcePolicyAsync(secret.Arn, cancellationToken);
         if (!ManagedSecret.IsRotatorPolicy(policy, snapshot.User.Arn, session.PrincipalArn))
         {
-            var found = policy is null ? "it has no resource policy" : $"its resource policy is not the one the rotator sets for user {snapshot.User.Arn} and rotator {session.PrincipalArn}";
-            throw new RotationStepException(
-                $"secret {snapshot.SecretName} is not the rotator's: {found}, so its labels and records cannot be trusted. No key was deactivated or deleted. "
-                + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
+            var found = policy is null ? "it has no resource policy" : ForeignPolicy(session, snapshot);
+            throw NotTheRotators(snapshot, $"{found}, so its labels and records cannot be trusted. No key was deactivated or deleted");
         }
     }
+
+    private static string ForeignPolicy(IAccountSession session, UserSnapshot snapshot) =>
+        $"its resource policy is not the one the rotator sets for user {snapshot.User.Arn} and rotator {session.PrincipalArn}";
+
+    /// <summary>The one refusal of a secret that is not the rotator's: what was found and spared, then what to do.</summary>
+    private static RotationStepException NotTheRotators(UserSnapshot snapshot, string findingAndEffect) => new(
+        $"secret {snapshot.SecretName} is not the rotator's: {findingAndEffect}. "
+        + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
 
     /// <summary>
     /// A user's first secret: created empty, with the attempt's records in its tags, then protected. Null when another
