@@ -41,7 +41,7 @@ public sealed class RotationService : IRotationService
         _options = options ?? new EngineOptions();
         _options.Validate();
         _facts = new FactsCollector(config, timeProvider);
-        _targets = new TargetResolver(config, clients.Organizations);
+        _targets = new TargetResolver(config, clients.Organizations, logger);
         _stager = new KeyStager(config, timeProvider, logger);
         _rotationProtocol = new RotationProtocol(config, clients, _facts, _targets, _stager, Verifier, alerts => Executor(alerts), timeProvider, logger);
     }

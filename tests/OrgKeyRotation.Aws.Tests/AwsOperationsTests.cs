@@ -20,7 +20,7 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
     /// <summary>The port members <see cref="EveryPortMember_DrivenOnMoto_CallsExactlyTheCatalogue"/> drives; a new member must be added there.</summary>
     private static readonly string[] Driven =
     [
-        "IIamClient.ListUsersAsync", "IIamClient.GetUserAsync", "IIamClient.GetGroupMembersAsync", "IIamClient.ListAccessKeysAsync",
+        "IIamClient.ListUsersAsync", "IIamClient.GetUserAsync", "IIamClient.ListUsersWithTagsAsync", "IIamClient.GetGroupMembersAsync", "IIamClient.ListAccessKeysAsync",
         "IIamClient.CreateAccessKeyAsync", "IIamClient.UpdateAccessKeyAsync", "IIamClient.DeleteAccessKeyAsync", "IIamClient.GetAccessKeyLastUsedAsync",
         "ISecretsManagerClient.CreateSecretAsync", "ISecretsManagerClient.DescribeSecretAsync", "ISecretsManagerClient.GetSecretValueAsync",
         "ISecretsManagerClient.PutSecretValueAsync", "ISecretsManagerClient.UpdateSecretVersionStageAsync", "ISecretsManagerClient.PutResourcePolicyAsync",
@@ -68,6 +68,7 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var iam = session.Iam;
         await iam.ListUsersAsync("/", default).ToListAsync();
         await iam.GetUserAsync(user, default);
+        await iam.ListUsersWithTagsAsync(default).ToListAsync();
         await iam.GetGroupMembersAsync(user + "-g", default);
         var key = await iam.CreateAccessKeyAsync(user, default);
         await iam.ListAccessKeysAsync(user, default);

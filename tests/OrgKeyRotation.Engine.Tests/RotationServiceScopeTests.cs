@@ -50,6 +50,37 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
+    public async Task SweepAsync_DiscoveryByPathAndTag_ReadsTheAccountsUsersInOneCallAndRotatesOnlyThoseInScope()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.Seed.CreateOrganizationAsync();
+        var account = await h.Seed.CreateAccountAsync("workload");
+        var enabled = new Dictionary<string, string> { ["key-rotation"] = "enabled" };
+        await h.Seed.CreateUserAsync(account, "svc-in-scope", path: "/svc/", tags: enabled);
+        await h.Seed.CreateUserAsync(account, "svc-untagged", path: "/svc/");
+        await h.Seed.CreateUserAsync(account, "person-tagged", tags: enabled);
+        foreach (var user in new[] { "svc-in-scope", "svc-untagged", "person-tagged" })
+        {
+            await h.Seed.CreateAccessKeyAsync(account, user);
+        }
+
+        h.RegisterSeen();
+        var config = h.Config(accounts: new(), policy: RotateNow) with
+        {
+            Discovery = new DiscoveryConfig { Organization = true, UserPath = "/svc/", UserTag = "key-rotation=enabled" },
+        };
+        var calls = new CallCountingHandler();
+
+        var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest(), default);
+
+        var swept = result.Accounts.Single(a => a.AccountId == account);
+        Assert.Equal("svc-in-scope", Assert.Single(swept.Users).UserName);
+        Assert.Equal(Outcome.Succeeded, result.Only(account, "svc-in-scope", ActionKind.Rotate).Outcome);
+        Assert.Equal(calls.Count("AssumeRole"), calls.Count("GetAccountAuthorizationDetails"));
+        Assert.Equal(0, calls.Count("ListUsers") + calls.Count("GetUser"));
+    }
+
+    [Fact]
     public async Task SweepAsync_MissingUser_FailsThatUserOnlyWithAnAlert()
     {
         var h = await EngineHarness.StartAsync(moto.Server);

@@ -22,17 +22,16 @@ internal sealed class IamClient(SignedServiceClient client, int? pageSize) : IIa
     }
 
     public Task<IamUser> GetUserAsync(string userName, CancellationToken cancellationToken) =>
-        CallAsync("GetUser", [new("UserName", userName)], result =>
-        {
-            var user = result.RequiredChild("User");
-            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var member in user.Members("Tags"))
-            {
-                tags[member.Required("Key")] = member.Text("Value") ?? string.Empty;
-            }
+        CallAsync("GetUser", [new("UserName", userName)], result => UserWithTags(result.RequiredChild("User")), cancellationToken);
 
-            return User(user) with { Tags = tags };
-        }, cancellationToken);
+    public async IAsyncEnumerable<IamUser> ListUsersWithTagsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // AWS returns 100 users a page unless asked for more; 1,000 is its maximum.
+        await foreach (var user in PagesAsync("GetAccountAuthorizationDetails", "UserDetailList", [new("Filter.member.1", "User")], UserWithTags, cancellationToken, defaultPageSize: 1000).ConfigureAwait(false))
+        {
+            yield return user;
+        }
+    }
 
     public async Task<IReadOnlyList<string>> GetGroupMembersAsync(string groupName, CancellationToken cancellationToken)
     {
@@ -101,16 +100,28 @@ internal sealed class IamClient(SignedServiceClient client, int? pageSize) : IIa
     private static IamUser User(XElement user) =>
         new(user.Required("UserName"), user.Required("UserId"), user.Required("Arn"), user.Text("Path") ?? "/", user.RequiredDate("CreateDate"));
 
+    // GetUser's User and GetAccountAuthorizationDetails' UserDetail carry the tags the same way.
+    private static IamUser UserWithTags(XElement user)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var member in user.Members("Tags"))
+        {
+            tags[member.Required("Key")] = member.Text("Value") ?? string.Empty;
+        }
+
+        return User(user) with { Tags = tags };
+    }
+
     private Task<T> CallAsync<T>(string action, KeyValuePair<string, string>[] parameters, Func<XElement, T> read, CancellationToken cancellationToken) =>
         client.QueryAsync(action, Version, parameters, idempotent: true, read, cancellationToken);
 
-    private async IAsyncEnumerable<T> PagesAsync<T>(string action, string listName, KeyValuePair<string, string>[] parameters, Func<XElement, T> map, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> PagesAsync<T>(string action, string listName, KeyValuePair<string, string>[] parameters, Func<XElement, T> map, [EnumeratorCancellation] CancellationToken cancellationToken, int? defaultPageSize = null)
     {
         string? marker = null;
         do
         {
             var request = new List<KeyValuePair<string, string>>(parameters);
-            if (pageSize is { } size)
+            if ((pageSize ?? defaultPageSize) is { } size)
             {
                 request.Add(new("MaxItems", size.ToString(CultureInfo.InvariantCulture)));
             }

@@ -19,7 +19,7 @@ public sealed record NewAccessKey(string AccessKeyId, string UserName, Sensitive
     public override string ToString() => $"NewAccessKey {{ AccessKeyId = {AccessKeyId}, UserName = {UserName}, SecretAccessKey = {SensitiveString.Redacted} }}";
 }
 
-/// <summary>An IAM user. <see cref="Tags"/> is filled by GetUser only (ListUsers does not return tags).</summary>
+/// <summary>An IAM user. <see cref="Tags"/> is filled by GetUser and GetAccountAuthorizationDetails (ListUsers and GetGroup do not return tags).</summary>
 public sealed record IamUser(string UserName, string UserId, string Arn, string Path, DateTimeOffset CreateDate)
 {
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();

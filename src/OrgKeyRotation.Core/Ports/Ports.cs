@@ -17,6 +17,12 @@ public interface IIamClient
     /// <summary>GetUser, with the user's tags.</summary>
     Task<IamUser> GetUserAsync(string userName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// GetAccountAuthorizationDetails with Filter=User, all pages of up to 1,000: every user of the account with its
+    /// tags, where GetUser takes one call per user. Throws AccessDenied where the role lacks the grant (it is optional).
+    /// </summary>
+    IAsyncEnumerable<IamUser> ListUsersWithTagsAsync(CancellationToken cancellationToken);
+
     /// <summary>GetGroup, all pages: the user names in the group; empty when the group does not exist.</summary>
     Task<IReadOnlyList<string>> GetGroupMembersAsync(string groupName, CancellationToken cancellationToken);
 

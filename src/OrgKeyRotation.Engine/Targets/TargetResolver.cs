@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Contracts;
@@ -16,7 +18,7 @@ internal sealed record AccountScope(IReadOnlyList<string> Accounts, string? Disc
 /// Which accounts a sweep covers: the explicit map, plus, with discovery, every ACTIVE account of the Organization
 /// (optionally under chosen OUs, nested OUs included) minus the exclusions.
 /// </summary>
-internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient organizations)
+internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient organizations, ILogger logger)
 {
     public async Task<IReadOnlyList<string>> ResolveAccountsAsync(IReadOnlyList<string>? requested, CancellationToken cancellationToken) =>
         (await ResolveScopeAsync(requested, cancellationToken)).Accounts;
@@ -133,17 +135,30 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
 
     /// <summary>
     /// The users to look at in one account: the configured names, else (with discovery) those on the path and with the
-    /// tag. Users read with GetUser for the tag filter come back with it, so the sweep does not read them again.
+    /// tag. Users come back with their tags where one bulk read (GetAccountAuthorizationDetails) could get them, so the
+    /// sweep does not read them again with GetUser; a user it did not return (a configured name that does not exist, or
+    /// every user when the bulk read is denied) comes back without, and the sweep reads it with GetUser as before.
     /// </summary>
     public async Task<IReadOnlyList<(string UserName, IamUser? KnownUser)>> ResolveUsersAsync(IAccountSession session, CancellationToken cancellationToken)
     {
         if (config.Accounts.TryGetValue(session.AccountId, out var configured) && configured.Count > 0)
         {
-            return configured.Select(u => (u, (IamUser?)null)).ToList();
+            // For one user GetUser is the cheaper read; for more, one bulk call usually covers them all.
+            var known = configured.Count > 1 ? await ReadUsersInBulkAsync(session, configured, cancellationToken) : null;
+            return configured.Select(u => (u, known?.GetValueOrDefault(u))).ToList();
+        }
+
+        var filter = ParseTagFilter(config.Discovery.UserTag);
+        if (await ReadUsersInBulkAsync(session, wanted: null, cancellationToken) is { } everyone)
+        {
+            return everyone.Values
+                .Where(u => u.Path.StartsWith(config.Discovery.UserPath, StringComparison.Ordinal) && HasTag(u, filter))
+                .OrderBy(u => u.UserName, StringComparer.Ordinal)
+                .Select(u => (u.UserName, (IamUser?)u))
+                .ToList();
         }
 
         var users = new List<(string, IamUser?)>();
-        var filter = ParseTagFilter(config.Discovery.UserTag);
         await foreach (var listed in session.Iam.ListUsersAsync(config.Discovery.UserPath, cancellationToken))
         {
             if (filter is null)
@@ -153,7 +168,7 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
             }
 
             var user = await session.Iam.GetUserAsync(listed.UserName, cancellationToken);
-            if (user.Tags.TryGetValue(filter.Value.Key, out var value) && (filter.Value.Value is null || string.Equals(value, filter.Value.Value, StringComparison.Ordinal)))
+            if (HasTag(user, filter))
             {
                 users.Add((user.UserName, user));
             }
@@ -161,6 +176,38 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
 
         return users;
     }
+
+    /// <summary>
+    /// The account's users with their tags, by IAM name (case-insensitive, as IAM names are), read until every
+    /// <paramref name="wanted"/> name is found (null: all). Null when the role may not make the call.
+    /// </summary>
+    private async Task<Dictionary<string, IamUser>?> ReadUsersInBulkAsync(IAccountSession session, IReadOnlyList<string>? wanted, CancellationToken cancellationToken)
+    {
+        var users = new Dictionary<string, IamUser>(StringComparer.OrdinalIgnoreCase);
+        var missing = wanted?.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            await foreach (var user in session.Iam.ListUsersWithTagsAsync(cancellationToken))
+            {
+                users[user.UserName] = user;
+                if (missing is not null && missing.Remove(user.UserName) && missing.Count == 0)
+                {
+                    break;
+                }
+            }
+        }
+        catch (AwsServiceException e) when (e.Kind == AwsErrorKind.AccessDenied)
+        {
+            // The grant is optional (member module bulk_user_read); without it the sweep costs one GetUser per user.
+            logger.LogInformation("{AccountId}: iam:GetAccountAuthorizationDetails is denied, so users are read one by one with GetUser. Grant it (member module bulk_user_read = true) to save one call per user and sweep", session.AccountId);
+            return null;
+        }
+
+        return users;
+    }
+
+    private static bool HasTag(IamUser user, (string Key, string? Value)? filter) =>
+        filter is null || user.Tags.TryGetValue(filter.Value.Key, out var value) && (filter.Value.Value is null || string.Equals(value, filter.Value.Value, StringComparison.Ordinal));
 
     /// <summary>
     /// Why a sweep would not cover <paramref name="user"/> of <paramref name="accountId"/> (null: it would): not among
@@ -179,8 +226,7 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
             return $"path {user.Path} is outside discovery.userPath {config.Discovery.UserPath}";
         }
 
-        var filter = ParseTagFilter(config.Discovery.UserTag);
-        return filter is null || user.Tags.TryGetValue(filter.Value.Key, out var value) && (filter.Value.Value is null || string.Equals(value, filter.Value.Value, StringComparison.Ordinal))
+        return HasTag(user, ParseTagFilter(config.Discovery.UserTag))
             ? null
             : $"the user lacks the tag discovery.userTag {config.Discovery.UserTag}";
     }

@@ -37,6 +37,25 @@ public class CannedResponseTests
     }
 
     [Fact]
+    public async Task ListUsersWithTagsAsync_TwoPages_AsksForUsersOnlyInPagesOf1000AndKeepsTags()
+    {
+        var server = new StubAwsHandler((_, _, call) => StubAwsHandler.Xml(
+            $"<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult><UserDetailList><member><Path>/svc/</Path><UserName>u{call}</UserName><UserId>ID{call}</UserId><Arn>arn:aws:iam::1:user/svc/u{call}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate>"
+            + $"<UserPolicyList/><GroupList/><AttachedManagedPolicies/><Tags><member><Key>owner</Key><Value>team-{call}</Value></member></Tags></member></UserDetailList><GroupDetailList/><RoleDetailList/><Policies/>"
+            + (call == 1 ? "<IsTruncated>true</IsTruncated><Marker>next</Marker>" : "<IsTruncated>false</IsTruncated>")
+            + "</GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>"));
+
+        var users = await new IamClient(UnitClients.Signed(AwsService.Iam, server, _time), null).ListUsersWithTagsAsync(default).ToListAsync();
+
+        Assert.Equal(["u1", "u2"], users.Select(u => u.UserName));
+        Assert.Equal(["team-1", "team-2"], users.Select(u => u.Tags["owner"]));
+        Assert.All(users, u => Assert.Equal("/svc/", u.Path));
+        Assert.All(server.Bodies, b => Assert.Contains("Filter.member.1=User", b, StringComparison.Ordinal));
+        Assert.All(server.Bodies, b => Assert.Contains("MaxItems=1000", b, StringComparison.Ordinal));
+        Assert.Contains("Marker=next", server.Bodies[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetGroupMembersAsync_TwoPages_MergesMembers()
     {
         var server = new StubAwsHandler((_, _, call) => StubAwsHandler.Xml(

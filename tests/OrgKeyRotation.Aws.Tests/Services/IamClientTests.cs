@@ -61,6 +61,23 @@ public class IamClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
+    public async Task ListUsersWithTagsAsync_TaggedAndUntaggedUsers_ReturnsEveryUserWithItsTagsPathAndArn()
+    {
+        var path = $"/{Unique("p")}/";
+        var tagged = Unique("tagged");
+        await _admin.CreateUserAsync(tagged, path);
+        await _admin.IamAsync("TagUser", ("UserName", tagged), ("Tags.member.1.Key", "owner"), ("Tags.member.1.Value", "team-a"), ("Tags.member.2.Key", "orgkeyrotation:exempt"), ("Tags.member.2.Value", "2030-01-01"));
+        var untagged = await NewUserAsync();
+
+        var users = (await (await IamAsync()).ListUsersWithTagsAsync(default).ToListAsync()).ToDictionary(u => u.UserName);
+
+        Assert.Equal(new Dictionary<string, string> { ["owner"] = "team-a", ["orgkeyrotation:exempt"] = "2030-01-01" }, users[tagged].Tags);
+        Assert.Equal(path, users[tagged].Path);
+        Assert.Equal($"arn:aws:iam::{MotoAdmin.DefaultAccount}:user{path}{tagged}", users[tagged].Arn);
+        Assert.Empty(users[untagged].Tags);
+    }
+
+    [Fact]
     public async Task GetGroupMembersAsync_GroupWithTwoUsers_ReturnsBoth()
     {
         var group = Unique("exempt");

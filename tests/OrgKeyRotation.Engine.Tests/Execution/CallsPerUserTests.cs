@@ -1,3 +1,4 @@
+using System.Net;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Tests.Support;
@@ -8,7 +9,8 @@ namespace OrgKeyRotation.Engine.Tests.Execution;
 
 /// <summary>
 /// The AWS calls one rotated user costs (issue 14), pinned by operation: per-account calls (AssumeRole, GetGroup,
-/// ListSecrets) and the sweep's alert batches are left out. docs/design.md ("Calls per rotated user") lists the same.
+/// ListSecrets, GetAccountAuthorizationDetails) and the sweep's alert batches are left out. docs/design.md ("Calls per
+/// rotated user") lists the same.
 /// </summary>
 [Trait("Category", "Integration")]
 public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
@@ -16,10 +18,10 @@ public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
     private const int Users = 3;
     private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true };
     private static readonly RotationPolicy RetireAtOnce = RotateNow with { DeactivateAfterDays = 0, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 0 };
-    private static readonly string[] PerAccountOrSweep = ["AssumeRole", "GetGroup", "ListSecrets", "PublishBatch"];
+    private static readonly string[] PerAccountOrSweep = ["AssumeRole", "GetGroup", "ListSecrets", "GetAccountAuthorizationDetails", "PublishBatch"];
 
     [Fact]
-    public async Task SweepAsync_FirstRotation_CostsSevenCallsPerUser()
+    public async Task SweepAsync_FirstRotation_CostsSixCallsPerUser()
     {
         var (h, config) = await UsersAsync(RotateNow);
         var calls = new CallCountingHandler();
@@ -27,7 +29,9 @@ public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest(), default);
 
         Assert.Equal(Users, result.Counts.Rotated);
-        AssertPerUser(calls, "ListAccessKeys", "GetUser", "CreateSecret", "PutResourcePolicy", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity");
+        // The users' tags come from one GetAccountAuthorizationDetails for the account, not a GetUser each.
+        Assert.Equal(1, calls.Count("GetAccountAuthorizationDetails"));
+        AssertPerUser(calls, "ListAccessKeys", "CreateSecret", "PutResourcePolicy", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity");
     }
 
     [Fact]
@@ -39,11 +43,11 @@ public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest(), default);
 
         Assert.Equal(Users, result.Counts.Deactivated);
-        AssertPerUser(calls, "ListAccessKeys", "GetUser", "CreateSecret", "PutResourcePolicy", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity", "UpdateAccessKey");
+        AssertPerUser(calls, "ListAccessKeys", "CreateSecret", "PutResourcePolicy", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity", "UpdateAccessKey");
     }
 
     [Fact]
-    public async Task SweepAsync_SteadyStateRotation_CostsEightCallsPerUser()
+    public async Task SweepAsync_SteadyStateRotation_CostsSevenCallsPerUser()
     {
         var (h, config) = await UsersAsync(RotateNow);
         var first = await h.Service(config).SweepAsync(new SweepRequest(), default);
@@ -60,7 +64,38 @@ public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(Users, result.Counts.Rotated);
         // The ownership check (GetResourcePolicy) and the attempt record (TagResource) ride on no other call:
         // DescribeSecret and ListSecrets do not return the policy, and PutSecretValue takes no tags.
-        AssertPerUser(calls, "ListAccessKeys", "GetUser", "GetResourcePolicy", "TagResource", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity", "UpdateSecretVersionStage");
+        AssertPerUser(calls, "ListAccessKeys", "GetResourcePolicy", "TagResource", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity", "UpdateSecretVersionStage");
+    }
+
+    [Fact]
+    public async Task SweepAsync_BulkUserReadDenied_ReadsEachUserWithGetUserAndStillRotates()
+    {
+        var (h, config) = await UsersAsync(RotateNow);
+        var denied = new AnsweringHandler("GetAccountAuthorizationDetails", HttpStatusCode.Forbidden, "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized (injected)</Message></Error><RequestId>denied-1</RequestId></ErrorResponse>", "text/xml");
+        var calls = new CallCountingHandler(denied);
+
+        var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest(), default);
+
+        Assert.Equal(Users, result.Counts.Rotated);
+        Assert.Equal(0, result.Counts.Failed);
+        Assert.Equal(1, calls.Count("GetAccountAuthorizationDetails"));
+        AssertPerUser(calls, "ListAccessKeys", "GetUser", "CreateSecret", "PutResourcePolicy", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity");
+        var line = Assert.Single(h.Log.Lines, l => l.Message.Contains("GetAccountAuthorizationDetails is denied", StringComparison.Ordinal));
+        Assert.Equal(AccountA, line.Values["AccountId"]);
+    }
+
+    [Fact]
+    public async Task SweepAsync_OneConfiguredUser_ReadsItWithGetUserNotTheWholeAccount()
+    {
+        var (h, config) = await UsersAsync(RotateNow);
+        config = config with { Accounts = new Dictionary<string, IReadOnlyList<string>> { [AccountA] = ["user1"] } };
+        var calls = new CallCountingHandler();
+
+        var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest(), default);
+
+        Assert.Equal(1, result.Counts.Rotated);
+        Assert.Equal(0, calls.Count("GetAccountAuthorizationDetails"));
+        Assert.Equal(1, calls.Count("GetUser"));
     }
 
     private async Task<(EngineHarness Harness, RotationConfig Config)> UsersAsync(RotationPolicy policy)
