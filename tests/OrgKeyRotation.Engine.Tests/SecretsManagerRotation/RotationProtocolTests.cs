@@ -163,6 +163,24 @@ public class RotationProtocolTests(MotoFixture moto) : IClassFixture<MotoFixture
     }
 
     [Fact]
+    public async Task RunRotationStepAsync_FinishSecretInASecretThatIsNotTheRotators_PromotesNothingAndRecordsNothing()
+    {
+        var (h, service, arn, before) = await ManagedUserAsync(moto.Server);
+        Assert.Equal(Outcome.Succeeded, (await service.RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default)).Outcome);
+        await h.Seed.PutResourcePolicyAsync(AccountA, arn, $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""");
+        var calls = new CallCountingHandler();
+
+        var finished = await h.Service(h.Config(policy: Policy), () => calls).RunRotationStepAsync(new RotationStepRequest("finishSecret", arn, Token), default);
+
+        Assert.Equal(Outcome.Failed, finished.Outcome);
+        Assert.Contains("is not the rotator's", finished.Message, StringComparison.Ordinal);
+        Assert.Equal(0, calls.Count("UpdateSecretVersionStage") + calls.Count("TagResource"));
+        Assert.False((await TagsAsync(h, arn)).ContainsKey(ManagedSecret.HandOffTag));
+        Assert.Equal(before, await h.KeyInSecretAsync(AccountA, "alice"));
+        Assert.DoesNotContain(await h.AlertsAsync(), a => a.Attributes["event"] == "rotated" && a.Attributes["accessKeyId"] != before);
+    }
+
+    [Fact]
     public async Task RunRotationStepAsync_TestSecretOnSecretsManagersEmptyVersion_AnswersWithoutTouchingAnything()
     {
         // RotateSecret with RotateImmediately=false: AWS creates an AWSPENDING version without a value and runs testSecret on it.
