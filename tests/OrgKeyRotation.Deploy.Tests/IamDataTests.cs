@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using OrgKeyRotation.Deploy.Tests.Tools;
 using OrgKeyRotation.Engine.Secrets;
 
@@ -45,6 +46,31 @@ public sealed class IamDataTests
         Assert.True(policies.Count >= 60, $"expected every scenario's policies, got {policies.Count}");
         var problems = findings.Where(f => f.Value.Length > 0).SelectMany(f => f.Value.Select(p => $"{f.Key}: {p}")).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
+    /// The bulk read of users (member input bulk_user_read) as rendered by default: the action exists and AWS's data
+    /// gives it no resource type, so "*" is the only Resource that grants it (a scoped one is reported).
+    /// </summary>
+    [TerraformAndNodeFact]
+    public void BulkUserRead_GetAccountAuthorizationDetails_ExistsAndTakesNoResourceType()
+    {
+        var policy = JsonNode.Parse(DeployScenarios.Evaluated.Member["path_and_key"].GetProperty("permissions_policy").GetString()!)!;
+        var statement = Assert.Single(policy["Statement"]!.AsArray(), s => s!["Action"]!.AsArray().Any(a => a!.GetValue<string>() == "iam:GetAccountAuthorizationDetails"))!;
+        var scoped = statement.DeepClone();
+        scoped["Resource"] = "arn:aws:iam::222222222222:user/*";
+
+        var findings = NodeTools.CheckPolicies(
+        [
+            ("rendered", "identity", Document(statement)),
+            ("scoped", "identity", Document(scoped)),
+        ]);
+
+        Assert.True(findings["rendered"].Length == 0, string.Join("\n", findings["rendered"]));
+        Assert.Contains(findings["scoped"], p => p.Contains("iam:GetAccountAuthorizationDetails supports no resource-level permission", StringComparison.Ordinal));
+
+        static string Document(JsonNode statement) =>
+            new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray(statement.DeepClone()) }.ToJsonString();
     }
 
     /// <summary>The checker itself finds what it is there to find (the first row is the member policy's former ListUsers grant).</summary>

@@ -9,7 +9,7 @@ public sealed class MemberModuleConsistencyTests
     private static TerraformTree Tree => TerraformTree.Loaded;
 
     public static TheoryData<string> SharedInputs() =>
-        new("role_name", "external_id", "require_external_id", "organization_id", "require_organization", "user_path", "secret_location", "secret_name_prefix", "secret_kms_key_arn", "central_role_arn");
+        new("role_name", "external_id", "require_external_id", "organization_id", "require_organization", "user_path", "secret_location", "secret_name_prefix", "secret_kms_key_arn", "bulk_user_read", "central_role_arn");
 
     [NodeTheory]
     [MemberData(nameof(SharedInputs))]
@@ -26,6 +26,19 @@ public sealed class MemberModuleConsistencyTests
         }
 
         Assert.Equal(Pattern(single, name), Pattern(stackset, name));
+    }
+
+    [NodeTheory]
+    [InlineData("member-account")]
+    [InlineData("member-roles-stackset")]
+    public void PoliciesModule_GetsEverySharedInputUnchanged(string module)
+    {
+        var call = Tree.Module(module).ModuleCalls["policies"];
+        var shared = DeployScenarios.VariablesOf("member-policies").Intersect(DeployScenarios.VariablesOf(module)).ToList();
+
+        // The scenario tests feed member-policies exactly this way, so they test what both modules deploy.
+        Assert.Contains("bulk_user_read", shared);
+        Assert.All(shared, v => Assert.Equal($"${{var.{v}}}", call.TryGetProperty(v, out var value) ? TerraformStructureTests.Expression(value) : "(not passed)"));
     }
 
     private static string Pattern(System.Text.Json.JsonElement variable, string name) =>

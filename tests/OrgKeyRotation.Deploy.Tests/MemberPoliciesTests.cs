@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OrgKeyRotation.Deploy.Tests.Tools;
 
 namespace OrgKeyRotation.Deploy.Tests;
@@ -61,5 +64,100 @@ public sealed class MemberPoliciesTests
 
         Assert.DoesNotContain(actions, a => a.StartsWith("secretsmanager:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal));
         Assert.Contains("iam:CreateAccessKey", actions);
+    }
+
+    private const string BulkReadAction = "iam:GetAccountAuthorizationDetails";
+
+    /// <summary>
+    /// The permissions template rendered by terraform's templatefile() for every combination of its conditionals
+    /// (member secrets, a KMS key, the bulk read): each is valid JSON, the bulk read is one statement on "*", and
+    /// bulk_user_read = false removes that statement and changes nothing else.
+    /// </summary>
+    [TerraformFact]
+    public void PermissionsTemplate_BulkUserReadOff_DiffersOnlyByTheBulkReadStatement()
+    {
+        var combinations = (from secrets in new[] { true, false } from key in new[] { true, false } select (Secrets: secrets, Key: key)).ToList();
+        using var root = new TerraformRoot("member-permissions-template");
+        var main = new StringBuilder($$"""
+            locals {
+              template = "{{Path.Combine(RepositoryPaths.Policies, "member-role-permissions.json.tftpl").Replace('\\', '/')}}"
+              inputs = {
+                partition          = "aws"
+                account_id         = "222222222222"
+                user_path          = "/automation/"
+                secret_name_prefix = "team-a/keys/"
+                secret_kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000002"
+              }
+            }
+
+            """);
+        foreach (var (secrets, key) in combinations)
+        {
+            foreach (var bulk in new[] { true, false })
+            {
+                main.Append(CultureInfo.InvariantCulture, $$"""
+                    output "{{Name(secrets, key, bulk)}}" {
+                      value = templatefile(local.template, merge(local.inputs, { member_secrets = {{Hcl(secrets)}}, has_secret_kms_key = {{Hcl(key)}}, bulk_user_read = {{Hcl(bulk)}} }))
+                    }
+
+                    """);
+            }
+        }
+
+        root.Write("main.tf", main.ToString());
+        root.Init();
+        var outputs = root.ApplyOutputs();
+
+        foreach (var (secrets, key) in combinations)
+        {
+            var on = JsonNode.Parse(outputs[Name(secrets, key, true)].GetString()!)!;
+            var off = JsonNode.Parse(outputs[Name(secrets, key, false)].GetString()!)!;
+            AssertOffIsOnWithoutTheBulkRead(on, off, $"member_secrets = {Hcl(secrets)}, has_secret_kms_key = {Hcl(key)}");
+        }
+
+        static string Name(bool secrets, bool key, bool bulk) => $"secrets_{Hcl(secrets)}_key_{Hcl(key)}_bulk_{Hcl(bulk)}";
+        static string Hcl(bool value) => value ? "true" : "false";
+    }
+
+    /// <summary>
+    /// Through member-account's inputs (defaults applied) and member-policies, every member scenario grants the bulk read
+    /// by default, and with bulk_user_read = false the same trust and the same permissions but for that statement.
+    /// </summary>
+    [TerraformFact]
+    public void MemberScenarios_BulkUserReadOff_ChangeNothingButTheBulkReadStatement()
+    {
+        var pairs = DeployScenarios.MemberScenarios.Where(s => !s.Name.EndsWith(DeployScenarios.NoBulkRead, StringComparison.Ordinal)).ToList();
+        Assert.Equal(DeployScenarios.MemberScenarios.Count, 2 * pairs.Count);
+
+        foreach (var scenario in pairs)
+        {
+            var on = Member(scenario.Name);
+            var off = Member(scenario.Name + DeployScenarios.NoBulkRead);
+            foreach (var output in on.EnumerateObject().Where(o => o.Name != "permissions_policy"))
+            {
+                Assert.Equal(output.Value.GetRawText(), off.GetProperty(output.Name).GetRawText());
+            }
+
+            AssertOffIsOnWithoutTheBulkRead(
+                JsonNode.Parse(on.GetProperty("permissions_policy").GetString()!)!,
+                JsonNode.Parse(off.GetProperty("permissions_policy").GetString()!)!,
+                scenario.Name);
+        }
+    }
+
+    private static void AssertOffIsOnWithoutTheBulkRead(JsonNode on, JsonNode off, string what)
+    {
+        static bool IsBulkRead(JsonNode? statement) => statement!["Action"]!.AsArray().Any(a => a!.GetValue<string>() == BulkReadAction);
+
+        var bulk = Assert.Single(on["Statement"]!.AsArray(), IsBulkRead)!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""{"Sid":"ReadUsersAndTagsInBulk","Effect":"Allow","Action":["{{BulkReadAction}}"],"Resource":"*"}"""), bulk),
+            $"{what}: the bulk read statement is {bulk.ToJsonString()}");
+        Assert.DoesNotContain(off["Statement"]!.AsArray(), IsBulkRead);
+
+        var expected = on.DeepClone();
+        var statements = expected["Statement"]!.AsArray();
+        statements.Remove(statements.Single(IsBulkRead));
+        Assert.True(JsonNode.DeepEquals(expected, off),
+            $"{what}: bulk_user_read = false changes more than the bulk read statement:\n{expected.ToJsonString()}\n{off.ToJsonString()}");
     }
 }

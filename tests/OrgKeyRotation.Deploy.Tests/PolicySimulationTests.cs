@@ -88,6 +88,12 @@ public sealed class PolicySimulationTests
         yield return new("member role: iam:PutUserPolicy", role, "iam:PutUserPolicy", Alice, Member, null, ImplicitlyDenied);
         yield return new("member role: iam:CreateRole", role, "iam:CreateRole", "arn:aws:iam::222222222222:role/escape", Member, null, ImplicitlyDenied);
 
+        // The bulk read of users and their tags (member input bulk_user_read, on by default): it takes no resource.
+        yield return new("member role: iam:GetAccountAuthorizationDetails by default", role, "iam:GetAccountAuthorizationDetails", "*", Member, null, Allowed);
+        var noBulkRead = Principal.Session(MemberRole, Org, MemberPolicy("path_and_key" + DeployScenarios.NoBulkRead, "permissions_policy"));
+        yield return new("member role: no iam:GetAccountAuthorizationDetails with bulk_user_read = false", noBulkRead, "iam:GetAccountAuthorizationDetails", "*", Member, null, ImplicitlyDenied);
+        yield return new("member role: with bulk_user_read = false, the fallback iam:GetUser on a user inside the path", noBulkRead, "iam:GetUser", Alice, Member, null, Allowed);
+
         // --- The secret in the member account: the user reads, the rotator writes, nobody else does either ---
         var memberSecretPolicy = ManagedSecret.ResourcePolicy(Alice, MemberRole);
         var alice = new Principal(Alice, Member, Org);

@@ -110,8 +110,11 @@ public sealed partial class DeployScenarios
         return list;
     }
 
+    /// <summary>Suffix of the member scenarios that turn the bulk read of users off (<c>bulk_user_read = false</c>).</summary>
+    public const string NoBulkRead = "_no_bulk_read";
+
     /// <summary>Member role combinations: where secrets live, a KMS key, a user path, and how the trust is given.</summary>
-    public static IReadOnlyList<Scenario> MemberScenarios { get; } =
+    private static readonly Scenario[] BaseMemberScenarios =
     [
         // The seed's member module inputs only: the rotator's role ARN is derived, ExternalId and PrincipalOrgID on.
         new("seed", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrole_name = \"IAMKeyRotationRole\""),
@@ -120,6 +123,13 @@ public sealed partial class DeployScenarios
         new("central_secrets", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_location = \"central\"\nsecret_kms_key_arn = \"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000003\""),
         new("conditions_off", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrequire_external_id = false\nrequire_organization = false"),
     ];
+
+    /// <summary>
+    /// The member role combinations with the module defaults (the bulk read of users granted), then each of them again
+    /// with <c>bulk_user_read = false</c> under its name + <see cref="NoBulkRead"/>.
+    /// </summary>
+    public static IReadOnlyList<Scenario> MemberScenarios { get; } =
+        [.. BaseMemberScenarios, .. BaseMemberScenarios.Select(s => new Scenario(s.Name + NoBulkRead, s.Inputs + "\nbulk_user_read = false"))];
 
     /// <summary>The facts central-admin takes from its provider and resources.</summary>
     public static string CentralFacts(bool fanout) => $"""

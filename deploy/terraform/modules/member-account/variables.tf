@@ -123,6 +123,12 @@ variable "secret_kms_key_arn" {
   }
 }
 
+variable "bulk_user_read" {
+  type        = bool
+  description = "Grant iam:GetAccountAuthorizationDetails on \"*\" (it takes no resource ARN) so the rotator reads this account's users and their tags in bulk (up to 1,000 users per call) instead of one iam:GetUser call per user. It also lets the role read the configuration of every user, group, role and policy in the account, policy documents included (read-only, no secrets). false: no such grant; the rotator, denied the bulk read, falls back to iam:GetUser per user."
+  default     = true
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags applied to the role."

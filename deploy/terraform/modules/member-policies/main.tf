@@ -23,5 +23,6 @@ locals {
     member_secrets     = var.secret_location == "member"
     has_secret_kms_key = var.secret_kms_key_arn != null
     secret_kms_key_arn = var.secret_kms_key_arn == null ? "" : var.secret_kms_key_arn
+    bulk_user_read     = var.bulk_user_read
   })
 }

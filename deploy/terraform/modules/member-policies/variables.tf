@@ -73,3 +73,9 @@ variable "secret_kms_key_arn" {
   description = "KMS key of the hand-over secrets; null for aws/secretsmanager."
   default     = null
 }
+
+variable "bulk_user_read" {
+  type        = bool
+  description = "Grant iam:GetAccountAuthorizationDetails on \"*\" (the bulk read of users and their tags); false leaves it out."
+  default     = true
+}

@@ -21,6 +21,7 @@ module "policies" {
   secret_location      = var.secret_location
   secret_name_prefix   = var.secret_name_prefix
   secret_kms_key_arn   = var.secret_kms_key_arn
+  bulk_user_read       = var.bulk_user_read
 }
 
 locals {
