@@ -79,6 +79,24 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         env.AssertNoSecretsIn(result);
     }
 
+    [TerraformTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SweepAsync_TwoUsersWithOrWithoutTheBulkReadGrant_RotatesBoth(bool bulkUserRead)
+    {
+        var env = await ArrangeAsync(new() { [MemberAccount] = ExternalId }, bulkUserRead, users: ["alice", "bob"]);
+
+        var result = await env.SweepWithAuthorizationAsync();
+
+        Assert.True(result.Counts.Rotated == 2, string.Join("; ", result.Accounts.SelectMany(a => a.Users).SelectMany(u => u.Actions).Select(a => $"{a.Action} {a.Outcome} {a.Error}")));
+        Assert.Equal(0, result.Counts.Failed);
+        // With the grant the users' tags come from one bulk read; without it moto refuses that call (authorization on)
+        // and the engine says so once and reads each user with GetUser.
+        var fellBack = env.Log.Lines.Where(l => l.Message.Contains("GetAccountAuthorizationDetails is denied", StringComparison.Ordinal)).ToList();
+        Assert.Equal(bulkUserRead ? 0 : 1, fellBack.Count);
+        env.AssertNoSecretsIn(result);
+    }
+
     [TerraformFact]
     public async Task MemberRoleSession_UserRoleOrPolicyManagement_IsDenied()
     {
@@ -194,8 +212,9 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
     /// With authorization off: the host user (policy + key) in the central account, the alert topic, and in each
     /// account the rotation role trusting the host with the given external id, plus alice with one key.
     /// </summary>
-    private async Task<Arrangement> ArrangeAsync(Dictionary<string, string> trustedExternalIdByAccount)
+    private async Task<Arrangement> ArrangeAsync(Dictionary<string, string> trustedExternalIdByAccount, bool bulkUserRead = true, string[]? users = null)
     {
+        users ??= ["alice"];
         await moto.Server.SetAuthorizationAsync(false);
         await moto.Server.ResetAsync();
         var seed = new MotoSeeder(moto.Endpoint);
@@ -207,15 +226,22 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         var aliceKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (account, trustedExternalId) in trustedExternalIdByAccount)
         {
-            var (trust, permissions) = DeployScenarios.RenderMemberPolicies(account, hostArn, trustedExternalId, OrganizationId);
+            var (trust, permissions) = DeployScenarios.RenderMemberPolicies(account, hostArn, trustedExternalId, OrganizationId, bulkUserRead);
             await seed.CreateRoleAsync(account, RoleName, trust);
             await seed.PutRolePolicyAsync(account, RoleName, "rotation", WidenResources(permissions));
-            await seed.CreateUserAsync(account, "alice");
-            aliceKeys[account] = (await seed.CreateAccessKeyAsync(account, "alice")).AccessKeyId;
+            foreach (var user in users)
+            {
+                await seed.CreateUserAsync(account, user);
+                var key = (await seed.CreateAccessKeyAsync(account, user)).AccessKeyId;
+                if (user == "alice")
+                {
+                    aliceKeys[account] = key;
+                }
+            }
         }
 
         SecretScan.RegisterSecrets(seed.SecretsSeen);
-        return new Arrangement(moto.Server, seed, hostArn, new BasicAWSCredentials(hostKeyId, hostSecret), topic, queue, aliceKeys);
+        return new Arrangement(moto.Server, seed, hostArn, new BasicAWSCredentials(hostKeyId, hostSecret), topic, queue, aliceKeys, users);
     }
 
     private sealed record Arrangement(
@@ -225,7 +251,8 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         AWSCredentials HostCredentials,
         string TopicArn,
         string AlertQueueUrl,
-        IReadOnlyDictionary<string, string> AliceKeys)
+        IReadOnlyDictionary<string, string> AliceKeys,
+        IReadOnlyList<string> Users)
     {
         public CapturingLogger Log { get; } = new();
 
@@ -234,7 +261,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         {
             var config = new RotationConfig
             {
-                Accounts = AliceKeys.Keys.ToDictionary(a => a, IReadOnlyList<string> (_) => ["alice"], StringComparer.Ordinal),
+                Accounts = AliceKeys.Keys.ToDictionary(a => a, _ => Users, StringComparer.Ordinal),
                 RoleName = RoleName,
                 ExternalId = ExternalId,
                 Policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 30 },

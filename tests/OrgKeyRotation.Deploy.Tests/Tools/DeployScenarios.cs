@@ -215,9 +215,9 @@ public sealed partial class DeployScenarios
     /// member-policies for an arbitrary trusted principal (e.g. an emulator's user standing in for the rotator), called
     /// directly: the user-facing module's validation would refuse a principal that is not a role.
     /// </summary>
-    public static (string Trust, string Permissions) RenderMemberPolicies(string accountId, string trustedPrincipalArn, string externalId, string organizationId)
+    public static (string Trust, string Permissions) RenderMemberPolicies(string accountId, string trustedPrincipalArn, string externalId, string organizationId, bool bulkUserRead = true)
     {
-        var key = string.Join('|', accountId, trustedPrincipalArn, externalId, organizationId);
+        var key = string.Join('|', accountId, trustedPrincipalArn, externalId, organizationId, bulkUserRead);
         lock (RenderedMemberPolicies)
         {
             if (RenderedMemberPolicies.TryGetValue(key, out var cached))
@@ -237,6 +237,7 @@ public sealed partial class DeployScenarios
                   user_path          = "/"
                   secret_location    = "member"
                   secret_name_prefix = "iam-key-rotation/"
+                  bulk_user_read     = {{(bulkUserRead ? "true" : "false")}}
                 }
 
                 output "trust" {
