@@ -154,7 +154,14 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
 
         var config = h.Config(new() { [AccountA] = users }, RotateNow);
 
-        var results = await Task.WhenAll(h.Service(config).SweepAsync(new SweepRequest(), default), h.Service(config).SweepAsync(new SweepRequest(), default));
+        // Verification gets 30 s, not the harness's 2 s: this test is about the race between the sweeps, and it once
+        // failed one user on a machine at load 20, where a 2 s verification can time out.
+        var patient = new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(30), VerificationPollInterval = TimeSpan.FromMilliseconds(100) };
+        var results = await Task.WhenAll(
+            h.Service(config, null, patient, h.Time).SweepAsync(new SweepRequest(), default),
+            h.Service(config, null, patient, h.Time).SweepAsync(new SweepRequest(), default));
+        var failures = results.SelectMany(r => r.Accounts).SelectMany(a => a.Users).SelectMany(u => u.Actions.Select(a => (u.UserName, a))).Where(x => x.a.Outcome == Outcome.Failed).ToList();
+        Assert.True(failures.Count == 0, string.Join("; ", failures.Select(f => $"{f.UserName} {f.a.Action}: {f.a.Error}")));
 
         foreach (var user in users)
         {
