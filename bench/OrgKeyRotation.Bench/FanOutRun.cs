@@ -90,6 +90,7 @@ internal static class FanOutRun
             run["verifiedFailures"] = verifiedFailures;
             run["promotedUnverified"] = promotedUnverified;
             run["seedSeconds"] = Math.Round(scenario.SeedSeconds, 1);
+            run["eventSourceRetries"] = source.Retries;
             return run;
         }
         finally

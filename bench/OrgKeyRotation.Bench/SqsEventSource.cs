@@ -61,20 +61,36 @@ internal sealed class SqsEventSource(Uri direct, string queueUrl) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>Calls answered 5xx and tried again (moto under load answers some with its own 500 page).</summary>
+    public int Retries => _retries;
+
+    private int _retries;
+
+    // Lambda's event source mapping retries a failed poll; so does this one, a few times, before giving up the run.
     private async Task<JsonNode?> CallAsync(string operation, JsonObject body)
     {
-        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
-        using var request = new HttpRequestMessage(HttpMethod.Post, direct) { Content = content };
-        request.Headers.Add("X-Amz-Target", "AmazonSQS." + operation);
-        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0");
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"sqs:{operation} failed ({(int)response.StatusCode}): {text}");
-        }
+            using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-amz-json-1.0");
+            using var request = new HttpRequestMessage(HttpMethod.Post, direct) { Content = content };
+            request.Headers.Add("X-Amz-Target", "AmazonSQS." + operation);
+            request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0");
+            using var response = await _http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode >= 500 && attempt < 5)
+            {
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                continue;
+            }
 
-        return text.Length == 0 ? null : JsonNode.Parse(text);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"sqs:{operation} failed ({(int)response.StatusCode}) after {attempt} attempts: {text}");
+            }
+
+            return text.Length == 0 ? null : JsonNode.Parse(text);
+        }
     }
 }
