@@ -49,15 +49,7 @@ public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task SweepAsync_SteadyStateRotation_CostsSevenCallsPerUser()
     {
-        var (h, config) = await UsersAsync(RotateNow);
-        var first = await h.Service(config).SweepAsync(new SweepRequest(), default);
-        var session = await h.Clients(config).Accounts.OpenAsync(AccountA, "test-setup", default);
-        foreach (var user in config.Accounts[AccountA])
-        {
-            // The previous key has gone through its lifecycle: the user has one key, as before each later rotation.
-            await session.Iam.DeleteAccessKeyAsync(user, first.Only(AccountA, user, ActionKind.Rotate).AccessKeyId!, default);
-        }
-
+        var (h, config) = await RotatedOnceAsync();
         var calls = new CallCountingHandler();
         var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest(), default);
 
@@ -96,6 +88,32 @@ public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(1, result.Counts.Rotated);
         Assert.Equal(0, calls.Count("GetAccountAuthorizationDetails"));
         Assert.Equal(1, calls.Count("GetUser"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_NothingDue_CostsOneCallPerUser()
+    {
+        var (h, config) = await RotatedOnceAsync();
+        var calls = new CallCountingHandler();
+
+        var result = await h.Service(config with { Policy = RotateNow with { MaxKeyAgeDays = 90 } }, () => calls).SweepAsync(new SweepRequest(), default);
+
+        Assert.Equal(0, result.Counts.Rotated + result.Counts.Failed);
+        AssertPerUser(calls, "ListAccessKeys");
+    }
+
+    /// <summary>Users rotated once whose previous key has gone through its lifecycle: one key and its secret each, as before every later rotation.</summary>
+    private async Task<(EngineHarness Harness, RotationConfig Config)> RotatedOnceAsync()
+    {
+        var (h, config) = await UsersAsync(RotateNow);
+        var first = await h.Service(config).SweepAsync(new SweepRequest(), default);
+        var session = await h.Clients(config).Accounts.OpenAsync(AccountA, "test-setup", default);
+        foreach (var user in config.Accounts[AccountA])
+        {
+            await session.Iam.DeleteAccessKeyAsync(user, first.Only(AccountA, user, ActionKind.Rotate).AccessKeyId!, default);
+        }
+
+        return (h, config);
     }
 
     private async Task<(EngineHarness Harness, RotationConfig Config)> UsersAsync(RotationPolicy policy)
