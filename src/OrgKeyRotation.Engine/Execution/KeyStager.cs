@@ -27,7 +27,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     /// refused a third key, or another run wrote the user's secret since this sweep read it). <paramref name="replacedKeyId"/> is the key the new one replaces; with
     /// <paramref name="recordReplacedKeyDeactivation"/> its deactivation record goes into the attempt's tag write
     /// (the plan deactivates it right after the promotion). <paramref name="ownershipVerified"/>: this run already
-    /// checked the existing secret's policy (<see cref="EnsureRecordsAreOursAsync"/>), so it is not read twice.
+    /// checked the existing secret's policy (<see cref="EnsureRecordsAreOursAsync(IAccountSession, UserSnapshot, CancellationToken)"/>), so it is not read twice.
     /// </summary>
     public async Task<StagedKey?> StageNewKeyAsync(IAccountSession session, UserSnapshot snapshot, string? replacedKeyId, bool recordReplacedKeyDeactivation, bool ownershipVerified, CancellationToken cancellationToken)
     {
@@ -150,8 +150,8 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
             }
         }
 
-        var found = policy is null ? "it has no resource policy but holds versions, so it was not created empty by the rotator" : ForeignPolicy(session, snapshot);
-        throw NotTheRotators(snapshot, $"{found}. No key was created and nothing was written to it");
+        var found = policy is null ? "it has no resource policy but holds versions, so it was not created empty by the rotator" : ForeignPolicy(session, snapshot.User.Arn);
+        throw NotTheRotators(snapshot.SecretName, $"{found}. No key was created and nothing was written to it");
     }
 
     /// <summary>A creation interrupted after the policy: its rotation schedule may be missing (RotateSecret is idempotent).</summary>
@@ -171,28 +171,32 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
     /// than <see cref="EnsureOwnedAsync"/>: a policy-less secret is never finished here, since the rotator creates no
     /// key before its secret's policy is on, so no key can be an orphan or a previous key of such a secret.
     /// </summary>
-    public static async Task EnsureRecordsAreOursAsync(IAccountSession session, UserSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        if (snapshot.Secret is not { } secret)
-        {
-            // No secret, no records: the planner never deletes or deactivates a key on their word then.
-            return;
-        }
+    public static Task EnsureRecordsAreOursAsync(IAccountSession session, UserSnapshot snapshot, CancellationToken cancellationToken) =>
+        // No secret, no records: the planner never deletes or deactivates a key on their word then.
+        snapshot.Secret is { } secret
+            ? EnsureRecordsAreOursAsync(session, secret.Arn, snapshot.SecretName, snapshot.User.Arn, "No key was deactivated or deleted", cancellationToken)
+            : Task.CompletedTask;
 
-        var policy = await session.Secrets.GetResourcePolicyAsync(secret.Arn, cancellationToken);
-        if (!ManagedSecret.IsRotatorPolicy(policy, snapshot.User.Arn, session.PrincipalArn))
+    /// <summary>
+    /// The same check for a secret known by name and ARN (Secrets Manager's finishSecret step, which reads no
+    /// snapshot); <paramref name="spared"/> says what the refusal left undone.
+    /// </summary>
+    public static async Task EnsureRecordsAreOursAsync(IAccountSession session, string secretArn, string secretName, string userArn, string spared, CancellationToken cancellationToken)
+    {
+        var policy = await session.Secrets.GetResourcePolicyAsync(secretArn, cancellationToken);
+        if (!ManagedSecret.IsRotatorPolicy(policy, userArn, session.PrincipalArn))
         {
-            var found = policy is null ? "it has no resource policy" : ForeignPolicy(session, snapshot);
-            throw NotTheRotators(snapshot, $"{found}, so its labels and records cannot be trusted. No key was deactivated or deleted");
+            var found = policy is null ? "it has no resource policy" : ForeignPolicy(session, userArn);
+            throw NotTheRotators(secretName, $"{found}, so its labels and records cannot be trusted. {spared}");
         }
     }
 
-    private static string ForeignPolicy(IAccountSession session, UserSnapshot snapshot) =>
-        $"its resource policy is not the one the rotator sets for user {snapshot.User.Arn} and rotator {session.PrincipalArn}";
+    private static string ForeignPolicy(IAccountSession session, string userArn) =>
+        $"its resource policy is not the one the rotator sets for user {userArn} and rotator {session.PrincipalArn}";
 
     /// <summary>The one refusal of a secret that is not the rotator's: what was found and spared, then what to do.</summary>
-    private static RotationStepException NotTheRotators(UserSnapshot snapshot, string findingAndEffect) => new(
-        $"secret {snapshot.SecretName} is not the rotator's: {findingAndEffect}. "
+    private static RotationStepException NotTheRotators(string secretName, string findingAndEffect) => new(
+        $"secret {secretName} is not the rotator's: {findingAndEffect}. "
         + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
 
     /// <summary>

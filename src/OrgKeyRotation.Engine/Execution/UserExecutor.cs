@@ -136,12 +136,6 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                 run.DeactivationRecorded(action.AccessKeyId!);
             }
 
-            if (staged is not null)
-            {
-                // Created by this run, or its policy checked before the key was created.
-                run.OwnershipVerified();
-            }
-
             if (staged is null)
             {
                 var reason = "another rotation is in progress for this user: IAM refused a third key; the next sweep continues";
@@ -149,6 +143,8 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                 return (null, new ActionResult(kind, Outcome.Skipped, reason, action.AccessKeyId));
             }
 
+            // Created by this run, or its policy checked before the key was created.
+            run.OwnershipVerified();
             return (staged, null);
         }
         catch (Exception ex) when (ex is AwsException or RotationStepException)

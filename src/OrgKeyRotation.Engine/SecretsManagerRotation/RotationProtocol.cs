@@ -187,9 +187,13 @@ internal sealed class RotationProtocol(
         // Labels and a key-shaped value can be forged on a secret someone else created: like every step that writes the
         // rotator's records, this one first checks that the secret carries exactly the rotator's resource policy.
         var user = await session.Iam.GetUserAsync(userName, cancellationToken);
-        if (!ManagedSecret.IsRotatorPolicy(await session.Secrets.GetResourcePolicyAsync(description.Arn, cancellationToken), user.Arn, session.PrincipalArn))
+        try
         {
-            return run.Done(Outcome.Failed, $"secret {description.Name} is not the rotator's: its resource policy is not the one the rotator sets for user {user.Arn}, so its AWSPENDING version is not trusted. Nothing is promoted; restore the policy (a sweep repairs it only for a secret it created) or remove the rotation schedule", key.AccessKeyId);
+            await KeyStager.EnsureRecordsAreOursAsync(session, description.Arn, description.Name, user.Arn, "Nothing is promoted", cancellationToken);
+        }
+        catch (RotationStepException ex)
+        {
+            return run.Done(Outcome.Failed, ex.Message, key.AccessKeyId);
         }
 
         // A later run than the key's creation: record the hand-off before the promotion, so the old key's clock starts now.
