@@ -112,8 +112,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
             : await CreateEmptySecretAsync(h, AccountA, name);
         await h.Seed.TagSecretAsync(AccountA, arn, ManagedSecret.CreationTags(AccountA, "alice", null, new Dictionary<string, string>()));
         // The other principal keeps the right to read what lands in the secret.
-        var theirs = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""";
-        await h.Seed.PutResourcePolicyAsync(AccountA, arn, theirs);
+        await h.Seed.PutResourcePolicyAsync(AccountA, arn, ForeignPolicy);
         var calls = new CallCountingHandler();
 
         var result = await h.Service(h.Config(policy: RotateNow), () => calls).SweepAsync(new SweepRequest(), default);
@@ -149,7 +148,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var arn = await CreateEmptySecretAsync(h, AccountA, SecretName(AccountA, "alice"), tags);
         if (withPolicy)
         {
-            await h.Seed.PutResourcePolicyAsync(AccountA, arn, $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""");
+            await h.Seed.PutResourcePolicyAsync(AccountA, arn, ForeignPolicy);
         }
 
         h.Time.Advance(TimeSpan.FromMinutes(30)); // past the attempt's grace period
@@ -261,7 +260,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var race = new FaultInjectingHandler().On("CreateSecret", 1, Fault.Callback(async (_, _) =>
         {
             var arn = await CreateEmptySecretAsync(h, AccountA, name, ManagedSecret.CreationTags(AccountA, "alice", old, new Dictionary<string, string>()));
-            await h.Seed.PutResourcePolicyAsync(AccountA, arn, $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""");
+            await h.Seed.PutResourcePolicyAsync(AccountA, arn, ForeignPolicy);
         }));
 
         var result = await h.Service(h.Config(policy: RotateNow), () => race).SweepAsync(new SweepRequest(), default);

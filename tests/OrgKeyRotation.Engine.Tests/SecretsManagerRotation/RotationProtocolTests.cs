@@ -132,7 +132,7 @@ public class RotationProtocolTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task RunRotationStepAsync_CreateSecretInASecretThatIsNotTheRotators_IsRefusedWithoutAKey()
     {
         var (h, service, arn, before) = await ManagedUserAsync(moto.Server);
-        await h.Seed.PutResourcePolicyAsync(AccountA, arn, $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""");
+        await h.Seed.PutResourcePolicyAsync(AccountA, arn, ForeignPolicy);
         var keys = await h.KeysAsync(AccountA, "alice");
 
         var created = await service.RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default);
@@ -167,7 +167,7 @@ public class RotationProtocolTests(MotoFixture moto) : IClassFixture<MotoFixture
     {
         var (h, service, arn, before) = await ManagedUserAsync(moto.Server);
         Assert.Equal(Outcome.Succeeded, (await service.RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default)).Outcome);
-        await h.Seed.PutResourcePolicyAsync(AccountA, arn, $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""");
+        await h.Seed.PutResourcePolicyAsync(AccountA, arn, ForeignPolicy);
         var calls = new CallCountingHandler();
 
         var finished = await h.Service(h.Config(policy: Policy), () => calls).RunRotationStepAsync(new RotationStepRequest("finishSecret", arn, Token), default);

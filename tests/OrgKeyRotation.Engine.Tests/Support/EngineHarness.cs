@@ -18,6 +18,9 @@ internal sealed class EngineHarness
     public const string AccountA = "111111111111";
     public const string AccountB = "222222222222";
 
+    /// <summary>A resource policy another principal put on a secret it made: it lets mallory read it.</summary>
+    public const string ForeignPolicy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""";
+
     private EngineHarness(MotoServer moto, string topicArn, string alertQueueUrl)
     {
         Moto = moto;
