@@ -244,6 +244,8 @@ public sealed class GitHubContractServer : IAsyncDisposable
 
         var segments = rawPath[_prefix.Length..].Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
         var bearer = http.Headers["Authorization"] is { } authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : null;
+        // Every credential and sealed value that reaches the server joins the suite's secret scan.
+        OrgKeyRotation.Testing.SecretScan.RegisterSecret(bearer);
         var request = new ContractRequest(http.HttpMethod, "/" + string.Join('/', segments), http.Headers["Accept"], http.Headers["X-GitHub-Api-Version"], http.Headers["User-Agent"], CredentialKind(bearer));
         _requests.Enqueue(request);
 
@@ -526,6 +528,7 @@ public sealed class GitHubContractServer : IAsyncDisposable
             return Message(422, "Invalid request.\n\n\"key_id\" is not the current public key of this resource.");
         }
 
+        OrgKeyRotation.Testing.SecretScan.RegisterSecret(sealedValue);
         var opened = await _oracle.OpenAsync(sealedValue, pair.PublicKey, pair.PrivateKey);
         if (opened is null)
         {
