@@ -44,10 +44,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_SecondWrite_Updated204ReusingTokenAndPublicKey()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         var client = setup.Client();
         var target = GitHubSecretTarget.ForRepository("octo", "app");
         await client.PutSecretAsync(target, "AWS_KEY", ContractSetup.Value(), default);
@@ -119,10 +116,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_PublicKeyRotatedSinceCached_FetchesTheNewKeyAndWrites()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         var client = setup.Client();
         var target = GitHubSecretTarget.ForRepository("octo", "app");
         await client.PutSecretAsync(target, "AWS_KEY", ContractSetup.Value(), default);
@@ -143,10 +137,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_PublicKeyOlderThanMaxAge_FetchedAgainBeforeTheWrite()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         var client = setup.Client();
         var target = GitHubSecretTarget.ForRepository("octo", "app");
         await client.PutSecretAsync(target, "AWS_KEY", ContractSetup.Value(), default);
@@ -162,10 +153,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_InstallationTokenWithinFiveMinutesOfExpiry_NewTokenIsCreated()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         var client = setup.Client();
         var target = GitHubSecretTarget.ForRepository("octo", "app");
         await client.PutSecretAsync(target, "AWS_KEY", ContractSetup.Value(), default);
@@ -312,10 +300,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_Secondary429WithRetryAfter_WaitsOnTheClockThenWrites()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         setup.Server.Inject(r => r.Method == "PUT", 429, """{"message":"You have exceeded a secondary rate limit."}""", new Dictionary<string, string> { ["retry-after"] = "30" });
         var started = setup.Time.GetUtcNow();
 
@@ -329,10 +314,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_Secondary403WithoutHeaders_WaitsOneMinute()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         setup.Server.Inject(r => r.Path.EndsWith("/public-key", StringComparison.Ordinal), 403, """{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}""");
         var started = setup.Time.GetUtcNow();
 
@@ -344,10 +326,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_PrimaryLimitResetBeyondBudget_RateLimitedWithTheResetTimeAndNothingWritten()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         var reset = setup.Time.GetUtcNow().AddMinutes(40);
         setup.Server.Inject(r => r.Method == "PUT", 403, """{"message":"API rate limit exceeded for installation ID 1001."}""",
             new Dictionary<string, string> { ["x-ratelimit-remaining"] = "0", ["x-ratelimit-reset"] = reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -365,10 +344,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_BadGatewayOnce_RetriedAndWritten()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         setup.Server.Inject(r => r.Method == "PUT", 502, """{"message":"Server Error"}""");
 
         var write = await setup.Client().PutSecretAsync(GitHubSecretTarget.ForRepository("octo", "app"), "AWS_KEY", ContractSetup.Value(), default);
@@ -380,10 +356,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_ServerErrorsEveryAttempt_ServiceFailureAfterThree()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         for (var i = 0; i < 3; i++)
         {
             setup.Server.Inject(r => r.Method == "PUT", 503, string.Empty);
@@ -398,10 +371,7 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     [OracleFact]
     public async Task PutSecretAsync_Validation422WithTheSameKey_ValidationWithGitHubsMessage()
     {
-        await using var setup = Start();
-        setup.Server.AddRepository("octo", "app");
-        setup.Server.InstallApp("octo", RepoPermissions);
-        setup.UseApp();
+        await using var setup = StartWithAppOnRepository();
         setup.Server.Inject(r => r.Method == "PUT", 422, """{"message":"Validation Failed","documentation_url":"https://docs.github.com/rest"}""");
 
         var error = await Assert.ThrowsAsync<GitHubApiException>(() => setup.Client().PutSecretAsync(GitHubSecretTarget.ForRepository("octo", "app"), "AWS_KEY", ContractSetup.Value(), default));
@@ -448,6 +418,16 @@ public sealed class GitHubSecretsClientTests(OracleFixture fixture) : IClassFixt
     }
 
     private ContractSetup Start() => ContractSetup.Start(fixture.Oracle);
+
+    /// <summary>Repository octo/app, the app installed on octo with the repository permissions, its credential in the central secret.</summary>
+    private ContractSetup StartWithAppOnRepository()
+    {
+        var setup = Start();
+        setup.Server.AddRepository("octo", "app");
+        setup.Server.InstallApp("octo", RepoPermissions);
+        setup.UseApp();
+        return setup;
+    }
 
     private static void AssertClean(ContractSetup setup, GitHubApiException error)
     {
