@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Lambda's Native AOT `bootstrap` (custom runtime, provided.al2023) and zips it for deployment.
 # Usage: deploy/package_lambda.sh [--arch x86_64|arm64]
-# Writes artifacts/lambda/orgkeyrotation-lambda.zip (bootstrap at the zip root, mode 755), the path the Terraform
+# Writes artifacts/lambda/orgkeyrotation-lambda.zip (bootstrap at the zip root, mode 755, with the native libraries the
+# publish put beside it), the path the Terraform
 # module uses by default, and prints its path and SHA-256. The zip holds the architecture built last: pass the
 # same --arch as the Terraform `architecture` input.
 set -euo pipefail
@@ -46,26 +47,37 @@ binary="artifacts/lambda/$arch/publish/bootstrap"
 [ -x "$binary" ] || die "publish finished but $binary is missing or not executable."
 zip_path="$root/artifacts/lambda/orgkeyrotation-lambda.zip"
 
+# Native libraries the publish placed beside the bootstrap (libsodium.so, the GitHub sealed box: docs/decisions/0007)
+# ship beside it in the zip: the bootstrap loads them from its own directory.
+natives=()
+for library in "artifacts/lambda/$arch/publish"/*.so; do
+  [ -e "$library" ] && natives+=("$library")
+done
+
 # provided.al2023 has glibc 2.34; a binary linked here (Debian 12, glibc 2.36) must not need newer symbols.
 if command -v objdump >/dev/null 2>&1; then
-  needed=$(objdump -T "$binary" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
-  if [ -n "$needed" ] && [ "$(printf '%s\n2.34\n' "$needed" | sort -V | tail -n 1)" != "2.34" ]; then
-    die "$binary needs glibc $needed, newer than the 2.34 of provided.al2023: build on an older distribution."
-  fi
+  for file in "$binary" "${natives[@]}"; do
+    needed=$(objdump -T "$file" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
+    if [ -n "$needed" ] && [ "$(printf '%s\n2.34\n' "$needed" | sort -V | tail -n 1)" != "2.34" ]; then
+      die "$file needs glibc $needed, newer than the 2.34 of provided.al2023: build on an older distribution."
+    fi
+  done
 fi
 
-# A fixed timestamp and mode keep the zip byte-identical for an identical binary (stable Lambda code hash).
-python3 - "$binary" "$zip_path" <<'PY'
-import sys, zipfile
-binary, out = sys.argv[1], sys.argv[2]
-info = zipfile.ZipInfo("bootstrap", date_time=(1980, 1, 1, 0, 0, 0))
-info.external_attr = (0o100755 << 16)
-info.compress_type = zipfile.ZIP_DEFLATED
-with open(binary, "rb") as f, zipfile.ZipFile(out, "w") as z:
-    z.writestr(info, f.read())
+# A fixed timestamp and mode keep the zip byte-identical for identical files (stable Lambda code hash).
+python3 - "$zip_path" "$binary" "${natives[@]}" <<'PY'
+import os, sys, zipfile
+out, binary, natives = sys.argv[1], sys.argv[2], sys.argv[3:]
+with zipfile.ZipFile(out, "w") as z:
+    for path, name in [(binary, "bootstrap")] + [(n, os.path.basename(n)) for n in sorted(natives)]:
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = (0o100755 << 16)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with open(path, "rb") as f:
+            z.writestr(info, f.read())
 PY
 
 sha=$(sha256sum "$zip_path" | cut -d' ' -f1)
-log "packaged $arch bootstrap ($(stat -c %s "$binary") bytes)"
+log "packaged $arch bootstrap ($(stat -c %s "$binary") bytes)${natives[*]:+ with $(basename -a "${natives[@]}" | tr '\n' ' ')}"
 echo "$zip_path"
 echo "sha256 $sha"

@@ -29,10 +29,14 @@ ensure_node_tools() {
     return 0
   fi
   # npm ls fails when a pinned package is missing or at another version (e.g. after package-lock.json changed).
-  if ! (cd "$dir" && npm ls --depth=0 >/dev/null 2>&1); then
-    log "installing the deploy checks' npm packages (package-lock.json)"
-    (cd "$dir" && npm ci --silent --no-audit --no-fund) || die "npm ci in $dir failed; the deploy checks need its packages."
-  fi
+  # tests/OrgKeyRotation.GitHub.Tests/Oracle: libsodium-wrappers, the independent sealed-box implementation the
+  # GitHub contract server opens secrets with.
+  for dir in "$dir" tests/OrgKeyRotation.GitHub.Tests/Oracle; do
+    if ! (cd "$dir" && npm ls --depth=0 >/dev/null 2>&1); then
+      log "installing the npm test tools of $dir (package-lock.json)"
+      (cd "$dir" && npm ci --silent --no-audit --no-fund) || die "npm ci in $dir failed; the tests that use it need its packages."
+    fi
+  done
 }
 
 # Optional: headless Chromium renders the HTML report in a browser test (skipped when absent). Debian package only.

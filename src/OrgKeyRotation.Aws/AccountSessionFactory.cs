@@ -41,12 +41,13 @@ internal sealed class AccountSessionFactory : IAccountSessionFactory
         await _cache.GetAsync(accountId, session, cancellationToken).ConfigureAwait(false);
         var credentials = new DeferredCredentials(async token => (await _cache.GetAsync(accountId, session, token).ConfigureAwait(false)).Credentials);
         var iam = new IamClient(_layer.Signed(AwsService.Iam, credentials, accountId), _layer.Options.PageSize);
+        var parameters = new ParameterStoreClient(_layer.Signed(AwsService.Ssm, credentials, accountId));
         if (_centralSecrets is not null)
         {
-            return new AccountSession(accountId, iam, _centralSecrets, await HostPrincipalAsync(cancellationToken).ConfigureAwait(false));
+            return new AccountSession(accountId, iam, _centralSecrets, parameters, await HostPrincipalAsync(cancellationToken).ConfigureAwait(false));
         }
 
-        return new AccountSession(accountId, iam, new SecretsManagerClient(_layer.Signed(AwsService.SecretsManager, credentials, accountId), _layer.Options.PageSize), RoleArn(accountId));
+        return new AccountSession(accountId, iam, new SecretsManagerClient(_layer.Signed(AwsService.SecretsManager, credentials, accountId), _layer.Options.PageSize), parameters, RoleArn(accountId));
     }
 
     private string RoleArn(string accountId) => $"arn:{_layer.Partition}:iam::{accountId}:role/{_layer.Options.RoleName}";
@@ -67,5 +68,5 @@ internal sealed class AccountSessionFactory : IAccountSessionFactory
         async Task<string> ResolveAsync() => PrincipalArn.FromCallerArn((await _sts.GetHostIdentityAsync(CancellationToken.None).ConfigureAwait(false)).Arn);
     }
 
-    private sealed record AccountSession(string AccountId, IIamClient Iam, ISecretsManagerClient Secrets, string PrincipalArn) : IAccountSession;
+    private sealed record AccountSession(string AccountId, IIamClient Iam, ISecretsManagerClient Secrets, IParameterStoreClient Parameters, string PrincipalArn) : IAccountSession;
 }

@@ -9,6 +9,7 @@ internal enum AwsService
     Organizations,
     Sts,
     Sqs,
+    Ssm,
 }
 
 /// <summary>Where to send a call and which region to sign it for.</summary>
@@ -38,6 +39,7 @@ internal static class AwsEndpoints
         AwsService.Organizations => "organizations",
         AwsService.Sts => "sts",
         AwsService.Sqs => "sqs",
+        AwsService.Ssm => "ssm",
         _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
     };
 
@@ -50,6 +52,7 @@ internal static class AwsEndpoints
         AwsService.Organizations => "AWS_ENDPOINT_URL_ORGANIZATIONS",
         AwsService.Sts => "AWS_ENDPOINT_URL_STS",
         AwsService.Sqs => "AWS_ENDPOINT_URL_SQS",
+        AwsService.Ssm => "AWS_ENDPOINT_URL_SSM",
         _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
     };
 

@@ -63,20 +63,24 @@ internal static class AwsErrorParser
     public static AwsErrorKind KindOf(string code, HttpStatusCode status) => code switch
     {
         "NoSuchEntity" or "NoSuchEntityException" => AwsErrorKind.NoSuchEntity,
-        "LimitExceeded" or "LimitExceededException" => AwsErrorKind.LimitExceeded,
+        "LimitExceeded" or "LimitExceededException" or "ParameterLimitExceeded" or "ParameterMaxVersionLimitExceeded" or "TooManyTagsError"
+            or "HierarchyLevelLimitExceededException" => AwsErrorKind.LimitExceeded,
         "EntityAlreadyExists" or "EntityAlreadyExistsException" => AwsErrorKind.EntityAlreadyExists,
         "AccessDenied" or "AccessDeniedException" or "UnauthorizedOperation" or "AuthorizationError" => AwsErrorKind.AccessDenied,
         "ResourceNotFoundException" or "NotFound" or "NotFoundException" or "AccountNotFoundException"
             or "ParentNotFoundException" or "ChildNotFoundException" or "TargetNotFoundException"
-            or "NonExistentQueue" or "AWS.SimpleQueueService.NonExistentQueue" or "QueueDoesNotExist" => AwsErrorKind.ResourceNotFound,
-        "ResourceExistsException" => AwsErrorKind.ResourceExists,
+            or "NonExistentQueue" or "AWS.SimpleQueueService.NonExistentQueue" or "QueueDoesNotExist"
+            or "ParameterNotFound" or "InvalidResourceId" => AwsErrorKind.ResourceNotFound,
+        "ResourceExistsException" or "ParameterAlreadyExists" => AwsErrorKind.ResourceExists,
         "InvalidRequestException" or "InvalidParameterException" or "InvalidParameterValue" or "InvalidParameterValueException"
             or "InvalidParameter" or "InvalidInput" or "InvalidInputException" or "ValidationError" or "ValidationException"
             or "MalformedPolicyDocument" or "MalformedPolicyDocumentException" or "MissingParameter"
-            or "InvalidParameterCombination" => AwsErrorKind.InvalidRequest,
+            or "InvalidParameterCombination" or "InvalidKeyId" or "HierarchyTypeMismatchException" or "ParameterPatternMismatchException"
+            or "UnsupportedParameterType" or "InvalidResourceType" => AwsErrorKind.InvalidRequest,
         "Throttling" or "ThrottlingException" or "TooManyRequestsException" or "RequestLimitExceeded"
-            or "ThrottledException" or "RequestThrottled" or "RequestThrottledException" or "SlowDown" => AwsErrorKind.Throttling,
-        "InternalFailure" or "InternalError" or "InternalErrorException" or "InternalServiceError" or "InternalServiceErrorException"
+            or "ThrottledException" or "RequestThrottled" or "RequestThrottledException" or "SlowDown"
+            or "TooManyUpdates" => AwsErrorKind.Throttling,
+        "InternalFailure" or "InternalError" or "InternalErrorException" or "InternalServerError" or "InternalServiceError" or "InternalServiceErrorException"
             or "ServiceUnavailable" or "ServiceUnavailableException" or "ServiceFailure" or "ServiceFailureException" => AwsErrorKind.ServiceFailure,
         "InvalidClientTokenId" or "SignatureDoesNotMatch" or "ExpiredToken" or "ExpiredTokenException"
             or "UnrecognizedClientException" or "InvalidAccessKeyId" or "IncompleteSignature" => AwsErrorKind.InvalidCredentials,

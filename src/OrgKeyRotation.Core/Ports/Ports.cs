@@ -165,6 +165,9 @@ public interface IAccountSession
     /// <summary>Secrets Manager where the user's secrets live (member account by default, or central).</summary>
     ISecretsManagerClient Secrets { get; }
 
+    /// <summary>Parameter Store of the member account, through the rotation role (a destination of the new key).</summary>
+    IParameterStoreClient Parameters { get; }
+
     /// <summary>
     /// ARN of the principal that writes the secrets, which their resource policies name as the rotator: the member
     /// rotation role with location "member", the central host principal with location "central".

@@ -18,6 +18,7 @@ public class AwsEndpointsTests
     [InlineData("SecretsManager", "us-gov-west-1", "https://secretsmanager.us-gov-west-1.amazonaws.com/", "us-gov-west-1")]
     [InlineData("Sts", "ap-southeast-2", "https://sts.ap-southeast-2.amazonaws.com/", "ap-southeast-2")]
     [InlineData("Sqs", "cn-north-1", "https://sqs.cn-north-1.amazonaws.com.cn/", "cn-north-1")]
+    [InlineData("Ssm", "eu-central-1", "https://ssm.eu-central-1.amazonaws.com/", "eu-central-1")]
     public void Resolve_NoOverride_RealPartitionEndpoint(string service, string region, string url, string signingRegion)
     {
         var endpoint = AwsEndpoints.Resolve(Enum.Parse<AwsService>(service), region, null, NoEnvironment);
@@ -59,6 +60,7 @@ public class AwsEndpointsTests
     [InlineData("Organizations", "AWS_ENDPOINT_URL_ORGANIZATIONS")]
     [InlineData("Sts", "AWS_ENDPOINT_URL_STS")]
     [InlineData("Sqs", "AWS_ENDPOINT_URL_SQS")]
+    [InlineData("Ssm", "AWS_ENDPOINT_URL_SSM")]
     public void Resolve_ServiceVariable_IsTheStandardName(string service, string variable) =>
         Assert.Equal("http://x.local/", AwsEndpoints.Resolve(Enum.Parse<AwsService>(service), "eu-west-1", null, Environment((variable, "http://x.local"))).Url.ToString());
 

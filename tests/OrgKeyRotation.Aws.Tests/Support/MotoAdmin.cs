@@ -59,6 +59,8 @@ internal sealed class MotoAdmin(Uri endpoint, AWSCredentials credentials, string
 
     public Task<JsonElement> SqsAsync(string operation, string json) => JsonAsync(AwsService.Sqs, "AmazonSQS", operation, json);
 
+    public Task<JsonElement> SsmAsync(string operation, string json) => JsonAsync(AwsService.Ssm, "AmazonSSM", operation, json);
+
     private Task<XElement> QueryAsync(AwsService service, string action, string version, (string Key, string Value)[] parameters) =>
         Client(service).QueryAsync(action, version, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)), idempotent: true, CancellationToken.None);
 
