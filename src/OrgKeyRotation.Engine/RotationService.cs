@@ -30,6 +30,7 @@ public sealed class RotationService : IRotationService
     private readonly FactsCollector _facts;
     private readonly TargetResolver _targets;
     private readonly KeyStager _stager;
+    private readonly KeyPromoter _promoter;
     private readonly RotationProtocol _rotationProtocol;
 
     public RotationService(RotationConfig config, ICentralClients clients, TimeProvider timeProvider, ILogger logger, EngineOptions? options = null)
@@ -43,7 +44,8 @@ public sealed class RotationService : IRotationService
         _facts = new FactsCollector(config, timeProvider);
         _targets = new TargetResolver(config, clients.Organizations, logger);
         _stager = new KeyStager(config, timeProvider, logger);
-        _rotationProtocol = new RotationProtocol(config, clients, _facts, _targets, _stager, Verifier, alerts => Executor(alerts), timeProvider, logger);
+        _promoter = new KeyPromoter(config, timeProvider, logger);
+        _rotationProtocol = new RotationProtocol(config, clients, _facts, _targets, _stager, _promoter, Verifier, alerts => Executor(alerts), timeProvider, logger);
     }
 
     public async Task<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken)
@@ -159,7 +161,7 @@ public sealed class RotationService : IRotationService
                     var snapshot = await _facts.CollectAsync(account, target.UserName, lastUseOfEveryKey: true, target.KnownUser, ct2);
                     var plan = Plans.For(snapshot, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
-                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.OwnerBy(_config.Alerts.OwnerTag), SweepPipeline.KeySnapshots(plan)));
+                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret?.ManagedByUs == true, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.AlertUser(_config.Alerts.OwnerTag).Owner, SweepPipeline.KeySnapshots(plan)));
                 });
             }
             catch (AwsException ex)
@@ -224,7 +226,7 @@ public sealed class RotationService : IRotationService
     }
 
     private static Alert DiscoveryFailed(string sweepId, string problem) =>
-        new(AlertEvent.Failed, sweepId, null, null, null, null, "account discovery found no account to sweep", problem);
+        Alert.AboutSweep(AlertEvent.Failed, sweepId, "account discovery found no account to sweep", problem);
 
     /// <summary>Alerts of one sweep (or restore, or rotation step), published as they happen.</summary>
     private AlertPublisher NewAlerts() => new(_clients.Sns, _config.Alerts.SnsTopicArn, _time, _logger);
@@ -242,7 +244,7 @@ public sealed class RotationService : IRotationService
         catch (AwsException ex)
         {
             await using var alerts = NewAlerts();
-            alerts.Add(new Alert(AlertEvent.Failed, item.SweepId, null, null, null, null, $"sweep {item.SweepId} will have no digest",
+            alerts.Add(Alert.AboutSweep(AlertEvent.Failed, item.SweepId, $"sweep {item.SweepId} will have no digest",
                 $"The digest item of sweep {item.SweepId} could not be sent to the work queue ({ex.Message}). The {item.Accounts.Count} accounts are swept and alert on their own, "
                 + "but no digest follows. Check the function's sqs:SendMessage permission on the work queue."));
             await alerts.FlushAsync(cancellationToken);
@@ -303,7 +305,7 @@ public sealed class RotationService : IRotationService
     private KeyVerifier Verifier() => new(_clients.Sts, _options, _time, Random.Shared.NextDouble);
 
     private UserExecutor Executor(AlertPublisher alerts, KeyVerifier? verifier = null) =>
-        new(_config, _stager, verifier ?? Verifier(), alerts, _time, _logger);
+        new(_config, _stager, verifier ?? Verifier(), _promoter, alerts, _time, _logger);
 
     private string NewSweepId() => $"sweep-{_time.GetUtcNow().UtcDateTime:yyyyMMddTHHmmssZ}-{Guid.NewGuid().ToString("N")[..8]}";
 

@@ -275,6 +275,33 @@ public static class Planner
         return new(PlannedActionKind.Warn, $"previous key {id} {use}{forced}", id);
     }
 
+    /// <summary>
+    /// What happens to the key a promotion replaced, in the words of the rotated alert: it becomes the previous key, so
+    /// rules 10-13 decide when it is deactivated, counting from the hand-off; <paramref name="deactivatedRightAfter"/>
+    /// when the plan deactivates it right after the promotion (rule 24).
+    /// </summary>
+    public static string ReplacedKeyFate(string replacedKeyId, RotationPolicy policy, bool deactivatedRightAfter)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (deactivatedRightAfter)
+        {
+            return $"Old key {replacedKeyId} is deactivated in this sweep (deactivateAfterDays=0).";
+        }
+
+        if (!policy.RequireOldKeyUnused)
+        {
+            // Rule 11, after rule 10's window.
+            return policy.DeactivateAfterDays == 0
+                ? $"Old key {replacedKeyId} stays active until the next sweep deactivates it (deactivateAfterDays=0)."
+                : $"Old key {replacedKeyId} stays active for {policy.DeactivateAfterDays} days (deactivateAfterDays), then a sweep deactivates it.";
+        }
+
+        // Rule 12 after rule 10's window, or rule 13 at the deadline.
+        var atLeast = policy.DeactivateAfterDays > 0 ? $" for at least {policy.DeactivateAfterDays} days (deactivateAfterDays) and" : "";
+        var deadline = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway after {policy.MaxDeactivationDelayDays} days (maxDeactivationDelayDays)" : "";
+        return $"Old key {replacedKeyId} stays active{atLeast} until it is idle (never used, or unused for {policy.OldKeyIdleDays} days: oldKeyIdleDays){deadline}.";
+    }
+
     // ---- Rules 15-17: the previous key once inactive ----
 
     private static OtherKey PreviousKeyInactive(KeyFacts previous, SecretFacts secret, RotationPolicy policy, DateTimeOffset now)

@@ -52,7 +52,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         // may have left). Otherwise the key waits in AWSPENDING until it is verified.
         var stage = secret.CurrentVersion is null ? SecretStages.Current : SecretStages.Pending;
         await StoreAsync(session, snapshot.SecretName, secret.Arn, key, token, stage, cancellationToken);
-        return new StagedKey(key, secret.Arn, token, secret.CurrentVersion);
+        return new StagedKey(key, secret.Arn, token, secret.CurrentVersion ?? token);
     }
 
     /// <summary>CompleteRotation: the key an interrupted rotation staged, read back from the secret's AWSPENDING version.</summary>
@@ -61,14 +61,20 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         var secretId = snapshot.Secret!.Arn;
         var version = snapshot.VersionWithStage(SecretStages.Pending)
             ?? throw new RotationStepException($"the secret {snapshot.SecretName} has no AWSPENDING version any more; the next sweep re-plans");
-        var value = await session.Secrets.GetSecretValueAsync(secretId, version, null, cancellationToken);
-        var key = value is null ? null : ManagedSecret.Parse(value.SecretString);
+        var key = await ReadKeyAsync(session, secretId, version, cancellationToken);
         if (key is null || key.AccessKeyId != expectedKeyId)
         {
             throw new RotationStepException($"the AWSPENDING version of {snapshot.SecretName} does not hold key {expectedKeyId}; the next sweep re-plans");
         }
 
         return new StagedKey(key, secretId, version, snapshot.VersionWithStage(SecretStages.Current));
+    }
+
+    /// <summary>The access key a version of the secret holds; null when it holds no value, or one OrgKeyRotation did not write.</summary>
+    public static async Task<NewAccessKey?> ReadKeyAsync(IAccountSession session, string secretId, string version, CancellationToken cancellationToken)
+    {
+        var value = await session.Secrets.GetSecretValueAsync(secretId, version, null, cancellationToken);
+        return value is null ? null : ManagedSecret.Parse(value.SecretString);
     }
 
     /// <summary>

@@ -156,7 +156,7 @@ internal sealed class SweepPipeline
             : "Check that the rotation role exists in the account and trusts the central role (and the external id).";
         var aws = AwsFailureFields.Of(ex);
         _logger.LogError("{AccountId}: {Error} (sweep {SweepId}; AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})", accountId, error, _run.SweepId, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
-        _alerts.Add(new Alert(AlertEvent.Failed, _run.SweepId, accountId, null, null, null, $"account {accountId} failed", $"{error}\n\n{advice}"));
+        _alerts.Add(Alert.AboutAccount(AlertEvent.Failed, _run.SweepId, accountId, $"account {accountId} failed", $"{error}\n\n{advice}"));
         return new AccountResult(accountId, Outcome.Failed, error, []);
     }
 
@@ -231,7 +231,8 @@ internal sealed class SweepPipeline
         {
             var missing = ex is AwsServiceException { Kind: AwsErrorKind.NoSuchEntity };
             var error = missing ? $"user {userName} does not exist in account {accountId}: remove it from the configuration" : $"could not read user {userName}: {ex.Message}";
-            _alerts.Add(new Alert(AlertEvent.Failed, _run.SweepId, accountId, userName, null, null, $"{accountId}/{userName} could not be read", error));
+            // The user's tags were not read, so its owner is unknown.
+            _alerts.Add(Alert.AboutUser(AlertEvent.Failed, _run.SweepId, new AlertUser(accountId, userName, Owner: null), $"{accountId}/{userName} could not be read", error));
             return (null, new UserResult(accountId, userName, [], [new ActionResult(ActionKind.Skip, Outcome.Failed, "reading the user's keys and secret failed", Error: error)]));
         }
 

@@ -19,7 +19,7 @@ namespace OrgKeyRotation.Engine.Execution;
 /// bound); <see cref="FinishAsync"/> takes the verification's outcome, promotes the key (never unverified) and runs
 /// the rest. <see cref="ExecuteAsync"/> does both in one go.
 /// </summary>
-internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyVerifier verifier, AlertPublisher alerts, TimeProvider time, ILogger logger)
+internal sealed partial class UserExecutor(RotationConfig config, KeyStager stager, KeyVerifier verifier, KeyPromoter promoter, AlertPublisher alerts, TimeProvider time, ILogger logger)
 {
     /// <summary>The whole plan, verifying a staged key in between (no deadline).</summary>
     public async Task<IReadOnlyList<ActionResult>> ExecuteAsync(IAccountSession session, UserSnapshot snapshot, UserPlan plan, string sweepId, CancellationToken cancellationToken)
@@ -183,51 +183,22 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             }
         }
 
+        // A Rotate names the key it replaces; a CompleteRotation names the staged key, and replaces the current one.
+        var replaced = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : run.Plan.Roles.FirstOrDefault(r => r.Value == KeyRole.Current).Key;
+        var promotion = new Promotion(run.SweepId, facts.AccountId, facts.UserName, run.Snapshot.User.Tags, run.Snapshot.SecretName, staged, replaced,
+            ReplacedKeyDeactivatedRightAfter: replaced is not null && run.IsDeactivationRecorded(replaced),
+            LaterRun: action.Kind == PlannedActionKind.CompleteRotation,
+            action.Reason);
         try
         {
-            await PromoteAsync(run.Session, staged, recordHandOff: action.Kind == PlannedActionKind.CompleteRotation, cancellationToken);
+            await promoter.PromoteAsync(run.Session, promotion, alerts, cancellationToken);
         }
         catch (Exception ex) when (ex is AwsException)
         {
             return Failure(run, action, ex);
         }
 
-        logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, keyId, action.AccessKeyId);
-        alerts.Add(AlertOf(run, action, AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
-            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT).{OldKeyFate(run, action)} {action.Reason}", staged) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null });
         return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
-    }
-
-    /// <summary>
-    /// What happens to the key the promotion replaced, as the rotated alert tells it: deactivated in this sweep when the
-    /// plan folds its deactivation into the rotation, else kept active under the rules of the previous key (planner
-    /// rules 10-13), whose days count from the hand-off. Empty when no key was replaced.
-    /// </summary>
-    private string OldKeyFate(UserRun run, PlannedAction action)
-    {
-        // A Rotate names the key it replaces; a CompleteRotation names the staged key, and replaces the current one.
-        var old = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : run.Plan.Roles.FirstOrDefault(r => r.Value == KeyRole.Current).Key;
-        if (old is null)
-        {
-            return "";
-        }
-
-        if (run.IsDeactivationRecorded(old))
-        {
-            return $" Old key {old} is deactivated in this sweep (deactivateAfterDays=0).";
-        }
-
-        var policy = config.Policy;
-        if (!policy.RequireOldKeyUnused)
-        {
-            return policy.DeactivateAfterDays == 0
-                ? $" Old key {old} stays active until the next sweep deactivates it (deactivateAfterDays=0)."
-                : $" Old key {old} stays active for {policy.DeactivateAfterDays} days (deactivateAfterDays), then a sweep deactivates it.";
-        }
-
-        var atLeast = policy.DeactivateAfterDays > 0 ? $" for at least {policy.DeactivateAfterDays} days (deactivateAfterDays) and" : "";
-        var deadline = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway after {policy.MaxDeactivationDelayDays} days (maxDeactivationDelayDays)" : "";
-        return $" Old key {old} stays active{atLeast} until it is idle (never used, or unused for {policy.OldKeyIdleDays} days: oldKeyIdleDays){deadline}.";
     }
 
     private async Task<ActionResult> ExecuteOneAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)
@@ -312,7 +283,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
 
     /// <summary>An alert about the user of <paramref name="run"/>, for its owner (alerts.ownerTag).</summary>
     private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
-        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.OwnerBy(config.Alerts.OwnerTag), title, detail);
+        Alert.AboutUser(e, run.SweepId, run.Snapshot.AlertUser(config.Alerts.OwnerTag), title, detail, keyId ?? action.AccessKeyId);
 
     /// <summary>
     /// An alert about a key this run wrote into the user's secret: it names the secret, so the owner knows where the key
@@ -334,38 +305,5 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         var secretId = snapshot.Secret?.Arn ?? snapshot.SecretName;
         var tags = new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(accessKeyId, time.GetUtcNow()) };
         await session.Secrets.TagResourceAsync(secretId, tags, cancellationToken);
-    }
-
-    /// <summary>
-    /// Moves AWSCURRENT to the staged version (AWSPREVIOUS follows). A promotion in a later run than the key's creation
-    /// (<paramref name="recordHandOff"/>: CompleteRotation) records the hand-off first, so the old key's clock starts
-    /// now and not at the new key's CreateDate.
-    /// </summary>
-    private async Task PromoteAsync(IAccountSession session, StagedKey staged, bool recordHandOff, CancellationToken cancellationToken)
-    {
-        if (staged.CurrentAlready)
-        {
-            // Stored as the secret's AWSCURRENT version: nothing to move.
-            return;
-        }
-
-        if (recordHandOff)
-        {
-            await session.Secrets.TagResourceAsync(staged.SecretId, ManagedSecret.HandOffTags(staged.Key.AccessKeyId, time.GetUtcNow()), cancellationToken);
-        }
-
-        try
-        {
-            await session.Secrets.UpdateSecretVersionStageAsync(staged.SecretId, SecretStages.Current, staged.PendingVersion, staged.CurrentVersion, cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.InvalidRequest)
-        {
-            // AWSCURRENT moved since we looked; fine only if it moved to our version (a concurrent promotion).
-            var now = await session.Secrets.DescribeSecretAsync(staged.SecretId, cancellationToken);
-            if (now?.VersionWithStage(SecretStages.Current) != staged.PendingVersion)
-            {
-                throw;
-            }
-        }
     }
 }

@@ -111,6 +111,7 @@ public class PlannerTests
         Assert.Throws<ArgumentNullException>("facts", () => Planner.Plan(null!, Policy, Now));
         Assert.Throws<ArgumentNullException>("policy", () => Planner.Plan(facts, null!, Now));
         Assert.Throws<ArgumentNullException>("facts", () => Planner.PlanRestore(null!, Cur));
+        Assert.Throws<ArgumentNullException>("policy", () => Planner.ReplacedKeyFate(Cur, null!, deactivatedRightAfter: false));
     }
 
     /// <summary>
@@ -479,4 +480,31 @@ public class PlannerTests
     [Fact]
     public void PlanRestore_KeyIdsDifferingInCase_AreDifferentKeys() =>
         Assert.Equal(PlannedActionKind.Block, Planner.PlanRestore(Facts([Key(Prev, Inactive, 100, Use.Never)], null), Prev.ToLowerInvariant()).Kind);
+
+    public static TheoryData<RotationPolicy, bool, string> ReplacedKeyFates => new()
+    {
+        // Rule 24: the plan deactivates it right after the promotion.
+        { new() { DeactivateAfterDays = 0, RequireOldKeyUnused = false }, true, $"Old key {Cur} is deactivated in this sweep (deactivateAfterDays=0)." },
+        // Rule 11, with and without rule 10's window.
+        { new() { DeactivateAfterDays = 0, RequireOldKeyUnused = false }, false, $"Old key {Cur} stays active until the next sweep deactivates it (deactivateAfterDays=0)." },
+        { new() { DeactivateAfterDays = 1, RequireOldKeyUnused = false }, false, $"Old key {Cur} stays active for 1 days (deactivateAfterDays), then a sweep deactivates it." },
+        // Rules 10, 12 and 13 together; each part only while its setting is above 0.
+        {
+            new() { DeactivateAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 90 }, false,
+            $"Old key {Cur} stays active for at least 7 days (deactivateAfterDays) and until it is idle (never used, or unused for 30 days: oldKeyIdleDays); it is deactivated anyway after 90 days (maxDeactivationDelayDays)."
+        },
+        {
+            new() { DeactivateAfterDays = 1, RequireOldKeyUnused = true, OldKeyIdleDays = 1, MaxDeactivationDelayDays = 1 }, false,
+            $"Old key {Cur} stays active for at least 1 days (deactivateAfterDays) and until it is idle (never used, or unused for 1 days: oldKeyIdleDays); it is deactivated anyway after 1 days (maxDeactivationDelayDays)."
+        },
+        {
+            new() { DeactivateAfterDays = 0, RequireOldKeyUnused = true, OldKeyIdleDays = 7, MaxDeactivationDelayDays = 0 }, false,
+            $"Old key {Cur} stays active until it is idle (never used, or unused for 7 days: oldKeyIdleDays)."
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReplacedKeyFates))]
+    public void ReplacedKeyFate_EachPolicy_SaysWhichRuleDeactivatesTheKeyAndWhen(RotationPolicy policy, bool deactivatedRightAfter, string expected) =>
+        Assert.Equal(expected, Planner.ReplacedKeyFate(Cur, policy, deactivatedRightAfter));
 }
