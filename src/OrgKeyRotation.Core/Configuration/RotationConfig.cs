@@ -114,6 +114,25 @@ public sealed record SecretsConfig
 
     public string NameFor(string accountId, string userName) =>
         NameTemplate.Replace("{accountId}", accountId, StringComparison.Ordinal).Replace("{userName}", userName, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The start that secret names share: every name of <paramref name="accountId"/>'s users (the template up to
+    /// <c>{userName}</c>, the account filled in; what ListSecrets filters an account's secrets by), or, without an
+    /// account, every name of every account (the template up to its first placeholder; what the deployment's IAM
+    /// policies scope secrets by). Empty when a name starts with a placeholder.
+    /// </summary>
+    public string NamePrefix(string? accountId = null)
+    {
+        var user = NameTemplate.IndexOf("{userName}", StringComparison.Ordinal);
+        var beforeUser = user < 0 ? NameTemplate : NameTemplate[..user];
+        if (accountId is not null)
+        {
+            return beforeUser.Replace("{accountId}", accountId, StringComparison.Ordinal);
+        }
+
+        var placeholder = beforeUser.IndexOf('{', StringComparison.Ordinal);
+        return placeholder < 0 ? beforeUser : beforeUser[..placeholder];
+    }
 }
 
 public sealed record AlertsConfig

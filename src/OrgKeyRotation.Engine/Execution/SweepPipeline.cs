@@ -236,7 +236,7 @@ internal sealed class SweepPipeline
             return (null, new UserResult(accountId, userName, [], [new ActionResult(ActionKind.Skip, Outcome.Failed, "reading the user's keys and secret failed", Error: error)]));
         }
 
-        var plan = Plans.For(snapshot, _config.Policy, _time.GetUtcNow());
+        var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
         if (_run.DryRun)
         {
             var planned = plan.Actions.Select(a => new ActionResult(UserExecutor.Map(a.Kind), a.ChangesState ? Outcome.Planned : a.Kind == PlannedActionKind.Block ? Outcome.Failed : Outcome.Skipped, a.Reason, a.AccessKeyId)).ToList();

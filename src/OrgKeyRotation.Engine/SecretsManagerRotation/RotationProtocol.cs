@@ -106,7 +106,7 @@ internal sealed class RotationProtocol(
         }
 
         // A rotation requested by Secrets Manager is due now, whatever the key's age.
-        var plan = Plans.For(snapshot, config.Policy with { MaxKeyAgeDays = 0 }, time.GetUtcNow());
+        var plan = Planner.Plan(snapshot.Facts, config.Policy with { MaxKeyAgeDays = 0 }, time.GetUtcNow());
         if (!plan.Actions.Any(a => a.Kind == PlannedActionKind.Rotate))
         {
             // The reason the rotation cannot go ahead: a block, else the last wait (the one about the current key).
