@@ -40,6 +40,10 @@ public sealed record RotationConfig
 
     /// <summary>SQS queue where fan-out workers report their account results, for the one digest per sweep. Required with <see cref="WorkQueueUrl"/>.</summary>
     public string? ResultsQueueUrl { get; init; }
+
+    public LambdaConfig Lambda { get; init; } = new();
+
+    public FanOutConfig FanOut { get; init; } = new();
 }
 
 public sealed record DiscoveryConfig
@@ -142,6 +146,25 @@ public sealed record AlertsConfig
 
     /// <summary>User tag whose value names the key's owner in alerts. Null disables.</summary>
     public string? OwnerTag { get; init; } = "owner";
+}
+
+/// <summary>Settings of the Lambda host; the CLI ignores them.</summary>
+public sealed record LambdaConfig
+{
+    /// <summary>
+    /// Seconds before the invocation's deadline after which no new work is started. Null: derived by the Lambda host
+    /// from the worst case of one user's work started just before (its engine and retry options).
+    /// </summary>
+    public int? DeadlineMarginSeconds { get; init; }
+}
+
+public sealed record FanOutConfig
+{
+    /// <summary>SQS's longest message delay (DelaySeconds), in seconds.</summary>
+    public const int MaxDigestDelaySeconds = 900;
+
+    /// <summary>How long after the work items the digest item first gathers the accounts' reports, in seconds.</summary>
+    public int DigestDelaySeconds { get; init; } = 60;
 }
 
 public sealed record ConcurrencyConfig

@@ -3,7 +3,7 @@ using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Engine.Execution;
 

@@ -5,7 +5,7 @@ using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Engine.Execution;
 

@@ -30,7 +30,7 @@ internal sealed record SweepRun(string SweepId, bool DryRun, DateTimeOffset? Sto
 /// until StopStartingWorkAt + VerificationTimeout at the latest (the Lambda's margin covers that), then stays
 /// AWSPENDING for the next sweep's CompleteRotation, reported NotStarted with a warning.
 /// </summary>
-internal sealed class SweepPipeline
+internal sealed partial class SweepPipeline
 {
     private readonly RotationConfig _config;
     private readonly IAccountSessionFactory _accounts;
@@ -155,7 +155,7 @@ internal sealed class SweepPipeline
             ? "AWS did not answer in time for this account; the other accounts went on, and the next sweep tries it again."
             : "Check that the rotation role exists in the account and trusts the central role (and the external id).";
         var aws = AwsFailureFields.Of(ex);
-        _logger.LogError("{AccountId}: {Error} (sweep {SweepId}; AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})", accountId, error, _run.SweepId, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
+        LogAccountFailed(_logger, accountId, error, _run.SweepId, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
         _alerts.Add(Alert.AboutAccount(AlertEvent.Failed, _run.SweepId, accountId, $"account {accountId} failed", $"{error}\n\n{advice}"));
         return new AccountResult(accountId, Outcome.Failed, error, []);
     }
@@ -288,4 +288,7 @@ internal sealed class SweepPipeline
             k.LastUsedDate,
             plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role : KeyRole.Untracked,
             k.LastUsedKnown)).ToList();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{AccountId}: {Error} (sweep {SweepId}; AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})")]
+    private static partial void LogAccountFailed(ILogger logger, string accountId, string error, string sweepId, string? awsErrorCode, int? httpStatus, string? awsRequestId);
 }

@@ -6,7 +6,7 @@ using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Engine.Execution;
 
@@ -139,7 +139,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
             if (staged is null)
             {
                 var reason = "another rotation is in progress for this user: IAM refused a third key; the next sweep continues";
-                logger.LogWarning("{AccountId} {UserName}: {Reason}", facts.AccountId, facts.UserName, reason);
+                LogUserSkipped(logger, facts.AccountId, facts.UserName, reason);
                 return (null, new ActionResult(kind, Outcome.Skipped, reason, action.AccessKeyId));
             }
 
@@ -177,7 +177,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                 var text = staged.CurrentAlready
                     ? $"{verification.Problem}: it is the first version of {run.Snapshot.SecretName}, AWSCURRENT already, so it is not verified again; IAM accepts a new key within seconds of its creation. The old key stays active."
                     : $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
-                logger.LogWarning("{AccountId} {UserName}: {Text}", facts.AccountId, facts.UserName, text);
+                LogRotationDeferred(logger, facts.AccountId, facts.UserName, text);
                 alerts.Add(AlertOf(run, action, AlertEvent.Deferred, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, staged));
                 return new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId);
             }
@@ -275,8 +275,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         var kind = Map(action.Kind);
         var error = ex.Message;
         var aws = AwsFailureFields.Of(ex);
-        logger.LogError("{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error} (AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})",
-            kind, facts.AccountId, facts.UserName, action.AccessKeyId, error, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
+        LogActionFailed(logger, kind, facts.AccountId, facts.UserName, action.AccessKeyId, error, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
         alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"{kind} failed for {facts.AccountId}/{facts.UserName}", $"{action.Reason}\n\nFailed: {error}"));
         return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: error);
     }
@@ -306,4 +305,13 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         var tags = new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(accessKeyId, time.GetUtcNow()) };
         await session.Secrets.TagResourceAsync(secretId, tags, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: {Reason}")]
+    private static partial void LogUserSkipped(ILogger logger, string accountId, string userName, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: {Text}")]
+    private static partial void LogRotationDeferred(ILogger logger, string accountId, string userName, string text);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error} (AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})")]
+    private static partial void LogActionFailed(ILogger logger, ActionKind action, string accountId, string userName, string? accessKeyId, string error, string? awsErrorCode, int? httpStatus, string? awsRequestId);
 }

@@ -7,7 +7,7 @@ using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Execution;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.Targets;
 
 namespace OrgKeyRotation.Engine.SecretsManagerRotation;
@@ -20,7 +20,7 @@ namespace OrgKeyRotation.Engine.SecretsManagerRotation;
 /// RotateSecret turns a schedule on without rotating, it runs testSecret alone on such a version. So a version
 /// without a value is "not created yet" for createSecret, "nothing to test" for testSecret, and never promoted.
 /// </summary>
-internal sealed class RotationProtocol(
+internal sealed partial class RotationProtocol(
     RotationConfig config,
     ICentralClients clients,
     FactsCollector facts,
@@ -67,7 +67,7 @@ internal sealed class RotationProtocol(
             alerts.Add(Alert.AboutSweep(AlertEvent.Failed, sweepId, $"rotation step {request.Step} failed", $"Secret {request.SecretId}: {result.Message}") with { AccessKeyId = result.AccessKeyId });
         }
 
-        logger.Log(result.Outcome == Outcome.Failed ? LogLevel.Error : LogLevel.Information, "Rotation step {Step} for {SecretId} (token {Token}): {Outcome}: {Message}", request.Step, request.SecretId, request.ClientRequestToken, result.Outcome, result.Message);
+        LogStep(logger, result.Outcome == Outcome.Failed ? LogLevel.Error : LogLevel.Information, request.Step, request.SecretId, request.ClientRequestToken, result.Outcome, result.Message);
         await alerts.FlushAsync(cancellationToken);
         return result;
     }
@@ -289,4 +289,7 @@ internal sealed class RotationProtocol(
 
         public RotationStepResult Done(Outcome outcome, string message, string? accessKeyId) => Result(request, outcome, message, accessKeyId);
     }
+
+    [LoggerMessage(Message = "Rotation step {Step} for {SecretId} (token {Token}): {Outcome}: {Message}")]
+    private static partial void LogStep(ILogger logger, LogLevel level, string step, string secretId, string token, Outcome outcome, string message);
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;

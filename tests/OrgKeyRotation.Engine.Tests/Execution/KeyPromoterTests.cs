@@ -6,7 +6,7 @@ using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Execution;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
