@@ -55,8 +55,9 @@ public sealed partial class RotationService : IRotationService
         ArgumentNullException.ThrowIfNull(request);
         var scope = await _targets.ResolveScopeAsync(request.Accounts, cancellationToken);
         var sweepId = request.SweepId ?? NewSweepId();
-        await using var alerts = NewAlerts();
-        var result = await RunSweepAsync(scope.Accounts, sweepId, request.DryRun ?? _config.DryRun, request.StopStartingWorkAt, request.Progress, alerts, cancellationToken, scope.DiscoveryFailed(sweepId));
+        var dryRun = request.DryRun ?? _config.DryRun;
+        await using var alerts = NewAlerts(dryRun);
+        var result = await RunSweepAsync(scope.Accounts, sweepId, dryRun, request.StopStartingWorkAt, request.Progress, alerts, cancellationToken, scope.DiscoveryFailed(sweepId));
         if (!result.DryRun)
         {
             alerts.FinishUsers();
@@ -70,8 +71,9 @@ public sealed partial class RotationService : IRotationService
     {
         ArgumentNullException.ThrowIfNull(item);
         var accounts = await _targets.ResolveAccountsAsync([item.AccountId], cancellationToken);
-        await using var alerts = NewAlerts();
-        var result = await RunSweepAsync(accounts, item.SweepId, item.DryRun || _config.DryRun, stopStartingWorkAt, progress: null, alerts, cancellationToken);
+        var dryRun = item.DryRun || _config.DryRun;
+        await using var alerts = NewAlerts(dryRun);
+        var result = await RunSweepAsync(accounts, item.SweepId, dryRun, stopStartingWorkAt, progress: null, alerts, cancellationToken);
         if (!result.DryRun)
         {
             await alerts.FlushAsync(cancellationToken);
@@ -195,8 +197,11 @@ public sealed partial class RotationService : IRotationService
         return result;
     }
 
-    /// <summary>Alerts of one sweep (or restore, or rotation step), published as they happen.</summary>
-    private AlertPublisher NewAlerts() => new(_clients.Sns, _config.Alerts.SnsTopicArn, _time, _logger);
+    /// <summary>
+    /// Alerts of one sweep (or restore), published as they happen. A dry run's are only logged: the periodic flush
+    /// would otherwise publish what a dry run raised (a user that could not be read) while the sweep still runs.
+    /// </summary>
+    private AlertPublisher NewAlerts(bool dryRun = false) => new(_clients.Sns, dryRun ? null : _config.Alerts.SnsTopicArn, _time, _logger);
 
     private static DigestInput SingleProcessDigest(SweepResult result, int accountsInScope, AlertPublisher alerts) => new(
         result.SweepId,
