@@ -1,6 +1,6 @@
 using System.CommandLine;
 using OrgKeyRotation.Cli.Commands;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 
 namespace OrgKeyRotation.Cli;
 

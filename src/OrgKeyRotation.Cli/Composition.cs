@@ -1,4 +1,4 @@
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Hosting;

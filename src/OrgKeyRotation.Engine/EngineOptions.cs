@@ -1,3 +1,5 @@
+using OrgKeyRotation.Core.Configuration;
+
 namespace OrgKeyRotation.Engine;
 
 /// <summary>Engine tuning. Defaults suit AWS; tests shorten them.</summary>
@@ -28,39 +30,21 @@ public sealed record EngineOptions
     /// </summary>
     public int VerificationConcurrency { get; init; } = 1000;
     /// <summary>
-    /// Fan-out: how long after the work items the digest item first looks for the accounts' reports (SQS DelaySeconds),
-    /// and how long it waits again to confirm that an idle-looking work queue is idle (SQS's counts lag up to a minute).
-    /// While work is in flight it waits twice as long each round, up to 15 minutes. Default 60 s. Range 0 to 15 min.
-    /// </summary>
-    public TimeSpan DigestDelay { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>
     /// Fan-out: how often the digest item is sent again while accounts have not reported and the work queue still has
     /// messages in flight; then the digest goes out naming the accounts that did not report. Default 20 (about 4.5 hours
     /// with the default delay). Range 0 to 100.
     /// </summary>
     public int DigestMaxRounds { get; init; } = 20;
 
-    /// <summary>The delay before round <paramref name="round"/> + 1 of the digest item (the first round's is <see cref="DigestDelay"/>).</summary>
-    public TimeSpan DigestDelayAfter(int round, bool queueLookedIdle)
-    {
-        if (queueLookedIdle)
-        {
-            return DigestDelay;
-        }
-
-        var doubled = DigestDelay.TotalSeconds * Math.Pow(2, Math.Min(round + 1, 20));
-        return TimeSpan.FromSeconds(Math.Min(doubled, MaxDigestDelay.TotalSeconds));
-    }
-
     /// <summary>
-    /// The longest a digest item can keep coming back (every round at its longest delay) plus an hour: a report or mark
-    /// on the results queue older than this belongs to a sweep whose digest is out, and is deleted.
+    /// How long a digest item can keep coming back (every round at SQS's longest delay, whatever fanOut.digestDelaySeconds
+    /// says) plus an hour: a report or mark on the results queue older than this belongs to a sweep whose digest is out,
+    /// and is deleted.
     /// </summary>
-    public TimeSpan DigestHorizon => DigestDelay + TimeSpan.FromTicks(Enumerable.Range(0, DigestMaxRounds).Sum(r => DigestDelayAfter(r, queueLookedIdle: false).Ticks)) + TimeSpan.FromHours(1);
+    public TimeSpan DigestHorizon => MaxDigestDelay * (DigestMaxRounds + 1) + TimeSpan.FromHours(1);
 
-    /// <summary>SQS's longest message delay (DelaySeconds 900).</summary>
-    public static readonly TimeSpan MaxDigestDelay = TimeSpan.FromMinutes(15);
+    /// <summary>SQS's longest message delay (DelaySeconds 900), the longest fanOut.digestDelaySeconds.</summary>
+    public static readonly TimeSpan MaxDigestDelay = TimeSpan.FromSeconds(FanOutConfig.MaxDigestDelaySeconds);
 
     public void Validate()
     {
@@ -82,11 +66,6 @@ public sealed record EngineOptions
         if (VerificationConcurrency is < 1 or > 10_000)
         {
             throw new ArgumentOutOfRangeException(nameof(VerificationConcurrency), VerificationConcurrency, "use 1 to 10000");
-        }
-
-        if (DigestDelay < TimeSpan.Zero || DigestDelay > MaxDigestDelay)
-        {
-            throw new ArgumentOutOfRangeException(nameof(DigestDelay), DigestDelay, "use 0 to 15 min (SQS's longest delay)");
         }
 
         if (DigestMaxRounds is < 0 or > 100)

@@ -40,19 +40,19 @@ public static class HostComposition
     /// Builds the engine on one clock. May throw the AWS layer's credential or transport exceptions when the host
     /// credentials cannot be resolved.
     /// </summary>
-    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider time, ILogger logger, EngineOptions? engineOptions = null) =>
-        CreateService(config, connection, time, time, logger, engineOptions);
+    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider time, ILogger logger) =>
+        CreateService(config, connection, time, time, logger);
 
     /// <summary>
     /// Builds the engine with its own clock: <paramref name="engineTime"/> is the instant the engine plans at (shifted
     /// by <c>keyrot plan --as-of</c>); <paramref name="awsTime"/> stays the real clock, because the AWS layer times real
     /// things with it: when cached role credentials expire, retry delays, request timeouts.
     /// </summary>
-    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider awsTime, TimeProvider engineTime, ILogger logger, EngineOptions? engineOptions = null)
+    public static IRotationService CreateService(RotationConfig config, AwsConnection connection, TimeProvider awsTime, TimeProvider engineTime, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(awsTime);
         ArgumentNullException.ThrowIfNull(engineTime);
-        return new RotationService(config, AwsClients.Create(AwsOptionsFor(config, connection), awsTime), engineTime, logger, engineOptions);
+        return new RotationService(config, AwsClients.Create(AwsOptionsFor(config, connection), awsTime), engineTime, logger);
     }
 
     /// <summary>A snapshot of the process environment, read once at start, so that configuration is read from one consistent view.</summary>

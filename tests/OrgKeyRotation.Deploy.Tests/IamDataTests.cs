@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using OrgKeyRotation.Deploy.Tests.Tools;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Deploy.Tests;
 

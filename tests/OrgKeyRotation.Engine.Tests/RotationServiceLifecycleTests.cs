@@ -235,6 +235,22 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
     }
 
     [Fact]
+    public async Task SweepAsync_DryRunOutlastingTheAlertFlush_PublishesNothing()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        await h.UserWithKeyAsync(AccountA, "alice");
+        var config = h.Config(new() { [AccountA] = ["ghost", "alice"] }, Policy) with { Concurrency = new ConcurrencyConfig { Accounts = 1, UsersPerAccount = 1 } };
+        // The missing user fails first; the next user's read lets the clock pass the 2 s flush of finished users' messages.
+        var slow = new ClockAdvancingHandler(h.Time, "ListAccessKeys", TimeSpan.FromSeconds(5));
+
+        var result = await h.Service(config, () => slow).SweepAsync(new SweepRequest { DryRun = true }, default);
+
+        Assert.Equal(Outcome.Failed, Assert.Single(result.ActionsOf(AccountA, "ghost")).Outcome);
+        Assert.True(slow.Advanced > 0);
+        Assert.Empty(await h.AlertsAsync());
+    }
+
+    [Fact]
     public async Task SweepAsync_ForeignSecretWithTheSameName_IsNotOverwrittenAndAlerts()
     {
         var h = await EngineHarness.StartAsync(moto.Server);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Engine.Contracts;

@@ -1,5 +1,5 @@
 using System.Text;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 
 namespace OrgKeyRotation.Cli.Commands;
 

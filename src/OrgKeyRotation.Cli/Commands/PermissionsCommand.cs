@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using OrgKeyRotation.Aws;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Cli.Output;
 
 namespace OrgKeyRotation.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Cli.Output;
 using OrgKeyRotation.Core.Configuration;
 

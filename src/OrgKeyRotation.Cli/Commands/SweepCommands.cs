@@ -1,5 +1,5 @@
 using System.CommandLine;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Cli.Output;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;

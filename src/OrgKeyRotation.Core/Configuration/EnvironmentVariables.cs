@@ -36,6 +36,8 @@ public static class EnvironmentVariables
     public const string ConcurrencyUsersPerAccount = "CONCURRENCY_USERS_PER_ACCOUNT";
     public const string WorkQueueUrl = "WORK_QUEUE_URL";
     public const string ResultsQueueUrl = "RESULTS_QUEUE_URL";
+    public const string DeadlineMarginSeconds = "ROTATION_DEADLINE_MARGIN_SECONDS";
+    public const string DigestDelaySeconds = "DIGEST_DELAY_SECONDS";
 
     /// <summary>Every variable of the environment form, in the order of the settings table.</summary>
     public static IReadOnlyList<string> All { get; } = Settings.All.Select(s => s.Variable).ToList();

@@ -40,6 +40,10 @@ public sealed record RotationConfig
 
     /// <summary>SQS queue where fan-out workers report their account results, for the one digest per sweep. Required with <see cref="WorkQueueUrl"/>.</summary>
     public string? ResultsQueueUrl { get; init; }
+
+    public LambdaConfig Lambda { get; init; } = new();
+
+    public FanOutConfig FanOut { get; init; } = new();
 }
 
 public sealed record DiscoveryConfig
@@ -114,6 +118,25 @@ public sealed record SecretsConfig
 
     public string NameFor(string accountId, string userName) =>
         NameTemplate.Replace("{accountId}", accountId, StringComparison.Ordinal).Replace("{userName}", userName, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The start that secret names share: every name of <paramref name="accountId"/>'s users (the template up to
+    /// <c>{userName}</c>, the account filled in; what ListSecrets filters an account's secrets by), or, without an
+    /// account, every name of every account (the template up to its first placeholder; what the deployment's IAM
+    /// policies scope secrets by). Empty when a name starts with a placeholder.
+    /// </summary>
+    public string NamePrefix(string? accountId = null)
+    {
+        var user = NameTemplate.IndexOf("{userName}", StringComparison.Ordinal);
+        var beforeUser = user < 0 ? NameTemplate : NameTemplate[..user];
+        if (accountId is not null)
+        {
+            return beforeUser.Replace("{accountId}", accountId, StringComparison.Ordinal);
+        }
+
+        var placeholder = beforeUser.IndexOf('{', StringComparison.Ordinal);
+        return placeholder < 0 ? beforeUser : beforeUser[..placeholder];
+    }
 }
 
 public sealed record AlertsConfig
@@ -123,6 +146,25 @@ public sealed record AlertsConfig
 
     /// <summary>User tag whose value names the key's owner in alerts. Null disables.</summary>
     public string? OwnerTag { get; init; } = "owner";
+}
+
+/// <summary>Settings of the Lambda host; the CLI ignores them.</summary>
+public sealed record LambdaConfig
+{
+    /// <summary>
+    /// Seconds before the invocation's deadline after which no new work is started. Null: derived by the Lambda host
+    /// from the worst case of one user's work started just before (its engine and retry options).
+    /// </summary>
+    public int? DeadlineMarginSeconds { get; init; }
+}
+
+public sealed record FanOutConfig
+{
+    /// <summary>SQS's longest message delay (DelaySeconds), in seconds.</summary>
+    public const int MaxDigestDelaySeconds = 900;
+
+    /// <summary>How long after the work items the digest item first gathers the accounts' reports, in seconds.</summary>
+    public int DigestDelaySeconds { get; init; } = 60;
 }
 
 public sealed record ConcurrencyConfig

@@ -112,26 +112,57 @@ public abstract class Setting
     private protected abstract void ValidateValue(RotationConfig config, List<ConfigProblem> problems);
 }
 
-public sealed class IntSetting(string name, string variable, Func<RotationConfig, int> get, Func<RotationConfig, int, RotationConfig> set, int minimum, int maximum)
-    : Setting(name, variable)
+/// <summary>
+/// A whole number in a range. A nullable one (<see cref="Setting.Nullable"/>) also takes JSON null, and its default may
+/// be null, which means what its description says (e.g. "derived").
+/// </summary>
+public sealed class IntSetting : Setting
 {
-    public int Minimum => minimum;
+    private readonly Func<RotationConfig, int?> _get;
+    private readonly Func<RotationConfig, int?, RotationConfig> _set;
+    private readonly bool _nullable;
 
-    public int Maximum => maximum;
+    public IntSetting(string name, string variable, Func<RotationConfig, int> get, Func<RotationConfig, int, RotationConfig> set, int minimum, int maximum)
+        : this(name, variable, c => get(c), (c, v) => set(c, v!.Value), minimum, maximum, nullable: false)
+    {
+    }
+
+    public IntSetting(string name, string variable, Func<RotationConfig, int?> get, Func<RotationConfig, int?, RotationConfig> set, int minimum, int maximum, bool nullable)
+        : base(name, variable)
+    {
+        _get = get;
+        _set = set;
+        _nullable = nullable;
+        Minimum = minimum;
+        Maximum = maximum;
+    }
+
+    public int Minimum { get; }
+
+    public int Maximum { get; }
 
     /// <summary>Why the range is what it is, added to the out-of-range message when a bound is not obvious.</summary>
     public string? RangeReason { get; init; }
 
     public override SettingKind Kind => SettingKind.Integer;
 
-    public override string TypeDoc => "integer";
+    public override bool Nullable => _nullable;
 
-    public override string Allowed => AllowedDoc ?? $"{minimum}-{maximum}";
+    public override string TypeDoc => _nullable ? "integer or null" : "integer";
 
-    public override object? ValueIn(RotationConfig config) => get(config);
+    public override string Allowed => AllowedDoc ?? $"{Minimum}-{Maximum}";
 
-    internal override RotationConfig ReadJson(RotationConfig config, JsonElement value, string path, JsonConfigReader reader) =>
-        reader.Int(value, path) is { } number ? set(config, number) : config;
+    public override object? ValueIn(RotationConfig config) => _get(config);
+
+    internal override RotationConfig ReadJson(RotationConfig config, JsonElement value, string path, JsonConfigReader reader)
+    {
+        if (_nullable && value.ValueKind == JsonValueKind.Null)
+        {
+            return _set(config, null);
+        }
+
+        return reader.Int(value, path) is { } number ? _set(config, number) : config;
+    }
 
     internal override RotationConfig ReadEnvironment(RotationConfig config, EnvironmentReader environment)
     {
@@ -142,7 +173,7 @@ public sealed class IntSetting(string name, string variable, Func<RotationConfig
 
         if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
         {
-            return set(config, number);
+            return _set(config, number);
         }
 
         environment.Problem(Variable, $"'{raw}' is not a whole number");
@@ -151,10 +182,9 @@ public sealed class IntSetting(string name, string variable, Func<RotationConfig
 
     private protected override void ValidateValue(RotationConfig config, List<ConfigProblem> problems)
     {
-        var value = get(config);
-        if (value < minimum || value > maximum)
+        if (_get(config) is { } value && (value < Minimum || value > Maximum))
         {
-            problems.Add(new ConfigProblem(JsonPath, $"{value} is out of range: use {minimum} to {maximum}{(RangeReason is null ? "" : $" ({RangeReason})")}"));
+            problems.Add(new ConfigProblem(JsonPath, $"{value} is out of range: use {Minimum} to {Maximum}{(RangeReason is null ? "" : $" ({RangeReason})")}"));
         }
     }
 }

@@ -165,6 +165,16 @@ public static class Settings
                 ? "required when workQueueUrl is set: fan-out workers report their account results to this queue so that one digest per sweep can be published; set resultsQueueUrl (RESULTS_QUEUE_URL)"
                 : null,
         },
+        new IntSetting("lambda.deadlineMarginSeconds", Env.DeadlineMarginSeconds, c => c.Lambda.DeadlineMarginSeconds, (c, v) => c with { Lambda = c.Lambda with { DeadlineMarginSeconds = v } }, 0, 600, nullable: true)
+        {
+            Description = "The Lambda starts no new account, user, key or SQS work item later than this many seconds before its invocation's deadline, so that the work already started can finish. `null`: derived from the worst case of one user's work after that instant (the verification timeout, then the calls that can follow it with their whole retry budget, then posting the response; docs/lambda.md). The CLI ignores it.",
+            DefaultNote = "derived from the worst case (262 s with the defaults)",
+        },
+        new IntSetting("fanOut.digestDelaySeconds", Env.DigestDelaySeconds, c => c.FanOut.DigestDelaySeconds, (c, v) => c with { FanOut = c.FanOut with { DigestDelaySeconds = v } }, 0, FanOutConfig.MaxDigestDelaySeconds)
+        {
+            Description = "Fan-out: how long after the work items the sweep's digest item first gathers the accounts' reports, and how long it waits to confirm that an idle-looking work queue is idle; while work is in flight it waits twice as long each round, up to 900 s.",
+            RangeReason = "SQS's longest message delay",
+        },
     ];
 
     /// <summary>The setting at a dotted name (<c>policy.maxKeyAgeDays</c>), or null.</summary>

@@ -48,7 +48,7 @@ public sealed record PlannedAction(PlannedActionKind Kind, string Reason, string
 {
     /// <summary>
     /// The planner acts although the key may still be in use: a previous key deactivated at maxDeactivationDelayDays
-    /// whatever its last use (rule 13, <c>PreviousKeyForced</c>). Its consumers may now fail, so a person must look.
+    /// whatever its last use (rule 14, <c>PreviousKeyForced</c>). Its consumers may now fail, so a person must look.
     /// </summary>
     public bool Forced { get; init; }
 

@@ -79,11 +79,11 @@ public static class Planner
     {
         /// <summary>Its own step deletes it.</summary>
         Freed,
-        /// <summary>It cannot be in use: a due rotation deletes it (rule 23), replacing its own step.</summary>
+        /// <summary>It cannot be in use: a due rotation deletes it (rule 24), replacing its own step.</summary>
         Freeable,
-        /// <summary>It is the rotator's and still has a restore or consumer window to run: the rotation waits (rule 22).</summary>
+        /// <summary>It is the rotator's and still has a restore or consumer window to run: the rotation waits (rule 23).</summary>
         Waits,
-        /// <summary>No record shows the rotator created it, so it is never deleted: the rotation is blocked (rule 22).</summary>
+        /// <summary>No record shows the rotator created it, so it is never deleted: the rotation is blocked (rule 23).</summary>
         Blocks,
     }
 
@@ -92,8 +92,8 @@ public static class Planner
 
     private static List<PlannedAction> Decide(UserFacts facts, Dictionary<string, KeyRole> roles, RotationPolicy policy, DateTimeOffset now)
     {
-        // Rules 1-9: the first that applies is the whole plan.
-        var gate = Exempt(facts) ?? ForeignSecret(facts) ?? InterruptedRotation(facts, roles) ?? VanishedCurrentKey(facts, roles);
+        // Rules 1-10: the first that applies is the whole plan.
+        var gate = Exempt(facts) ?? SecretScheduledForDeletion(facts) ?? ForeignSecret(facts) ?? InterruptedRotation(facts, roles) ?? VanishedCurrentKey(facts, roles);
         if (gate is not null)
         {
             return [gate];
@@ -106,7 +106,7 @@ public static class Planner
             return [gate];
         }
 
-        // Rules 10-20: one rule for each other key; the plan continues.
+        // Rules 11-21: one rule for each other key; the plan continues.
         var handOffAt = HandOffTime(current!, facts.Secret);
         var others = facts.Keys.Where(k => k != current)
             .OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal)
@@ -120,11 +120,11 @@ public static class Planner
             })
             .ToList();
 
-        // Rules 21-24: the rotation.
+        // Rules 22-25: the rotation.
         return NotDue(current!, others, policy, now) ?? SlotHeld(current!, others, policy, now) ?? Rotate(current!, others, policy, now);
     }
 
-    // ---- Rules 1-9: gates ----
+    // ---- Rules 1-10: gates ----
 
     /// <summary>Rule 1.</summary>
     private static PlannedAction? Exempt(UserFacts facts)
@@ -138,25 +138,34 @@ public static class Planner
         return new(PlannedActionKind.Skip, $"exempt{until}: {facts.Exemption.Reason}");
     }
 
-    /// <summary>Rule 2.</summary>
+    /// <summary>
+    /// Rule 2: a secret scheduled for deletion takes no new value until it is restored, so no key is created for it;
+    /// whoever created it, a person decides whether it comes back.
+    /// </summary>
+    private static PlannedAction? SecretScheduledForDeletion(UserFacts facts) => facts.Secret?.DeletedDate is { } deleted
+        ? new(PlannedActionKind.Block, $"the user's secret is scheduled for deletion (DeletedDate {Day(deleted)}) and takes no new value, so no key is created. "
+            + "Restore it (as the rotator role: its resource policy lets no one else change it) or wait until Secrets Manager has deleted it, or change secrets.nameTemplate")
+        : null;
+
+    /// <summary>Rule 3.</summary>
     private static PlannedAction? ForeignSecret(UserFacts facts) => facts.Secret is { ManagedByUs: false }
         ? new(PlannedActionKind.Block, "a secret with this user's secret name exists but was not created by OrgKeyRotation; it is never overwritten. Delete or rename it, or change secrets.nameTemplate")
         : null;
 
-    /// <summary>Rule 3: an interrupted rotation is finished before anything else; its key is already in the secret.</summary>
+    /// <summary>Rule 4: an interrupted rotation is finished before anything else; its key is already in the secret.</summary>
     private static PlannedAction? InterruptedRotation(UserFacts facts, Dictionary<string, KeyRole> roles) =>
         facts.Keys.FirstOrDefault(k => roles[k.AccessKeyId] == KeyRole.Pending) is { IsActive: true } pending
             ? new(PlannedActionKind.CompleteRotation, $"a rotation stopped after staging key {pending.AccessKeyId} as AWSPENDING; verifying and promoting it", pending.AccessKeyId)
             : null;
 
-    /// <summary>Rule 4.</summary>
+    /// <summary>Rule 5.</summary>
     private static PlannedAction? VanishedCurrentKey(UserFacts facts, Dictionary<string, KeyRole> roles) =>
         facts.Secret?.CurrentKeyId is { } tracked && !roles.ContainsValue(KeyRole.Current)
             ? new(PlannedActionKind.Block, $"the secret's AWSCURRENT holds key {tracked}, which no longer exists in IAM: consumers of the secret cannot authenticate. Rotate by hand or restore access, then the next sweep takes over")
             : null;
 
     /// <summary>
-    /// The current key, or rules 5-7 without one (no secret yet, or a secret whose first rotation was interrupted):
+    /// The current key, or rules 6-8 without one (no secret yet, or a secret whose first rotation was interrupted):
     /// nothing to rotate, two candidates to choose from (a person decides), or the older active key adopted.
     /// </summary>
     private static (KeyFacts? Current, PlannedAction? Gate) CurrentOrAdopted(UserFacts facts, Dictionary<string, KeyRole> roles)
@@ -169,27 +178,27 @@ public static class Planner
         var active = facts.Keys.Where(k => k.IsActive).OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal).ToList();
         if (active.Count == 0)
         {
-            // Rule 5.
+            // Rule 6.
             return (null, new(PlannedActionKind.Skip, "no active access key: nothing to rotate"));
         }
 
         if (active.Count > 1 && !IsNeverUsed(active[1]))
         {
-            // Rule 6: the newer key is in use too, so which one consumers depend on is a person's call.
+            // Rule 7: the newer key is in use too, so which one consumers depend on is a person's call.
             return (null, new(PlannedActionKind.Block, $"two active keys ({active[0].AccessKeyId}, {active[1].AccessKeyId}) and neither is tracked by the secret: find which one consumers use, deactivate the other, and the next sweep adopts the remaining one"));
         }
 
-        // Rule 7.
+        // Rule 8.
         roles[active[0].AccessKeyId] = KeyRole.Current;
         return (active[0], null);
     }
 
-    /// <summary>Rule 8.</summary>
+    /// <summary>Rule 9.</summary>
     private static PlannedAction? InactiveCurrentKey(KeyFacts current) => current.IsActive
         ? null
         : new(PlannedActionKind.Block, $"key {current.AccessKeyId} in the secret's AWSCURRENT is Inactive, so consumers cannot authenticate: run 'keyrot restore' for it, or rotate by hand");
 
-    /// <summary>Rule 9: a key of the recorded attempt, inside its grace period, belongs to a rotation still running elsewhere.</summary>
+    /// <summary>Rule 10: a key of the recorded attempt, inside its grace period, belongs to a rotation still running elsewhere.</summary>
     private static PlannedAction? RotationInProgress(UserFacts facts, Dictionary<string, KeyRole> roles, DateTimeOffset now)
     {
         if (facts.Secret?.AttemptedAt is not { } attemptedAt || now - attemptedAt >= OrphanGracePeriod)
@@ -203,7 +212,7 @@ public static class Planner
             : new(PlannedActionKind.Skip, $"a rotation appears to be in progress: key {fresh.AccessKeyId} was created at {Instant(fresh.CreateDate)}, inside the attempt recorded at {Instant(attemptedAt)}, and is not in the secret yet", fresh.AccessKeyId);
     }
 
-    // ---- Rules 10-14: the previous key while it is active ----
+    // ---- Rules 11-15: the previous key while it is active ----
 
     private static OtherKey PreviousKeyActive(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
     {
@@ -219,19 +228,19 @@ public static class Planner
         return new OtherKey(previous, step, Slot.Waits, why);
     }
 
-    /// <summary>Rule 10: consumers get deactivateAfterDays from the hand-off to switch.</summary>
+    /// <summary>Rule 11: consumers get deactivateAfterDays from the hand-off to switch.</summary>
     private static PlannedAction? PreviousKeyGrace(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now) =>
         now - handOffAt < TimeSpan.FromDays(policy.DeactivateAfterDays)
             ? new(PlannedActionKind.Skip, $"previous key {previous.AccessKeyId} stays active until {Day(handOffAt.AddDays(policy.DeactivateAfterDays))} so consumers can switch (deactivateAfterDays={policy.DeactivateAfterDays} after the hand-off on {Day(handOffAt)})", previous.AccessKeyId)
             : null;
 
-    /// <summary>Rule 11.</summary>
+    /// <summary>Rule 12.</summary>
     private static PlannedAction? PreviousKeyRetired(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now) =>
         policy.RequireOldKeyUnused
             ? null
             : new(PlannedActionKind.Deactivate, $"previous key {previous.AccessKeyId} handed off {WholeDays(now - handOffAt)} days ago (deactivateAfterDays={policy.DeactivateAfterDays}, requireOldKeyUnused=false)", previous.AccessKeyId);
 
-    /// <summary>Rule 12: idle is never used, or not used for oldKeyIdleDays (AWS reports last use hours late).</summary>
+    /// <summary>Rule 13: idle is never used, or not used for oldKeyIdleDays (AWS reports last use hours late).</summary>
     private static PlannedAction? PreviousKeyIdle(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
     {
         if (!previous.LastUsedKnown)
@@ -251,7 +260,7 @@ public static class Planner
             : null;
     }
 
-    /// <summary>Rule 13: past maxDeactivationDelayDays the key goes, in use or not; a person must know (<see cref="PlannedAction.Forced"/>, and the reason says so).</summary>
+    /// <summary>Rule 14: past maxDeactivationDelayDays the key goes, in use or not; a person must know (<see cref="PlannedAction.Forced"/>, and the reason says so).</summary>
     private static PlannedAction? PreviousKeyForced(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
     {
         if (policy.MaxDeactivationDelayDays == 0 || now - handOffAt < TimeSpan.FromDays(policy.MaxDeactivationDelayDays))
@@ -264,7 +273,7 @@ public static class Planner
         return new(PlannedActionKind.Deactivate, $"previous key {id} {use}: deactivated anyway, maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} after the hand-off on {Day(handOffAt)}. Its remaining consumers fail until they read the secret's current key; 'keyrot restore' re-activates it", id) { Forced = true };
     }
 
-    /// <summary>Rule 14.</summary>
+    /// <summary>Rule 15.</summary>
     private static PlannedAction PreviousKeyInUse(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy)
     {
         var id = previous.AccessKeyId;
@@ -275,7 +284,34 @@ public static class Planner
         return new(PlannedActionKind.Warn, $"previous key {id} {use}{forced}", id);
     }
 
-    // ---- Rules 15-17: the previous key once inactive ----
+    /// <summary>
+    /// What happens to the key a promotion replaced, in the words of the rotated alert: it becomes the previous key, so
+    /// rules 11-14 decide when it is deactivated, counting from the hand-off; <paramref name="deactivatedRightAfter"/>
+    /// when the plan deactivates it right after the promotion (rule 25).
+    /// </summary>
+    public static string ReplacedKeyFate(string replacedKeyId, RotationPolicy policy, bool deactivatedRightAfter)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (deactivatedRightAfter)
+        {
+            return $"Old key {replacedKeyId} is deactivated in this sweep (deactivateAfterDays=0).";
+        }
+
+        if (!policy.RequireOldKeyUnused)
+        {
+            // Rule 12, after rule 11's window.
+            return policy.DeactivateAfterDays == 0
+                ? $"Old key {replacedKeyId} stays active until the next sweep deactivates it (deactivateAfterDays=0)."
+                : $"Old key {replacedKeyId} stays active for {policy.DeactivateAfterDays} days (deactivateAfterDays), then a sweep deactivates it.";
+        }
+
+        // Rule 13 after rule 11's window, or rule 14 at the deadline.
+        var atLeast = policy.DeactivateAfterDays > 0 ? $" for at least {policy.DeactivateAfterDays} days (deactivateAfterDays) and" : "";
+        var deadline = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway after {policy.MaxDeactivationDelayDays} days (maxDeactivationDelayDays)" : "";
+        return $"Old key {replacedKeyId} stays active{atLeast} until it is idle (never used, or unused for {policy.OldKeyIdleDays} days: oldKeyIdleDays){deadline}.";
+    }
+
+    // ---- Rules 16-18: the previous key once inactive ----
 
     private static OtherKey PreviousKeyInactive(KeyFacts previous, SecretFacts secret, RotationPolicy policy, DateTimeOffset now)
     {
@@ -283,7 +319,7 @@ public static class Planner
         var deactivatedAt = secret.DeactivatedKeyId == id ? secret.DeactivatedAt : null;
         if (deactivatedAt is not { } at)
         {
-            // Rule 15: its deletion clock starts now.
+            // Rule 16: its deletion clock starts now.
             var record = new PlannedAction(PlannedActionKind.RecordDeactivation, $"previous key {id} found inactive; its deletion is due {policy.DeleteAfterDays} days from now", id);
             return policy.DeleteAfterDays > 0
                 ? new OtherKey(previous, record, Slot.Waits, $"previous key {id} was just found inactive and its restore window starts now (deleteAfterDays={policy.DeleteAfterDays})")
@@ -292,19 +328,19 @@ public static class Planner
 
         if (now - at >= TimeSpan.FromDays(policy.DeleteAfterDays))
         {
-            // Rule 16.
+            // Rule 17.
             return new OtherKey(previous, new(PlannedActionKind.Delete, $"previous key {id} inactive since {Day(at)} (deleteAfterDays={policy.DeleteAfterDays})", id), Slot.Freed);
         }
 
-        // Rule 17: the restore window is never cut short, not even for a due rotation.
+        // Rule 18: the restore window is never cut short, not even for a due rotation.
         var end = Day(at.AddDays(policy.DeleteAfterDays));
         return new OtherKey(previous, new(PlannedActionKind.Skip, $"previous key {id} inactive since {Day(at)}; deleted on {end} unless restored", id),
             Slot.Waits, $"previous key {id} is in its restore window until {end} (deleteAfterDays={policy.DeleteAfterDays})");
     }
 
-    // ---- Rules 18-20: keys the secret does not hold as current or previous ----
+    // ---- Rules 19-21: keys the secret does not hold as current or previous ----
 
-    /// <summary>Rule 18: an orphan is never used, and was created inside the window of the recorded attempt (whose grace is over: rule 9).</summary>
+    /// <summary>Rule 19: an orphan is never used, and was created inside the window of the recorded attempt (whose grace is over: rule 10).</summary>
     private static bool IsOrphan(KeyFacts key, SecretFacts? secret) =>
         IsNeverUsed(key) && secret?.AttemptedAt is { } attemptedAt && InsideAttemptWindow(key.CreateDate, attemptedAt);
 
@@ -315,7 +351,7 @@ public static class Planner
         return new OtherKey(key, new(PlannedActionKind.Warn, $"key {id} is an orphan ({trace}); the next rotation deletes it", id), Slot.Freeable, $"orphan key {id} ({trace})");
     }
 
-    /// <summary>Rule 19: any key without a record of the rotator creating it, active or inactive, used or not, is never deleted by it.</summary>
+    /// <summary>Rule 20: any key without a record of the rotator creating it, active or inactive, used or not, is never deleted by it.</summary>
     private static OtherKey UntrackedKey(KeyFacts key)
     {
         var id = key.AccessKeyId;
@@ -325,13 +361,13 @@ public static class Planner
         return new OtherKey(key, new(PlannedActionKind.Warn, warn, id), Slot.Blocks, $"key {id} holds the second key slot and the rotation never deletes a key it has no record of creating: delete key {id} (after moving any consumers to the secret)");
     }
 
-    /// <summary>Rule 20: an inactive key still in AWSPENDING, from a rotation that never completed (an active one is rule 3).</summary>
+    /// <summary>Rule 21: an inactive key still in AWSPENDING, from a rotation that never completed (an active one is rule 4).</summary>
     private static OtherKey StalePendingKey(KeyFacts key) =>
         new(key, null, Slot.Freeable, $"inactive key {key.AccessKeyId} (staged AWSPENDING by a rotation that never completed)");
 
-    // ---- Rules 21-24: the rotation ----
+    // ---- Rules 22-25: the rotation ----
 
-    /// <summary>Rule 21.</summary>
+    /// <summary>Rule 22.</summary>
     private static List<PlannedAction>? NotDue(KeyFacts current, List<OtherKey> others, RotationPolicy policy, DateTimeOffset now)
     {
         if (IsDue(current, policy, now))
@@ -348,7 +384,7 @@ public static class Planner
         return actions;
     }
 
-    /// <summary>Rule 22: IAM allows two keys, and the current key keeps one, so a rotation needs every other key gone.</summary>
+    /// <summary>Rule 23: IAM allows two keys, and the current key keeps one, so a rotation needs every other key gone.</summary>
     private static List<PlannedAction>? SlotHeld(KeyFacts current, List<OtherKey> others, RotationPolicy policy, DateTimeOffset now)
     {
         if (others.FirstOrDefault(o => o.Slot is Slot.Waits or Slot.Blocks) is not { } holder)
@@ -364,7 +400,7 @@ public static class Planner
         return actions;
     }
 
-    /// <summary>Rules 23-24: free the slot by deleting keys that cannot be in use (replacing their own step), rotate, and deactivate the old key at once if so configured.</summary>
+    /// <summary>Rules 24-25: free the slot by deleting keys that cannot be in use (replacing their own step), rotate, and deactivate the old key at once if so configured.</summary>
     private static List<PlannedAction> Rotate(KeyFacts current, List<OtherKey> others, RotationPolicy policy, DateTimeOffset now)
     {
         var actions = others.Where(o => o.Slot == Slot.Freeable)

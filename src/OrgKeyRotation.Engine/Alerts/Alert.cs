@@ -29,10 +29,40 @@ public enum AlertEvent
 /// <summary>
 /// One thing that happened, as the engine raises it. Alerts about one user in one sweep are published together as one
 /// message when the user's work is finished (<see cref="AlertPublisher.UserFinished"/>). Key ids only: a secret access
-/// key never reaches an alert.
+/// key never reaches an alert. Made by the factory for what it is about: <see cref="AboutSweep"/>,
+/// <see cref="AboutAccount"/>, <see cref="AboutUser"/>.
 /// </summary>
-public sealed record Alert(AlertEvent Event, string SweepId, string? AccountId, string? UserName, string? AccessKeyId, string? Owner, string Title, string Detail)
+public sealed record Alert
 {
+    private Alert(AlertEvent alertEvent, string sweepId, string title, string detail)
+    {
+        Event = alertEvent;
+        SweepId = sweepId;
+        Title = title;
+        Detail = detail;
+    }
+
+    public AlertEvent Event { get; }
+
+    /// <summary>The sweep (or restore, or rotation step) that raised it.</summary>
+    public string SweepId { get; }
+
+    public string? AccountId { get; private init; }
+
+    public string? UserName { get; private init; }
+
+    /// <summary>The user's owner (alerts.ownerTag), for subscribers that filter on the <c>owner</c> attribute.</summary>
+    public string? Owner { get; private init; }
+
+    /// <summary>The key the event is about (Rotated: the new key).</summary>
+    public string? AccessKeyId { get; init; }
+
+    /// <summary>A few words, naming the account and user when there is one.</summary>
+    public string Title { get; }
+
+    /// <summary>What happened and what to do, for a person.</summary>
+    public string Detail { get; }
+
     /// <summary>The key a rotation replaced (Rotated: <see cref="AccessKeyId"/> is the new key).</summary>
     public string? ReplacedAccessKeyId { get; init; }
 
@@ -47,4 +77,19 @@ public sealed record Alert(AlertEvent Event, string SweepId, string? AccountId, 
     /// forced deadline). Failures, blocks, restores and deferred rotations need a person anyway.
     /// </summary>
     public bool ActionRequired { get; init; }
+
+    /// <summary>About the sweep as a whole (or a rotation step), not one account: discovery, the digest item.</summary>
+    public static Alert AboutSweep(AlertEvent alertEvent, string sweepId, string title, string detail) =>
+        new(alertEvent, sweepId, title, detail);
+
+    /// <summary>About one account, none of its users in particular: the account could not be opened.</summary>
+    public static Alert AboutAccount(AlertEvent alertEvent, string sweepId, string accountId, string title, string detail) =>
+        new(alertEvent, sweepId, title, detail) { AccountId = accountId };
+
+    /// <summary>About one user (and <paramref name="accessKeyId"/>, when one key is concerned), for the user's owner.</summary>
+    public static Alert AboutUser(AlertEvent alertEvent, string sweepId, AlertUser user, string title, string detail, string? accessKeyId = null)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return new(alertEvent, sweepId, title, detail) { AccountId = user.AccountId, UserName = user.UserName, Owner = user.Owner, AccessKeyId = accessKeyId };
+    }
 }

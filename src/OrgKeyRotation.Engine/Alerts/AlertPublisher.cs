@@ -13,7 +13,7 @@ namespace OrgKeyRotation.Engine.Alerts;
 /// (on the injected clock), and at the end (<see cref="FlushAsync"/>), the digest last. When SNS fails the rotation
 /// still stands: the failure is logged, and every alert was logged when it was raised.
 /// </summary>
-internal sealed class AlertPublisher : IAsyncDisposable
+internal sealed partial class AlertPublisher : IAsyncDisposable
 {
     /// <summary>The longest a finished user's message waits for a batch to fill.</summary>
     public static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromSeconds(2);
@@ -70,7 +70,7 @@ internal sealed class AlertPublisher : IAsyncDisposable
         var level = alert.Event is AlertEvent.Failed or AlertEvent.Blocked ? LogLevel.Error
             : alert.Event is AlertEvent.Warning || AlertFormat.SeverityOf(alert) == AlertFormat.ActionRequired ? LogLevel.Warning
             : LogLevel.Information;
-        _logger.Log(level, "Alert {Event} {AccountId} {UserName} {AccessKeyId}: {Detail} (sweep {SweepId})", AlertFormat.EventName(alert.Event), alert.AccountId, alert.UserName, alert.AccessKeyId, alert.Detail, alert.SweepId);
+        LogAlert(_logger, level, AlertFormat.EventName(alert.Event), alert.AccountId, alert.UserName, alert.AccessKeyId, alert.Detail, alert.SweepId);
         lock (_lock)
         {
             if (alert.AccountId is { } accountId && alert.UserName is { } userName)
@@ -140,7 +140,7 @@ internal sealed class AlertPublisher : IAsyncDisposable
         FinishUsers();
         await _background;
         var message = AlertFormat.ForDigest(digest, _time.GetUtcNow(), NextId());
-        _logger.LogInformation("Digest of sweep {SweepId}: {Subject}", digest.SweepId, message.Subject);
+        LogDigest(_logger, digest.SweepId, message.Subject);
         lock (_lock)
         {
             _ready.Add(message);
@@ -207,7 +207,7 @@ internal sealed class AlertPublisher : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError("Publishing alerts in the background failed: {Error}. The alerts are in this log", ex.Message);
+            LogBackgroundPublishFailed(_logger, ex.Message);
         }
         finally
         {
@@ -258,15 +258,30 @@ internal sealed class AlertPublisher : IAsyncDisposable
             var failed = await _sns.PublishBatchAsync(_topicArn, messages, cancellationToken);
             foreach (var reason in failed.GroupBy(f => f.Reason, StringComparer.Ordinal))
             {
-                _logger.LogError("SNS refused {Count} of {Total} alert messages for topic {TopicArn}: {Reason}. The alerts are in this log", reason.Count(), messages.Count, _topicArn, reason.Key);
+                LogRefused(_logger, reason.Count(), messages.Count, _topicArn, reason.Key);
             }
 
             return failed.Select(f => f.Id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError("Publishing {Total} alert messages to {TopicArn} failed: {Error}. The rotations stand; the alerts are in this log", messages.Count, _topicArn, ex.Message);
+            LogPublishFailed(_logger, messages.Count, _topicArn, ex.Message);
             return messages.Select(m => m.Id);
         }
     }
+
+    [LoggerMessage(Message = "Alert {Event} {AccountId} {UserName} {AccessKeyId}: {Detail} (sweep {SweepId})")]
+    private static partial void LogAlert(ILogger logger, LogLevel level, string @event, string? accountId, string? userName, string? accessKeyId, string detail, string sweepId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest of sweep {SweepId}: {Subject}")]
+    private static partial void LogDigest(ILogger logger, string sweepId, string subject);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing alerts in the background failed: {Error}. The alerts are in this log")]
+    private static partial void LogBackgroundPublishFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SNS refused {Count} of {Total} alert messages for topic {TopicArn}: {Reason}. The alerts are in this log")]
+    private static partial void LogRefused(ILogger logger, int count, int total, string topicArn, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing {Total} alert messages to {TopicArn} failed: {Error}. The rotations stand; the alerts are in this log")]
+    private static partial void LogPublishFailed(ILogger logger, int total, string topicArn, string error);
 }

@@ -3,7 +3,7 @@ using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Engine.Execution;
 
@@ -21,7 +21,7 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
             ? session.Iam.GetGroupMembersAsync(group, cancellationToken)
             : Task.FromResult<IReadOnlyList<string>>([]);
         Dictionary<string, SecretDescription>? listed = null;
-        if (SecretNamePrefix(session.AccountId) is { Length: > 0 } prefix)
+        if (config.Secrets.NamePrefix(session.AccountId) is { Length: > 0 } prefix)
         {
             listed = new Dictionary<string, SecretDescription>(StringComparer.Ordinal);
             await foreach (var secret in session.Secrets.ListSecretsAsync(prefix, cancellationToken))
@@ -31,13 +31,6 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         }
 
         return new AccountContext(session, (await membersTask).ToHashSet(StringComparer.OrdinalIgnoreCase), listed);
-    }
-
-    /// <summary>The part of this account's secret names before the user name, e.g. "iam-key-rotation/111111111111/".</summary>
-    private string SecretNamePrefix(string accountId)
-    {
-        var template = config.Secrets.NameTemplate;
-        return template[..template.IndexOf("{userName}", StringComparison.Ordinal)].Replace("{accountId}", accountId, StringComparison.Ordinal);
     }
 
     public Task<UserSnapshot> CollectAsync(AccountContext account, string userName, bool lastUseOfEveryKey, IamUser? knownUser, CancellationToken cancellationToken) =>
@@ -65,12 +58,6 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         // show old stages. Its answer is enough for a user with one key, where nothing is lost by a stale view; with
         // two keys the roles decide what gets deactivated, so they come from DescribeSecret.
         var secret = fromListing && keys.Count < 2 ? listed : await session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
-        if (secret is { DeletedDate: not null })
-        {
-            // A secret scheduled for deletion cannot take new versions; treat it as a foreign one so a person decides.
-            secret = secret with { Tags = new Dictionary<string, string>() };
-        }
-
         var secretFacts = secret is null ? null : await SecretFactsAsync(session, accountId, userName, secret, keys, cancellationToken);
         if (secretFacts?.CurrentKeyId is { } tracked && keys.All(k => k.AccessKeyId != tracked))
         {
@@ -128,6 +115,12 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
 
     private static async Task<SecretFacts> SecretFactsAsync(IAccountSession session, string accountId, string userName, SecretDescription secret, IReadOnlyList<AccessKeyMetadata> keys, CancellationToken cancellationToken)
     {
+        if (secret.DeletedDate is { } deleted)
+        {
+            // Its values cannot be read, and the planner needs none of them: it blocks the user (rule 2).
+            return new SecretFacts(ManagedSecret.IsManaged(secret), null, null, null, null, null, DeletedDate: deleted);
+        }
+
         if (!ManagedSecret.IsManaged(secret))
         {
             return new SecretFacts(false, null, null, null, null, null);

@@ -3,7 +3,7 @@ using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Ports;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Engine.Execution;
 
@@ -20,7 +20,7 @@ namespace OrgKeyRotation.Engine.Execution;
 /// <item>PutSecretValue: AWSPENDING beside the current version, or AWSCURRENT in a secret that has none yet.</item>
 /// </list>
 /// </summary>
-internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogger logger)
+internal sealed partial class KeyStager(RotationConfig config, TimeProvider time, ILogger logger)
 {
     /// <summary>
     /// Stages a new key for the user of <paramref name="snapshot"/>; null when another rotation got there first (IAM
@@ -52,7 +52,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         // may have left). Otherwise the key waits in AWSPENDING until it is verified.
         var stage = secret.CurrentVersion is null ? SecretStages.Current : SecretStages.Pending;
         await StoreAsync(session, snapshot.SecretName, secret.Arn, key, token, stage, cancellationToken);
-        return new StagedKey(key, secret.Arn, token, secret.CurrentVersion);
+        return new StagedKey(key, secret.Arn, token, secret.CurrentVersion ?? token);
     }
 
     /// <summary>CompleteRotation: the key an interrupted rotation staged, read back from the secret's AWSPENDING version.</summary>
@@ -61,14 +61,20 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         var secretId = snapshot.Secret!.Arn;
         var version = snapshot.VersionWithStage(SecretStages.Pending)
             ?? throw new RotationStepException($"the secret {snapshot.SecretName} has no AWSPENDING version any more; the next sweep re-plans");
-        var value = await session.Secrets.GetSecretValueAsync(secretId, version, null, cancellationToken);
-        var key = value is null ? null : ManagedSecret.Parse(value.SecretString);
+        var key = await ReadKeyAsync(session, secretId, version, cancellationToken);
         if (key is null || key.AccessKeyId != expectedKeyId)
         {
             throw new RotationStepException($"the AWSPENDING version of {snapshot.SecretName} does not hold key {expectedKeyId}; the next sweep re-plans");
         }
 
         return new StagedKey(key, secretId, version, snapshot.VersionWithStage(SecretStages.Current));
+    }
+
+    /// <summary>The access key a version of the secret holds; null when it holds no value, or one OrgKeyRotation did not write.</summary>
+    public static async Task<NewAccessKey?> ReadKeyAsync(IAccountSession session, string secretId, string version, CancellationToken cancellationToken)
+    {
+        var value = await session.Secrets.GetSecretValueAsync(secretId, version, null, cancellationToken);
+        return value is null ? null : ManagedSecret.Parse(value.SecretString);
     }
 
     /// <summary>
@@ -144,7 +150,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
             var now = describedNow ? secret : await session.Secrets.DescribeSecretAsync(secret.Arn, cancellationToken);
             if (now is { VersionIdsToStages.Count: 0, DeletedDate: null })
             {
-                logger.LogWarning("{AccountId} {UserName}: secret {SecretName} has no resource policy and no version: finishing its interrupted creation", snapshot.Facts.AccountId, snapshot.Facts.UserName, snapshot.SecretName);
+                LogFinishingCreation(logger, snapshot.Facts.AccountId, snapshot.Facts.UserName, snapshot.SecretName);
                 await ProtectNewSecretAsync(session, snapshot, secret.Arn, cancellationToken);
                 return;
             }
@@ -284,7 +290,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         try
         {
             var key = await session.Iam.CreateAccessKeyAsync(facts.UserName, cancellationToken);
-            logger.LogInformation("Created key {AccessKeyId} for {AccountId} {UserName}", key.AccessKeyId, facts.AccountId, facts.UserName);
+            LogKeyCreated(logger, key.AccessKeyId, facts.AccountId, facts.UserName);
             return key;
         }
         catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.LimitExceeded)
@@ -323,7 +329,7 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
 
             if (stored == true)
             {
-                logger.LogWarning("Storing key {AccessKeyId} in {SecretName} reported a failure ({Error}), but the secret holds its version: the rotation goes on", key.AccessKeyId, secretName, ex.Message);
+                LogStoredDespiteFailure(logger, key.AccessKeyId, secretName, ex.Message);
                 return;
             }
 
@@ -347,10 +353,22 @@ internal sealed class KeyStager(RotationConfig config, TimeProvider time, ILogge
         }
         catch (AwsException ex)
         {
-            logger.LogError("Could not delete unstored key {AccessKeyId} of {UserName}: {Error}. The next sweep deletes it as an orphan of the recorded attempt", accessKeyId, userName, ex.Message);
+            LogUnstoredKeyNotDeleted(logger, accessKeyId, userName, ex.Message);
         }
     }
 
     /// <summary>The secret a new key goes into, and the version AWSCURRENT held before it (null: none).</summary>
     private sealed record SecretTarget(string Arn, string? CurrentVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: secret {SecretName} has no resource policy and no version: finishing its interrupted creation")]
+    private static partial void LogFinishingCreation(ILogger logger, string accountId, string userName, string secretName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created key {AccessKeyId} for {AccountId} {UserName}")]
+    private static partial void LogKeyCreated(ILogger logger, string accessKeyId, string accountId, string userName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing key {AccessKeyId} in {SecretName} reported a failure ({Error}), but the secret holds its version: the rotation goes on")]
+    private static partial void LogStoredDespiteFailure(ILogger logger, string accessKeyId, string secretName, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not delete unstored key {AccessKeyId} of {UserName}: {Error}. The next sweep deletes it as an orphan of the recorded attempt")]
+    private static partial void LogUnstoredKeyNotDeleted(ILogger logger, string accessKeyId, string userName, string error);
 }

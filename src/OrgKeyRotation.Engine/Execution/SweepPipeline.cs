@@ -30,7 +30,7 @@ internal sealed record SweepRun(string SweepId, bool DryRun, DateTimeOffset? Sto
 /// until StopStartingWorkAt + VerificationTimeout at the latest (the Lambda's margin covers that), then stays
 /// AWSPENDING for the next sweep's CompleteRotation, reported NotStarted with a warning.
 /// </summary>
-internal sealed class SweepPipeline
+internal sealed partial class SweepPipeline
 {
     private readonly RotationConfig _config;
     private readonly IAccountSessionFactory _accounts;
@@ -155,8 +155,8 @@ internal sealed class SweepPipeline
             ? "AWS did not answer in time for this account; the other accounts went on, and the next sweep tries it again."
             : "Check that the rotation role exists in the account and trusts the central role (and the external id).";
         var aws = AwsFailureFields.Of(ex);
-        _logger.LogError("{AccountId}: {Error} (sweep {SweepId}; AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})", accountId, error, _run.SweepId, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
-        _alerts.Add(new Alert(AlertEvent.Failed, _run.SweepId, accountId, null, null, null, $"account {accountId} failed", $"{error}\n\n{advice}"));
+        LogAccountFailed(_logger, accountId, error, _run.SweepId, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
+        _alerts.Add(Alert.AboutAccount(AlertEvent.Failed, _run.SweepId, accountId, $"account {accountId} failed", $"{error}\n\n{advice}"));
         return new AccountResult(accountId, Outcome.Failed, error, []);
     }
 
@@ -231,11 +231,12 @@ internal sealed class SweepPipeline
         {
             var missing = ex is AwsServiceException { Kind: AwsErrorKind.NoSuchEntity };
             var error = missing ? $"user {userName} does not exist in account {accountId}: remove it from the configuration" : $"could not read user {userName}: {ex.Message}";
-            _alerts.Add(new Alert(AlertEvent.Failed, _run.SweepId, accountId, userName, null, null, $"{accountId}/{userName} could not be read", error));
+            // The user's tags were not read, so its owner is unknown.
+            _alerts.Add(Alert.AboutUser(AlertEvent.Failed, _run.SweepId, new AlertUser(accountId, userName, Owner: null), $"{accountId}/{userName} could not be read", error));
             return (null, new UserResult(accountId, userName, [], [new ActionResult(ActionKind.Skip, Outcome.Failed, "reading the user's keys and secret failed", Error: error)]));
         }
 
-        var plan = Plans.For(snapshot, _config.Policy, _time.GetUtcNow());
+        var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
         if (_run.DryRun)
         {
             var planned = plan.Actions.Select(a => new ActionResult(UserExecutor.Map(a.Kind), a.ChangesState ? Outcome.Planned : a.Kind == PlannedActionKind.Block ? Outcome.Failed : Outcome.Skipped, a.Reason, a.AccessKeyId)).ToList();
@@ -287,4 +288,7 @@ internal sealed class SweepPipeline
             k.LastUsedDate,
             plan.Roles.TryGetValue(k.AccessKeyId, out var role) ? role : KeyRole.Untracked,
             k.LastUsedKnown)).ToList();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{AccountId}: {Error} (sweep {SweepId}; AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})")]
+    private static partial void LogAccountFailed(ILogger logger, string accountId, string error, string sweepId, string? awsErrorCode, int? httpStatus, string? awsRequestId);
 }

@@ -6,7 +6,7 @@ using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Engine.Execution;
 
@@ -19,7 +19,7 @@ namespace OrgKeyRotation.Engine.Execution;
 /// bound); <see cref="FinishAsync"/> takes the verification's outcome, promotes the key (never unverified) and runs
 /// the rest. <see cref="ExecuteAsync"/> does both in one go.
 /// </summary>
-internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyVerifier verifier, AlertPublisher alerts, TimeProvider time, ILogger logger)
+internal sealed partial class UserExecutor(RotationConfig config, KeyStager stager, KeyVerifier verifier, KeyPromoter promoter, AlertPublisher alerts, TimeProvider time, ILogger logger)
 {
     /// <summary>The whole plan, verifying a staged key in between (no deadline).</summary>
     public async Task<IReadOnlyList<ActionResult>> ExecuteAsync(IAccountSession session, UserSnapshot snapshot, UserPlan plan, string sweepId, CancellationToken cancellationToken)
@@ -139,7 +139,7 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
             if (staged is null)
             {
                 var reason = "another rotation is in progress for this user: IAM refused a third key; the next sweep continues";
-                logger.LogWarning("{AccountId} {UserName}: {Reason}", facts.AccountId, facts.UserName, reason);
+                LogUserSkipped(logger, facts.AccountId, facts.UserName, reason);
                 return (null, new ActionResult(kind, Outcome.Skipped, reason, action.AccessKeyId));
             }
 
@@ -177,57 +177,28 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
                 var text = staged.CurrentAlready
                     ? $"{verification.Problem}: it is the first version of {run.Snapshot.SecretName}, AWSCURRENT already, so it is not verified again; IAM accepts a new key within seconds of its creation. The old key stays active."
                     : $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
-                logger.LogWarning("{AccountId} {UserName}: {Text}", facts.AccountId, facts.UserName, text);
+                LogRotationDeferred(logger, facts.AccountId, facts.UserName, text);
                 alerts.Add(AlertOf(run, action, AlertEvent.Deferred, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, staged));
                 return new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId);
             }
         }
 
+        // A Rotate names the key it replaces; a CompleteRotation names the staged key, and replaces the current one.
+        var replaced = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : run.Plan.Roles.FirstOrDefault(r => r.Value == KeyRole.Current).Key;
+        var promotion = new Promotion(run.SweepId, facts.AccountId, facts.UserName, run.Snapshot.User.Tags, run.Snapshot.SecretName, staged, replaced,
+            ReplacedKeyDeactivatedRightAfter: replaced is not null && run.IsDeactivationRecorded(replaced),
+            LaterRun: action.Kind == PlannedActionKind.CompleteRotation,
+            action.Reason);
         try
         {
-            await PromoteAsync(run.Session, staged, recordHandOff: action.Kind == PlannedActionKind.CompleteRotation, cancellationToken);
+            await promoter.PromoteAsync(run.Session, promotion, alerts, cancellationToken);
         }
         catch (Exception ex) when (ex is AwsException)
         {
             return Failure(run, action, ex);
         }
 
-        logger.LogInformation("Rotated {AccountId} {UserName}: {AccessKeyId} replaces {OldAccessKeyId}", facts.AccountId, facts.UserName, keyId, action.AccessKeyId);
-        alerts.Add(AlertOf(run, action, AlertEvent.Rotated, $"key rotated for {facts.AccountId}/{facts.UserName}",
-            $"New key {keyId} is in secret {run.Snapshot.SecretName} (AWSCURRENT).{OldKeyFate(run, action)} {action.Reason}", staged) with { ReplacedAccessKeyId = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : null });
         return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
-    }
-
-    /// <summary>
-    /// What happens to the key the promotion replaced, as the rotated alert tells it: deactivated in this sweep when the
-    /// plan folds its deactivation into the rotation, else kept active under the rules of the previous key (planner
-    /// rules 10-13), whose days count from the hand-off. Empty when no key was replaced.
-    /// </summary>
-    private string OldKeyFate(UserRun run, PlannedAction action)
-    {
-        // A Rotate names the key it replaces; a CompleteRotation names the staged key, and replaces the current one.
-        var old = action.Kind == PlannedActionKind.Rotate ? action.AccessKeyId : run.Plan.Roles.FirstOrDefault(r => r.Value == KeyRole.Current).Key;
-        if (old is null)
-        {
-            return "";
-        }
-
-        if (run.IsDeactivationRecorded(old))
-        {
-            return $" Old key {old} is deactivated in this sweep (deactivateAfterDays=0).";
-        }
-
-        var policy = config.Policy;
-        if (!policy.RequireOldKeyUnused)
-        {
-            return policy.DeactivateAfterDays == 0
-                ? $" Old key {old} stays active until the next sweep deactivates it (deactivateAfterDays=0)."
-                : $" Old key {old} stays active for {policy.DeactivateAfterDays} days (deactivateAfterDays), then a sweep deactivates it.";
-        }
-
-        var atLeast = policy.DeactivateAfterDays > 0 ? $" for at least {policy.DeactivateAfterDays} days (deactivateAfterDays) and" : "";
-        var deadline = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway after {policy.MaxDeactivationDelayDays} days (maxDeactivationDelayDays)" : "";
-        return $" Old key {old} stays active{atLeast} until it is idle (never used, or unused for {policy.OldKeyIdleDays} days: oldKeyIdleDays){deadline}.";
     }
 
     private async Task<ActionResult> ExecuteOneAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)
@@ -304,15 +275,14 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         var kind = Map(action.Kind);
         var error = ex.Message;
         var aws = AwsFailureFields.Of(ex);
-        logger.LogError("{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error} (AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})",
-            kind, facts.AccountId, facts.UserName, action.AccessKeyId, error, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
+        LogActionFailed(logger, kind, facts.AccountId, facts.UserName, action.AccessKeyId, error, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
         alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"{kind} failed for {facts.AccountId}/{facts.UserName}", $"{action.Reason}\n\nFailed: {error}"));
         return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: error);
     }
 
     /// <summary>An alert about the user of <paramref name="run"/>, for its owner (alerts.ownerTag).</summary>
     private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
-        new(e, run.SweepId, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, keyId ?? action.AccessKeyId, run.Snapshot.OwnerBy(config.Alerts.OwnerTag), title, detail);
+        Alert.AboutUser(e, run.SweepId, run.Snapshot.AlertUser(config.Alerts.OwnerTag), title, detail, keyId ?? action.AccessKeyId);
 
     /// <summary>
     /// An alert about a key this run wrote into the user's secret: it names the secret, so the owner knows where the key
@@ -336,36 +306,12 @@ internal sealed class UserExecutor(RotationConfig config, KeyStager stager, KeyV
         await session.Secrets.TagResourceAsync(secretId, tags, cancellationToken);
     }
 
-    /// <summary>
-    /// Moves AWSCURRENT to the staged version (AWSPREVIOUS follows). A promotion in a later run than the key's creation
-    /// (<paramref name="recordHandOff"/>: CompleteRotation) records the hand-off first, so the old key's clock starts
-    /// now and not at the new key's CreateDate.
-    /// </summary>
-    private async Task PromoteAsync(IAccountSession session, StagedKey staged, bool recordHandOff, CancellationToken cancellationToken)
-    {
-        if (staged.CurrentAlready)
-        {
-            // Stored as the secret's AWSCURRENT version: nothing to move.
-            return;
-        }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: {Reason}")]
+    private static partial void LogUserSkipped(ILogger logger, string accountId, string userName, string reason);
 
-        if (recordHandOff)
-        {
-            await session.Secrets.TagResourceAsync(staged.SecretId, ManagedSecret.HandOffTags(staged.Key.AccessKeyId, time.GetUtcNow()), cancellationToken);
-        }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: {Text}")]
+    private static partial void LogRotationDeferred(ILogger logger, string accountId, string userName, string text);
 
-        try
-        {
-            await session.Secrets.UpdateSecretVersionStageAsync(staged.SecretId, SecretStages.Current, staged.PendingVersion, staged.CurrentVersion, cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.InvalidRequest)
-        {
-            // AWSCURRENT moved since we looked; fine only if it moved to our version (a concurrent promotion).
-            var now = await session.Secrets.DescribeSecretAsync(staged.SecretId, cancellationToken);
-            if (now?.VersionWithStage(SecretStages.Current) != staged.PendingVersion)
-            {
-                throw;
-            }
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error} (AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})")]
+    private static partial void LogActionFailed(ILogger logger, ActionKind action, string accountId, string userName, string? accessKeyId, string error, string? awsErrorCode, int? httpStatus, string? awsRequestId);
 }

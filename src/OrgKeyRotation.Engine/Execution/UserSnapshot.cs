@@ -1,6 +1,7 @@
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Alerts;
 
 namespace OrgKeyRotation.Engine.Execution;
 
@@ -11,24 +12,8 @@ internal sealed record UserSnapshot(
     SecretDescription? Secret,
     IamUser User)
 {
-    public IReadOnlyDictionary<string, string> UserTags => User.Tags;
-
-    /// <summary>
-    /// The key's owner: the value of the user tag named <paramref name="ownerTag"/> (alerts.ownerTag; null disables).
-    /// An exact key first, then one differing only in case (IAM does not let a user carry both).
-    /// </summary>
-    public string? OwnerBy(string? ownerTag)
-    {
-        if (string.IsNullOrEmpty(ownerTag))
-        {
-            return null;
-        }
-
-        var value = UserTags.TryGetValue(ownerTag, out var exact)
-            ? exact
-            : UserTags.FirstOrDefault(t => string.Equals(t.Key, ownerTag, StringComparison.OrdinalIgnoreCase)).Value;
-        return string.IsNullOrEmpty(value) ? null : value;
-    }
+    /// <summary>The user as alerts name it, with its owner from the tag named <paramref name="ownerTag"/> (alerts.ownerTag).</summary>
+    public AlertUser AlertUser(string? ownerTag) => new(Facts.AccountId, Facts.UserName, Alerts.AlertUser.OwnerIn(User.Tags, ownerTag));
 
     public string? VersionWithStage(string stage) => Secret?.VersionWithStage(stage);
 }

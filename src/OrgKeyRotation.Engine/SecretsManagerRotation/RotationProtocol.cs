@@ -7,7 +7,7 @@ using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Execution;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.Targets;
 
 namespace OrgKeyRotation.Engine.SecretsManagerRotation;
@@ -20,12 +20,13 @@ namespace OrgKeyRotation.Engine.SecretsManagerRotation;
 /// RotateSecret turns a schedule on without rotating, it runs testSecret alone on such a version. So a version
 /// without a value is "not created yet" for createSecret, "nothing to test" for testSecret, and never promoted.
 /// </summary>
-internal sealed class RotationProtocol(
+internal sealed partial class RotationProtocol(
     RotationConfig config,
     ICentralClients clients,
     FactsCollector facts,
     TargetResolver targets,
     KeyStager stager,
+    KeyPromoter promoter,
     Func<KeyVerifier> verifier,
     Func<AlertPublisher, UserExecutor> executor,
     TimeProvider time,
@@ -63,10 +64,10 @@ internal sealed class RotationProtocol(
 
         if (result.Outcome == Outcome.Failed)
         {
-            alerts.Add(new Alert(AlertEvent.Failed, sweepId, null, null, result.AccessKeyId, null, $"rotation step {request.Step} failed", $"Secret {request.SecretId}: {result.Message}"));
+            alerts.Add(Alert.AboutSweep(AlertEvent.Failed, sweepId, $"rotation step {request.Step} failed", $"Secret {request.SecretId}: {result.Message}") with { AccessKeyId = result.AccessKeyId });
         }
 
-        logger.Log(result.Outcome == Outcome.Failed ? LogLevel.Error : LogLevel.Information, "Rotation step {Step} for {SecretId} (token {Token}): {Outcome}: {Message}", request.Step, request.SecretId, request.ClientRequestToken, result.Outcome, result.Message);
+        LogStep(logger, result.Outcome == Outcome.Failed ? LogLevel.Error : LogLevel.Information, request.Step, request.SecretId, request.ClientRequestToken, result.Outcome, result.Message);
         await alerts.FlushAsync(cancellationToken);
         return result;
     }
@@ -105,7 +106,7 @@ internal sealed class RotationProtocol(
         }
 
         // A rotation requested by Secrets Manager is due now, whatever the key's age.
-        var plan = Plans.For(snapshot, config.Policy with { MaxKeyAgeDays = 0 }, time.GetUtcNow());
+        var plan = Planner.Plan(snapshot.Facts, config.Policy with { MaxKeyAgeDays = 0 }, time.GetUtcNow());
         if (!plan.Actions.Any(a => a.Kind == PlannedActionKind.Rotate))
         {
             // The reason the rotation cannot go ahead: a block, else the last wait (the one about the current key).
@@ -177,8 +178,7 @@ internal sealed class RotationProtocol(
         }
 
         // Only a version that holds a key of ours is promoted: never an empty one, so consumers always find a key.
-        var value = await session.Secrets.GetSecretValueAsync(description.Arn, run.Token, null, cancellationToken);
-        var key = value is null ? null : ManagedSecret.Parse(value.SecretString);
+        var key = await KeyStager.ReadKeyAsync(session, description.Arn, run.Token, cancellationToken);
         if (key is null)
         {
             return run.Done(Outcome.Failed, "the AWSPENDING version for this token holds no access key written by OrgKeyRotation: nothing is promoted; run createSecret first", null);
@@ -196,24 +196,11 @@ internal sealed class RotationProtocol(
             return run.Done(Outcome.Failed, ex.Message, key.AccessKeyId);
         }
 
-        // A later run than the key's creation: record the hand-off before the promotion, so the old key's clock starts now.
-        await session.Secrets.TagResourceAsync(description.Arn, ManagedSecret.HandOffTags(key.AccessKeyId, time.GetUtcNow()), cancellationToken);
         var current = description.VersionWithStage(SecretStages.Current);
-        try
-        {
-            await session.Secrets.UpdateSecretVersionStageAsync(description.Arn, SecretStages.Current, run.Token, current, cancellationToken);
-        }
-        catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.InvalidRequest)
-        {
-            // A retry after a lost response finds AWSCURRENT moved already: done if it moved to this token.
-            var now = await session.Secrets.DescribeSecretAsync(description.Arn, cancellationToken);
-            if (now?.VersionWithStage(SecretStages.Current) != run.Token)
-            {
-                throw;
-            }
-        }
-
-        run.Alerts.Add(new Alert(AlertEvent.Rotated, run.SweepId, session.AccountId, userName, key.AccessKeyId, null, $"key rotated for {session.AccountId}/{userName}", $"Secrets Manager rotation of {description.Name} finished: key {key.AccessKeyId} (version {run.Token}) is AWSCURRENT."));
+        var replaced = current is null ? null : await KeyStager.ReadKeyAsync(session, description.Arn, current, cancellationToken);
+        var promotion = new Promotion(run.SweepId, session.AccountId, userName, user.Tags, description.Name, new StagedKey(key, description.Arn, run.Token, current), replaced?.AccessKeyId,
+            ReplacedKeyDeactivatedRightAfter: false, LaterRun: true, $"Secrets Manager's rotation of the secret finished (version {run.Token}).");
+        await promoter.PromoteAsync(session, promotion, run.Alerts, cancellationToken);
         return run.Done(Outcome.Succeeded, $"key {key.AccessKeyId} is AWSCURRENT", key.AccessKeyId);
     }
 
@@ -302,4 +289,7 @@ internal sealed class RotationProtocol(
 
         public RotationStepResult Done(Outcome outcome, string message, string? accessKeyId) => Result(request, outcome, message, accessKeyId);
     }
+
+    [LoggerMessage(Message = "Rotation step {Step} for {SecretId} (token {Token}): {Outcome}: {Message}")]
+    private static partial void LogStep(ILogger logger, LogLevel level, string step, string secretId, string token, Outcome outcome, string message);
 }

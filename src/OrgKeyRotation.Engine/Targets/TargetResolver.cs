@@ -3,6 +3,7 @@ using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Engine.Targets;
@@ -12,13 +13,19 @@ namespace OrgKeyRotation.Engine.Targets;
 /// the Organization listed accounts but none of them is ACTIVE, which a sweep reports as a failure rather than as an
 /// organization with nothing to do.
 /// </summary>
-internal sealed record AccountScope(IReadOnlyList<string> Accounts, string? DiscoveryProblem);
+internal sealed record AccountScope(IReadOnlyList<string> Accounts, string? DiscoveryProblem)
+{
+    /// <summary>The alert for <see cref="DiscoveryProblem"/>, a failure of sweep <paramref name="sweepId"/>; null without one.</summary>
+    public Alert? DiscoveryFailed(string sweepId) => DiscoveryProblem is { } problem
+        ? Alert.AboutSweep(AlertEvent.Failed, sweepId, "account discovery found no account to sweep", problem)
+        : null;
+}
 
 /// <summary>
 /// Which accounts a sweep covers: the explicit map, plus, with discovery, every ACTIVE account of the Organization
 /// (optionally under chosen OUs, nested OUs included) minus the exclusions.
 /// </summary>
-internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient organizations, ILogger logger)
+internal sealed partial class TargetResolver(RotationConfig config, IOrganizationsClient organizations, ILogger logger)
 {
     public async Task<IReadOnlyList<string>> ResolveAccountsAsync(IReadOnlyList<string>? requested, CancellationToken cancellationToken) =>
         (await ResolveScopeAsync(requested, cancellationToken)).Accounts;
@@ -199,7 +206,7 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
         catch (AwsServiceException e) when (e.Kind == AwsErrorKind.AccessDenied)
         {
             // The grant is optional (member module bulk_user_read); without it the sweep costs one GetUser per user.
-            logger.LogInformation("{AccountId}: iam:GetAccountAuthorizationDetails is denied, so users are read one by one with GetUser. Grant it (member module bulk_user_read = true) to save one call per user and sweep", session.AccountId);
+            LogBulkReadDenied(logger, session.AccountId);
             return null;
         }
 
@@ -241,4 +248,7 @@ internal sealed class TargetResolver(RotationConfig config, IOrganizationsClient
         var equals = tag.IndexOf('=', StringComparison.Ordinal);
         return equals < 0 ? (tag, null) : (tag[..equals], tag[(equals + 1)..]);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{AccountId}: iam:GetAccountAuthorizationDetails is denied, so users are read one by one with GetUser. Grant it (member module bulk_user_read = true) to save one call per user and sweep")]
+    private static partial void LogBulkReadDenied(ILogger logger, string accountId);
 }

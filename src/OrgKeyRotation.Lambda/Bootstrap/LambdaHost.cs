@@ -41,7 +41,6 @@ internal static partial class LambdaHost
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        var (options, problems) = HostOptions.FromEnvironment(environment);
         ServiceSetup setup;
         try
         {
@@ -54,16 +53,15 @@ internal static partial class LambdaHost
             return ExitInitFailed;
         }
 
-        var allProblems = problems.Concat(setup.Problems).ToList();
-        if (allProblems.Count > 0 || setup.Service is null)
+        if (setup.Problems.Count > 0 || setup.Service is null)
         {
-            var message = Errors.InvalidConfiguration(allProblems);
+            var message = Errors.InvalidConfiguration(setup.Problems);
             LogInvalidConfiguration(logger, message);
             await client.PostInitErrorAsync(new ErrorReport(message, "InvalidConfiguration", []), cancellationToken);
             return ExitInitFailed;
         }
 
-        var handler = new RotationInvocationHandler(setup.Service, setup.FanOut, setup.AccountConcurrency, options, timeProvider, logger, new EmfMetricsWriter(metricsOutput, timeProvider));
+        var handler = new RotationInvocationHandler(setup.Service, setup.FanOut, setup.AccountConcurrency, setup.Options, timeProvider, logger, new EmfMetricsWriter(metricsOutput, timeProvider));
         var loop = new RuntimeLoop(client, handler, timeProvider, logger);
         try
         {

@@ -14,6 +14,9 @@ internal sealed record ServiceSetup(IRotationService? Service, bool FanOut, IRea
     /// </summary>
     public int AccountConcurrency { get; init; } = new ConcurrencyConfig().Accounts;
 
+    /// <summary>The host's own settings (the deadline margin), from the same configuration.</summary>
+    public HostOptions Options { get; init; } = new();
+
     public static ServiceSetup Ready(IRotationService service, bool fanOut) => new(service, fanOut, []);
 
     public static ServiceSetup Invalid(IReadOnlyList<ConfigProblem> problems) => new(null, false, problems);
@@ -32,10 +35,8 @@ internal sealed record ServiceSetup(IRotationService? Service, bool FanOut, IRea
         }
 
         var config = loaded.Config!;
-        // The host's own variables were checked by LambdaHost; a bad one never gets this far.
-        var engine = HostOptions.FromEnvironment(environment).Options.Engine;
-        return Ready(HostComposition.CreateService(config, AwsConnection.Default, TimeProvider.System, logger, engine), fanOut: config.WorkQueueUrl is not null)
-            with { AccountConcurrency = config.Concurrency.Accounts };
+        return Ready(HostComposition.CreateService(config, AwsConnection.Default, TimeProvider.System, logger), fanOut: config.WorkQueueUrl is not null)
+            with { AccountConcurrency = config.Concurrency.Accounts, Options = HostOptions.For(config) };
     }
 }
 

@@ -34,7 +34,7 @@ internal sealed partial class RotationInvocationHandler(
         var now = timeProvider.GetUtcNow();
         if (stopStartingWorkAt <= now && lambdaEvent is not RotationStepEvent)
         {
-            LogNoTimeForWork(logger, (context.Deadline - now).TotalSeconds, options.DeadlineMargin.TotalSeconds, HostOptions.DeadlineMarginVariable);
+            LogNoTimeForWork(logger, (context.Deadline - now).TotalSeconds, options.DeadlineMargin.TotalSeconds, EnvironmentVariables.DeadlineMarginSeconds);
         }
 
         return lambdaEvent switch

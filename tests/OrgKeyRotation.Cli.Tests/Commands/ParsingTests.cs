@@ -1,4 +1,4 @@
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Cli.Tests.Support;
 using OrgKeyRotation.Hosting;
 

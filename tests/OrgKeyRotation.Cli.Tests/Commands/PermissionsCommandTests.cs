@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OrgKeyRotation.Aws;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Cli.Tests.Support;
 
 namespace OrgKeyRotation.Cli.Tests.Commands;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Cli.Tests.Support;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;

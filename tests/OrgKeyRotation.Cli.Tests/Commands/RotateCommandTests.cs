@@ -1,5 +1,5 @@
 using System.Net;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 using OrgKeyRotation.Cli.Tests.Support;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Engine.Contracts;

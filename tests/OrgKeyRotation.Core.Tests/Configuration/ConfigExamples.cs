@@ -28,7 +28,9 @@ internal static class ConfigExamples
           "secrets": { "nameTemplate": "iam-key-rotation/{accountId}/{userName}", "kmsKeyId": null, "location": "member", "rotationLambdaArn": null },
           "alerts": { "snsTopicArn": "arn:aws:sns:us-east-1:999999999999:iam-key-rotation-alerts", "ownerTag": "owner" },
           "dryRun": false,
-          "concurrency": { "accounts": 16, "usersPerAccount": 4 }
+          "concurrency": { "accounts": 16, "usersPerAccount": 4 },
+          "lambda": { "deadlineMarginSeconds": null },
+          "fanOut": { "digestDelaySeconds": 60 }
         }
         """;
 

@@ -48,6 +48,8 @@ public class ConfigLoaderEnvironmentTests
         Assert.Equal(new ConcurrencyConfig { Accounts = 16, UsersPerAccount = 4 }, c.Concurrency);
         Assert.Null(c.WorkQueueUrl);
         Assert.Null(c.ResultsQueueUrl);
+        Assert.Null(c.Lambda.DeadlineMarginSeconds);
+        Assert.Equal(60, c.FanOut.DigestDelaySeconds);
     }
 
     [Fact]
@@ -129,6 +131,8 @@ public class ConfigLoaderEnvironmentTests
         [Env.ConcurrencyUsersPerAccount] = "3",
         [Env.WorkQueueUrl] = "https://sqs.eu-west-1.amazonaws.com/999999999999/q",
         [Env.ResultsQueueUrl] = "https://sqs.eu-west-1.amazonaws.com/999999999999/r",
+        [Env.DeadlineMarginSeconds] = "120",
+        [Env.DigestDelaySeconds] = "0",
     };
 
     /// <summary>What a variable needs beside it to be valid; part of the baseline, so that the variable alone makes the difference.</summary>
@@ -208,6 +212,10 @@ public class ConfigLoaderEnvironmentTests
         { Env.SecretsRotationLambdaArn, "rotator", "'rotator' is not a Lambda function ARN" },
         { Env.ResultsQueueUrl, "results", "expected an SQS queue URL" },
         { Env.ConcurrencyAccounts, "0", "0 is out of range: use 1 to 256" },
+        { Env.DeadlineMarginSeconds, "soon", "'soon' is not a whole number" },
+        { Env.DeadlineMarginSeconds, "601", "601 is out of range: use 0 to 600" },
+        { Env.DigestDelaySeconds, "901", "901 is out of range: use 0 to 900 (SQS's longest message delay)" },
+        { Env.DigestDelaySeconds, "-5", "out of range: use 0 to 900" },
         { Env.ConcurrencyUsersPerAccount, "1000", "out of range: use 1 to 32" },
         { Env.RotationRoleName, "bad role", "is not a valid IAM role name" },
         { Env.ExternalId, "x", "must be 2-1224 characters" },
@@ -402,5 +410,5 @@ public class ConfigLoaderEnvironmentTests
         "|",
         c.RoleName, c.ExternalId, string.Join(";", c.Accounts.Select(a => a.Key + "=" + string.Join(",", a.Value))),
         c.Discovery with { IncludeOus = [], ExcludeAccounts = [] }, string.Join(",", c.Discovery.IncludeOus), string.Join(",", c.Discovery.ExcludeAccounts),
-        c.Policy, c.Exemptions, c.Secrets, c.Alerts, c.DryRun, c.Concurrency, c.WorkQueueUrl, c.ResultsQueueUrl);
+        c.Policy, c.Exemptions, c.Secrets, c.Alerts, c.DryRun, c.Concurrency, c.WorkQueueUrl, c.ResultsQueueUrl, c.Lambda, c.FanOut);
 }

@@ -108,7 +108,7 @@ internal static partial class SettingsDocs
         switch (setting)
         {
             case IntSetting i:
-                w.WriteString("type", "integer");
+                WriteType(w, "integer", i.Nullable);
                 w.WriteNumber("minimum", i.Minimum);
                 w.WriteNumber("maximum", i.Maximum);
                 break;
@@ -293,6 +293,6 @@ internal static partial class SettingsDocs
 
     private static string Unmark(string text) => text.Replace("`", "", StringComparison.Ordinal);
 
-    [GeneratedRegex(@"(?<begin><!-- BEGIN GENERATED settings:(?<name>[a-z]+)[^>]*-->)\n.*?(?<end><!-- END GENERATED settings:\k<name> -->)", RegexOptions.Singleline)]
+    [GeneratedRegex(@"(?<begin><!-- BEGIN GENERATED settings:(?<name>[A-Za-z]+)[^>]*-->)\n.*?(?<end><!-- END GENERATED settings:\k<name> -->)", RegexOptions.Singleline)]
     private static partial Regex GeneratedBlock();
 }

@@ -22,7 +22,7 @@ public class SettingsTests
     [Fact]
     public void FieldsOf_Root_ListsSettingsAndSectionsInTableOrder() =>
         Assert.Equal(
-            ["roleName", "externalId", "accounts", "discovery", "policy", "exemptions", "secrets", "alerts", "dryRun", "concurrency", "workQueueUrl", "resultsQueueUrl"],
+            ["roleName", "externalId", "accounts", "discovery", "policy", "exemptions", "secrets", "alerts", "dryRun", "concurrency", "workQueueUrl", "resultsQueueUrl", "lambda", "fanOut"],
             Settings.FieldsOf(null));
 
     /// <summary>A valid, non-default JSON value for every setting. Keyed by the table, so a new setting needs a row.</summary>
@@ -55,6 +55,8 @@ public class SettingsTests
         ["concurrency.usersPerAccount"] = "3",
         ["workQueueUrl"] = "'https://sqs.eu-west-1.amazonaws.com/999999999999/q'",
         ["resultsQueueUrl"] = "'https://sqs.eu-west-1.amazonaws.com/999999999999/r'",
+        ["lambda.deadlineMarginSeconds"] = "120",
+        ["fanOut.digestDelaySeconds"] = "0",
     };
 
     /// <summary>What a setting needs beside it to be valid.</summary>
@@ -130,4 +132,36 @@ public class SettingsTests
     [InlineData("$.nowhere", "$.nowhere")]
     public void VariablePathFor_JsonPath_IsTheVariableOfItsSetting(string jsonPath, string expected) =>
         Assert.Equal(expected, Settings.VariablePathFor(jsonPath));
+
+    [Theory]
+    [InlineData("null", null)]
+    [InlineData("0", 0)]
+    [InlineData("600", 600)]
+    public void FromJson_DeadlineMargin_NullMeansDerived(string json, int? expected)
+    {
+        var result = ConfigLoader.FromJson($"{{\"accounts\": {{\"111111111111\": [\"alice\"]}}, \"lambda\": {{\"deadlineMarginSeconds\": {json}}}}}");
+
+        Assert.True(result.IsValid, result.Describe());
+        Assert.Equal(expected, result.Config!.Lambda.DeadlineMarginSeconds);
+    }
+
+    [Theory]
+    [InlineData("\"soon\"", "expected a whole number")]
+    [InlineData("601", "601 is out of range: use 0 to 600")]
+    public void FromJson_BadDeadlineMargin_ProblemAtItsPath(string json, string message)
+    {
+        var result = ConfigLoader.FromJson($"{{\"accounts\": {{\"111111111111\": [\"alice\"]}}, \"lambda\": {{\"deadlineMarginSeconds\": {json}}}}}");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal("$.lambda.deadlineMarginSeconds", problem.Path);
+        Assert.Contains(message, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromJson_DigestDelayNull_IsAnError()
+    {
+        var result = ConfigLoader.FromJson("""{"accounts": {"111111111111": ["alice"]}, "fanOut": {"digestDelaySeconds": null}}""");
+
+        Assert.Equal("$.fanOut.digestDelaySeconds", Assert.Single(result.Problems).Path);
+    }
 }

@@ -54,6 +54,11 @@ public class PlannerTableTests
         Add("unmanaged secret, fresh", [Key(Cur, Active, 1, Recently)], Unmanaged, "Block");
         Add("exempt with an end date, due", [Key(Cur, Active, 400, Recently)], Tracks(current: Cur), "Skip", exemption: ExemptUntil);
         Add("exempt beats an unmanaged secret", [Key(Cur, Active, 400, Recently)], Unmanaged, "Skip", exemption: new(true, "tag key-rotation:exempt", null));
+        Add("secret scheduled for deletion, due", [Key(Cur, Active, 100, Recently)], Tracks(current: Cur).ScheduledForDeletion(2), "Block");
+        Add("secret scheduled for deletion, fresh", [Key(Cur, Active, 1, Recently)], Tracks(current: Cur).ScheduledForDeletion(2), "Block");
+        Add("secret scheduled for deletion, no key", [], Tracks().ScheduledForDeletion(2), "Block");
+        Add("secret scheduled for deletion while a staged key waits", [Key(Cur, Active, 100, Recently), Key(Pend, Active, 0, Use.Never)], Tracks(current: Cur, pending: Pend).ScheduledForDeletion(2), "Block");
+        Add("exempt beats a secret scheduled for deletion", [Key(Cur, Active, 400, Recently)], Tracks(current: Cur).ScheduledForDeletion(2), "Skip", exemption: ExemptUntil);
         Add("maxKeyAgeDays=0 rotates a minute-old key", [KeyAged(Cur, Active, Minute, Use.Never)], Tracks(current: Cur), "Rotate Cur", Default with { MaxKeyAgeDays = 0 });
         Add("deactivateAfterDays=0 + requireOldKeyUnused=false: rotate, then deactivate the old key", [Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Rotate Cur, Deactivate Cur",
             Default with { DeactivateAfterDays = 0, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 0 });

@@ -64,6 +64,20 @@ public class PlannerTests
         Assert.Contains("secrets.nameTemplate", action.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Plan_SecretScheduledForDeletion_BlockReasonGivesTheDateAndWhatToDoWhoeverMadeIt(bool managed)
+    {
+        var secret = (managed ? Tracks(Cur) : Unmanaged).ScheduledForDeletion(2);
+
+        var action = Assert.Single(Plan([Key(Cur, Active, 100, Recently)], secret).Actions);
+
+        Assert.Equal(new PlannedAction(PlannedActionKind.Block,
+            $"the user's secret is scheduled for deletion (DeletedDate {Now.AddDays(-2):yyyy-MM-dd}) and takes no new value, so no key is created. "
+            + "Restore it (as the rotator role: its resource policy lets no one else change it) or wait until Secrets Manager has deleted it, or change secrets.nameTemplate"), action);
+    }
+
     [Fact]
     public void Plan_FreshKey_SkipReasonGivesTheDueDate()
     {
@@ -111,6 +125,7 @@ public class PlannerTests
         Assert.Throws<ArgumentNullException>("facts", () => Planner.Plan(null!, Policy, Now));
         Assert.Throws<ArgumentNullException>("policy", () => Planner.Plan(facts, null!, Now));
         Assert.Throws<ArgumentNullException>("facts", () => Planner.PlanRestore(null!, Cur));
+        Assert.Throws<ArgumentNullException>("policy", () => Planner.ReplacedKeyFate(Cur, null!, deactivatedRightAfter: false));
     }
 
     /// <summary>
@@ -479,4 +494,31 @@ public class PlannerTests
     [Fact]
     public void PlanRestore_KeyIdsDifferingInCase_AreDifferentKeys() =>
         Assert.Equal(PlannedActionKind.Block, Planner.PlanRestore(Facts([Key(Prev, Inactive, 100, Use.Never)], null), Prev.ToLowerInvariant()).Kind);
+
+    public static TheoryData<RotationPolicy, bool, string> ReplacedKeyFates => new()
+    {
+        // Rule 25: the plan deactivates it right after the promotion.
+        { new() { DeactivateAfterDays = 0, RequireOldKeyUnused = false }, true, $"Old key {Cur} is deactivated in this sweep (deactivateAfterDays=0)." },
+        // Rule 12, with and without rule 11's window.
+        { new() { DeactivateAfterDays = 0, RequireOldKeyUnused = false }, false, $"Old key {Cur} stays active until the next sweep deactivates it (deactivateAfterDays=0)." },
+        { new() { DeactivateAfterDays = 1, RequireOldKeyUnused = false }, false, $"Old key {Cur} stays active for 1 days (deactivateAfterDays), then a sweep deactivates it." },
+        // Rules 11, 13 and 14 together; each part only while its setting is above 0.
+        {
+            new() { DeactivateAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 90 }, false,
+            $"Old key {Cur} stays active for at least 7 days (deactivateAfterDays) and until it is idle (never used, or unused for 30 days: oldKeyIdleDays); it is deactivated anyway after 90 days (maxDeactivationDelayDays)."
+        },
+        {
+            new() { DeactivateAfterDays = 1, RequireOldKeyUnused = true, OldKeyIdleDays = 1, MaxDeactivationDelayDays = 1 }, false,
+            $"Old key {Cur} stays active for at least 1 days (deactivateAfterDays) and until it is idle (never used, or unused for 1 days: oldKeyIdleDays); it is deactivated anyway after 1 days (maxDeactivationDelayDays)."
+        },
+        {
+            new() { DeactivateAfterDays = 0, RequireOldKeyUnused = true, OldKeyIdleDays = 7, MaxDeactivationDelayDays = 0 }, false,
+            $"Old key {Cur} stays active until it is idle (never used, or unused for 7 days: oldKeyIdleDays)."
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReplacedKeyFates))]
+    public void ReplacedKeyFate_EachPolicy_SaysWhichRuleDeactivatesTheKeyAndWhen(RotationPolicy policy, bool deactivatedRightAfter, string expected) =>
+        Assert.Equal(expected, Planner.ReplacedKeyFate(Cur, policy, deactivatedRightAfter));
 }

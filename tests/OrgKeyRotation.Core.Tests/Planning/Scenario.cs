@@ -36,9 +36,16 @@ internal sealed record SecretSpec(bool Managed, string? Current, string? Pending
 
     public TimeSpan? HandOffAgo { get; init; }
 
+    /// <summary>When the secret was scheduled for deletion (its DeletedDate), or null.</summary>
+    public TimeSpan? DeletedAgo { get; init; }
+
     public SecretFacts At(DateTimeOffset now) => new(Managed, Current, Pending, Previous, Deactivated, DeactivatedAgo is { } ago ? now - ago : null,
         AttemptedAgo is { } attempted ? now - attempted : null,
-        HandOffKey is { } key && HandOffAgo is { } handedOff ? new KeyHandOff(key, now - handedOff) : null);
+        HandOffKey is { } key && HandOffAgo is { } handedOff ? new KeyHandOff(key, now - handedOff) : null,
+        DeletedAgo is { } deleted ? now - deleted : null);
+
+    /// <summary>The same secret, scheduled for deletion this many days ago.</summary>
+    public SecretSpec ScheduledForDeletion(double daysAgo) => this with { DeletedAgo = TimeSpan.FromDays(daysAgo) };
 
     /// <summary>The same secret with an attempt recorded this long ago.</summary>
     public SecretSpec Attempted(TimeSpan ago) => this with { AttemptedAgo = ago };

@@ -13,9 +13,10 @@ public class AlertFormatTests
     private const string NewKey = "AKIANEWNEWNEWNEW0002";
     private const string SecretArn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:iam-key-rotation/111111111111/alice-AbCdEf";
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+    private static readonly AlertUser Alice = new(Account, "alice", "team-payments");
 
     private static Alert Rotated(string? owner = "team-payments") =>
-        new(AlertEvent.Rotated, "sweep-1", Account, "alice", NewKey, owner, $"key rotated for {Account}/alice", $"New key {NewKey} is in secret iam-key-rotation/{Account}/alice (AWSCURRENT).")
+        Alert.AboutUser(AlertEvent.Rotated, "sweep-1", new AlertUser(Account, "alice", owner), $"key rotated for {Account}/alice", $"New key {NewKey} is in secret iam-key-rotation/{Account}/alice (AWSCURRENT).", NewKey) with
         {
             ReplacedAccessKeyId = OldKey,
             SecretName = $"iam-key-rotation/{Account}/alice",
@@ -23,7 +24,7 @@ public class AlertFormatTests
         };
 
     private static Alert Deactivated(bool forced = false) =>
-        new(AlertEvent.Deactivated, "sweep-1", Account, "alice", OldKey, "team-payments", $"old key deactivated for {Account}/alice", "old key deactivated right after promotion")
+        Alert.AboutUser(AlertEvent.Deactivated, "sweep-1", Alice, $"old key deactivated for {Account}/alice", "old key deactivated right after promotion", OldKey) with
         {
             SecretName = $"iam-key-rotation/{Account}/alice",
             ActionRequired = forced,
@@ -90,7 +91,7 @@ public class AlertFormatTests
     [Fact]
     public void ForUser_RotatedThenAFailure_EventIsTheFailureAndSeverityActionRequired()
     {
-        var failed = new Alert(AlertEvent.Failed, "sweep-1", Account, "alice", OldKey, null, $"Deactivate failed for {Account}/alice", "Failed: AccessDenied");
+        var failed = Alert.AboutUser(AlertEvent.Failed, "sweep-1", Alice with { Owner = null }, $"Deactivate failed for {Account}/alice", "Failed: AccessDenied", OldKey);
 
         var (message, attention) = AlertFormat.ForUser([Rotated(), failed], Now, "m1");
         var body = Body(message);
@@ -130,7 +131,7 @@ public class AlertFormatTests
     [InlineData(AlertEvent.Summary, false, "summary")]
     public void SeverityOf_EachEvent_IsWhatTheEmailFilterExpects(AlertEvent alertEvent, bool actionRequired, string severity)
     {
-        var alert = new Alert(alertEvent, "s", Account, "alice", null, null, "t", "d") { ActionRequired = actionRequired };
+        var alert = Alert.AboutUser(alertEvent, "s", Alice, "t", "d") with { ActionRequired = actionRequired };
 
         Assert.Equal(severity, AlertFormat.SeverityOf(alert));
     }
@@ -138,7 +139,7 @@ public class AlertFormatTests
     [Fact]
     public void ForUser_AccountLevelFailure_HasNoUserAttributesAndItsTitleAsText()
     {
-        var alert = new Alert(AlertEvent.Failed, "sweep-1", Account, null, null, null, $"account {Account} failed", "could not assume the role");
+        var alert = Alert.AboutAccount(AlertEvent.Failed, "sweep-1", Account, $"account {Account} failed", "could not assume the role");
 
         var (message, attention) = AlertFormat.ForUser([alert], Now, "m1");
 
@@ -151,7 +152,7 @@ public class AlertFormatTests
     [Fact]
     public void ForUser_LongNonAsciiTitle_SubjectIsAsciiUnderSnsLimit()
     {
-        var alert = new Alert(AlertEvent.Warning, "sweep-1", Account, new string('u', 64), null, null, "Größe " + new string('t', 300) + "\nnext line", "detail");
+        var alert = Alert.AboutUser(AlertEvent.Warning, "sweep-1", new AlertUser(Account, new string('u', 64), null), "Größe " + new string('t', 300) + "\nnext line", "detail");
 
         var (message, _) = AlertFormat.ForUser([alert], Now, "m1");
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.SecretFormat;
+using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
@@ -100,6 +102,51 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
     private static string RotatedStepText(QueueMessage message) =>
         Body(message).GetProperty("detail").EnumerateArray().Single(s => s.GetProperty("event").GetString() == "rotated").GetProperty("text").GetString()!;
+
+    [Fact]
+    public async Task RotatedMessage_SweepAndFinishSecret_CarryTheSameFieldsAndTheOwner()
+    {
+        const string token = "5f1c8f0e-6a39-4b7e-9d1f-3f2b7c9a1e42";
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var original = await h.UserWithKeyAsync(AccountA, "alice", new Dictionary<string, string> { ["owner"] = "team-payments" });
+        var policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 7, MaxDeactivationDelayDays = 30 };
+        await h.Service(h.Config(policy: policy)).SweepAsync(new SweepRequest(), default);
+        var bySweep = Assert.Single(await AlertsAsync(h), a => a.Attributes["event"] == "rotated");
+        // Free the slot for Secrets Manager's rotation: the original key inactive past its restore window.
+        await h.Seed.SetAccessKeyStatusAsync(AccountA, "alice", original, active: false);
+        var arn = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("ARN").GetString()!;
+        await h.Seed.TagSecretAsync(AccountA, arn, new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(original, h.Time.GetUtcNow().AddDays(-8)) });
+        var replaced = await h.KeyInSecretAsync(AccountA, "alice");
+        var service = h.Service(h.Config(policy: policy with { MaxKeyAgeDays = 90 }));
+
+        foreach (var step in RotationSteps.Names)
+        {
+            Assert.Equal(Outcome.Succeeded, (await service.RunRotationStepAsync(new RotationStepRequest(step, arn, token), default)).Outcome);
+        }
+
+        var byFinishSecret = Assert.Single(await AlertsAsync(h), a => a.Attributes["event"] == "rotated");
+        Assert.Equal(bySweep.Attributes.Keys.Order(), byFinishSecret.Attributes.Keys.Order());
+        Assert.Equal("team-payments", byFinishSecret.Attributes["owner"]);
+        Assert.Equal(Fields(Body(bySweep)), Fields(Body(byFinishSecret)));
+        var secret = Body(byFinishSecret).GetProperty("secret");
+        Assert.Equal(SecretName(AccountA, "alice"), secret.GetProperty("name").GetString());
+        Assert.Equal(arn, secret.GetProperty("arn").GetString());
+        Assert.Equal($"aws secretsmanager get-secret-value --secret-id {arn} --region us-east-1 --query SecretString --output text", secret.GetProperty("read").GetString());
+        Assert.Equal(replaced, Body(byFinishSecret).GetProperty("keys").GetProperty("replaced").GetString());
+        var fate = "stays active for at least 7 days (deactivateAfterDays) and until it is idle (never used, or unused for 7 days: oldKeyIdleDays); it is deactivated anyway after 30 days (maxDeactivationDelayDays).";
+        Assert.Contains($"Old key {original} {fate}", RotatedStepText(bySweep), StringComparison.Ordinal);
+        Assert.Contains($"Old key {replaced} {fate}", RotatedStepText(byFinishSecret), StringComparison.Ordinal);
+    }
+
+    /// <summary>Every property path of a message body that holds a value (the digest aside), e.g. "keys.replaced".</summary>
+    private static IReadOnlyList<string> Fields(JsonElement body) =>
+        body.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Null)
+            .SelectMany(p => p.Value.ValueKind == JsonValueKind.Object
+                ? p.Value.EnumerateObject().Where(q => q.Value.ValueKind != JsonValueKind.Null).Select(q => $"{p.Name}.{q.Name}")
+                : [p.Name])
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     [Fact]
     public async Task SweepAsync_OwnerTagConfigured_OwnerComesFromThatTagAndNullLeavesItOut()

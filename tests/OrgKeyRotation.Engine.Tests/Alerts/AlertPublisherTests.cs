@@ -33,7 +33,7 @@ public class AlertPublisherTests
     }
 
     private static Alert UserAlert(string user, AlertEvent e = AlertEvent.Rotated, string key = "AKIAEXAMPLEEXAMPLE01") =>
-        new(e, "sweep-1", Account, user, key, null, $"{e} for {Account}/{user}", "detail");
+        Alert.AboutUser(e, "sweep-1", new AlertUser(Account, user, Owner: null), $"{e} for {Account}/{user}", "detail", key);
 
     private static string Text(SnsMessage message) => JsonDocument.Parse(message.Body).RootElement.GetProperty("text").GetString()!;
 

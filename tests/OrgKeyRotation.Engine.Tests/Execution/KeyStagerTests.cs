@@ -5,7 +5,7 @@ using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;

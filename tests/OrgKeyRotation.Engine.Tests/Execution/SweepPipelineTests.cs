@@ -3,7 +3,7 @@ using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using OrgKeyRotation.Testing.Modelling;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
@@ -49,7 +49,7 @@ internal static class FaultMatrix
         [MatrixStep.Delete] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "ListAccessKeys#1", "GetUser#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "GetResourcePolicy#1", "DeleteAccessKey#1", "PublishBatch#1"],
         [MatrixStep.CreateSecret] = ["AssumeRole#1", "DescribeSecret#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#2", "GetAccessKeyLastUsed#1", "GetResourcePolicy#1", "DeleteAccessKey#1", "TagResource#1", "CreateAccessKey#1", "PutSecretValue#1", "PublishBatch#1"],
         [MatrixStep.TestSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "GetCallerIdentity#1"],
-        [MatrixStep.FinishSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "GetUser#1", "GetResourcePolicy#1", "TagResource#1", "UpdateSecretVersionStage#1", "PublishBatch#1"],
+        [MatrixStep.FinishSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "GetUser#1", "GetResourcePolicy#1", "GetSecretValue#2", "TagResource#1", "UpdateSecretVersionStage#1", "PublishBatch#1"],
     };
 
     public static string Title(MatrixStep step) => step switch

@@ -1,6 +1,6 @@
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;

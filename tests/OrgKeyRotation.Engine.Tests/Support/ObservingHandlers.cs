@@ -103,3 +103,24 @@ internal sealed class EmptyPendingVersionHandler(string token, HttpMessageHandle
         return rewritten;
     }
 }
+
+/// <summary>Moves the engine's fake clock forward by <paramref name="step"/> at each request of <paramref name="operation"/>, which then goes on to moto.</summary>
+internal sealed class ClockAdvancingHandler(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, string operation, TimeSpan step) : DelegatingHandler(new SocketsHttpHandler())
+{
+    private int _advanced;
+
+    /// <summary>How often the clock was moved.</summary>
+    public int Advanced => Volatile.Read(ref _advanced);
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var info = await OrgKeyRotation.Testing.RequestOperation.IdentifyAsync(request, cancellationToken);
+        if (info.Operation == operation)
+        {
+            Interlocked.Increment(ref _advanced);
+            time.Advance(step);
+        }
+
+        return await base.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,4 +1,5 @@
 using OrgKeyRotation.Aws;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine;
 using OrgKeyRotation.Lambda.Bootstrap;
 
@@ -7,14 +8,14 @@ namespace OrgKeyRotation.Lambda.Tests.Bootstrap;
 public class HostOptionsTests
 {
     [Fact]
-    public void FromEnvironment_NotSet_MarginIsTheWorstCaseOfOneUsersWork()
+    public void For_MarginNotSet_MarginIsTheWorstCaseOfOneUsersWork()
     {
-        var (options, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?>());
+        var options = HostOptions.For(new RotationConfig());
 
-        Assert.Empty(problems);
         // Verification timeout 60 s, then the promotion, the two deactivation calls and the alert batch at 30 s of
         // retries plus a 20 s attempt each, then 2 s to post the response.
         Assert.Equal(TimeSpan.FromSeconds(262), options.DeadlineMargin);
+        Assert.Equal(HostOptions.DefaultDeadlineMargin, options.DeadlineMargin);
     }
 
     [Fact]
@@ -31,49 +32,15 @@ public class HostOptionsTests
     [InlineData("0", 0)]
     [InlineData("45", 45)]
     [InlineData("600", 600)]
-    public void FromEnvironment_ValidMargin_Used(string value, int expectedSeconds)
+    public void For_MarginFromTheEnvironment_IsUsed(string value, int expectedSeconds)
     {
-        var (options, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?> { [HostOptions.DeadlineMarginVariable] = value });
+        var loaded = ConfigLoader.FromEnvironment(new Dictionary<string, string?>
+        {
+            [EnvironmentVariables.AccountsUsersJson] = """{"111111111111": ["alice"]}""",
+            [EnvironmentVariables.DeadlineMarginSeconds] = value,
+        });
 
-        Assert.Empty(problems);
-        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), options.DeadlineMargin);
-    }
-
-    [Theory]
-    [InlineData("-1")]
-    [InlineData("601")]
-    [InlineData("20s")]
-    [InlineData("1.5")]
-    public void FromEnvironment_InvalidMargin_ProblemNamesTheVariable(string value)
-    {
-        var (_, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?> { [HostOptions.DeadlineMarginVariable] = value });
-
-        var problem = Assert.Single(problems);
-        Assert.Equal("ROTATION_DEADLINE_MARGIN_SECONDS", problem.Path);
-        Assert.Contains(value, problem.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void FromEnvironment_DigestDelay_SetsTheEngineOptionAndDefaultsToAMinute()
-    {
-        var (defaults, _) = HostOptions.FromEnvironment(new Dictionary<string, string?>());
-        var (options, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?> { [HostOptions.DigestDelayVariable] = "0" });
-
-        Assert.Empty(problems);
-        Assert.Equal(TimeSpan.FromSeconds(60), defaults.Engine.DigestDelay);
-        Assert.Equal(TimeSpan.Zero, options.Engine.DigestDelay);
-    }
-
-    [Theory]
-    [InlineData("901")]
-    [InlineData("-5")]
-    [InlineData("soon")]
-    public void FromEnvironment_InvalidDigestDelay_ProblemNamesTheVariableAndTheLimit(string value)
-    {
-        var (_, problems) = HostOptions.FromEnvironment(new Dictionary<string, string?> { [HostOptions.DigestDelayVariable] = value });
-
-        var problem = Assert.Single(problems);
-        Assert.Equal("DIGEST_DELAY_SECONDS", problem.Path);
-        Assert.Contains("0 to 900", problem.Message, StringComparison.Ordinal);
+        Assert.True(loaded.IsValid, string.Join("; ", loaded.Problems));
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), HostOptions.For(loaded.Config!).DeadlineMargin);
     }
 }

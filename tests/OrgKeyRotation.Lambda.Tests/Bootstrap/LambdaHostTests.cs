@@ -18,13 +18,12 @@ public class LambdaHostTests
         ServiceSetup Factory(IReadOnlyDictionary<string, string?> env, Microsoft.Extensions.Logging.ILogger logger) =>
             ServiceSetup.Invalid([new ConfigProblem("MAX_KEY_AGE_DAYS", "\"ninety\" is not a number")]);
 
-        var exit = await Run(new Dictionary<string, string?> { [HostOptions.DeadlineMarginVariable] = "soon" }, Factory);
+        var exit = await Run(new Dictionary<string, string?>(), Factory);
 
         Assert.Equal(LambdaHost.ExitInitFailed, exit);
         var error = Assert.Single(_client.InitErrors);
         Assert.Equal("InvalidConfiguration", error.ErrorType);
         Assert.Contains("MAX_KEY_AGE_DAYS: \"ninety\" is not a number", error.ErrorMessage, StringComparison.Ordinal);
-        Assert.Contains("ROTATION_DEADLINE_MARGIN_SECONDS: \"soon\"", error.ErrorMessage, StringComparison.Ordinal);
         Assert.Empty(_client.Responses);
         Assert.Empty(_service.Calls);
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Lambda.Tests.EndToEnd.LambdaScenario;
 

@@ -20,7 +20,7 @@ public class BootstrapEndToEndTests
         Assert.Equal("InvalidConfiguration", initError.ErrorType);
         using var body = JsonDocument.Parse(initError.Body);
         Assert.Equal("InvalidConfiguration", body.RootElement.GetProperty("errorType").GetString());
-        Assert.Contains("ROTATION_DEADLINE_MARGIN_SECONDS: \"soon\"", body.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Contains("ROTATION_DEADLINE_MARGIN_SECONDS: 'soon' is not a whole number", body.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         var logLine = JsonDocument.Parse(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]).RootElement;
         Assert.Equal("FATAL", logLine.GetProperty("level").GetString());
     }

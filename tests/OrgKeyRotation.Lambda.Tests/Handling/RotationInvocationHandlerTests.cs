@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Lambda.Bootstrap;
 using OrgKeyRotation.Lambda.Client;
@@ -54,7 +55,7 @@ public class RotationInvocationHandlerTests
 
         var line = Assert.Single(logger.Lines, l => l.Level == LogLevel.Error);
         Assert.Contains("less than the deadline margin of 262 s", line.ToString(), StringComparison.Ordinal);
-        Assert.Contains(HostOptions.DeadlineMarginVariable, line.ToString(), StringComparison.Ordinal);
+        Assert.Contains(EnvironmentVariables.DeadlineMarginSeconds, line.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

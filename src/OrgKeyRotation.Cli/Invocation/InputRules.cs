@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrgKeyRotation.Cli.Hosting;
+namespace OrgKeyRotation.Cli.Invocation;
 
 /// <summary>
 /// Shapes of operator input that only the CLI has, checked before any AWS call. AWS identifiers (account, user,

@@ -2,9 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
 
-namespace OrgKeyRotation.Engine.Alerts;
+namespace OrgKeyRotation.Engine.FanOut;
 
 /// <summary>
 /// The fan-out's one digest per sweep (docs/alerts.md, "The digest in fan-out mode"). Each worker sends an
@@ -14,7 +15,7 @@ namespace OrgKeyRotation.Engine.Alerts;
 /// the accounts without a report are named) or sends itself again, delayed. After publishing it leaves a mark on the
 /// results queue, so that a second delivery of the item does not publish twice, and deletes the reports.
 /// </summary>
-internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, IWorkQueueClient queues, EngineOptions options, TimeProvider time, ILogger logger)
+internal sealed partial class DigestCoordinator(string workQueueUrl, string resultsQueueUrl, IWorkQueueClient queues, TimeSpan digestDelay, EngineOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>How long a drained message stays hidden: longer than draining and publishing take.</summary>
     public static readonly TimeSpan DrainVisibility = TimeSpan.FromMinutes(5);
@@ -41,7 +42,7 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
             if (drained.Ours.Any(m => m.Message.DigestPublished))
             {
                 // A second delivery of the item: the mark stays for any later one, late reports go.
-                logger.LogWarning("Digest of sweep {SweepId} was published already (round {Round} delivered again); not publishing twice", item.SweepId, item.Round);
+                LogAlreadyPublished(logger, item.SweepId, item.Round);
                 await DeleteAsync(reports.Select(r => r.Handle).ToList(), "late account report", cancellationToken);
                 return new DigestResult(item.SweepId, DigestOutcome.AlreadyPublished, item.Round, 0, [], SweepCounts.Zero);
             }
@@ -56,10 +57,9 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
                 if (!idle || !item.SeenIdle)
                 {
                     var next = item with { Round = item.Round + 1, SeenIdle = idle };
-                    var delay = options.DigestDelayAfter(item.Round, idle);
+                    var delay = DelayAfter(digestDelay, item.Round, idle);
                     await queues.SendAsync(workQueueUrl, JsonSerializer.Serialize(next, EngineJsonContext.Default.DigestWorkItem), delay, cancellationToken);
-                    logger.LogInformation("Digest of sweep {SweepId}: {Missing} of {Accounts} accounts not reported yet, work queue {Depth}; looking again in {Delay} s (round {Round} of at most {MaxRounds})",
-                        item.SweepId, missing.Count, item.Accounts.Count, idle ? "idle" : $"busy ({depth.Visible} waiting, {depth.InFlight} in flight, {depth.Delayed} delayed)", delay.TotalSeconds, next.Round, options.DigestMaxRounds);
+                    LogRedelayed(logger, item.SweepId, missing.Count, item.Accounts.Count, idle ? "idle" : $"busy ({depth.Visible} waiting, {depth.InFlight} in flight, {depth.Delayed} delayed)", delay.TotalSeconds, next.Round, options.DigestMaxRounds);
                     return new DigestResult(item.SweepId, DigestOutcome.Redelayed, item.Round, merged.Count, missing, Totals(merged.Values));
                 }
             }
@@ -75,7 +75,7 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
             oursSettled = true;
             if (missing.Count > 0)
             {
-                logger.LogError("Digest of sweep {SweepId} published without {Missing} accounts that did not report: {Accounts}", item.SweepId, missing.Count, string.Join(", ", missing));
+                LogPublishedWithoutAccounts(logger, item.SweepId, missing.Count, string.Join(", ", missing));
             }
 
             return new DigestResult(item.SweepId, DigestOutcome.Published, item.Round, merged.Count, missing, input.Totals);
@@ -86,6 +86,22 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
             // one), the other sweeps' messages for their own digests.
             await ReleaseAsync(oursSettled ? drained.Others : [.. drained.Others, .. ours]);
         }
+    }
+
+    /// <summary>
+    /// The delay before round <paramref name="round"/> + 1 of the digest item: <paramref name="digestDelay"/> (the first
+    /// round's, fanOut.digestDelaySeconds) again to confirm an idle-looking queue, else twice as long each round while
+    /// work is in flight, up to SQS's longest delay.
+    /// </summary>
+    internal static TimeSpan DelayAfter(TimeSpan digestDelay, int round, bool queueLookedIdle)
+    {
+        if (queueLookedIdle)
+        {
+            return digestDelay;
+        }
+
+        var doubled = digestDelay.TotalSeconds * Math.Pow(2, Math.Min(round + 1, 20));
+        return TimeSpan.FromSeconds(Math.Min(doubled, EngineOptions.MaxDigestDelay.TotalSeconds));
     }
 
     /// <summary>
@@ -188,7 +204,7 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
             // Reported below: nothing else writes to the results queue.
         }
 
-        logger.LogError("Results queue message {MessageId} is not an account report or digest mark; it is deleted", received.MessageId);
+        LogNotAReport(logger, received.MessageId);
         return null;
     }
 
@@ -203,7 +219,7 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
         if (failed.Count > 0)
         {
             // Left on the queue: a later digest round finds it (a report of a published sweep then counts as late).
-            logger.LogWarning("{Failed} of {Total} {What} messages could not be deleted from the results queue", failed.Count, handles.Count, what);
+            LogNotDeleted(logger, failed.Count, handles.Count, what);
         }
     }
 
@@ -220,15 +236,33 @@ internal sealed class FanOutDigest(string workQueueUrl, string resultsQueueUrl, 
             var failed = await queues.ChangeVisibilityBatchAsync(resultsQueueUrl, handles, TimeSpan.Zero, CancellationToken.None);
             if (failed.Count > 0)
             {
-                logger.LogWarning("{Failed} of {Total} results queue messages could not be released; they reappear within {Minutes} minutes", failed.Count, handles.Count, DrainVisibility.TotalMinutes);
+                LogNotReleased(logger, failed.Count, handles.Count, DrainVisibility.TotalMinutes);
             }
         }
         catch (AwsException ex)
         {
-            logger.LogWarning("Releasing {Total} results queue messages failed ({Error}); they reappear within {Minutes} minutes", handles.Count, ex.Message, DrainVisibility.TotalMinutes);
+            LogReleaseFailed(logger, handles.Count, ex.Message, DrainVisibility.TotalMinutes);
         }
     }
-}
 
-/// <summary>SNS did not take a fan-out digest: the digest item fails, and SQS delivers it again.</summary>
-public sealed class DigestNotPublishedException(string message) : Exception(message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Digest of sweep {SweepId} was published already (round {Round} delivered again); not publishing twice")]
+    private static partial void LogAlreadyPublished(ILogger logger, string sweepId, int round);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest of sweep {SweepId}: {Missing} of {Accounts} accounts not reported yet, work queue {Depth}; looking again in {Delay} s (round {Round} of at most {MaxRounds})")]
+    private static partial void LogRedelayed(ILogger logger, string sweepId, int missing, int accounts, string depth, double delay, int round, int maxRounds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Digest of sweep {SweepId} published without {Missing} accounts that did not report: {Accounts}")]
+    private static partial void LogPublishedWithoutAccounts(ILogger logger, string sweepId, int missing, string accounts);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Results queue message {MessageId} is not an account report or digest mark; it is deleted")]
+    private static partial void LogNotAReport(ILogger logger, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} of {Total} {What} messages could not be deleted from the results queue")]
+    private static partial void LogNotDeleted(ILogger logger, int failed, int total, string what);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} of {Total} results queue messages could not be released; they reappear within {Minutes} minutes")]
+    private static partial void LogNotReleased(ILogger logger, int failed, int total, double minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing {Total} results queue messages failed ({Error}); they reappear within {Minutes} minutes")]
+    private static partial void LogReleaseFailed(ILogger logger, int total, string error, double minutes);
+}

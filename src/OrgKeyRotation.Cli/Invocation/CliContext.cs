@@ -3,7 +3,7 @@ using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Hosting;
 
-namespace OrgKeyRotation.Cli.Hosting;
+namespace OrgKeyRotation.Cli.Invocation;
 
 /// <summary>Seam over the Core configuration loader, so commands can be tested with a fake.</summary>
 internal interface IConfigSource

@@ -5,7 +5,7 @@ using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
 
-namespace OrgKeyRotation.Engine.Tests.Alerts;
+namespace OrgKeyRotation.Engine.Tests.FanOut;
 
 /// <summary>
 /// One digest per fan-out sweep, against moto's SQS and SNS: the enqueuer sends the accounts' work items and a delayed
@@ -13,13 +13,12 @@ namespace OrgKeyRotation.Engine.Tests.Alerts;
 /// event source: it takes the messages off the work queue and hands each to the engine as the Lambda would.
 /// </summary>
 [Trait("Category", "Integration")]
-public class FanOutDigestTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class DigestCoordinatorTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
     private const string AccountC = "333333333333";
     private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
 
-    /// <summary>The digest item comes back at once (no SQS delay), so the test does not wait.</summary>
-    private static readonly EngineOptions Options = new() { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationPollInterval = TimeSpan.FromMilliseconds(100), DigestDelay = TimeSpan.Zero };
+    private static readonly EngineOptions Options = new() { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationPollInterval = TimeSpan.FromMilliseconds(100) };
 
     private sealed record FanOut(EngineHarness H, RotationConfig Config, string WorkQueue, string ResultsQueue)
     {
@@ -39,7 +38,9 @@ public class FanOutDigestTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         var work = await h.Seed.CreateQueueAsync("work");
         var results = await h.Seed.CreateQueueAsync("results");
-        return new FanOut(h, h.Config(accounts, RotateNow) with { WorkQueueUrl = work, ResultsQueueUrl = results }, work, results);
+        // The digest item comes back at once (no SQS delay), so the test does not wait.
+        var config = h.Config(accounts, RotateNow) with { WorkQueueUrl = work, ResultsQueueUrl = results, FanOut = new FanOutConfig { DigestDelaySeconds = 0 } };
+        return new FanOut(h, config, work, results);
     }
 
     /// <summary>Everything on the work queue, taken off it as the event source would after the invocations.</summary>

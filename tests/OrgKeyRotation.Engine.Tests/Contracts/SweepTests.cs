@@ -4,7 +4,7 @@ using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Engine.Tests.Contracts;
 
-public class RotationContractsTests
+public class SweepTests
 {
     [Fact]
     public void SweepCountsAdd_TwoCounts_SumsEachFieldIntoItself()

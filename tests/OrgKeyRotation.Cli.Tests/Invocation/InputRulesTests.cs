@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using OrgKeyRotation.Cli.Hosting;
+using OrgKeyRotation.Cli.Invocation;
 
-namespace OrgKeyRotation.Cli.Tests.Hosting;
+namespace OrgKeyRotation.Cli.Tests.Invocation;
 
 public class InputRulesTests
 {

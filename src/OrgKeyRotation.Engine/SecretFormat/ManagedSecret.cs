@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using OrgKeyRotation.Core.Model;
 
-namespace OrgKeyRotation.Engine.Secrets;
+namespace OrgKeyRotation.Engine.SecretFormat;
 
 /// <summary>The shape of a managed secret: its value, its tags, its version tokens and its resource policy.</summary>
 public static class ManagedSecret

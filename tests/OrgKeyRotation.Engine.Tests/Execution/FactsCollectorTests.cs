@@ -6,9 +6,12 @@ using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
 
 namespace OrgKeyRotation.Engine.Tests.Execution;
 
-/// <summary>What the engine adds to the planner's plan: the reason for a secret scheduled for deletion.</summary>
+/// <summary>
+/// What the facts say about a user's secret, against moto. A secret scheduled for deletion is a fact of its own
+/// (its DeletedDate), its values unread; the planner blocks the user for it (rule 2).
+/// </summary>
 [Trait("Category", "Integration")]
-public class PlansTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class FactsCollectorTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
     private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
 
@@ -32,7 +35,7 @@ public class PlansTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Contains("is scheduled for deletion", blocked.Reason, StringComparison.Ordinal);
         Assert.Contains("Restore it", blocked.Reason, StringComparison.Ordinal);
         Assert.Contains("wait until Secrets Manager has deleted it", blocked.Reason, StringComparison.Ordinal);
-        Assert.Equal(0, calls.Count("CreateAccessKey"));
+        Assert.Equal(0, calls.Count("CreateAccessKey") + calls.Count("GetSecretValue"));
         Assert.Equal(keys, await h.KeysAsync(AccountA, "alice"));
     }
 }

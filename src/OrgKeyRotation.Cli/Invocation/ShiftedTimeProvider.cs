@@ -1,4 +1,4 @@
-namespace OrgKeyRotation.Cli.Hosting;
+namespace OrgKeyRotation.Cli.Invocation;
 
 /// <summary>
 /// A clock that reads "now" as <c>asOf</c> at the moment it was built and keeps ticking from there, so that

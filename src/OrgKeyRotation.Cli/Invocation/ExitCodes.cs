@@ -1,4 +1,4 @@
-namespace OrgKeyRotation.Cli.Hosting;
+namespace OrgKeyRotation.Cli.Invocation;
 
 /// <summary>The process exit codes; docs/cli.md documents them and scripts rely on them.</summary>
 internal static class ExitCodes

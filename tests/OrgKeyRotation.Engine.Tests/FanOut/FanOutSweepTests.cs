@@ -6,14 +6,14 @@ using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
 
-namespace OrgKeyRotation.Engine.Tests;
+namespace OrgKeyRotation.Engine.Tests.FanOut;
 
 /// <summary>
 /// The distributed path: the scheduler's EnqueueSweepAsync sends one work item per account to a real (moto) SQS
 /// queue, and the worker's ProcessWorkItemAsync sweeps the account of each item it receives.
 /// </summary>
 [Trait("Category", "Integration")]
-public class FanOutTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class FanOutSweepTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
     private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
 
@@ -46,7 +46,7 @@ public class FanOutTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var items = (await h.Seed.ReceiveAllAsync(queue)).Select(Parse).ToList();
         Assert.Equal(TwelveAccounts, items.Select(i => i.AccountId).Order(StringComparer.Ordinal));
         Assert.All(items, i => Assert.Equal(new AccountWorkItem("sweep-fanout-12", i.AccountId, false), i));
-        // No enqueue summary: the sweep's one digest comes from its delayed digest item (Alerts/FanOutDigestTests).
+        // No enqueue summary: the sweep's one digest comes from its delayed digest item (DigestCoordinatorTests).
         Assert.Empty(await h.AlertsAsync());
         h.AssertNoSecretsIn(result);
     }

@@ -1,7 +1,7 @@
 using OrgKeyRotation.Core.Model;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
-namespace OrgKeyRotation.Engine.Tests.Secrets;
+namespace OrgKeyRotation.Engine.Tests.SecretFormat;
 
 /// <summary>The attempt and hand-off records (secret tags, docs/design.md "Times") as the facts collector reads them.</summary>
 public class ManagedSecretRecordTests

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace OrgKeyRotation.Cli.Hosting;
+namespace OrgKeyRotation.Cli.Invocation;
 
 /// <summary>
 /// The engine's log, as plain lines on standard error. Deliberately tiny: the logging framework's console provider

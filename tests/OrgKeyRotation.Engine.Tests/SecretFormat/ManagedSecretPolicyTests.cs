@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 
-namespace OrgKeyRotation.Engine.Tests.Secrets;
+namespace OrgKeyRotation.Engine.Tests.SecretFormat;
 
 /// <summary>
 /// The hand-over secret's resource policy (contract C3) and the matcher that tells the rotator's policy from any other.
