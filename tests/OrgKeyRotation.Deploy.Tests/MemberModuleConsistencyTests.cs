@@ -73,6 +73,5 @@ public sealed class MemberModuleConsistencyTests
         var prefix = Tree.Module("member-account").Variables["secret_name_prefix"].GetProperty("default").GetString()!;
 
         Assert.Equal(prefix, template.Split('{')[0]);
-        Assert.Equal("${split(\"{\", var.secret_name_template)[0]}", Tree.Module("central-settings").Locals["secret_name_prefix"].GetString());
     }
 }

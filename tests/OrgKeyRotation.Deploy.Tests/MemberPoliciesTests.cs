@@ -80,7 +80,7 @@ public sealed class MemberPoliciesTests
         using var root = new TerraformRoot("member-permissions-template");
         var main = new StringBuilder($$"""
             locals {
-              template = "{{Path.Combine(RepositoryPaths.Policies, "member-role-permissions.json.tftpl").Replace('\\', '/')}}"
+              template = "{{Path.Combine(RepositoryPaths.Policies("member-policies"), "member-role-permissions.json.tftpl").Replace('\\', '/')}}"
               inputs = {
                 partition          = "aws"
                 account_id         = "222222222222"

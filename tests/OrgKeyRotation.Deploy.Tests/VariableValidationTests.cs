@@ -14,14 +14,6 @@ public sealed class VariableValidationTests
 {
     public static TheoryData<string> Examples() => new(TerraformTree.ExampleNames);
 
-    /// <summary>Required inputs of each module, so a case sets only the variable it is about.</summary>
-    private static readonly Dictionary<string, string> RequiredInputs = new(StringComparer.Ordinal)
-    {
-        ["central-admin"] = "",
-        ["member-account"] = "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\n",
-        ["member-roles-stackset"] = "organizational_unit_ids = [\"ou-ab12-abcdefgh\"]\ncentral_role_arn = \"arn:aws:iam::111111111111:role/org-key-rotation-lambda\"\n",
-    };
-
     /// <summary>Valid values for the module arguments an example takes from another module or a data source.</summary>
     private static readonly Dictionary<string, string> ComputedStandIns = new(StringComparer.Ordinal)
     {
@@ -153,10 +145,7 @@ public sealed class VariableValidationTests
         void Add(bool rejected, string name, string module, string assignment)
         {
             var file = $"case_{index++:D3}.tf";
-            var variable = assignment[..assignment.IndexOf('=', StringComparison.Ordinal)].Trim();
-            var required = string.Join("\n", RequiredInputs[module].Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Where(line => !line.StartsWith(variable + " ", StringComparison.Ordinal)));
-            root.Write(file, $"module \"{Path.GetFileNameWithoutExtension(file)}\" {{\n  source = \"{root.VariablesOnlyCopy(module)}\"\n  {assignment}\n  {required}\n}}\n");
+            root.Write(file, $"module \"{Path.GetFileNameWithoutExtension(file)}\" {{\n  source = \"{root.VariablesOnlyCopy(module)}\"\n{DeployScenarios.WithRequiredInputs(module, assignment)}\n}}\n");
             files[file] = (rejected, name);
         }
 

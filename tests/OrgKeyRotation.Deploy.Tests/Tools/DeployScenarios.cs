@@ -91,6 +91,8 @@ public sealed partial class DeployScenarios
             secret_location = "central"
             secret_kms_key_id = "{SecretKeyArn}"
             enable_secrets_manager_rotation = true
+            deadline_margin_seconds = 300
+            digest_delay_seconds = 120
             """));
         // The seed's documented tfvars, unchanged, with the exemptions turned off as the descriptions allow.
         list.Add(new Scenario("seed", """
@@ -131,19 +133,39 @@ public sealed partial class DeployScenarios
     public static IReadOnlyList<Scenario> MemberScenarios { get; } =
         [.. BaseMemberScenarios, .. BaseMemberScenarios.Select(s => new Scenario(s.Name + NoBulkRead, s.Inputs + "\nbulk_user_read = false"))];
 
-    /// <summary>The facts central-admin takes from its provider and resources.</summary>
-    public static string CentralFacts(bool fanout) => $"""
-          partition      = "{Partition}"
-          region         = "{Region}"
-          account_id     = "{CentralAccount}"
-          topic_arn      = "{TopicArn}"
-          topic_key_arn  = "{TopicKeyArn}"
-          log_group_arn  = "{LogGroupArn}"
-          work_queue_arn = {(fanout ? $"\"{WorkQueueArn}\"" : "null")}
-          work_queue_url = {(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-work\"" : "null")}
-          results_queue_arn = {(fanout ? $"\"{ResultsQueueArn}\"" : "null")}
-          results_queue_url = {(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-results\"" : "null")}
+    /// <summary>The facts central-admin takes from its provider and resources (central-settings' <c>deployment</c>).</summary>
+    public static string CentralFacts(bool fanout) => $$"""
+          deployment = {
+            partition         = "{{Partition}}"
+            region            = "{{Region}}"
+            account_id        = "{{CentralAccount}}"
+            topic_arn         = "{{TopicArn}}"
+            topic_key_arn     = "{{TopicKeyArn}}"
+            log_group_arn     = "{{LogGroupArn}}"
+            work_queue_arn    = {{(fanout ? $"\"{WorkQueueArn}\"" : "null")}}
+            work_queue_url    = {{(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-work\"" : "null")}}
+            results_queue_arn = {{(fanout ? $"\"{ResultsQueueArn}\"" : "null")}}
+            results_queue_url = {{(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-results\"" : "null")}}
+          }
         """;
+
+    /// <summary>The inputs each user-facing module requires, set in every case that does not set them itself.</summary>
+    public static IReadOnlyDictionary<string, string> RequiredInputs { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["central-admin"] = "lambda_zip_path = \"orgkeyrotation-lambda.zip\"\n",
+        ["member-account"] = "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\n",
+        ["member-roles-stackset"] = "organizational_unit_ids = [\"ou-ab12-abcdefgh\"]\ncentral_role_arn = \"arn:aws:iam::111111111111:role/org-key-rotation-lambda\"\n",
+    };
+
+    /// <summary><paramref name="inputs"/> plus the module's required inputs it does not assign itself.</summary>
+    public static string WithRequiredInputs(string module, string inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var assigned = Assignment().Matches(inputs).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var missing = RequiredInputs[module].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !assigned.Contains(line[..line.IndexOf('=', StringComparison.Ordinal)].Trim()));
+        return string.Concat(missing.Select(line => line + "\n")) + inputs;
+    }
 
     /// <summary>The facts member-account takes from its provider.</summary>
     public const string MemberFacts = """
@@ -161,6 +183,8 @@ public sealed partial class DeployScenarios
         ArgumentNullException.ThrowIfNull(facts);
         var userVariables = VariablesOf(userModule);
         var settingsVariables = VariablesOf(settingsModule);
+        // central-settings takes central-admin's inputs as one object, member-policies as single inputs.
+        var configObject = ObjectAttributes(settingsModule, "config");
         var echo = root.VariablesOnlyCopy(userModule);
         // The copy echoes its variables, so the settings module gets them with the user module's defaults applied.
         File.WriteAllText(Path.Combine(root.Directory, echo, "echo.tf"),
@@ -169,11 +193,13 @@ public sealed partial class DeployScenarios
         foreach (var scenario in scenarios)
         {
             var id = $"{prefix}_{scenario.Name}";
-            var passed = string.Join("", settingsVariables.Intersect(userVariables).Select(v => $"  {v} = module.{id}_inputs.all.{v}\n"));
+            var passed = configObject is null
+                ? string.Join("", settingsVariables.Intersect(userVariables).Select(v => $"  {v} = module.{id}_inputs.all.{v}\n"))
+                : "  config = {\n" + string.Join("", configObject.Select(a => $"    {a} = module.{id}_inputs.all.{a}\n")) + "  }\n";
             root.Write($"{id}.tf", $$"""
                 module "{{id}}_inputs" {
                   source = "{{echo}}"
-                {{scenario.Inputs}}
+                {{WithRequiredInputs(userModule, scenario.Inputs)}}
                 }
 
                 module "{{id}}" {
@@ -192,10 +218,27 @@ public sealed partial class DeployScenarios
         return outputs;
     }
 
+    /// <summary>The files that declare a module's variables: variables.tf and any variables-*.tf beside it.</summary>
+    public static IReadOnlyList<string> VariableFiles(string module) =>
+        Directory.GetFiles(Path.Combine(RepositoryPaths.Terraform, "modules", module), "variables*.tf").Order(StringComparer.Ordinal).ToList();
+
     /// <summary>The names of a module's variable blocks, in file order.</summary>
     public static IReadOnlyList<string> VariablesOf(string module) =>
-        VariableBlock().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Terraform, "modules", module, "variables.tf")))
-            .Select(m => m.Groups[1].Value).ToList();
+        VariableFiles(module).SelectMany(f => VariableBlock().Matches(File.ReadAllText(f))).Select(m => m.Groups[1].Value).ToList();
+
+    /// <summary>The attribute names of an object-typed variable of a module, in declaration order; null when it has no such variable.</summary>
+    public static IReadOnlyList<string>? ObjectAttributes(string module, string variable)
+    {
+        var text = string.Concat(VariableFiles(module).Select(File.ReadAllText));
+        var start = text.IndexOf($"variable \"{variable}\" {{", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var type = text[start..text.IndexOf("\n  })\n", start, StringComparison.Ordinal)];
+        return ObjectAttribute().Matches(type).Select(m => m.Groups[1].Value).ToList();
+    }
 
     private static DeployScenarios Evaluate()
     {
@@ -258,4 +301,10 @@ public sealed partial class DeployScenarios
 
     [GeneratedRegex(@"^variable\s+""([A-Za-z0-9_]+)""", RegexOptions.Multiline)]
     private static partial Regex VariableBlock();
+
+    [GeneratedRegex(@"^    ([a-z0-9_]+)\s+=", RegexOptions.Multiline)]
+    private static partial Regex ObjectAttribute();
+
+    [GeneratedRegex(@"^\s*([a-z0-9_]+)\s*=", RegexOptions.Multiline)]
+    private static partial Regex Assignment();
 }

@@ -18,6 +18,7 @@ provider "aws" {
 module "central" {
   source = "../../modules/central-admin"
 
+  lambda_zip_path            = var.lambda_zip_path
   discover_organization      = true
   organization_id            = var.organization_id
   discovery_include_ous      = var.target_ou_ids

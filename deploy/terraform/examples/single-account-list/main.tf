@@ -19,6 +19,7 @@ data "aws_caller_identity" "central" {}
 module "central" {
   source = "../../modules/central-admin"
 
+  lambda_zip_path      = var.lambda_zip_path
   accounts_users_json  = var.accounts_users_json
   rotation_role_name   = var.rotation_role_name
   rotation_external_id = var.rotation_external_id

@@ -15,8 +15,12 @@ variable "name" {
 
 variable "lambda_zip_path" {
   type        = string
-  description = "Path of the Lambda package written by deploy/package_lambda.sh (a zip holding the AOT 'bootstrap')."
-  default     = null
+  description = "Path of the Lambda package, a zip holding the AOT 'bootstrap' at its root: deploy/package_lambda.sh writes artifacts/lambda/orgkeyrotation-lambda.zip. A relative path is read from the directory Terraform runs in."
+
+  validation {
+    condition     = endswith(var.lambda_zip_path, ".zip")
+    error_message = "lambda_zip_path must name the .zip that deploy/package_lambda.sh writes (artifacts/lambda/orgkeyrotation-lambda.zip)."
+  }
 }
 
 variable "architecture" {
@@ -315,12 +319,14 @@ variable "alert_owner_tag" {
 
 variable "secret_name_template" {
   type        = string
-  description = "Name of the secret that hands a new key over; placeholders {accountId} and {userName}. The literal part before the first '{' is the prefix the roles may touch."
+  description = "Name of the secret that hands a new key over; placeholders {accountId} and {userName}. The literal part before the first '{' (ending in '/') is the prefix the roles may touch."
   default     = "iam-key-rotation/{accountId}/{userName}"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9/_+=.@-]+/[A-Za-z0-9/_+=.@{}-]*\\{userName\\}", var.secret_name_template))
-    error_message = "secret_name_template must start with a literal prefix ending in '/' (e.g. \"iam-key-rotation/\") and contain {userName}."
+    # The literal prefix (up to the first '{') scopes the roles' Secrets Manager ARNs and is the member modules'
+    # secret_name_prefix, so it must end in '/'; the rest is secret-name characters and the two placeholders.
+    condition     = try(can(regex("^[A-Za-z0-9/_+=.@-]+/\\{", var.secret_name_template)) && strcontains(var.secret_name_template, "{userName}") && can(regex("^[A-Za-z0-9/_+=.@-]*$", replace(replace(var.secret_name_template, "{accountId}", ""), "{userName}", ""))), false)
+    error_message = "secret_name_template must start with a literal prefix ending in '/' (e.g. \"iam-key-rotation/\"), contain {userName}, and otherwise hold only {accountId} and letters, digits and /_+=.@-."
   }
 }
 
@@ -399,6 +405,28 @@ variable "fanout_batch_size" {
   validation {
     condition     = var.fanout_batch_size >= 1 && var.fanout_batch_size <= 10 && floor(var.fanout_batch_size) == var.fanout_batch_size
     error_message = "fanout_batch_size must be a whole number between 1 and 10."
+  }
+}
+
+variable "deadline_margin_seconds" {
+  type        = number
+  description = "Seconds before the function's timeout after which an invocation starts no more work (ROTATION_DEADLINE_MARGIN_SECONDS): a fan-out item not started by then is handed back for redelivery. null leaves the function's default, the worst case of one user's work after its start (262 s with the default retry and verification settings)."
+  default     = null
+
+  validation {
+    condition     = var.deadline_margin_seconds == null || try(var.deadline_margin_seconds >= 0 && var.deadline_margin_seconds <= 600 && floor(var.deadline_margin_seconds) == var.deadline_margin_seconds, false)
+    error_message = "deadline_margin_seconds must be null or a whole number of seconds between 0 and 600."
+  }
+}
+
+variable "digest_delay_seconds" {
+  type        = number
+  description = "With fan-out, seconds the sweep's digest item waits on the work queue before it first gathers the accounts' reports (DIGEST_DELAY_SECONDS; SQS delays a message at most 900 s). null leaves it to the function's default."
+  default     = null
+
+  validation {
+    condition     = var.digest_delay_seconds == null || try(var.digest_delay_seconds >= 0 && var.digest_delay_seconds <= 900 && floor(var.digest_delay_seconds) == var.digest_delay_seconds, false)
+    error_message = "digest_delay_seconds must be null or a whole number of seconds between 0 and 900 (the SQS maximum message delay)."
   }
 }
 

@@ -3,19 +3,19 @@ output "execution_policy" {
   value       = local.execution_policy
 
   precondition {
-    condition     = !var.discover_organization || var.organization_id != null
+    condition     = !var.config.discover_organization || var.config.organization_id != null
     error_message = "discover_organization = true needs organization_id (o-...): sts:AssumeRole is then limited to roles inside that Organization."
   }
   precondition {
-    condition     = var.discover_organization || length(local.member_role_arns) > 0
+    condition     = var.config.discover_organization || length(local.member_role_arns) > 0
     error_message = "accounts_users_json lists no account and discover_organization is false: there is nothing to rotate."
   }
   precondition {
-    condition     = !var.enable_secrets_manager_rotation || local.central_secrets
+    condition     = !var.config.enable_secrets_manager_rotation || local.central_secrets
     error_message = "enable_secrets_manager_rotation needs secret_location = \"central\": Secrets Manager can call the function only for secrets of this account, and the rotator turns rotation on only for central secrets."
   }
   precondition {
-    condition     = !var.enable_fanout || var.reserved_concurrency == null || try(var.reserved_concurrency >= 2, false)
+    condition     = !var.config.enable_fanout || var.config.reserved_concurrency == null || try(var.config.reserved_concurrency >= 2, false)
     error_message = "With enable_fanout, reserved_concurrency must be null or at least 2: the SQS event source's maximum concurrency, capped at it, cannot be below 2."
   }
 }
@@ -28,8 +28,8 @@ output "lambda_trust_policy" {
 output "topic_key_policy" {
   description = "The policy of the KMS key created for the alert topic (JSON)."
   value = templatefile("${local.policies_dir}/topic-key-policy.json.tftpl", {
-    partition       = var.partition
-    account_id      = var.account_id
+    partition       = var.deployment.partition
+    account_id      = var.deployment.account_id
     lambda_role_arn = local.execution_role_arn
   })
 }

@@ -1,5 +1,5 @@
 locals {
-  policies_dir = "${path.module}/../../policies"
+  policies_dir = "${path.module}/policies"
 
   trusted_account_id = var.trusted_account_id != null ? var.trusted_account_id : try(split(":", var.central_role_arn)[4], null)
   # Exactly the rotator's execution role, never the whole central account: without central_role_arn, the role

@@ -1,5 +1,5 @@
 # Inputs of the StackSet that creates the rotation role in every account of the given OUs.
-# Same role, same policy templates (deploy/terraform/policies) as the member-account module.
+# Same role, same policies (rendered by ../member-policies) as the member-account module.
 
 variable "stack_set_name" {
   type        = string
