@@ -30,3 +30,8 @@ output "external_id" {
   description = "The sts:ExternalId the role requires; null when none."
   value       = local.external_id
 }
+
+output "role_name" {
+  description = "Name of the role (role_name), for the calling module's role resource or template."
+  value       = var.role_name
+}
