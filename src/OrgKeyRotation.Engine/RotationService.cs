@@ -175,9 +175,16 @@ public sealed class RotationService : IRotationService
             failed.OrderBy(f => f.AccountId, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>One Secrets Manager rotation step (<see cref="RotationProtocol"/>).</summary>
-    public Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken) =>
-        _rotationProtocol.RunAsync(request, cancellationToken);
+    /// <summary>One Secrets Manager rotation step (<see cref="RotationProtocol"/>); with central secrets only as their rotator.</summary>
+    public async Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken)
+    {
+        if (await _clients.Accounts.CentralRotatorRefusalAsync(cancellationToken) is { } refusal)
+        {
+            throw new CentralRotatorRefusedException(refusal);
+        }
+
+        return await _rotationProtocol.RunAsync(request, cancellationToken);
+    }
 
     /// <summary>
     /// One sweep over <paramref name="accounts"/>; its alerts go out as they happen. The caller publishes the rest with
@@ -188,6 +195,17 @@ public sealed class RotationService : IRotationService
     private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, AlertPublisher alerts, CancellationToken cancellationToken, string? discoveryProblem = null)
     {
         var started = _time.GetUtcNow();
+        // Central secrets name one writer; under any other identity every write would be denied after its key was made.
+        if (await _clients.Accounts.CentralRotatorRefusalAsync(cancellationToken) is { } refusal)
+        {
+            if (!dryRun)
+            {
+                throw new CentralRotatorRefusedException(refusal);
+            }
+
+            _logger.LogWarning("Sweep {SweepId} is a dry run; as a rotation it would be refused: {Refusal}", sweepId, refusal);
+        }
+
         _logger.LogInformation("Sweep {SweepId} starting over {Count} accounts (dry run: {DryRun})", sweepId, accounts.Count, dryRun);
         if (discoveryProblem is not null)
         {
