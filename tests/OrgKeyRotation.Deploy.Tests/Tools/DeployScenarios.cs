@@ -24,6 +24,15 @@ public sealed partial class DeployScenarios
     public const string TopicKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001";
     public const string SecretKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002";
 
+    /// <summary>The ARN central-admin's own secrets key gets (deployment.secrets_key_arn), used only when it creates one.</summary>
+    public const string CreatedSecretsKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-0000000000c5";
+
+    /// <summary>An operator's IAM Identity Center role allowed to run keyrot as the rotator (central-admin rotator_operator_arns).</summary>
+    public const string OperatorRoleArn = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_KeyRotationOperator_0123456789abcdef";
+
+    /// <summary>A key of the one listed member account (222222222222).</summary>
+    public const string MemberKeyArn = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000022";
+
     public static string TopicArn => $"arn:aws:sns:{Region}:{CentralAccount}:org-key-rotation-alerts";
 
     public static string WorkQueueArn => $"arn:aws:sqs:{Region}:{CentralAccount}:org-key-rotation-work";
@@ -104,6 +113,16 @@ public sealed partial class DeployScenarios
             }
             EOT
             """));
+        // Central secrets as the central-secrets example deploys them: a created key, the role under a path, the Organization.
+        list.Add(new Scenario("central_created_key", $"""
+            {ExplicitAccounts}
+            organization_id = "{OrganizationId}"
+            secret_location = "central"
+            execution_role_path = "/service/"
+            rotator_operator_arns = ["{OperatorRoleArn}"]
+            """));
+        list.Add(new Scenario("member_alias_key", ExplicitAccounts + "\nsecret_kms_key_id = \"alias/org-key-rotation\""));
+        list.Add(new Scenario("member_own_key_arn", $"accounts_users_json = \"{{\\\"222222222222\\\": [\\\"alice\\\"]}}\"\nsecret_kms_key_id = \"{MemberKeyArn}\""));
         list.Add(new Scenario("no_exemptions", ExplicitAccounts + "\nexempt_group = null\nexempt_tag = null\nalert_owner_tag = null"));
         // The email subscriptions' filter policy: every event ("all", or null), or a team's own filter on its owner name.
         list.Add(new Scenario("email_every_event", ExplicitAccounts + "\nsns_filter_policy = \"all\""));
@@ -121,8 +140,10 @@ public sealed partial class DeployScenarios
         // The seed's member module inputs only: the rotator's role ARN is derived, ExternalId and PrincipalOrgID on.
         new("seed", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrole_name = \"IAMKeyRotationRole\""),
         new("explicit", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\ncentral_role_arn = \"arn:aws:iam::111111111111:role/custom-rotator-lambda\"\nexternal_id = \"org-key-rotation-7f3c9a\"\norganization_id = \"o-abcd123456\""),
-        new("path_and_key", $"account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nuser_path = \"/automation/\"\nsecret_name_prefix = \"team-a/keys/\"\nsecret_kms_key_arn = \"{SecretKeyArn.Replace("111111111111", "222222222222", StringComparison.Ordinal)}\""),
-        new("central_secrets", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_location = \"central\"\nsecret_kms_key_arn = \"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000003\""),
+        new("path_and_key", $"account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nuser_path = \"/automation/\"\nsecret_name_prefix = \"team-a/keys/\"\nsecret_kms_key_id = \"{SecretKeyArn.Replace("111111111111", "222222222222", StringComparison.Ordinal)}\""),
+        new("central_secrets", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_location = \"central\"\nsecret_kms_key_id = \"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000003\""),
+        // The key central-admin sends as an alias: each member account's role may use the key that alias names there.
+        new("alias_key", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_kms_key_id = \"alias/org-key-rotation\""),
         new("conditions_off", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrequire_external_id = false\nrequire_organization = false"),
     ];
 
@@ -146,6 +167,7 @@ public sealed partial class DeployScenarios
             work_queue_url    = {{(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-work\"" : "null")}}
             results_queue_arn = {{(fanout ? $"\"{ResultsQueueArn}\"" : "null")}}
             results_queue_url = {{(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-results\"" : "null")}}
+            secrets_key_arn   = "{{CreatedSecretsKeyArn}}"
           }
         """;
 

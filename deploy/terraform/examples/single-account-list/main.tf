@@ -43,6 +43,7 @@ module "member" {
   user_path          = module.central.user_path
   secret_location    = module.central.secret_location
   secret_name_prefix = module.central.secret_name_prefix
+  secret_kms_key_id  = module.central.secret_kms_key_id
 }
 
 check "member_account_is_in_scope" {

@@ -3,6 +3,7 @@
 
 resource "aws_iam_role" "lambda" {
   name               = module.settings.execution_role_name
+  path               = var.execution_role_path
   description        = "Runs the OrgKeyRotation Lambda: assumes ${var.rotation_role_name} in member accounts."
   assume_role_policy = module.settings.lambda_trust_policy
   tags               = var.tags

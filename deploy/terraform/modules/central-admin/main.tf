@@ -25,10 +25,13 @@ module "settings" {
     work_queue_url    = try(aws_sqs_queue.work[0].url, null)
     results_queue_arn = try(aws_sqs_queue.results[0].arn, null)
     results_queue_url = try(aws_sqs_queue.results[0].url, null)
+    secrets_key_arn   = try(aws_kms_key.secrets[0].arn, null)
   }
 
   config = {
     name                            = var.name
+    execution_role_path             = var.execution_role_path
+    rotator_operator_arns           = var.rotator_operator_arns
     accounts_users_json             = var.accounts_users_json
     rotation_role_name              = var.rotation_role_name
     rotation_external_id            = var.rotation_external_id

@@ -34,6 +34,28 @@ variable "architecture" {
   }
 }
 
+variable "execution_role_path" {
+  type        = string
+  description = "IAM path of the function's execution role, e.g. \"/service/\". Its ARN, path included, is what the member roles trust and, with secret_location = \"central\", the rotator the secrets name (SECRETS_ROTATOR_ARN)."
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\w+=,.@-]+/)*$", var.execution_role_path)) && length(var.execution_role_path) <= 512
+    error_message = "execution_role_path must start and end with '/', e.g. \"/\" or \"/service/\"."
+  }
+}
+
+variable "rotator_operator_arns" {
+  type        = list(string)
+  description = "IAM role ARNs (e.g. an operator's IAM Identity Center role, path included) that may assume the execution role to run keyrot as the rotator, which central secrets require of every run that writes them. Whoever assumes it has all of the rotator's permissions. Empty: only the Lambda service."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.rotator_operator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$", arn))])
+    error_message = "rotator_operator_arns entries must be IAM role ARNs (arn:aws:iam::ACCOUNT:role/PATH/NAME)."
+  }
+}
+
 variable "memory_size" {
   type        = number
   description = "Lambda memory in MB."
@@ -58,7 +80,7 @@ variable "timeout" {
 
 variable "reserved_concurrency" {
   type        = number
-  description = "Reserved concurrent executions of the function; null leaves it unreserved. A small number keeps IAM calls under their throttling limits; with enable_fanout it also caps the work queue's event source (at least 2)."
+  description = "Reserved concurrent executions of the function; null leaves it unreserved. A small number keeps IAM calls under their throttling limits. With enable_fanout (then at least 4) the work queue's event source may start reserved_concurrency - 2 invocations, so two stay free for the schedule, manual runs and Secrets Manager rotation steps."
   default     = null
 
   validation {
@@ -332,12 +354,12 @@ variable "secret_name_template" {
 
 variable "secret_kms_key_id" {
   type        = string
-  description = "KMS key ARN for the hand-over secrets; null uses the account's aws/secretsmanager key. With secret_location = \"central\" the rotator may use only this key."
+  description = "KMS key of the hand-over secrets (SECRET_KMS_KEY_ID). With secret_location = \"member\": alias/NAME, which each member account resolves to its own key (pass it to the member modules as secret_kms_key_id), a key ARN only when the one listed account owns that key, or null for each account's aws/secretsmanager key. With secret_location = \"central\": null creates a customer managed key whose policy lets each member user decrypt its own secret through Secrets Manager, or the ARN of such a key of this account (output secrets_key_policy is the policy it needs); never aws/secretsmanager, which cannot be used from another account."
   default     = null
 
   validation {
-    condition     = var.secret_kms_key_id == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.secret_kms_key_id))
-    error_message = "secret_kms_key_id must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+    condition     = var.secret_kms_key_id == null || can(regex("^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+|alias/[A-Za-z0-9/_-]{1,250})$", var.secret_kms_key_id))
+    error_message = "secret_kms_key_id must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) or an alias name (alias/NAME)."
   }
 }
 

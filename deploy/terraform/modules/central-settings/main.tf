@@ -2,7 +2,8 @@ locals {
   policies_dir = "${path.module}/policies"
 
   execution_role_name = "${var.config.name}-lambda"
-  execution_role_arn  = "arn:${var.deployment.partition}:iam::${var.deployment.account_id}:role/${local.execution_role_name}"
+  # With its path: the member roles trust this ARN, and central secrets name it as their only writer.
+  execution_role_arn = "arn:${var.deployment.partition}:iam::${var.deployment.account_id}:role${var.config.execution_role_path}${local.execution_role_name}"
   # Known before the function exists, so its own environment can name it (SECRETS_ROTATION_LAMBDA_ARN).
   function_arn = "arn:${var.deployment.partition}:lambda:${var.deployment.region}:${var.deployment.account_id}:function:${var.config.name}"
 
@@ -17,6 +18,19 @@ locals {
   secret_name_prefix = split("{", var.config.secret_name_template)[0]
   central_secrets    = var.config.secret_location == "central"
 
+  # Central secrets need a customer managed key (users in other accounts decrypt them): the one given, or the one
+  # central-admin creates. Member secrets use the given key id (an alias resolves in each member account) or none.
+  create_secrets_key      = local.central_secrets && var.config.secret_kms_key_id == null
+  secret_kms_key          = var.config.secret_kms_key_id != null ? var.config.secret_kms_key_id : (local.create_secrets_key ? var.deployment.secrets_key_arn : null)
+  aws_managed_secrets_key = can(regex("(^|:)alias/aws/secretsmanager$", coalesce(var.config.secret_kms_key_id, "none")))
+  secret_key_is_arn       = can(regex("^arn:[^:]+:kms:[^:]+:[0-9]{12}:key/", coalesce(var.config.secret_kms_key_id, "none")))
+  # A key ARN names one account's key: member secrets may use it only when that account is the one in scope.
+  member_key_is_foreign = !local.central_secrets && local.secret_key_is_arn && (var.config.discover_organization || tolist(keys(local.accounts)) != tolist([try(split(":", var.config.secret_kms_key_id)[4], "")]))
+
+  # Each hand-over secret of a member user, as a policy pattern: {accountId} and {userName} become the requester's
+  # account and user name (policy variables), so a user matches its own secret only.
+  own_secret_arn = "arn:${var.deployment.partition}:secretsmanager:${var.deployment.region}:${var.deployment.account_id}:secret:${replace(replace(var.config.secret_name_template, "{accountId}", "$${aws:PrincipalAccount}"), "{userName}", "$${aws:username}")}-??????"
+
   # One address as a string, or a list.
   alert_emails = distinct(flatten([var.config.sns_alert_email]))
 
@@ -25,12 +39,14 @@ locals {
 
   kms_key_arns = concat(
     [var.deployment.topic_key_arn],
-    local.central_secrets && var.config.secret_kms_key_id != null ? [var.config.secret_kms_key_id] : [],
+    local.central_secrets && local.secret_kms_key != null ? [local.secret_kms_key] : [],
   )
 
-  # The event source mapping may invoke at most as many copies as are reserved, so a throttled poll never
-  # counts as a receive (AWS: do not set maximum concurrency above the function's reserved concurrency).
-  fanout_maximum_concurrency = var.config.enable_fanout && var.config.reserved_concurrency != null ? var.config.reserved_concurrency : null
+  # Invocations that do not come from the work queue and must find a free copy of the function: a scheduled or manual
+  # sweep and a Secrets Manager rotation step. The event source gets the rest of the reserved concurrency: a throttled
+  # poll still counts as a receive and pushes messages towards the dead-letter queue, and a throttled rotation step fails.
+  invocation_headroom        = 2
+  fanout_maximum_concurrency = var.config.enable_fanout && var.config.reserved_concurrency != null ? var.config.reserved_concurrency - local.invocation_headroom : null
 
   # Names match src/OrgKeyRotation.Core/Configuration/EnvironmentVariables.cs (a test checks both directions).
   # Optional ones are left out when unset so the code's defaults apply; an empty EXEMPT_GROUP/EXEMPT_TAG/
@@ -39,7 +55,8 @@ locals {
     DISCOVERY_INCLUDE_OUS       = length(var.config.discovery_include_ous) > 0 ? join(",", var.config.discovery_include_ous) : null
     DISCOVERY_EXCLUDE_ACCOUNTS  = length(var.config.discovery_exclude_accounts) > 0 ? join(",", var.config.discovery_exclude_accounts) : null
     DISCOVERY_USER_TAG          = var.config.discovery_user_tag
-    SECRET_KMS_KEY_ID           = var.config.secret_kms_key_id
+    SECRET_KMS_KEY_ID           = local.secret_kms_key
+    SECRETS_ROTATOR_ARN         = local.central_secrets ? local.execution_role_arn : null
     WORK_QUEUE_URL              = var.config.enable_fanout ? var.deployment.work_queue_url : null
     RESULTS_QUEUE_URL           = var.config.enable_fanout ? var.deployment.results_queue_url : null
     SECRETS_ROTATION_LAMBDA_ARN = var.config.enable_secrets_manager_rotation ? local.function_arn : null
@@ -89,5 +106,23 @@ locals {
     topic_arn                = var.deployment.topic_arn
     kms_key_arns             = local.kms_key_arns
     log_group_arn            = var.deployment.log_group_arn
+  })
+}
+
+locals {
+  secrets_key_policy = templatefile("${local.policies_dir}/secrets-key-policy.json.tftpl", {
+    partition       = var.deployment.partition
+    region          = var.deployment.region
+    account_id      = var.deployment.account_id
+    rotator_arn     = local.execution_role_arn
+    own_secret_arn  = local.own_secret_arn
+    organization_id = var.config.organization_id == null ? "" : var.config.organization_id
+    member_accounts = sort(keys(local.accounts))
+  })
+
+  secret_reader_policy = templatefile("${local.policies_dir}/secret-reader-policy.json.tftpl", {
+    region         = var.deployment.region
+    own_secret_arn = local.own_secret_arn
+    key_arn        = local.secret_kms_key == null ? "" : local.secret_kms_key
   })
 }

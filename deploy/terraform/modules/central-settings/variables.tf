@@ -4,6 +4,8 @@
 variable "config" {
   type = object({
     name                            = string
+    execution_role_path             = string
+    rotator_operator_arns           = list(string)
     accounts_users_json             = string
     rotation_role_name              = string
     rotation_external_id            = string
@@ -51,6 +53,7 @@ variable "deployment" {
     work_queue_url    = optional(string)
     results_queue_arn = optional(string)
     results_queue_url = optional(string)
+    secrets_key_arn   = optional(string)
   })
-  description = "What central-admin's provider and resources give: partition, region and id of the central account; ARNs of the alert topic, its KMS key and the function's log group; ARNs and URLs of the fan-out work and results queues (null without fan-out)."
+  description = "What central-admin's provider and resources give: partition, region and id of the central account; ARNs of the alert topic, its KMS key and the function's log group; ARNs and URLs of the fan-out work and results queues (null without fan-out); the ARN of the secrets key central-admin creates (null when it creates none)."
 }

@@ -25,7 +25,7 @@ module "policies" {
   user_path            = var.user_path
   secret_location      = var.secret_location
   secret_name_prefix   = var.secret_name_prefix
-  secret_kms_key_arn   = var.secret_kms_key_arn
+  secret_kms_key_id    = var.secret_kms_key_id
   bulk_user_read       = var.bulk_user_read
 }
 

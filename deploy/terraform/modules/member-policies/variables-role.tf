@@ -83,14 +83,14 @@ variable "secret_name_prefix" {
   }
 }
 
-variable "secret_kms_key_arn" {
+variable "secret_kms_key_id" {
   type        = string
-  description = "KMS key ARN encrypting the hand-over secrets in the member account (with secret_location = \"member\"): a key of that account, or one whose key policy lets that account use it. null uses aws/secretsmanager and grants no KMS permission."
+  description = "KMS key of the hand-over secrets in the member account (with secret_location = \"member\"), as central-admin sends it (central-admin output secret_kms_key_id): alias/NAME, resolved in each member account, or the ARN of a key of this account. The role may use it only through Secrets Manager. null uses aws/secretsmanager and grants no KMS permission."
   default     = null
 
   validation {
-    condition     = var.secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.secret_kms_key_arn))
-    error_message = "secret_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+    condition     = var.secret_kms_key_id == null || can(regex("^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+|alias/[A-Za-z0-9/_-]{1,250})$", var.secret_kms_key_id))
+    error_message = "secret_kms_key_id must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) or an alias name (alias/NAME)."
   }
 }
 
