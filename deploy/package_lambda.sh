@@ -2,8 +2,8 @@
 # Builds the Lambda's Native AOT `bootstrap` (custom runtime, provided.al2023) and zips it for deployment.
 # Usage: deploy/package_lambda.sh [--arch x86_64|arm64]
 # Writes artifacts/lambda/orgkeyrotation-lambda.zip (bootstrap at the zip root, mode 755, with the native libraries the
-# publish put beside it), the path the Terraform
-# module uses by default, and prints its path and SHA-256. The zip holds the architecture built last: pass the
+# publish put beside it), the path the Terraform examples pass as lambda_zip_path, and prints its path and SHA-256. The
+# zip holds the architecture built last: pass the
 # same --arch as the Terraform `architecture` input.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -8,7 +8,8 @@ namespace OrgKeyRotation.Aws;
 
 /// <summary>
 /// Sessions into member accounts through the rotation role. With secret location "central" the session's Secrets
-/// Manager is the central one, written with the host credentials, so the host principal is the secrets' rotator.
+/// Manager is the central one, written with the host credentials, and the secrets' rotator is the configured role
+/// (<see cref="AwsOptions.SecretsRotatorArn"/>, path included): the host credentials must be that role's.
 /// </summary>
 internal sealed class AccountSessionFactory : IAccountSessionFactory
 {
@@ -16,8 +17,9 @@ internal sealed class AccountSessionFactory : IAccountSessionFactory
     private readonly StsClient _sts;
     private readonly RoleCredentialCache _cache;
     private readonly ISecretsManagerClient? _centralSecrets;
+    private readonly string? _centralRotator;
     private readonly Lock _gate = new();
-    private Task<string>? _hostPrincipal;
+    private Task<string>? _hostArn;
 
     public AccountSessionFactory(AwsClients.Layer layer, StsClient sts, ISecretsManagerClient centralSecrets)
     {
@@ -26,6 +28,7 @@ internal sealed class AccountSessionFactory : IAccountSessionFactory
         var options = layer.Options;
         _cache = new RoleCredentialCache((account, sessionName, token) => sts.AssumeRoleAsync(RoleArn(account), sessionName, options.ExternalId, token), layer.Time);
         _centralSecrets = options.SecretLocation == SecretLocation.Central ? centralSecrets : null;
+        _centralRotator = options.SecretsRotatorArn;
     }
 
     public async Task<IAccountSession> OpenAsync(string accountId, string sessionName, CancellationToken cancellationToken)
@@ -44,7 +47,7 @@ internal sealed class AccountSessionFactory : IAccountSessionFactory
         var parameters = new ParameterStoreClient(_layer.Signed(AwsService.Ssm, credentials, accountId));
         if (_centralSecrets is not null)
         {
-            return new AccountSession(accountId, iam, _centralSecrets, parameters, await HostPrincipalAsync(cancellationToken).ConfigureAwait(false));
+            return new AccountSession(accountId, iam, _centralSecrets, parameters, _centralRotator!);
         }
 
         return new AccountSession(accountId, iam, new SecretsManagerClient(_layer.Signed(AwsService.SecretsManager, credentials, accountId), _layer.Options.PageSize), parameters, RoleArn(accountId));
@@ -52,20 +55,23 @@ internal sealed class AccountSessionFactory : IAccountSessionFactory
 
     private string RoleArn(string accountId) => $"arn:{_layer.Partition}:iam::{accountId}:role/{_layer.Options.RoleName}";
 
-    /// <summary>The host's principal, asked of STS once (a failed attempt is asked again next time).</summary>
-    private Task<string> HostPrincipalAsync(CancellationToken cancellationToken)
+    public async Task<string?> CentralRotatorRefusalAsync(CancellationToken cancellationToken) =>
+        _centralSecrets is null ? null : CentralRotator.Refusal(await HostArnAsync(cancellationToken).ConfigureAwait(false), _centralRotator!);
+
+    /// <summary>The host's caller ARN, asked of STS once (a failed attempt is asked again next time).</summary>
+    private Task<string> HostArnAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_hostPrincipal is null || _hostPrincipal.IsFaulted || _hostPrincipal.IsCanceled)
+            if (_hostArn is null || _hostArn.IsFaulted || _hostArn.IsCanceled)
             {
-                _hostPrincipal = ResolveAsync();
+                _hostArn = ResolveAsync();
             }
 
-            return _hostPrincipal.WaitAsync(cancellationToken);
+            return _hostArn.WaitAsync(cancellationToken);
         }
 
-        async Task<string> ResolveAsync() => PrincipalArn.FromCallerArn((await _sts.GetHostIdentityAsync(CancellationToken.None).ConfigureAwait(false)).Arn);
+        async Task<string> ResolveAsync() => (await _sts.GetHostIdentityAsync(CancellationToken.None).ConfigureAwait(false)).Arn;
     }
 
     private sealed record AccountSession(string AccountId, IIamClient Iam, ISecretsManagerClient Secrets, IParameterStoreClient Parameters, string PrincipalArn) : IAccountSession;

@@ -32,7 +32,7 @@ public static class AwsOperations
         new("iam", "DeleteAccessKey"),
         new("iam", "GetAccessKeyLastUsed"),
 
-        // Member role (location "member") or the central host principal (location "central").
+        // Member role (location "member") or the central rotator role, secrets.rotatorArn (location "central").
         new("secretsmanager", "CreateSecret"),
         new("secretsmanager", "DescribeSecret"),
         new("secretsmanager", "GetSecretValue"),

@@ -24,6 +24,12 @@ public sealed record AwsOptions
     /// <summary>Where <see cref="Core.Ports.IAccountSession.Secrets"/> acts: the member account (assumed role) or central (host credentials). Default Member.</summary>
     public SecretLocation SecretLocation { get; init; }
 
+    /// <summary>
+    /// With <see cref="SecretLocation"/> central: the role (ARN with its path) that writes the secrets and that their
+    /// resource policies name (<see cref="SecretsConfig.RotatorArn"/>). Required there; unused with member secrets.
+    /// </summary>
+    public string? SecretsRotatorArn { get; init; }
+
     /// <summary>Host credentials to use instead of <see cref="Profile"/> or the default chain. Default none.</summary>
     public AWSCredentials? Credentials { get; init; }
 
@@ -40,11 +46,16 @@ public sealed record AwsOptions
 
     // Records print every member; Credentials must never reach a log, so list the safe ones only.
     public override string ToString() =>
-        $"AwsOptions {{ Region = {Region}, EndpointUrl = {EndpointUrl}, Profile = {Profile}, RoleName = {RoleName}, ExternalId = {(ExternalId is null ? "" : "set")}, SecretLocation = {SecretLocation}, Credentials = {(Credentials is null ? "default chain" : "explicit")}, Retry = {Retry} }}";
+        $"AwsOptions {{ Region = {Region}, EndpointUrl = {EndpointUrl}, Profile = {Profile}, RoleName = {RoleName}, ExternalId = {(ExternalId is null ? "" : "set")}, SecretLocation = {SecretLocation}, SecretsRotatorArn = {SecretsRotatorArn}, Credentials = {(Credentials is null ? "default chain" : "explicit")}, Retry = {Retry} }}";
 
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(RoleName, nameof(RoleName));
+        if (SecretLocation == SecretLocation.Central && !AwsIdentifiers.IsRoleArn(SecretsRotatorArn))
+        {
+            throw new ArgumentException($"SecretsRotatorArn must be the IAM role ARN (path included) that writes the central secrets, not '{SecretsRotatorArn}'.", nameof(SecretsRotatorArn));
+        }
+
         if (EndpointUrl is { IsAbsoluteUri: false })
         {
             throw new ArgumentException($"EndpointUrl must be an absolute URL such as http://127.0.0.1:5000, not '{EndpointUrl}'.", nameof(EndpointUrl));

@@ -150,9 +150,16 @@ public sealed partial class RotationService : IRotationService
             failed.OrderBy(f => f.AccountId, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>One Secrets Manager rotation step (<see cref="RotationProtocol"/>).</summary>
-    public Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken) =>
-        _rotationProtocol.RunAsync(request, cancellationToken);
+    /// <summary>One Secrets Manager rotation step (<see cref="RotationProtocol"/>); with central secrets only as their rotator.</summary>
+    public async Task<RotationStepResult> RunRotationStepAsync(RotationStepRequest request, CancellationToken cancellationToken)
+    {
+        if (await _clients.Accounts.CentralRotatorRefusalAsync(cancellationToken) is { } refusal)
+        {
+            throw new CentralRotatorRefusedException(refusal);
+        }
+
+        return await _rotationProtocol.RunAsync(request, cancellationToken);
+    }
 
     /// <summary>
     /// One sweep over <paramref name="accounts"/>; its alerts go out as they happen. The caller publishes the rest with
@@ -163,6 +170,17 @@ public sealed partial class RotationService : IRotationService
     private async Task<SweepResult> RunSweepAsync(IReadOnlyList<string> accounts, string sweepId, bool dryRun, DateTimeOffset? stopStartingWorkAt, IProgress<AccountResult>? progress, AlertPublisher alerts, CancellationToken cancellationToken, Alert? discoveryFailed = null)
     {
         var started = _time.GetUtcNow();
+        // Central secrets name one writer; under any other identity every write would be denied after its key was made.
+        if (await _clients.Accounts.CentralRotatorRefusalAsync(cancellationToken) is { } refusal)
+        {
+            if (!dryRun)
+            {
+                throw new CentralRotatorRefusedException(refusal);
+            }
+
+            LogDryRunWouldBeRefused(_logger, sweepId, refusal);
+        }
+
         LogSweepStarting(_logger, sweepId, accounts.Count, dryRun);
         if (discoveryFailed is not null)
         {
@@ -243,6 +261,9 @@ public sealed partial class RotationService : IRotationService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Restore requested for {AccountId} {UserName} {AccessKeyId}: {Outcome}")]
     private static partial void LogRestore(ILogger logger, string accountId, string userName, string accessKeyId, Outcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweep {SweepId} is a dry run; as a rotation it would be refused: {Refusal}")]
+    private static partial void LogDryRunWouldBeRefused(ILogger logger, string sweepId, string refusal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sweep {SweepId} starting over {Count} accounts (dry run: {DryRun})")]
     private static partial void LogSweepStarting(ILogger logger, string sweepId, int count, bool dryRun);

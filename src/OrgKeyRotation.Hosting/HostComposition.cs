@@ -33,6 +33,7 @@ public static class HostComposition
             RoleName = config.RoleName,
             ExternalId = config.ExternalId,
             SecretLocation = config.Secrets.Location,
+            SecretsRotatorArn = config.Secrets.RotatorArn,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrgKeyRotation.Aws.Tests.Support;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Ports;
@@ -29,6 +30,7 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         "IOrganizationsClient.ListAccountsForParentAsync", "IOrganizationsClient.ListChildrenAsync", "IStsClient.GetCallerIdentityAsync",
         "IWorkQueueClient.SendBatchAsync", "IWorkQueueClient.SendAsync", "IWorkQueueClient.ReceiveAsync", "IWorkQueueClient.DeleteBatchAsync",
         "IWorkQueueClient.ChangeVisibilityBatchAsync", "IWorkQueueClient.GetDepthAsync", "IAccountSessionFactory.OpenAsync",
+        "IAccountSessionFactory.CentralRotatorRefusalAsync",
     ];
 
     [Fact]
@@ -102,6 +104,8 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         await clients.WorkQueue.ChangeVisibilityBatchAsync(queue, received.Select(m => m.ReceiptHandle).ToList(), TimeSpan.Zero, default);
         await clients.WorkQueue.DeleteBatchAsync(queue, received.Select(m => m.ReceiptHandle).ToList(), default);
         await clients.WorkQueue.GetDepthAsync(queue, default);
+        // Who the host is matters only with central secrets: GetCallerIdentity, already in the catalogue.
+        await MotoAdmin.Clients(moto.Endpoint, () => counter, secretLocation: SecretLocation.Central).Accounts.CentralRotatorRefusalAsync(default);
 
         var called = counter.Calls.Select(c => (c.Service, Action: c.Operation)).Distinct().ToList();
         var listed = AwsOperations.All.Select(o => (o.Service, o.Action)).ToList();

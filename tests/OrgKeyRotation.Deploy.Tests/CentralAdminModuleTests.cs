@@ -14,22 +14,42 @@ public sealed class CentralAdminModuleTests
 
     private static string Attr(JsonElement body, string name) => TerraformStructureTests.Expression(body.GetProperty(name));
 
+    /// <summary>central-settings takes central-admin's inputs as one object; each of its attributes is the input of the same name.</summary>
     [NodeFact]
-    public void SettingsModule_GetsEverySharedInputUnchanged()
+    public void SettingsModule_GetsEveryConfigAttributeFromTheInputOfTheSameName()
     {
         var call = Module.ModuleCalls["settings"];
-        var shared = DeployScenarios.VariablesOf("central-settings").Intersect(DeployScenarios.VariablesOf("central-admin")).ToList();
+        var attributes = DeployScenarios.ObjectAttributes("central-settings", "config")!;
+        var config = call.GetProperty("config");
 
-        Assert.True(shared.Count >= 25, $"expected the settings inputs, found {shared.Count}");
+        Assert.True(attributes.Count >= 30, $"expected central-admin's inputs in config, found {attributes.Count}");
+        Assert.Equal(attributes.Order(StringComparer.Ordinal), config.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         // The scenario tests feed central-settings exactly this way, so they test what central-admin deploys.
-        Assert.All(shared, v => Assert.Equal($"${{var.{v}}}", Attr(call, v)));
-        var facts = DeployScenarios.VariablesOf("central-settings").Except(shared).Order(StringComparer.Ordinal);
-        Assert.Equal(["account_id", "log_group_arn", "partition", "region", "results_queue_arn", "results_queue_url", "topic_arn", "topic_key_arn", "work_queue_arn", "work_queue_url"], facts);
-        Assert.Equal("${aws_sns_topic.alerts.arn}", Attr(call, "topic_arn"));
-        Assert.Equal("${aws_cloudwatch_log_group.lambda.arn}", Attr(call, "log_group_arn"));
-        Assert.Equal("${try(aws_sqs_queue.work[0].arn, null)}", Attr(call, "work_queue_arn"));
-        Assert.Equal("${try(aws_sqs_queue.results[0].arn, null)}", Attr(call, "results_queue_arn"));
-        Assert.Equal("${try(aws_sqs_queue.results[0].url, null)}", Attr(call, "results_queue_url"));
+        Assert.All(attributes, a => Assert.Equal($"${{var.{a}}}", Attr(config, a)));
+        Assert.Empty(attributes.Except(DeployScenarios.VariablesOf("central-admin")));
+        Assert.Equal(["config", "deployment"], DeployScenarios.VariablesOf("central-settings").Order(StringComparer.Ordinal));
+        var deployment = call.GetProperty("deployment");
+        Assert.Equal(DeployScenarios.ObjectAttributes("central-settings", "deployment")!.Order(StringComparer.Ordinal), deployment.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("${aws_sns_topic.alerts.arn}", Attr(deployment, "topic_arn"));
+        Assert.Equal("${aws_cloudwatch_log_group.lambda.arn}", Attr(deployment, "log_group_arn"));
+        Assert.Equal("${try(aws_sqs_queue.work[0].arn, null)}", Attr(deployment, "work_queue_arn"));
+        Assert.Equal("${try(aws_sqs_queue.results[0].arn, null)}", Attr(deployment, "results_queue_arn"));
+        Assert.Equal("${try(aws_sqs_queue.results[0].url, null)}", Attr(deployment, "results_queue_url"));
+    }
+
+    /// <summary>main.tf holds the settings call; each concern has its file, as terraform-aws-modules split a large root.</summary>
+    [NodeFact]
+    public void Resources_AreSplitByConcern()
+    {
+        var byFile = Module.Files.Where(f => f.Key.EndsWith(".tf", StringComparison.Ordinal) && f.Value.TryGetProperty("resource", out _))
+            .ToDictionary(f => f.Key, f => f.Value.GetProperty("resource").EnumerateObject().Select(t => t.Name).Distinct().Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+
+        Assert.Equal(["aws_iam_role", "aws_iam_role_policy"], byFile["iam.tf"]);
+        Assert.Equal(["aws_kms_alias", "aws_kms_key", "aws_sns_topic", "aws_sns_topic_subscription"], byFile["alerts.tf"]);
+        Assert.Equal(["aws_cloudwatch_metric_alarm"], byFile["alarms.tf"]);
+        Assert.Equal(["aws_cloudwatch_event_rule", "aws_cloudwatch_event_target", "aws_cloudwatch_log_group", "aws_lambda_function", "aws_lambda_permission"], byFile["function.tf"]);
+        Assert.Equal(["aws_lambda_event_source_mapping", "aws_sqs_queue"], byFile["fanout.tf"]);
+        Assert.False(Module.Files["main.tf"].TryGetProperty("resource", out _), "main.tf holds the settings call, not resources");
     }
 
     [NodeFact]
@@ -39,26 +59,28 @@ public sealed class CentralAdminModuleTests
 
         Assert.Equal("provided.al2023", Attr(function, "runtime"));
         Assert.Equal("bootstrap", Attr(function, "handler"));
-        Assert.Equal("${filebase64sha256(local.lambda_zip_path)}", Attr(function, "source_code_hash"));
-        Assert.Equal("${local.lambda_zip_path}", Attr(function, "filename"));
+        Assert.Equal("${filebase64sha256(var.lambda_zip_path)}", Attr(function, "source_code_hash"));
+        Assert.Equal("${var.lambda_zip_path}", Attr(function, "filename"));
         Assert.Equal("[\"${var.architecture}\"]", Attr(function, "architectures"));
         Assert.Equal("${var.reserved_concurrency}", Attr(function, "reserved_concurrent_executions"));
         Assert.Equal("${module.settings.environment}", Attr(function.GetProperty("environment")[0], "variables"));
         Assert.Equal("${module.settings.execution_role_name}", Attr(Module.Resource("aws_iam_role", "lambda"), "name"));
     }
 
+    /// <summary>The package path is the caller's: the module has no default that reaches outside itself.</summary>
     [NodeFact]
-    public void LambdaZipDefault_ResolvesToThePackageScriptOutput()
+    public void LambdaZipPath_IsRequiredAndEveryCentralExampleSetsThePackageScriptOutput()
     {
-        var local = Module.Locals["lambda_zip_path"].GetString()!;
-        const string Marker = "${path.module}/";
-        var start = local.IndexOf(Marker, StringComparison.Ordinal);
-        Assert.True(start >= 0, "lambda_zip_path default must be relative to path.module");
-        var relative = local[(start + Marker.Length)..local.IndexOf('"', start)];
-
-        var resolved = Path.GetFullPath(Path.Combine(RepositoryPaths.Terraform, "modules", "central-admin", relative));
-
-        Assert.Equal(Path.Combine(RepositoryPaths.Root, "artifacts", "lambda", "orgkeyrotation-lambda.zip"), resolved);
+        Assert.False(Module.Variables["lambda_zip_path"].TryGetProperty("default", out _), "lambda_zip_path must have no default");
+        var examples = TerraformTree.ExampleNames.Where(e => TerraformTree.Loaded.Example(e).ModuleCalls.Values.Any(c => c.GetProperty("source").GetString()!.EndsWith("/central-admin", StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(examples);
+        foreach (var example in examples)
+        {
+            var tfvars = TerraformTree.Loaded.Example(example).Files["terraform.tfvars.example"];
+            var relative = tfvars.GetProperty("lambda_zip_path").GetString()!;
+            var resolved = Path.GetFullPath(Path.Combine(RepositoryPaths.Terraform, "examples", example, relative));
+            Assert.Equal(Path.Combine(RepositoryPaths.Root, "artifacts", "lambda", "orgkeyrotation-lambda.zip"), resolved);
+        }
     }
 
     [NodeFact]
@@ -73,8 +95,7 @@ public sealed class CentralAdminModuleTests
     {
         var group = Module.Resource("aws_cloudwatch_log_group", "lambda");
 
-        Assert.Equal("/aws/lambda/${var.name}", Module.Locals["log_group_name"].GetString());
-        Assert.Equal("${local.log_group_name}", Attr(group, "name"));
+        Assert.Equal("/aws/lambda/${var.name}", Attr(group, "name"));
         Assert.Equal("${var.log_retention_days}", Attr(group, "retention_in_days"));
         Assert.Equal("${var.name}", Attr(Module.Resource("aws_lambda_function", "rotator"), "function_name"));
     }
@@ -172,22 +193,35 @@ public sealed class CentralAdminModuleTests
 
     /// <summary>What fails silently otherwise: each alarm notifies the alert topic. Metric names are the ones AWS and the function emit.</summary>
     [NodeTheory]
-    [InlineData("rotation_step_failures", "OrgKeyRotation", "RotationStepFailures", "Trigger", "RotationStep", "GreaterThanOrEqualToThreshold", "1")]
-    [InlineData("function_errors", "AWS/Lambda", "Errors", "FunctionName", "${aws_lambda_function.rotator.function_name}", "GreaterThanOrEqualToThreshold", "1")]
-    [InlineData("function_throttles", "AWS/Lambda", "Throttles", "FunctionName", "${aws_lambda_function.rotator.function_name}", "GreaterThanOrEqualToThreshold", "1")]
-    [InlineData("dead_letters", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "${aws_sqs_queue.dead_letter[0].name}", "GreaterThanThreshold", "0")]
-    public void Alarm_WatchesItsMetricAndNotifiesTheTopic(string name, string ns, string metric, string dimension, string value, string comparison, string threshold)
+    [InlineData("rotation-step-failures", "var.enable_secrets_manager_rotation", "OrgKeyRotation", "RotationStepFailures", "Trigger", "\"RotationStep\"", "GreaterThanOrEqualToThreshold", 1)]
+    [InlineData("function-errors", "true", "AWS/Lambda", "Errors", "FunctionName", "aws_lambda_function.rotator.function_name", "GreaterThanOrEqualToThreshold", 1)]
+    [InlineData("function-throttles", "true", "AWS/Lambda", "Throttles", "FunctionName", "aws_lambda_function.rotator.function_name", "GreaterThanOrEqualToThreshold", 1)]
+    [InlineData("dead-letters", "var.enable_fanout", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "try(aws_sqs_queue.dead_letter[0].name, \"\")", "GreaterThanThreshold", 0)]
+    public void Alarm_WatchesItsMetricAndNotifiesTheTopic(string suffix, string enabled, string ns, string metric, string dimension, string value, string comparison, int threshold)
     {
-        var alarm = Module.Resource("aws_cloudwatch_metric_alarm", name);
+        var alarm = Module.Locals["metric_alarms"].GetProperty(suffix);
 
+        Assert.Equal(enabled, Attr(alarm, "enabled").Trim('$', '{', '}'));
         Assert.Equal(ns, Attr(alarm, "namespace"));
         Assert.Equal(metric, Attr(alarm, "metric_name"));
-        Assert.Equal(value, alarm.GetProperty("dimensions").GetProperty(dimension).GetString());
-        Assert.Equal(comparison, Attr(alarm, "comparison_operator"));
-        Assert.Equal(threshold, Attr(alarm, "threshold"));
+        Assert.Equal($"${{tomap({{ {dimension} = {value} }})}}", Attr(alarm, "dimensions"));
+        Assert.Equal(comparison, Attr(alarm, "comparison"));
+        Assert.Equal(threshold, alarm.GetProperty("threshold").GetInt32());
+    }
+
+    /// <summary>The single-metric alarms are one resource: each enabled entry of metric_alarms, named after its key, notifies the topic.</summary>
+    [NodeFact]
+    public void SingleMetricAlarms_AreOneForEachOverTheEnabledEntries()
+    {
+        var alarm = Module.Resource("aws_cloudwatch_metric_alarm", "single_metric");
+
+        Assert.Equal(["dead-letters", "function-errors", "function-throttles", "rotation-step-failures"], Module.Locals["metric_alarms"].EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("${{ for suffix, alarm in local.metric_alarms : suffix => alarm if var.enable_failure_alarm && alarm.enabled }}", Attr(alarm, "for_each"));
+        Assert.Equal("${var.name}-${each.key}", Attr(alarm, "alarm_name"));
         Assert.Equal("notBreaching", Attr(alarm, "treat_missing_data"));
         Assert.Equal("[\"${aws_sns_topic.alerts.arn}\"]", Attr(alarm, "alarm_actions"));
-        Assert.StartsWith("${var.enable_failure_alarm", Attr(alarm, "count"), StringComparison.Ordinal);
+        Assert.All(new[] { "namespace", "metric_name", "dimensions", "statistic", "period", "threshold" }, a => Assert.Equal($"${{each.value.{a}}}", Attr(alarm, a)));
+        Assert.Equal("${each.value.comparison}", Attr(alarm, "comparison_operator"));
     }
 
     [NodeFact]

@@ -73,11 +73,15 @@ public sealed class CentralSettingsTests
         Assert.DoesNotContain("SECRETS_ROTATION_LAMBDA_ARN", Environment("list_inline_central").Keys);
     }
 
+    /// <summary>
+    /// The event source may start all but two of the reserved copies: a scheduled or manual sweep and a Secrets Manager
+    /// rotation step always find one (Lambda: keep reserved concurrency above the SQS maximum concurrency).
+    /// </summary>
     [TerraformFact]
-    public void FanOut_WithReservedConcurrency_CapsTheEventSourceAtIt()
+    public void FanOut_WithReservedConcurrency_LeavesTwoCopiesForOtherInvocations()
     {
-        Assert.Equal(10, Central("list_fanout_member").GetProperty("fanout_maximum_concurrency").GetInt32());
-        Assert.Equal(5, Central("all_features").GetProperty("fanout_maximum_concurrency").GetInt32());
+        Assert.Equal(8, Central("list_fanout_member").GetProperty("fanout_maximum_concurrency").GetInt32());
+        Assert.Equal(3, Central("all_features").GetProperty("fanout_maximum_concurrency").GetInt32());
         Assert.Equal(JsonValueKind.Null, Central("list_inline_member").GetProperty("fanout_maximum_concurrency").ValueKind);
         Assert.Equal("https://sqs.eu-west-1.amazonaws.com/111111111111/org-key-rotation-work", Environment("list_fanout_member")["WORK_QUEUE_URL"]);
     }
@@ -122,11 +126,60 @@ public sealed class CentralSettingsTests
         Assert.Equal("arn:aws:iam::111111111111:role/org-key-rotation-lambda", Central("seed").GetProperty("execution_role_arn").GetString());
     }
 
+    private const string OneAccount = "accounts_users_json = \"{\\\"222222222222\\\": [\\\"a\\\"]}\"";
+
+    /// <summary>Central secrets name their writer: the execution role's ARN, path included; member secrets name none.</summary>
+    [TerraformFact]
+    public void Environment_CentralSecrets_NameTheExecutionRoleWithItsPathAsRotator()
+    {
+        var central = Central("central_created_key");
+
+        Assert.Equal("arn:aws:iam::111111111111:role/service/org-key-rotation-lambda", central.GetProperty("execution_role_arn").GetString());
+        Assert.Equal(central.GetProperty("execution_role_arn").GetString(), Environment("central_created_key")["SECRETS_ROTATOR_ARN"]);
+        Assert.All(DeployScenarios.CentralScenarios.Where(s => !s.Inputs.Contains("secret_location = \"central\"", StringComparison.Ordinal)),
+            s => Assert.DoesNotContain("SECRETS_ROTATOR_ARN", Environment(s.Name).Keys));
+        Assert.All(DeployScenarios.CentralScenarios.Where(s => s.Inputs.Contains("secret_location = \"central\"", StringComparison.Ordinal)),
+            s => Assert.Equal(Central(s.Name).GetProperty("execution_role_arn").GetString(), Environment(s.Name)["SECRETS_ROTATOR_ARN"]));
+    }
+
+    /// <summary>Central secrets without a key: central-admin creates one, and the function and its role use that one.</summary>
+    [TerraformFact]
+    public void CentralSecrets_WithoutAKey_UseTheCreatedCustomerManagedKey()
+    {
+        var central = Central("central_created_key");
+
+        Assert.True(central.GetProperty("create_secrets_key").GetBoolean());
+        Assert.Equal(DeployScenarios.CreatedSecretsKeyArn, Environment("central_created_key")["SECRET_KMS_KEY_ID"]);
+        Assert.Contains(DeployScenarios.CreatedSecretsKeyArn, central.GetProperty("execution_policy").GetString(), StringComparison.Ordinal);
+        Assert.False(Central("list_inline_central").GetProperty("create_secrets_key").GetBoolean());
+        Assert.Equal(DeployScenarios.SecretKeyArn, Environment("list_inline_central")["SECRET_KMS_KEY_ID"]);
+        Assert.False(Central("list_inline_member").GetProperty("create_secrets_key").GetBoolean());
+        Assert.DoesNotContain("SECRET_KMS_KEY_ID", Environment("list_inline_member").Keys);
+        Assert.Equal(JsonValueKind.Null, Central("list_inline_member").GetProperty("secret_reader_policy").ValueKind);
+    }
+
+    /// <summary>An alias goes to every member account unchanged: each resolves it to its own key.</summary>
+    [TerraformFact]
+    public void MemberSecrets_AliasOrTheListedAccountsOwnKey_AreSentAsGiven()
+    {
+        Assert.Equal("alias/org-key-rotation", Environment("member_alias_key")["SECRET_KMS_KEY_ID"]);
+        Assert.Equal(DeployScenarios.MemberKeyArn, Environment("member_own_key_arn")["SECRET_KMS_KEY_ID"]);
+    }
+
     /// <summary>Combinations that cannot work on AWS, each refused at plan time with its own message.</summary>
     public static TheoryData<string, string, string> RefusedCombinations() => new()
     {
         { "secrets_manager_rotation_with_member_secrets", "accounts_users_json = \"{\\\"222222222222\\\": [\\\"a\\\"]}\"\nenable_secrets_manager_rotation = true", "enable_secrets_manager_rotation needs secret_location = \"central\"" },
-        { "fanout_with_one_reserved", "accounts_users_json = \"{\\\"222222222222\\\": [\\\"a\\\"]}\"\nenable_fanout = true\nreserved_concurrency = 1", "reserved_concurrency must be null or at least 2" },
+        { "fanout_with_one_reserved", $"{OneAccount}\nenable_fanout = true\nreserved_concurrency = 1", "reserved_concurrency must be null or at least 4" },
+        // Two of the reserved copies stay free for the schedule, manual runs and rotation steps; SQS needs at least 2.
+        { "fanout_with_three_reserved", $"{OneAccount}\nenable_fanout = true\nreserved_concurrency = 3", "2 stay free for the schedule, manual runs and Secrets Manager rotation steps" },
+        // The AWS managed key cannot be used from another account (Secrets Manager user guide, cross-account access).
+        { "central_secrets_with_the_aws_managed_key", $"{OneAccount}\nsecret_location = \"central\"\nsecret_kms_key_id = \"alias/aws/secretsmanager\"", "cannot use the AWS managed key aws/secretsmanager" },
+        { "central_secrets_with_an_alias", $"{OneAccount}\nsecret_location = \"central\"\nsecret_kms_key_id = \"alias/rotation-secrets\"", "must be null (central-admin creates the key) or the ARN of a key of this account" },
+        { "central_secrets_with_another_accounts_key", $"{OneAccount}\nsecret_location = \"central\"\nsecret_kms_key_id = \"arn:aws:kms:eu-west-1:333333333333:key/00000000-0000-0000-0000-000000000009\"", "the ARN of a key of this account" },
+        // One key ARN sent to every member account: foreign to all but its own.
+        { "member_secrets_with_a_key_arn_and_discovery", $"discover_organization = true\norganization_id = \"{DeployScenarios.OrganizationId}\"\nsecret_kms_key_id = \"{DeployScenarios.SecretKeyArn}\"", "set secret_kms_key_id to alias/NAME" },
+        { "member_secrets_with_another_accounts_key_arn", $"{OneAccount}\nsecret_kms_key_id = \"{DeployScenarios.SecretKeyArn}\"", "every member account encrypts its own secrets" },
         { "discovery_without_organization", "discover_organization = true", "discover_organization = true needs organization_id" },
         { "nothing_to_rotate", "accounts_users_json = \"{}\"", "there is nothing to rotate" },
         { "environment_over_4kb", $"accounts_users_json = \"{{\\\"222222222222\\\": [{string.Join(",", Enumerable.Range(0, 400).Select(i => $"\\\"user-{i:D4}\\\""))}]}}\"", "exceeds Lambda's 4 KB" },

@@ -79,6 +79,7 @@ public sealed class ExampleWiringTests
             Assert.Equal($"${{module.{centralName}.user_path}}", Arg(member, "user_path"));
             Assert.Equal($"${{module.{centralName}.secret_location}}", Arg(member, "secret_location"));
             Assert.Equal($"${{module.{centralName}.secret_name_prefix}}", Arg(member, "secret_name_prefix"));
+            Assert.Equal($"${{module.{centralName}.secret_kms_key_id}}", Arg(member, "secret_kms_key_id"));
             Assert.True(member.TryGetProperty("providers", out _), $"{example}: the member module must get the member/management provider");
         }
     }
@@ -117,6 +118,27 @@ public sealed class ExampleWiringTests
         Assert.Equal("${var.accounts_users_json}", Arg(central, "accounts_users_json"));
         Assert.Equal("${var.sns_alert_email}", Arg(central, "sns_alert_email"));
         Assert.Equal("(not passed)", Arg(central, "discover_organization"));
+    }
+
+    /// <summary>
+    /// Central secrets: the central module keeps them (and creates their key), the member role gets no Secrets Manager
+    /// permission, and the users to rotate join a group whose policy is the central module's reader policy.
+    /// </summary>
+    [NodeFact]
+    public void CentralSecrets_CreatedKeyExplicitRotatorAndReadersGroup()
+    {
+        var example = Tree.Example("central-secrets");
+        var central = example.ModuleCalls["central"];
+
+        Assert.Equal("central", Arg(central, "secret_location"));
+        Assert.Equal("(not passed)", Arg(central, "secret_kms_key_id"));
+        Assert.Equal("${var.execution_role_path}", Arg(central, "execution_role_path"));
+        Assert.Equal("${var.organization_id}", Arg(central, "organization_id"));
+        Assert.Equal("${module.central.secret_location}", Arg(example.ModuleCalls["member"], "secret_location"));
+        Assert.Equal("${module.central.secret_reader_policy}", Arg(example.Resource("aws_iam_group_policy", "secret_readers"), "policy"));
+        Assert.Equal("[\"${aws_iam_group.secret_readers.name}\"]", Arg(example.Resource("aws_iam_user_group_membership", "secret_readers"), "groups"));
+        Assert.Equal("${aws.member}", Arg(example.Resource("aws_iam_group", "secret_readers"), "provider"));
+        Assert.Equal("${module.central.execution_role_arn}", TerraformStructureTests.Expression(example.Outputs["rotator_role_arn"].GetProperty("value")));
     }
 
     [NodeFact]

@@ -23,6 +23,11 @@ public sealed class IamDataTests
             yield return ($"central/{name}/lambda_trust_policy", "trust", outputs.GetProperty("lambda_trust_policy").GetString()!);
             yield return ($"central/{name}/topic_key_policy", "resource", outputs.GetProperty("topic_key_policy").GetString()!);
             yield return ($"central/{name}/organizations_delegation_policy", "resource", outputs.GetProperty("organizations_delegation_policy").GetString()!);
+            yield return ($"central/{name}/secrets_key_policy", "resource", outputs.GetProperty("secrets_key_policy").GetString()!);
+            if (outputs.GetProperty("secret_reader_policy").GetString() is { } reader)
+            {
+                yield return ($"central/{name}/secret_reader_policy", "identity", reader);
+            }
         }
 
         foreach (var (name, outputs) in scenarios.Member)

@@ -8,24 +8,39 @@ public sealed class MemberModuleConsistencyTests
 {
     private static TerraformTree Tree => TerraformTree.Loaded;
 
-    public static TheoryData<string> SharedInputs() =>
-        new("role_name", "external_id", "require_external_id", "organization_id", "require_organization", "user_path", "secret_location", "secret_name_prefix", "secret_kms_key_arn", "bulk_user_read", "central_role_arn");
+    private const string SharedFile = "variables-role.tf";
 
+    /// <summary>
+    /// The inputs both member modules take are declared once, in member-policies; each member module holds a
+    /// byte-for-byte copy of that file, so the two can never differ in a type, default, description or validation.
+    /// </summary>
     [NodeTheory]
-    [MemberData(nameof(SharedInputs))]
-    public void SharedInput_HasTheSameTypeDefaultAndValidationInBothModules(string name)
+    [InlineData("member-account")]
+    [InlineData("member-roles-stackset")]
+    public void SharedInputs_AreACopyOfTheOneSourceInMemberPolicies(string module)
     {
-        var single = Tree.Module("member-account").Variables[name];
-        var stackset = Tree.Module("member-roles-stackset").Variables[name];
+        var source = Path.Combine(RepositoryPaths.Terraform, "modules", "member-policies", SharedFile);
+        var copy = Path.Combine(RepositoryPaths.Terraform, "modules", module, SharedFile);
 
-        Assert.Equal(single.GetProperty("type").GetString(), stackset.GetProperty("type").GetString());
-        // A single account may trust the whole central account; the StackSet always names the rotator's role.
-        if (name != "central_role_arn")
+        Assert.True(File.Exists(copy), $"modules/{module}/{SharedFile} is missing");
+        Assert.True(File.ReadAllText(source) == File.ReadAllText(copy),
+            $"modules/{module}/{SharedFile} differs from its source; after editing modules/member-policies/{SharedFile}, copy it:\n  cp deploy/terraform/modules/member-policies/{SharedFile} deploy/terraform/modules/{module}/");
+    }
+
+    /// <summary>No shared input is declared a second time outside the shared file.</summary>
+    [NodeFact]
+    public void SharedInputs_AreDeclaredNowhereElse()
+    {
+        var shared = Tree.Module("member-policies").Files[SharedFile].GetProperty("variable").EnumerateObject().Select(v => v.Name).ToList();
+
+        Assert.Contains("bulk_user_read", shared);
+        Assert.Contains("role_name", shared);
+        foreach (var module in new[] { "member-account", "member-roles-stackset", "member-policies" })
         {
-            Assert.Equal(Default(single), Default(stackset));
+            var elsewhere = Tree.Module(module).Files.Where(f => f.Key != SharedFile && f.Value.TryGetProperty("variable", out _))
+                .SelectMany(f => f.Value.GetProperty("variable").EnumerateObject().Select(v => v.Name));
+            Assert.Empty(elsewhere.Intersect(shared));
         }
-
-        Assert.Equal(Pattern(single, name), Pattern(stackset, name));
     }
 
     [NodeTheory]
@@ -40,14 +55,6 @@ public sealed class MemberModuleConsistencyTests
         Assert.Contains("bulk_user_read", shared);
         Assert.All(shared, v => Assert.Equal($"${{var.{v}}}", call.TryGetProperty(v, out var value) ? TerraformStructureTests.Expression(value) : "(not passed)"));
     }
-
-    private static string Pattern(System.Text.Json.JsonElement variable, string name) =>
-        variable.TryGetProperty("validation", out var validation)
-            ? validation[0].GetProperty("condition").GetString()!.Replace($"var.{name} == null || ", "", StringComparison.Ordinal)
-            : "(none)";
-
-    private static string Default(System.Text.Json.JsonElement variable) =>
-        variable.TryGetProperty("default", out var value) ? value.GetRawText() : "(required)";
 
     [NodeTheory]
     [InlineData("rotation_role_name", "role_name")]
@@ -73,6 +80,5 @@ public sealed class MemberModuleConsistencyTests
         var prefix = Tree.Module("member-account").Variables["secret_name_prefix"].GetProperty("default").GetString()!;
 
         Assert.Equal(prefix, template.Split('{')[0]);
-        Assert.Equal("${split(\"{\", var.secret_name_template)[0]}", Tree.Module("central-settings").Locals["secret_name_prefix"].GetString());
     }
 }

@@ -66,6 +66,25 @@ public sealed class MemberPoliciesTests
         Assert.Contains("iam:CreateAccessKey", actions);
     }
 
+    /// <summary>
+    /// The key central-admin sends as alias/NAME: each member account resolves it, so the role may use that account's
+    /// keys the alias names (kms:ResourceAliases), and only through Secrets Manager (kms:ViaService), never directly.
+    /// </summary>
+    [TerraformFact]
+    public void SecretKeyAlias_GrantsTheAccountsKeysItNamesThroughSecretsManagerOnly()
+    {
+        var statement = Assert.Single(Document("alias_key", "permissions_policy").GetProperty("Statement").EnumerateArray(),
+            s => s.GetProperty("Action").EnumerateArray().Any(a => a.GetString()!.StartsWith("kms:", StringComparison.Ordinal)));
+
+        Assert.Equal("arn:aws:kms:*:222222222222:key/*", statement.GetProperty("Resource").GetString());
+        Assert.Equal("alias/org-key-rotation", statement.GetProperty("Condition").GetProperty("ForAnyValue:StringEquals").GetProperty("kms:ResourceAliases").GetString());
+        Assert.Equal("secretsmanager.*.amazonaws.com", statement.GetProperty("Condition").GetProperty("StringLike").GetProperty("kms:ViaService").GetString());
+        var byArn = Assert.Single(Document("path_and_key", "permissions_policy").GetProperty("Statement").EnumerateArray(),
+            s => s.GetProperty("Action").EnumerateArray().Any(a => a.GetString()!.StartsWith("kms:", StringComparison.Ordinal)));
+        Assert.Equal("arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000002", byArn.GetProperty("Resource").GetString());
+        Assert.False(byArn.GetProperty("Condition").TryGetProperty("ForAnyValue:StringEquals", out _));
+    }
+
     private const string BulkReadAction = "iam:GetAccountAuthorizationDetails";
 
     /// <summary>
@@ -80,13 +99,14 @@ public sealed class MemberPoliciesTests
         using var root = new TerraformRoot("member-permissions-template");
         var main = new StringBuilder($$"""
             locals {
-              template = "{{Path.Combine(RepositoryPaths.Policies, "member-role-permissions.json.tftpl").Replace('\\', '/')}}"
+              template = "{{Path.Combine(RepositoryPaths.Policies("member-policies"), "member-role-permissions.json.tftpl").Replace('\\', '/')}}"
               inputs = {
                 partition          = "aws"
                 account_id         = "222222222222"
                 user_path          = "/automation/"
                 secret_name_prefix = "team-a/keys/"
-                secret_kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000002"
+                secret_kms_key_resource = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000002"
+                secret_kms_key_alias    = ""
               }
             }
 

@@ -34,15 +34,18 @@ public sealed class PolicySimulationTests
     /// <summary>A principal as AWS sees it in a request: a role session or a user, with the context keys AWS sets for it.</summary>
     private sealed record Principal(string Arn, string Account, string? OrgId, params string[] IdentityPolicies)
     {
-        /// <summary>aws:PrincipalArn of a role session is its role's ARN.</summary>
-        public string PrincipalArn => Arn.StartsWith("arn:aws:sts::", StringComparison.Ordinal)
-            ? $"arn:aws:iam::{Account}:role/{Arn.Split('/')[1]}"
-            : Arn;
+        /// <summary>The role of a session, path included: AWS gives it as aws:PrincipalArn (the session ARN has no path).</summary>
+        public string? RoleArn { get; init; }
+
+        public string PrincipalArn => RoleArn ?? Arn;
+
+        /// <summary>aws:username: an IAM user's name; AWS sets it for IAM users only.</summary>
+        public string? UserName => Arn.Contains(":user/", StringComparison.Ordinal) ? Arn.Split('/')[^1] : null;
 
         public static Principal Session(string roleArn, string? orgId, params string[] identityPolicies)
         {
             var account = roleArn.Split(':')[4];
-            return new($"arn:aws:sts::{account}:assumed-role/{roleArn.Split('/')[^1]}/orgkeyrotation", account, orgId, identityPolicies);
+            return new($"arn:aws:sts::{account}:assumed-role/{roleArn.Split('/')[^1]}/orgkeyrotation", account, orgId, identityPolicies) { RoleArn = roleArn };
         }
     }
 
@@ -157,7 +160,68 @@ public sealed class PolicySimulationTests
         yield return new("rotation: the rotator turns rotation on for its secret", smRotator, "secretsmanager:RotateSecret", CentralSecret, Central, centralSecretPolicy, Allowed);
         yield return new("rotation: RotateSecret may invoke the rotation function", smRotator, "lambda:InvokeFunction", Function, Central, null, Allowed);
         yield return new("rotation: without the option the rotator may not", centralRotator, "secretsmanager:RotateSecret", CentralSecret, Central, centralSecretPolicy, ImplicitlyDenied);
+        // --- Central secrets as central-admin deploys them with a created key (central-secrets example) ---
+        foreach (var request in CentralSecretsWithTheCreatedKey())
+        {
+            yield return request;
+        }
+
+        // --- Member secrets under a key alias: each account's role uses the key the alias names there, through Secrets Manager ---
+        var aliasRole = Principal.Session(MemberRole, Org, MemberPolicy("alias_key", "permissions_policy"));
+        const string MemberKey = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-0000000000aa";
+        var viaSecretsManager = new Dictionary<string, string> { ["kms:ViaService"] = "secretsmanager.eu-west-1.amazonaws.com" };
+        // A KMS key always has a key policy; the default one lets the account's IAM policies grant its use.
+        const string DefaultKeyPolicy = """{"Version":"2012-10-17","Statement":[{"Sid":"EnableIamPolicies","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}]}""";
+        yield return new("alias key: the member role encrypts with the key the alias names, through Secrets Manager", aliasRole, "kms:GenerateDataKey", MemberKey, Member, DefaultKeyPolicy, Allowed, new(viaSecretsManager) { ["kms:ResourceAliases"] = "alias/org-key-rotation" });
+        yield return new("alias key: not a key another alias names", aliasRole, "kms:GenerateDataKey", MemberKey, Member, DefaultKeyPolicy, ImplicitlyDenied, new(viaSecretsManager) { ["kms:ResourceAliases"] = "alias/payments" });
+        yield return new("alias key: not directly, only through Secrets Manager", aliasRole, "kms:Decrypt", MemberKey, Member, DefaultKeyPolicy, ImplicitlyDenied, new() { ["kms:ResourceAliases"] = "alias/org-key-rotation" });
+        yield return new("alias key: not a key of another account", aliasRole, "kms:Decrypt", MemberKey.Replace("222222222222", "333333333333", StringComparison.Ordinal), "333333333333", null, ImplicitlyDenied, new(viaSecretsManager) { ["kms:ResourceAliases"] = "alias/org-key-rotation" });
+
         yield return new("rotation: an operator may not rotate a hand-over secret", Principal.Session("arn:aws:iam::111111111111:role/Operator", Org, SecretsManagerEverything), "secretsmanager:RotateSecret", CentralSecret, Central, centralSecretPolicy, ExplicitlyDenied);
+    }
+
+    /// <summary>
+    /// Scenario central_created_key: the execution role under /service/, the key central-admin creates with its key
+    /// policy, the users' identity policy (output secret_reader_policy) and the secret's own resource policy. A member
+    /// user reads and decrypts its own secret through Secrets Manager and nothing else; the rotator writes.
+    /// </summary>
+    private static IEnumerable<Request> CentralSecretsWithTheCreatedKey()
+    {
+        const string Scenario = "central_created_key";
+        const string Rotator = "arn:aws:iam::111111111111:role/service/org-key-rotation-lambda";
+        const string Key = DeployScenarios.CreatedSecretsKeyArn;
+        const string BobSecret = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:iam-key-rotation/222222222222/bob-GhIjKl";
+        var outputs = DeployScenarios.Evaluated.Central[Scenario];
+        Assert.Equal(Rotator, outputs.GetProperty("execution_role_arn").GetString());
+        var keyPolicy = CentralPolicy(Scenario, "secrets_key_policy");
+        var reader = CentralPolicy(Scenario, "secret_reader_policy");
+        var secretPolicy = ManagedSecret.ResourcePolicy(Alice, Rotator);
+        var alice = new Principal(Alice, Member, Org, reader);
+        var bob = new Principal("arn:aws:iam::222222222222:user/bob", Member, Org, reader);
+        var outsider = new Principal("arn:aws:iam::999999999999:user/alice", "999999999999", OtherOrg, reader);
+        var rotator = Principal.Session(Rotator, Org, CentralPolicy(Scenario));
+        Dictionary<string, string> ViaSecretsManager(string secretArn) => new() { ["kms:ViaService"] = "secretsmanager.eu-west-1.amazonaws.com", ["kms:EncryptionContext:SecretARN"] = secretArn };
+
+        yield return new("central key: the user reads its own secret", alice, "secretsmanager:GetSecretValue", CentralSecret, Central, secretPolicy, Allowed);
+        yield return new("central key: the user decrypts its own secret through Secrets Manager", alice, "kms:Decrypt", Key, Central, keyPolicy, Allowed, ViaSecretsManager(CentralSecret));
+        yield return new("central key: the user may not decrypt another user's secret", alice, "kms:Decrypt", Key, Central, keyPolicy, ImplicitlyDenied, ViaSecretsManager(BobSecret));
+        yield return new("central key: another user of the account may not decrypt the user's secret", bob, "kms:Decrypt", Key, Central, keyPolicy, ImplicitlyDenied, ViaSecretsManager(CentralSecret));
+        yield return new("central key: another user of the account may not read the user's secret", bob, "secretsmanager:GetSecretValue", CentralSecret, Central, secretPolicy, ExplicitlyDenied);
+        yield return new("central key: the user may not decrypt outside Secrets Manager", alice, "kms:Decrypt", Key, Central, keyPolicy, ImplicitlyDenied, new() { ["kms:EncryptionContext:SecretARN"] = CentralSecret });
+        yield return new("central key: a user of another organization may not decrypt", outsider, "kms:Decrypt", Key, Central, keyPolicy, ImplicitlyDenied,
+            ViaSecretsManager("arn:aws:secretsmanager:eu-west-1:111111111111:secret:iam-key-rotation/999999999999/alice-AbCdEf"));
+        foreach (var action in new[] { "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:PutResourcePolicy", "secretsmanager:GetSecretValue" })
+        {
+            yield return new($"central key: the rotator (role under a path) may {action}", rotator, action, CentralSecret, Central, secretPolicy, Allowed);
+        }
+
+        yield return new("central key: the rotator encrypts through Secrets Manager", rotator, "kms:GenerateDataKey", Key, Central, keyPolicy, Allowed, ViaSecretsManager(CentralSecret));
+        yield return new("central key: the rotator decrypts through Secrets Manager", rotator, "kms:Decrypt", Key, Central, keyPolicy, Allowed, ViaSecretsManager(CentralSecret));
+
+        // keyrot run by hand as the rotator: the listed operator role may assume the execution role, no one else.
+        var trust = CentralPolicy(Scenario, "lambda_trust_policy");
+        yield return new("central key: a listed operator role assumes the rotator's role", Principal.Session(DeployScenarios.OperatorRoleArn, Org, Administrator), "sts:AssumeRole", Rotator, Central, trust, Allowed);
+        yield return new("central key: another operator role may not assume it", Principal.Session("arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef", Org, Administrator), "sts:AssumeRole", Rotator, Central, trust, ImplicitlyDenied);
     }
 
     public static TheoryData<string> Names() => new(Table().Select(r => r.Name));
@@ -195,6 +259,11 @@ public sealed class PolicySimulationTests
         if (r.Who.OrgId is not null)
         {
             context["aws:PrincipalOrgID"] = r.Who.OrgId;
+        }
+
+        if (r.Who.UserName is not null)
+        {
+            context["aws:username"] = r.Who.UserName;
         }
 
         foreach (var (key, value) in r.Context ?? [])

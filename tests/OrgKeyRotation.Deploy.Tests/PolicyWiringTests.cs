@@ -36,14 +36,31 @@ public sealed partial class PolicyWiringTests
         Assert.True(checkedCount >= 6, $"expected the roles' and the key's policies, checked {checkedCount}");
     }
 
-    [NodeFact]
-    public void EveryTemplate_IsRenderedByASettingsModule()
+    /// <summary>Each settings module renders exactly the templates it holds: a module is self-contained.</summary>
+    [NodeTheory]
+    [InlineData("central-settings")]
+    [InlineData("member-policies")]
+    public void EveryTemplate_IsRenderedByTheModuleThatHoldsIt(string module)
     {
-        var rendering = Tree.Module("central-settings").Files.Concat(Tree.Module("member-policies").Files)
+        var rendering = Tree.Module(module).Files
             .SelectMany(f => TerraformTree.Strings(f.Value)).SelectMany(s => TemplateFile().Matches(s)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        var onDisk = Directory.GetFiles(RepositoryPaths.Policies, "*.json.tftpl").Select(f => Path.GetFileName(f)!).ToHashSet(StringComparer.Ordinal);
+        var onDisk = Directory.GetFiles(RepositoryPaths.Policies(module), "*.json.tftpl").Select(f => Path.GetFileName(f)!).ToHashSet(StringComparer.Ordinal);
 
+        Assert.NotEmpty(onDisk);
         Assert.Equal(onDisk.Order(StringComparer.Ordinal), rendering.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>No module reads a file outside its own directory: each works when copied or fetched alone.</summary>
+    [NodeFact]
+    public void Modules_ReadNoPathOutsideThemselves()
+    {
+        foreach (var module in TerraformTree.ModuleNames)
+        {
+            var escaping = Tree.Module(module).Files.SelectMany(f => TerraformTree.Strings(f.Value))
+                .Where(s => s.Contains("path.module", StringComparison.Ordinal) && s.Contains("..", StringComparison.Ordinal))
+                .ToList();
+            Assert.True(escaping.Count == 0, $"{module} reads outside itself: {string.Join("; ", escaping)}");
+        }
     }
 
     [NodeFact]
@@ -62,7 +79,7 @@ public sealed partial class PolicyWiringTests
         foreach (var (file, body) in Tree.Files)
         {
             Assert.False(body.TryGetProperty("data", out var data) && data.TryGetProperty("aws_iam_policy_document", out _),
-                $"{file}: use a template in deploy/terraform/policies instead of aws_iam_policy_document");
+                $"{file}: use a template in the module's policies/ directory instead of aws_iam_policy_document");
             Assert.All(TerraformTree.Strings(body), s => Assert.False(
                 s.Contains("jsonencode(", StringComparison.Ordinal) && (s.Contains("Effect", StringComparison.Ordinal) || s.Contains("\"Action", StringComparison.Ordinal)),
                 $"{file}: an inline jsonencode() policy escapes the policy checks: {s[..Math.Min(120, s.Length)]}"));

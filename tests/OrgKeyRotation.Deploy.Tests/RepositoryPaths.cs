@@ -9,7 +9,8 @@ public static class RepositoryPaths
 
     public static string Terraform => Path.Combine(Root, "deploy", "terraform");
 
-    public static string Policies => Path.Combine(Terraform, "policies");
+    /// <summary>The policy templates of a module: each module keeps the ones it renders.</summary>
+    public static string Policies(string module) => Path.Combine(Terraform, "modules", module, "policies");
 
     private static string FindRoot()
     {

@@ -174,22 +174,79 @@ public sealed class TerraformStructureTests
         }
     }
 
+    /// <summary>Set to 1 to write the README tables instead of comparing them.</summary>
+    public const string RegenerateVariable = "ORGKEYROTATION_REGENERATE_TERRAFORM_DOCS";
+
+    public const string RegenerateCommand = RegenerateVariable + "=1 dotnet test tests/OrgKeyRotation.Deploy.Tests --filter FullyQualifiedName~Readme_InputAndOutputTables";
+
+    /// <summary>
+    /// Each README's "## Inputs" and "## Outputs" sections are generated from the variable and output blocks (name,
+    /// description, type, default, required), as terraform-docs would; the test fails when they differ, naming the
+    /// command that rewrites them. Examples also name their terraform.tfvars.example.
+    /// </summary>
     [NodeTheory]
     [MemberData(nameof(AllRoots))]
-    public void Readme_ListsEveryInputAndOutput(string root)
+    public void Readme_InputAndOutputTablesAreGenerated(string root)
     {
-        var dir = Tree.Directory(root);
-        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Terraform, root, "README.md"));
+        var file = Path.Combine(RepositoryPaths.Terraform, root, "README.md");
+        var readme = File.ReadAllText(file);
         if (root.StartsWith("examples/", StringComparison.Ordinal))
         {
             Assert.Contains("terraform.tfvars.example", readme, StringComparison.Ordinal);
+        }
+
+        var start = readme.IndexOf("## Inputs\n", StringComparison.Ordinal);
+        var outputs = readme.IndexOf("## Outputs\n", StringComparison.Ordinal);
+        Assert.True(start >= 0 && outputs > start, $"{root}/README.md needs a '## Inputs' section followed by '## Outputs'");
+        var end = readme.IndexOf("\n## ", outputs, StringComparison.Ordinal);
+        end = end < 0 ? readme.Length : end + 1;
+        var generated = readme[..start] + Tables(Tree.Directory(root)) + (end < readme.Length ? "\n" + readme[end..] : "");
+        if (Environment.GetEnvironmentVariable(RegenerateVariable) == "1")
+        {
+            File.WriteAllText(file, generated);
             return;
         }
 
-        var inputs = Section(readme, "## Inputs");
-        var outputs = Section(readme, "## Outputs");
-        Assert.All(dir.Variables.Keys, v => Assert.Contains($"| `{v}` |", inputs, StringComparison.Ordinal));
-        Assert.All(dir.Outputs.Keys, o => Assert.Contains($"| `{o}` |", outputs, StringComparison.Ordinal));
+        Assert.True(readme == generated, $"{root}/README.md: the Inputs/Outputs tables are not what the module declares. Regenerate them:\n  {RegenerateCommand}");
+    }
+
+    private static string Tables(TerraformDirectory dir)
+    {
+        static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+        static string Code(string text) => "`" + OneLine(text) + "`";
+
+        // A multi-line type on one line, with the commas HCL takes between attributes: object({ a = string, b = bool }).
+        static string OneLine(string text)
+        {
+            var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToArray();
+            var result = new System.Text.StringBuilder(lines[0]);
+            for (var i = 1; i < lines.Length; i++)
+            {
+                var opens = lines[i - 1].EndsWith('(') || lines[i - 1].EndsWith('{');
+                var closes = lines[i].StartsWith('}') || lines[i].StartsWith(')');
+                result.Append(opens || closes ? " " : ", ").Append(lines[i]);
+            }
+
+            return result.ToString();
+        }
+
+        var table = new System.Text.StringBuilder("## Inputs\n\n| Name | Description | Type | Default | Required |\n| --- | --- | --- | --- | --- |\n");
+        foreach (var (name, body) in dir.Variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            var type = body.GetProperty("type").GetString()!;
+            var hasDefault = body.TryGetProperty("default", out var value);
+            table.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"| `{name}` | {Cell(body.GetProperty("description").GetString()!)} | {Code(type[2..^1])} | {(hasDefault ? Code(value.GetRawText()) : "n/a")} | {(hasDefault ? "no" : "yes")} |\n");
+        }
+
+        table.Append("\n## Outputs\n\n| Name | Description |\n| --- | --- |\n");
+        foreach (var (name, body) in dir.Outputs.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            table.Append(System.Globalization.CultureInfo.InvariantCulture, $"| `{name}` | {Cell(body.GetProperty("description").GetString()!)} |\n");
+        }
+
+        return table.ToString();
     }
 
     [NodeFact]
@@ -209,14 +266,6 @@ public sealed class TerraformStructureTests
                 Assert.All(keys, k => Assert.False(block.TryGetProperty(k, out _), $"{path}: a provider sets {k}"));
             }
         }
-    }
-
-    private static string Section(string markdown, string heading)
-    {
-        var start = markdown.IndexOf(heading, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"README has no '{heading}' section");
-        var next = markdown.IndexOf("\n## ", start + heading.Length, StringComparison.Ordinal);
-        return next < 0 ? markdown[start..] : markdown[start..next];
     }
 
     internal static string Expression(JsonElement element) => element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();

@@ -14,14 +14,6 @@ public sealed class VariableValidationTests
 {
     public static TheoryData<string> Examples() => new(TerraformTree.ExampleNames);
 
-    /// <summary>Required inputs of each module, so a case sets only the variable it is about.</summary>
-    private static readonly Dictionary<string, string> RequiredInputs = new(StringComparer.Ordinal)
-    {
-        ["central-admin"] = "",
-        ["member-account"] = "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\n",
-        ["member-roles-stackset"] = "organizational_unit_ids = [\"ou-ab12-abcdefgh\"]\ncentral_role_arn = \"arn:aws:iam::111111111111:role/org-key-rotation-lambda\"\n",
-    };
-
     /// <summary>Valid values for the module arguments an example takes from another module or a data source.</summary>
     private static readonly Dictionary<string, string> ComputedStandIns = new(StringComparer.Ordinal)
     {
@@ -32,6 +24,7 @@ public sealed class VariableValidationTests
         ["user_path"] = "\"/\"",
         ["secret_location"] = "\"member\"",
         ["secret_name_prefix"] = "\"iam-key-rotation/\"",
+        ["secret_kms_key_id"] = "\"alias/org-key-rotation\"",
     };
 
     [TerraformTheory]
@@ -97,6 +90,11 @@ public sealed class VariableValidationTests
         { "seed: role name", "central-admin", "rotation_role_name = \"IAMKeyRotationRole\"" },
         { "seed: accounts as a heredoc", "central-admin", "accounts_users_json = <<EOT\n{\n  \"111111111111\": [\"ci-user\", \"deploy-bot\"],\n  \"222222222222\": [\"legacy-app\"]\n}\nEOT" },
         { "seed: member module inputs", "member-account", "role_name = \"IAMKeyRotationRole\"" },
+        { "central secrets key as an alias", "central-admin", "secret_kms_key_id = \"alias/org-key-rotation\"" },
+        { "central secrets key as a key ARN", "central-admin", "secret_kms_key_id = \"arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002\"" },
+        { "member secrets key as an alias", "member-account", "secret_kms_key_id = \"alias/org-key-rotation\"" },
+        { "stack set secrets key as an alias", "member-roles-stackset", "secret_kms_key_id = \"alias/org-key-rotation\"" },
+        { "execution role under a path", "central-admin", "execution_role_path = \"/service/team/\"" },
     };
 
     [TerraformTheory]
@@ -130,6 +128,9 @@ public sealed class VariableValidationTests
         { "alert list with a bad address", "central-admin", "sns_alert_email = [\"ok@example.com\", \"bad\"]", "sns_alert_email must" },
         { "organization id", "central-admin", "organization_id = \"o-ABC\"", "organization_id must look like o-" },
         { "OU id", "member-roles-stackset", "organizational_unit_ids = [\"o-abcd123456\"]", "organizational_unit_ids must list" },
+        { "secrets key as an alias ARN", "central-admin", "secret_kms_key_id = \"arn:aws:kms:eu-west-1:111111111111:alias/org-key-rotation\"", "secret_kms_key_id must be a KMS key ARN" },
+        { "secrets key as a bare key id", "member-account", "secret_kms_key_id = \"00000000-0000-0000-0000-000000000002\"", "secret_kms_key_id must be a KMS key ARN" },
+        { "execution role path without a trailing slash", "central-admin", "execution_role_path = \"/service\"", "execution_role_path must start and end with '/'" },
     };
 
     [TerraformTheory]
@@ -153,10 +154,7 @@ public sealed class VariableValidationTests
         void Add(bool rejected, string name, string module, string assignment)
         {
             var file = $"case_{index++:D3}.tf";
-            var variable = assignment[..assignment.IndexOf('=', StringComparison.Ordinal)].Trim();
-            var required = string.Join("\n", RequiredInputs[module].Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Where(line => !line.StartsWith(variable + " ", StringComparison.Ordinal)));
-            root.Write(file, $"module \"{Path.GetFileNameWithoutExtension(file)}\" {{\n  source = \"{root.VariablesOnlyCopy(module)}\"\n  {assignment}\n  {required}\n}}\n");
+            root.Write(file, $"module \"{Path.GetFileNameWithoutExtension(file)}\" {{\n  source = \"{root.VariablesOnlyCopy(module)}\"\n{DeployScenarios.WithRequiredInputs(module, assignment)}\n}}\n");
             files[file] = (rejected, name);
         }
 

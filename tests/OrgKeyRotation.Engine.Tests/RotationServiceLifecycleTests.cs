@@ -203,7 +203,8 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
     {
         var h = await EngineHarness.StartAsync(moto.Server);
         await h.UserWithKeyAsync(AccountA, "alice");
-        var config = h.Config(policy: RotateNow) with { Secrets = new SecretsConfig { Location = SecretLocation.Central } };
+        var config = EngineHarness.WithCentralSecrets(h.Config(policy: RotateNow));
+        await h.RunAsAsync(EngineHarness.CentralRotatorArn);
 
         var result = await h.Service(config).SweepAsync(new SweepRequest(), default);
 

@@ -12,17 +12,18 @@ public class HostCompositionTests
         RoleName = "OrgRotator",
         ExternalId = "ext-123",
         Accounts = new Dictionary<string, IReadOnlyList<string>> { ["111111111111"] = ["alice"] },
-        Secrets = new SecretsConfig { Location = SecretLocation.Central },
+        Secrets = new SecretsConfig { Location = SecretLocation.Central, KmsKeyId = "alias/central-secrets", RotatorArn = "arn:aws:iam::111111111111:role/service/org-key-rotation-lambda" },
     };
 
     [Fact]
-    public void AwsOptionsFor_Config_CarriesRoleExternalIdAndSecretLocation()
+    public void AwsOptionsFor_Config_CarriesRoleExternalIdSecretLocationAndRotator()
     {
         var options = HostComposition.AwsOptionsFor(Config, AwsConnection.Default);
 
         Assert.Equal("OrgRotator", options.RoleName);
         Assert.Equal("ext-123", options.ExternalId);
         Assert.Equal(SecretLocation.Central, options.SecretLocation);
+        Assert.Equal("arn:aws:iam::111111111111:role/service/org-key-rotation-lambda", options.SecretsRotatorArn);
         Assert.Null(options.Region);
         Assert.Null(options.EndpointUrl);
         Assert.Null(options.Profile);

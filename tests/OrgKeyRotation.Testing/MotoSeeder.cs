@@ -42,6 +42,24 @@ public sealed class MotoSeeder(Uri endpoint)
         return key;
     }
 
+    /// <summary>
+    /// A session of <paramref name="roleArn"/> (moto lets the default account assume any role): access key id, secret
+    /// and token. Its caller ARN is arn:aws:sts::ACCOUNT:assumed-role/NAME/<paramref name="sessionName"/>.
+    /// </summary>
+    public async Task<(string AccessKeyId, string SecretAccessKey, string SessionToken)> AssumeRoleAsync(string roleArn, string sessionName)
+    {
+        var response = await QueryAsync(DefaultAccount, "sts", "AssumeRole", "2011-06-15", new()
+        {
+            ["RoleArn"] = roleArn,
+            ["RoleSessionName"] = sessionName,
+        });
+        var credentials = response.Descendants().First(e => e.Name.LocalName == "Credentials");
+        var (id, secret, token) = (Value(credentials, "AccessKeyId"), Value(credentials, "SecretAccessKey"), Value(credentials, "SessionToken"));
+        SecretsSeen.Add(secret);
+        SecretsSeen.Add(token);
+        return (id, secret, token);
+    }
+
     public async Task<string> CreateUserAsync(string accountId, string userName, string path = "/", IReadOnlyDictionary<string, string>? tags = null)
     {
         var parameters = new Dictionary<string, string> { ["UserName"] = userName, ["Path"] = path };

@@ -44,13 +44,17 @@ async function expandAction(action) {
   return actions.length > 0 ? { service, actions } : { problem: `${action}: matches no action` };
 }
 
-async function conditionKeyExists(key) {
+// The key as AWS's data names it: itself, or the template it instantiates (kms:EncryptionContext:SecretARN is
+// kms:EncryptionContext:${EncryptionContextKey}); undefined when it does not exist.
+async function conditionKeyName(key) {
   const lower = key.toLowerCase();
   if (lower.startsWith("aws:")) {
-    return data.getGlobalConditionKeyByName(key) !== undefined || data.getGlobalConditionKeyByPrefix(key) !== undefined;
+    return data.getGlobalConditionKeyByName(key) !== undefined || data.getGlobalConditionKeyByPrefix(key) !== undefined ? key : undefined;
   }
   const service = lower.split(":")[0];
-  return (await data.iamServiceExists(service)) && (await data.iamConditionKeyExists(service, key));
+  if (!(await data.iamServiceExists(service))) return undefined;
+  if (await data.iamConditionKeyExists(service, key)) return key;
+  return (await data.findConditionKey(key))?.key;
 }
 
 async function checkStatement(statement, kind, index) {
@@ -97,9 +101,10 @@ async function checkStatement(statement, kind, index) {
   }
 
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
-    for (const key of Object.keys(keys)) {
-      if (!(await conditionKeyExists(key))) {
-        problems.push(`${where}: condition key ${key} (${operator}) does not exist`);
+    for (const given of Object.keys(keys)) {
+      const key = await conditionKeyName(given);
+      if (key === undefined) {
+        problems.push(`${where}: condition key ${given} (${operator}) does not exist`);
         continue;
       }
       if (key.toLowerCase().startsWith("aws:") || expanded.length === 0) continue;
@@ -113,7 +118,7 @@ async function checkStatement(statement, kind, index) {
         }
         if (keysOfAction.has(key.toLowerCase())) supported = true;
       }
-      if (!supported) problems.push(`${where}: no action of the statement supports condition key ${key}`);
+      if (!supported) problems.push(`${where}: no action of the statement supports condition key ${given}`);
     }
   }
   return problems;

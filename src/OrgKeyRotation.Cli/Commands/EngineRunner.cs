@@ -111,7 +111,7 @@ internal sealed class EngineRunner(CliContext context, CommonOptions common)
         var (code, message) = e switch
         {
             OperationCanceledException when cancellationToken.IsCancellationRequested => (ExitCodes.Cancelled, "cancelled; work in progress may be incomplete: run the same command again, it resumes safely."),
-            AwsCredentialsException or AwsTransportException => (ExitCodes.CouldNotStart, e.Message),
+            AwsCredentialsException or AwsTransportException or CentralRotatorRefusedException => (ExitCodes.CouldNotStart, e.Message),
             AwsServiceException { Kind: AwsErrorKind.InvalidCredentials } => (ExitCodes.CouldNotStart, $"{e.Message}. The credentials were refused: check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, --profile, or the session's expiry."),
             AwsServiceException => (ExitCodes.Failures, e.Message),
             _ => (ExitCodes.Failures, $"unexpected {e.GetType().Name}: {e.Message}{(verbose ? "" : " (run with --verbose for details)")}"),

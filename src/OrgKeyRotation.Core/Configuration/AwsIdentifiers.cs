@@ -58,6 +58,10 @@ public static partial class AwsIdentifiers
     // (Lambda API reference, FunctionName; arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]).
     public const string LambdaFunctionArnPattern = Partition + ":lambda:" + Region + ":[0-9]{12}:function:[A-Za-z0-9_-]{1,64}(:(\\$LATEST|[A-Za-z0-9_-]{1,128}))?";
 
+    // IAM role ARN with its path: arn:<partition>:iam::<account>:role<path><name>, the path "/" or "/a/b/" (IAM
+    // identifiers: path 1-512 characters \u0021-\u007E; role name [\w+=,.@-]{1,64}).
+    public const string RoleArnPattern = Partition + ":iam::[0-9]{12}:role/([\\x21-\\x7E]{1,510}/)?" + RoleNamePattern;
+
     /// <summary>An SQS queue URL is an absolute http(s) URL; the schema's form of <see cref="IsQueueUrl"/>.</summary>
     public const string QueueUrlPattern = "https?://[^\\s]+";
 
@@ -86,6 +90,8 @@ public static partial class AwsIdentifiers
     public static bool IsSnsTopicArn(string? value) => value is not null && SnsTopicArn().IsMatch(value);
 
     public static bool IsLambdaFunctionArn(string? value) => value is not null && LambdaFunctionArn().IsMatch(value);
+
+    public static bool IsRoleArn(string? value) => value is not null && RoleArn().IsMatch(value);
 
     public static bool IsQueueUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
@@ -131,4 +137,7 @@ public static partial class AwsIdentifiers
 
     [GeneratedRegex("^" + LambdaFunctionArnPattern + @"\z")]
     private static partial Regex LambdaFunctionArn();
+
+    [GeneratedRegex("^" + RoleArnPattern + @"\z")]
+    private static partial Regex RoleArn();
 }

@@ -30,6 +30,7 @@ public static class EnvironmentVariables
     public const string SecretKmsKeyId = "SECRET_KMS_KEY_ID";
     public const string SecretLocation = "SECRET_LOCATION";
     public const string SecretsRotationLambdaArn = "SECRETS_ROTATION_LAMBDA_ARN";
+    public const string SecretsRotatorArn = "SECRETS_ROTATOR_ARN";
     public const string AlertOwnerTag = "ALERT_OWNER_TAG";
     public const string DryRun = "DRY_RUN";
     public const string ConcurrencyAccounts = "CONCURRENCY_ACCOUNTS";

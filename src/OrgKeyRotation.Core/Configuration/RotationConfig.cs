@@ -116,6 +116,12 @@ public sealed record SecretsConfig
     /// <summary>Rotation function the rotator schedules (RotateSecret) on each secret it creates.</summary>
     public string? RotationLambdaArn { get; init; }
 
+    /// <summary>
+    /// With location central: the IAM role (ARN with its path) that writes the secrets. Their resource policies name it,
+    /// and a run writes them only as this role.
+    /// </summary>
+    public string? RotatorArn { get; init; }
+
     public string NameFor(string accountId, string userName) =>
         NameTemplate.Replace("{accountId}", accountId, StringComparison.Ordinal).Replace("{userName}", userName, StringComparison.Ordinal);
 

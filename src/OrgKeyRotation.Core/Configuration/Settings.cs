@@ -108,9 +108,10 @@ public static class Settings
         },
         new TextSetting("secrets.kmsKeyId", Env.SecretKmsKeyId, c => c.Secrets.KmsKeyId, (c, v) => c with { Secrets = c.Secrets with { KmsKeyId = v } }, nullable: true)
         {
-            Description = "KMS key that encrypts the secrets.",
-            DefaultNote = "the account's `aws/secretsmanager` key",
-            Rule = Rule(Ids.IsKmsKey, Ids.KmsKeyPattern, _ => "expected a KMS key id, key ARN, alias/name or alias ARN", "key id, key ARN, `alias/name`, alias ARN, or multi-Region key id `mrk-…`"),
+            Description = "KMS key that encrypts the secrets. With `location` central a customer managed key whose key policy lets each member user decrypt its secret through Secrets Manager: the AWS managed key `aws/secretsmanager` cannot be used from another account.",
+            DefaultNote = "the account's `aws/secretsmanager` key (`location` member only)",
+            Rule = Rule(Ids.IsKmsKey, Ids.KmsKeyPattern, _ => "expected a KMS key id, key ARN, alias/name or alias ARN", "key id, key ARN, `alias/name`, alias ARN, or multi-Region key id `mrk-…`; required with `location` central, and not `aws/secretsmanager` there"),
+            CrossRule = CentralKmsKeyProblem,
         },
         new ChoiceSetting<SecretLocation>("secrets.location", Env.SecretLocation, c => c.Secrets.Location, (c, v) => c with { Secrets = c.Secrets with { Location = v } },
             [("member", SecretLocation.Member), ("central", SecretLocation.Central)])
@@ -125,6 +126,13 @@ public static class Settings
             CrossRule = c => c.Secrets.RotationLambdaArn is not null && c.Secrets.Location != SecretLocation.Central
                 ? "needs secrets.location central (the rotation function rotates secrets kept in the central account): set location to central, or remove rotationLambdaArn"
                 : null,
+        },
+        new TextSetting("secrets.rotatorArn", Env.SecretsRotatorArn, c => c.Secrets.RotatorArn, (c, v) => c with { Secrets = c.Secrets with { RotatorArn = v } }, nullable: true)
+        {
+            Description = "With `location` central: the IAM role that writes the secrets, as its ARN with the role's path. Each secret's resource policy names it as the only writer, and a run that writes secrets refuses to start under any other identity (same account and role name). The central Terraform module sets it to the Lambda execution role.",
+            DefaultNote = "required with `location` central",
+            Rule = Rule(Ids.IsRoleArn, Ids.RoleArnPattern, v => $"'{v}' is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<path/><name>)", "IAM role ARN with its path (`arn:aws:iam::<account>:role/<path/><name>`); required with `location` central, unused with `location` member"),
+            CrossRule = RotatorArnProblem,
         },
         new TextSetting("alerts.snsTopicArn", Env.SnsTopicArn, c => c.Alerts.SnsTopicArn, (c, v) => c with { Alerts = c.Alerts with { SnsTopicArn = v } }, nullable: true)
         {
@@ -221,6 +229,27 @@ public static class Settings
 
     private static ValueRule Rule(Func<string?, bool> isValid, string pattern, Func<string, string> problem, string doc) =>
         new(v => isValid(v), problem, Ids.SchemaPattern(pattern), doc);
+
+    private static string? CentralKmsKeyProblem(RotationConfig config)
+    {
+        if (config.Secrets.Location != SecretLocation.Central)
+        {
+            return null;
+        }
+
+        // The AWS managed key cannot be shared (Secrets Manager user guide, cross-account access): users could never read their secret.
+        if (config.Secrets.KmsKeyId is not { } key || key == "alias/aws/secretsmanager" || key.EndsWith(":alias/aws/secretsmanager", StringComparison.Ordinal))
+        {
+            return "required with secrets.location central, and not the AWS managed key aws/secretsmanager, which cannot be used from another account: the users could never read their secrets. Set kmsKeyId to a customer managed key whose key policy lets each member user decrypt through Secrets Manager (the central Terraform module creates one)";
+        }
+
+        return null;
+    }
+
+    private static string? RotatorArnProblem(RotationConfig config) =>
+        config.Secrets.Location == SecretLocation.Central && config.Secrets.RotatorArn is null
+            ? "required with secrets.location central: each central secret's resource policy names its only writer. Set rotatorArn to the Lambda execution role's ARN, path included (central-admin output execution_role_arn)"
+            : null;
 
     private static string? NameTemplateProblem(RotationConfig config)
     {

@@ -170,7 +170,7 @@ public interface IAccountSession
 
     /// <summary>
     /// ARN of the principal that writes the secrets, which their resource policies name as the rotator: the member
-    /// rotation role with location "member", the central host principal with location "central".
+    /// rotation role with location "member", the configured rotator role (path included) with location "central".
     /// </summary>
     string PrincipalArn { get; }
 }
@@ -186,6 +186,12 @@ public interface IAccountSessionFactory
     /// the sweep id. Characters AWS does not allow become '-', and it is cut to 64 characters.
     /// </summary>
     Task<IAccountSession> OpenAsync(string accountId, string sessionName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// With secrets in the central account: null when the host credentials are the configured rotator of the secrets,
+    /// otherwise why a run under them must not write the secrets (both principals named). Null with member secrets.
+    /// </summary>
+    Task<string?> CentralRotatorRefusalAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>The clients that act from the central (admin) account with the host's own credentials.</summary>

@@ -180,7 +180,7 @@ public static class ManagedSecret
     /// other action (writes, version stages, the policy, tags, deletion, rotation, replication) is denied to every
     /// principal but the rotator; (3) the two reads are denied to every principal but the user and the rotator.
     /// Identity policies in the account cannot widen that, because an explicit Deny wins. The rotator is the member
-    /// rotation role (secrets in member accounts) or the central host principal (central secrets); a role session is
+    /// rotation role (secrets in member accounts) or the configured rotator role, path included (central secrets); a role session is
     /// matched by its role's ARN (aws:PrincipalArn).
     /// </summary>
     public static string ResourcePolicy(string userArn, string rotatorArn)

@@ -97,21 +97,64 @@ public class AccountSessionTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     // Contract C3: the secret's resource policy names the principal that writes it. With location central that is the
-    // host's own principal; an assumed-role session maps to its role (IAM identifiers: the session ARN is
-    // arn:aws:sts::<account>:assumed-role/<role>/<session>).
+    // configured rotator role, path included: a role session's ARN (arn:aws:sts::<account>:assumed-role/<role>/<session>)
+    // carries no path, so asking STS could not give it.
     [Fact]
-    public async Task PrincipalArn_CentralLocationOnAssumedRole_IsTheHostRole()
+    public async Task PrincipalArn_CentralLocation_IsTheConfiguredRotatorWithItsPath()
+    {
+        var counter = new CallCountingHandler();
+        var clients = MotoAdmin.Clients(moto.Endpoint, () => counter, secretLocation: SecretLocation.Central);
+
+        var first = await clients.Accounts.OpenAsync(Member, Sweep, default);
+        var second = await clients.Accounts.OpenAsync("555566667777", Sweep, default);
+
+        Assert.Equal(MotoAdmin.CentralRotator, first.PrincipalArn);
+        Assert.Equal(first.PrincipalArn, second.PrincipalArn);
+        Assert.Equal(0, counter.Count("GetCallerIdentity", "sts"));
+    }
+
+    [Fact]
+    public async Task CentralRotatorRefusalAsync_HostIsASessionOfTheRotatorRole_NoneAndAskedOnce()
     {
         var hostRole = await MotoAdmin.AssumeAsync(moto.Endpoint, $"arn:aws:iam::{MotoAdmin.DefaultAccount}:role/CentralRotator");
         var counter = new CallCountingHandler();
         var clients = MotoAdmin.Clients(moto.Endpoint, () => counter, secretLocation: SecretLocation.Central, credentials: hostRole);
 
-        var first = await clients.Accounts.OpenAsync(Member, Sweep, default);
-        var second = await clients.Accounts.OpenAsync("555566667777", Sweep, default);
-
-        Assert.Equal($"arn:aws:iam::{MotoAdmin.DefaultAccount}:role/CentralRotator", first.PrincipalArn);
-        Assert.Equal(first.PrincipalArn, second.PrincipalArn);
+        Assert.Null(await clients.Accounts.CentralRotatorRefusalAsync(default));
+        Assert.Null(await clients.Accounts.CentralRotatorRefusalAsync(default));
         Assert.Equal(1, counter.Count("GetCallerIdentity", "sts"));
+    }
+
+    [Fact]
+    public async Task CentralRotatorRefusalAsync_HostIsAnotherPrincipal_NamesTheCallerAndTheRotator()
+    {
+        var operatorRole = await MotoAdmin.AssumeAsync(moto.Endpoint, $"arn:aws:iam::{MotoAdmin.DefaultAccount}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef");
+        var clients = MotoAdmin.Clients(moto.Endpoint, secretLocation: SecretLocation.Central, credentials: operatorRole);
+
+        var refusal = await clients.Accounts.CentralRotatorRefusalAsync(default);
+
+        Assert.NotNull(refusal);
+        Assert.Contains($"arn:aws:sts::{MotoAdmin.DefaultAccount}:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/", refusal, StringComparison.Ordinal);
+        Assert.Contains(MotoAdmin.CentralRotator, refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CentralRotatorRefusalAsync_MemberLocation_NoneWithoutAskingWhoTheHostIs()
+    {
+        var counter = new CallCountingHandler();
+
+        var refusal = await MotoAdmin.Clients(moto.Endpoint, () => counter).Accounts.CentralRotatorRefusalAsync(default);
+
+        Assert.Null(refusal);
+        Assert.Equal(0, counter.Count("GetCallerIdentity"));
+    }
+
+    [Fact]
+    public void Create_CentralLocationWithoutARotatorRoleArn_IsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MotoAdmin.Clients(moto.Endpoint, secretLocation: SecretLocation.Central, secretsRotatorArn: null));
+
+        Assert.Contains("SecretsRotatorArn must be the IAM role ARN (path included)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,10 +39,13 @@ internal sealed class MotoAdmin(Uri endpoint, AWSCredentials credentials, string
     public static async Task<MotoAdmin> ForAccountAsync(Uri endpoint, string accountId) =>
         new(endpoint, await AssumeAsync(endpoint, $"arn:aws:iam::{accountId}:role/Admin"));
 
+    /// <summary>The rotator of central secrets the clients are configured with unless a test names another.</summary>
+    public const string CentralRotator = "arn:aws:iam::" + DefaultAccount + ":role/service/CentralRotator";
+
     /// <summary>Clients under test pointed at moto with fake credentials.</summary>
-    public static ICentralClients Clients(Uri endpoint, Func<HttpMessageHandler>? inner = null, int? pageSize = null, SecretLocation secretLocation = SecretLocation.Member, string roleName = "IAMKeyRotationRole", AWSCredentials? credentials = null) =>
+    public static ICentralClients Clients(Uri endpoint, Func<HttpMessageHandler>? inner = null, int? pageSize = null, SecretLocation secretLocation = SecretLocation.Member, string roleName = "IAMKeyRotationRole", AWSCredentials? credentials = null, string? secretsRotatorArn = CentralRotator) =>
         AwsClients.Create(
-            new AwsOptions { Region = Region, EndpointUrl = endpoint, Credentials = credentials ?? TestCredentials, InnerHandlerFactory = inner, PageSize = pageSize, SecretLocation = secretLocation, RoleName = roleName },
+            new AwsOptions { Region = Region, EndpointUrl = endpoint, Credentials = credentials ?? TestCredentials, InnerHandlerFactory = inner, PageSize = pageSize, SecretLocation = secretLocation, RoleName = roleName, SecretsRotatorArn = secretsRotatorArn },
             TimeProvider.System);
 
     public Task<XElement> IamAsync(string action, params (string Key, string Value)[] parameters) => QueryAsync(AwsService.Iam, action, "2010-05-08", parameters);

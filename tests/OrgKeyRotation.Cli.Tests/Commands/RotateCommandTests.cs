@@ -78,6 +78,9 @@ public class RotateCommandTests
         new AwsCredentialsException("no profile and no environment variables"),
         new AwsTransportException("STS", "GetCallerIdentity", new Uri("http://127.0.0.1:1"), new HttpRequestException("Connection refused")),
         new AwsServiceException("STS", "AssumeRole", "InvalidClientTokenId", AwsErrorKind.InvalidCredentials, HttpStatusCode.Forbidden, "req-1", "The security token included in the request is invalid."),
+        // Central secrets, and the operator is not their rotator: nothing was created.
+        new CentralRotatorRefusedException(OrgKeyRotation.Core.Configuration.CentralRotator.Refusal(
+            "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice", "arn:aws:iam::111111111111:role/org-key-rotation-lambda")!),
     };
 
     [Theory]

@@ -74,6 +74,7 @@ public class ConfigLoaderEnvironmentTests
         env[Env.SecretKmsKeyId] = "alias/rotation";
         env[Env.SecretLocation] = "Central";
         env[Env.SecretsRotationLambdaArn] = "arn:aws:lambda:us-east-1:999999999999:function:key-rotation";
+        env[Env.SecretsRotatorArn] = "arn:aws:iam::999999999999:role/service/key-rotation-lambda";
         env[Env.AlertOwnerTag] = "team";
         env[Env.DryRun] = "TRUE";
         env[Env.ConcurrencyAccounts] = "8";
@@ -93,7 +94,7 @@ public class ConfigLoaderEnvironmentTests
         Assert.Equal("key-rotation=enabled", c.Discovery.UserTag);
         Assert.Equal(new RotationPolicy { MaxKeyAgeDays = 45, DeactivateAfterDays = 3, DeleteAfterDays = 14, RequireOldKeyUnused = false, OldKeyIdleDays = 3, MaxDeactivationDelayDays = 0 }, c.Policy);
         Assert.Equal(new ExemptionConfig { Group = "no-rotation", Tag = "no-rotation" }, c.Exemptions);
-        Assert.Equal(new SecretsConfig { NameTemplate = "keys/{accountId}/{userName}", KmsKeyId = "alias/rotation", Location = SecretLocation.Central, RotationLambdaArn = "arn:aws:lambda:us-east-1:999999999999:function:key-rotation" }, c.Secrets);
+        Assert.Equal(new SecretsConfig { NameTemplate = "keys/{accountId}/{userName}", KmsKeyId = "alias/rotation", Location = SecretLocation.Central, RotationLambdaArn = "arn:aws:lambda:us-east-1:999999999999:function:key-rotation", RotatorArn = "arn:aws:iam::999999999999:role/service/key-rotation-lambda" }, c.Secrets);
         Assert.Equal("team", c.Alerts.OwnerTag);
         Assert.True(c.DryRun);
         Assert.Equal(new ConcurrencyConfig { Accounts = 8, UsersPerAccount = 2 }, c.Concurrency);
@@ -125,6 +126,7 @@ public class ConfigLoaderEnvironmentTests
         [Env.SecretKmsKeyId] = "alias/other",
         [Env.SecretLocation] = "central",
         [Env.SecretsRotationLambdaArn] = "arn:aws:lambda:eu-west-1:999999999999:function:other",
+        [Env.SecretsRotatorArn] = "arn:aws:iam::999999999999:role/service/other-rotator",
         [Env.AlertOwnerTag] = "other-owner",
         [Env.DryRun] = "true",
         [Env.ConcurrencyAccounts] = "3",
@@ -139,8 +141,23 @@ public class ConfigLoaderEnvironmentTests
     private static readonly Dictionary<string, Dictionary<string, string?>> Companions = new()
     {
         [Env.WorkQueueUrl] = new() { [Env.ResultsQueueUrl] = "https://sqs.eu-west-1.amazonaws.com/999999999999/r" },
-        [Env.SecretsRotationLambdaArn] = new() { [Env.SecretLocation] = "central" },
+        [Env.SecretsRotationLambdaArn] = CentralSecrets(),
+        [Env.SecretLocation] = CentralSecrets(without: Env.SecretLocation),
+        [Env.SecretsRotatorArn] = CentralSecrets(),
     };
+
+    /// <summary>Central secrets need a customer managed key and their rotator (a value the test value differs from).</summary>
+    private static Dictionary<string, string?> CentralSecrets(string? without = null)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            [Env.SecretLocation] = "central",
+            [Env.SecretKmsKeyId] = "alias/central-secrets",
+            [Env.SecretsRotatorArn] = "arn:aws:iam::999999999999:role/rotator",
+        };
+        env.Remove(without ?? "");
+        return env;
+    }
 
     private static Dictionary<string, string?> BaselineFor(string name)
     {

@@ -51,7 +51,7 @@ public class ConfigLoaderJsonTests
              'policy':{'maxKeyAgeDays':30,'deactivateAfterDays':3,'deleteAfterDays':10,'requireOldKeyUnused':false,'oldKeyIdleDays':2,'maxDeactivationDelayDays':0},
              'exemptions':{'group':null,'tag':null},
              'secrets':{'nameTemplate':'keys/{accountId}/{userName}','kmsKeyId':'alias/rotation','location':'central',
-                        'rotationLambdaArn':'arn:aws:lambda:us-east-1:999999999999:function:key-rotation'},
+                        'rotationLambdaArn':'arn:aws:lambda:us-east-1:999999999999:function:key-rotation','rotatorArn':'arn:aws:iam::999999999999:role/service/key-rotation-lambda'},
              'alerts':{'snsTopicArn':null,'ownerTag':'team'},'dryRun':true,'concurrency':{'accounts':256,'usersPerAccount':32},
              'workQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation',
              'resultsQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/key-rotation-results'}
@@ -73,6 +73,7 @@ public class ConfigLoaderJsonTests
         Assert.Equal("alias/rotation", c.Secrets.KmsKeyId);
         Assert.Equal(SecretLocation.Central, c.Secrets.Location);
         Assert.Equal("arn:aws:lambda:us-east-1:999999999999:function:key-rotation", c.Secrets.RotationLambdaArn);
+        Assert.Equal("arn:aws:iam::999999999999:role/service/key-rotation-lambda", c.Secrets.RotatorArn);
         Assert.Null(c.Alerts.SnsTopicArn);
         Assert.Equal("team", c.Alerts.OwnerTag);
         Assert.True(c.DryRun);
@@ -113,8 +114,11 @@ public class ConfigLoaderJsonTests
         Minimal("'policy':{'oldKeyIdleDays':365}"),
         Minimal("'alerts':{'ownerTag':null}"),
         Minimal("'alerts':{'ownerTag':'Cost Center:owner/e-mail'}"),
-        Minimal("'secrets':{'location':'central','rotationLambdaArn':'arn:aws:lambda:eu-west-1:111111111111:function:rotator'}"),
+        Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:iam::111111111111:role/rotator','rotationLambdaArn':'arn:aws:lambda:eu-west-1:111111111111:function:rotator'}"),
         Minimal("'secrets':{'rotationLambdaArn':null}"),
+        Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:iam::111111111111:role/service/team/org-key-rotation-lambda'}"),
+        Minimal("'secrets':{'location':'central','kmsKeyId':'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab','rotatorArn':'arn:aws-us-gov:iam::111111111111:role/rotator'}"),
+        Minimal("'secrets':{'location':'member','rotatorArn':'arn:aws:iam::111111111111:role/rotator'}"),
         Minimal("'workQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/q','resultsQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/r'"),
         Minimal("'resultsQueueUrl':'https://sqs.us-east-1.amazonaws.com/999999999999/r'"),
         Minimal("'workQueueUrl':null"),
@@ -210,7 +214,7 @@ public class ConfigLoaderJsonTests
         // Secrets.
         { Minimal("'secrets':{'nameTemplate':'keys/{accountId}'}"), "$.secrets.nameTemplate", "must contain {userName}" },
         { Json("{'accounts':{'111111111111':['a'],'222222222222':['b']},'secrets':{'nameTemplate':'keys/{userName}'}}"), "$.secrets.nameTemplate", "must contain {accountId}" },
-        { Minimal("'secrets':{'nameTemplate':'keys/{userName}','location':'central'}"), "$.secrets.nameTemplate", "must contain {accountId}" },
+        { Minimal("'secrets':{'nameTemplate':'keys/{userName}','location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:iam::111111111111:role/rotator'}"), "$.secrets.nameTemplate", "must contain {accountId}" },
         { Minimal("'discovery':{'organization':true},'secrets':{'nameTemplate':'keys/{userName}'}"), "$.secrets.nameTemplate", "must contain {accountId}" },
         { Minimal("'secrets':{'nameTemplate':'keys {accountId}/{userName}'}"), "$.secrets.nameTemplate", "secret names are 1-512 characters" },
         { Minimal("'secrets':{'kmsKeyId':'my-key'}"), "$.secrets.kmsKeyId", "expected a KMS key id, key ARN, alias/name or alias ARN" },
@@ -233,9 +237,17 @@ public class ConfigLoaderJsonTests
         // Secrets Manager rotation schedule.
         { Minimal("'secrets':{'rotationLambdaArn':'arn:aws:lambda:us-east-1:111111111111:function:rotator'}"), "$.secrets.rotationLambdaArn", "needs secrets.location central" },
         { Minimal("'secrets':{'location':'member','rotationLambdaArn':'arn:aws:lambda:us-east-1:111111111111:function:rotator'}"), "$.secrets.rotationLambdaArn", "set location to central, or remove rotationLambdaArn" },
-        { Minimal("'secrets':{'location':'central','rotationLambdaArn':'rotator'}"), "$.secrets.rotationLambdaArn", "'rotator' is not a Lambda function ARN" },
-        { Minimal("'secrets':{'location':'central','rotationLambdaArn':'arn:aws:sns:us-east-1:111111111111:rotator'}"), "$.secrets.rotationLambdaArn", "is not a Lambda function ARN" },
+        { Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:iam::111111111111:role/rotator','rotationLambdaArn':'rotator'}"), "$.secrets.rotationLambdaArn", "'rotator' is not a Lambda function ARN" },
+        { Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:iam::111111111111:role/rotator','rotationLambdaArn':'arn:aws:sns:us-east-1:111111111111:rotator'}"), "$.secrets.rotationLambdaArn", "is not a Lambda function ARN" },
         { Minimal("'secrets':{'rotationLambdaArn':7}"), "$.secrets.rotationLambdaArn", "expected a string or null" },
+        // Central secrets: a customer managed key and the explicit rotator.
+        { Minimal("'secrets':{'nameTemplate':'k/{accountId}/{userName}','location':'central','rotatorArn':'arn:aws:iam::111111111111:role/rotator'}"), "$.secrets.kmsKeyId", "required with secrets.location central, and not the AWS managed key aws/secretsmanager" },
+        { Minimal("'secrets':{'location':'central','kmsKeyId':'alias/aws/secretsmanager','rotatorArn':'arn:aws:iam::111111111111:role/rotator'}"), "$.secrets.kmsKeyId", "cannot be used from another account" },
+        { Minimal("'secrets':{'location':'central','kmsKeyId':'arn:aws:kms:eu-west-1:111111111111:alias/aws/secretsmanager','rotatorArn':'arn:aws:iam::111111111111:role/rotator'}"), "$.secrets.kmsKeyId", "Set kmsKeyId to a customer managed key" },
+        { Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k'}"), "$.secrets.rotatorArn", "required with secrets.location central: each central secret's resource policy names its only writer. Set rotatorArn to the Lambda execution role's ARN, path included" },
+        { Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:sts::111111111111:assumed-role/rotator/session'}"), "$.secrets.rotatorArn", "is not an IAM role ARN" },
+        { Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:iam::111111111111:user/rotator'}"), "$.secrets.rotatorArn", "is not an IAM role ARN" },
+        { Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:iam::111111111111:role/a path/rotator'}"), "$.secrets.rotatorArn", "is not an IAM role ARN" },
         // Alert owner tag.
         { Minimal("'alerts':{'ownerTag':''}"), "$.alerts.ownerTag", "a tag key is 1-128 characters" },
         { Minimal("'alerts':{'ownerTag':'owner!'}"), "$.alerts.ownerTag", "a tag key is 1-128 characters of letters, digits, spaces and _.:/=+-@" },

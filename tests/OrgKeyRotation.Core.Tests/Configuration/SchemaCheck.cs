@@ -108,6 +108,19 @@ internal static class SchemaCheck
         {
             Check(value, then, path, errors);
         }
+
+        if (schema.TryGetProperty("allOf", out var allOf))
+        {
+            foreach (var part in allOf.EnumerateArray())
+            {
+                Check(value, part, path, errors);
+            }
+        }
+
+        if (schema.TryGetProperty("not", out var not) && Errors(value, not).Count == 0)
+        {
+            Fail("matches what it must not");
+        }
     }
 
     private static void CheckObject(JsonElement value, JsonElement schema, string path, List<string> errors)

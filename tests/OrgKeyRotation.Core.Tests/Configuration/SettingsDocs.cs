@@ -70,9 +70,24 @@ internal static partial class SettingsDocs
         w.WriteEndObject();
         if (section == "secrets")
         {
-            // secrets.rotationLambdaArn is valid only with location central.
-            WriteJson(w, "if", """{ "required": ["rotationLambdaArn"], "properties": { "rotationLambdaArn": { "type": "string" } } }""");
-            WriteJson(w, "then", """{ "required": ["location"], "properties": { "location": { "const": "central" } } }""");
+            WriteJson(w, "allOf", """
+                [
+                  {
+                    "if": { "required": ["rotationLambdaArn"], "properties": { "rotationLambdaArn": { "type": "string" } } },
+                    "then": { "required": ["location"], "properties": { "location": { "const": "central" } } }
+                  },
+                  {
+                    "if": { "required": ["location"], "properties": { "location": { "const": "central" } } },
+                    "then": {
+                      "required": ["kmsKeyId", "rotatorArn"],
+                      "properties": {
+                        "kmsKeyId": { "type": "string", "not": { "pattern": "(^|:)alias/aws/secretsmanager$" } },
+                        "rotatorArn": { "type": "string" }
+                      }
+                    }
+                  }
+                ]
+                """);
         }
 
         w.WriteEndObject();

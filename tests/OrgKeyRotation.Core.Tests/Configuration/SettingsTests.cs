@@ -48,6 +48,7 @@ public class SettingsTests
         ["secrets.kmsKeyId"] = "'alias/other'",
         ["secrets.location"] = "'central'",
         ["secrets.rotationLambdaArn"] = "'arn:aws:lambda:eu-west-1:999999999999:function:other'",
+        ["secrets.rotatorArn"] = "'arn:aws:iam::999999999999:role/service/other-rotator'",
         ["alerts.snsTopicArn"] = "'arn:aws:sns:eu-west-1:999999999999:other'",
         ["alerts.ownerTag"] = "null",
         ["dryRun"] = "true",
@@ -59,11 +60,17 @@ public class SettingsTests
         ["fanOut.digestDelaySeconds"] = "0",
     };
 
-    /// <summary>What a setting needs beside it to be valid.</summary>
-    private static readonly Dictionary<string, (string Name, string Json)> Companions = new()
+    /// <summary>Central secrets need a customer managed key and their rotator.</summary>
+    private static readonly (string Name, string Json)[] CentralSecrets =
+        [("secrets.location", "'central'"), ("secrets.kmsKeyId", "'alias/central-secrets'"), ("secrets.rotatorArn", "'arn:aws:iam::999999999999:role/rotator'")];
+
+    /// <summary>What a setting needs beside it to be valid (the setting's own value is put after them).</summary>
+    private static readonly Dictionary<string, (string Name, string Json)[]> Companions = new()
     {
-        ["workQueueUrl"] = ("resultsQueueUrl", "'https://sqs.eu-west-1.amazonaws.com/999999999999/r'"),
-        ["secrets.rotationLambdaArn"] = ("secrets.location", "'central'"),
+        ["workQueueUrl"] = [("resultsQueueUrl", "'https://sqs.eu-west-1.amazonaws.com/999999999999/r'")],
+        ["secrets.rotationLambdaArn"] = CentralSecrets,
+        ["secrets.location"] = CentralSecrets[1..],
+        ["secrets.rotatorArn"] = CentralSecrets,
     };
 
     [Fact]
@@ -78,7 +85,7 @@ public class SettingsTests
     {
         var setting = Settings.Find(name)!;
         var root = new JsonObject { ["discovery"] = new JsonObject { ["organization"] = true } };
-        if (Companions.TryGetValue(name, out var companion))
+        foreach (var companion in Companions.GetValueOrDefault(name) ?? [])
         {
             Put(root, companion.Name, companion.Json);
         }

@@ -24,6 +24,15 @@ public sealed partial class DeployScenarios
     public const string TopicKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001";
     public const string SecretKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002";
 
+    /// <summary>The ARN central-admin's own secrets key gets (deployment.secrets_key_arn), used only when it creates one.</summary>
+    public const string CreatedSecretsKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-0000000000c5";
+
+    /// <summary>An operator's IAM Identity Center role allowed to run keyrot as the rotator (central-admin rotator_operator_arns).</summary>
+    public const string OperatorRoleArn = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_KeyRotationOperator_0123456789abcdef";
+
+    /// <summary>A key of the one listed member account (222222222222).</summary>
+    public const string MemberKeyArn = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000022";
+
     public static string TopicArn => $"arn:aws:sns:{Region}:{CentralAccount}:org-key-rotation-alerts";
 
     public static string WorkQueueArn => $"arn:aws:sqs:{Region}:{CentralAccount}:org-key-rotation-work";
@@ -91,6 +100,8 @@ public sealed partial class DeployScenarios
             secret_location = "central"
             secret_kms_key_id = "{SecretKeyArn}"
             enable_secrets_manager_rotation = true
+            deadline_margin_seconds = 300
+            digest_delay_seconds = 120
             """));
         // The seed's documented tfvars, unchanged, with the exemptions turned off as the descriptions allow.
         list.Add(new Scenario("seed", """
@@ -102,6 +113,16 @@ public sealed partial class DeployScenarios
             }
             EOT
             """));
+        // Central secrets as the central-secrets example deploys them: a created key, the role under a path, the Organization.
+        list.Add(new Scenario("central_created_key", $"""
+            {ExplicitAccounts}
+            organization_id = "{OrganizationId}"
+            secret_location = "central"
+            execution_role_path = "/service/"
+            rotator_operator_arns = ["{OperatorRoleArn}"]
+            """));
+        list.Add(new Scenario("member_alias_key", ExplicitAccounts + "\nsecret_kms_key_id = \"alias/org-key-rotation\""));
+        list.Add(new Scenario("member_own_key_arn", $"accounts_users_json = \"{{\\\"222222222222\\\": [\\\"alice\\\"]}}\"\nsecret_kms_key_id = \"{MemberKeyArn}\""));
         list.Add(new Scenario("no_exemptions", ExplicitAccounts + "\nexempt_group = null\nexempt_tag = null\nalert_owner_tag = null"));
         // The email subscriptions' filter policy: every event ("all", or null), or a team's own filter on its owner name.
         list.Add(new Scenario("email_every_event", ExplicitAccounts + "\nsns_filter_policy = \"all\""));
@@ -119,8 +140,10 @@ public sealed partial class DeployScenarios
         // The seed's member module inputs only: the rotator's role ARN is derived, ExternalId and PrincipalOrgID on.
         new("seed", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrole_name = \"IAMKeyRotationRole\""),
         new("explicit", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\ncentral_role_arn = \"arn:aws:iam::111111111111:role/custom-rotator-lambda\"\nexternal_id = \"org-key-rotation-7f3c9a\"\norganization_id = \"o-abcd123456\""),
-        new("path_and_key", $"account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nuser_path = \"/automation/\"\nsecret_name_prefix = \"team-a/keys/\"\nsecret_kms_key_arn = \"{SecretKeyArn.Replace("111111111111", "222222222222", StringComparison.Ordinal)}\""),
-        new("central_secrets", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_location = \"central\"\nsecret_kms_key_arn = \"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000003\""),
+        new("path_and_key", $"account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nuser_path = \"/automation/\"\nsecret_name_prefix = \"team-a/keys/\"\nsecret_kms_key_id = \"{SecretKeyArn.Replace("111111111111", "222222222222", StringComparison.Ordinal)}\""),
+        new("central_secrets", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_location = \"central\"\nsecret_kms_key_id = \"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000003\""),
+        // The key central-admin sends as an alias: each member account's role may use the key that alias names there.
+        new("alias_key", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_kms_key_id = \"alias/org-key-rotation\""),
         new("conditions_off", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrequire_external_id = false\nrequire_organization = false"),
     ];
 
@@ -131,19 +154,40 @@ public sealed partial class DeployScenarios
     public static IReadOnlyList<Scenario> MemberScenarios { get; } =
         [.. BaseMemberScenarios, .. BaseMemberScenarios.Select(s => new Scenario(s.Name + NoBulkRead, s.Inputs + "\nbulk_user_read = false"))];
 
-    /// <summary>The facts central-admin takes from its provider and resources.</summary>
-    public static string CentralFacts(bool fanout) => $"""
-          partition      = "{Partition}"
-          region         = "{Region}"
-          account_id     = "{CentralAccount}"
-          topic_arn      = "{TopicArn}"
-          topic_key_arn  = "{TopicKeyArn}"
-          log_group_arn  = "{LogGroupArn}"
-          work_queue_arn = {(fanout ? $"\"{WorkQueueArn}\"" : "null")}
-          work_queue_url = {(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-work\"" : "null")}
-          results_queue_arn = {(fanout ? $"\"{ResultsQueueArn}\"" : "null")}
-          results_queue_url = {(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-results\"" : "null")}
+    /// <summary>The facts central-admin takes from its provider and resources (central-settings' <c>deployment</c>).</summary>
+    public static string CentralFacts(bool fanout) => $$"""
+          deployment = {
+            partition         = "{{Partition}}"
+            region            = "{{Region}}"
+            account_id        = "{{CentralAccount}}"
+            topic_arn         = "{{TopicArn}}"
+            topic_key_arn     = "{{TopicKeyArn}}"
+            log_group_arn     = "{{LogGroupArn}}"
+            work_queue_arn    = {{(fanout ? $"\"{WorkQueueArn}\"" : "null")}}
+            work_queue_url    = {{(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-work\"" : "null")}}
+            results_queue_arn = {{(fanout ? $"\"{ResultsQueueArn}\"" : "null")}}
+            results_queue_url = {{(fanout ? $"\"https://sqs.{Region}.amazonaws.com/{CentralAccount}/org-key-rotation-results\"" : "null")}}
+            secrets_key_arn   = "{{CreatedSecretsKeyArn}}"
+          }
         """;
+
+    /// <summary>The inputs each user-facing module requires, set in every case that does not set them itself.</summary>
+    public static IReadOnlyDictionary<string, string> RequiredInputs { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["central-admin"] = "lambda_zip_path = \"orgkeyrotation-lambda.zip\"\n",
+        ["member-account"] = "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\n",
+        ["member-roles-stackset"] = "organizational_unit_ids = [\"ou-ab12-abcdefgh\"]\ncentral_role_arn = \"arn:aws:iam::111111111111:role/org-key-rotation-lambda\"\n",
+    };
+
+    /// <summary><paramref name="inputs"/> plus the module's required inputs it does not assign itself.</summary>
+    public static string WithRequiredInputs(string module, string inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var assigned = Assignment().Matches(inputs).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        var missing = RequiredInputs[module].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !assigned.Contains(line[..line.IndexOf('=', StringComparison.Ordinal)].Trim()));
+        return string.Concat(missing.Select(line => line + "\n")) + inputs;
+    }
 
     /// <summary>The facts member-account takes from its provider.</summary>
     public const string MemberFacts = """
@@ -161,6 +205,8 @@ public sealed partial class DeployScenarios
         ArgumentNullException.ThrowIfNull(facts);
         var userVariables = VariablesOf(userModule);
         var settingsVariables = VariablesOf(settingsModule);
+        // central-settings takes central-admin's inputs as one object, member-policies as single inputs.
+        var configObject = ObjectAttributes(settingsModule, "config");
         var echo = root.VariablesOnlyCopy(userModule);
         // The copy echoes its variables, so the settings module gets them with the user module's defaults applied.
         File.WriteAllText(Path.Combine(root.Directory, echo, "echo.tf"),
@@ -169,11 +215,13 @@ public sealed partial class DeployScenarios
         foreach (var scenario in scenarios)
         {
             var id = $"{prefix}_{scenario.Name}";
-            var passed = string.Join("", settingsVariables.Intersect(userVariables).Select(v => $"  {v} = module.{id}_inputs.all.{v}\n"));
+            var passed = configObject is null
+                ? string.Join("", settingsVariables.Intersect(userVariables).Select(v => $"  {v} = module.{id}_inputs.all.{v}\n"))
+                : "  config = {\n" + string.Join("", configObject.Select(a => $"    {a} = module.{id}_inputs.all.{a}\n")) + "  }\n";
             root.Write($"{id}.tf", $$"""
                 module "{{id}}_inputs" {
                   source = "{{echo}}"
-                {{scenario.Inputs}}
+                {{WithRequiredInputs(userModule, scenario.Inputs)}}
                 }
 
                 module "{{id}}" {
@@ -192,10 +240,27 @@ public sealed partial class DeployScenarios
         return outputs;
     }
 
+    /// <summary>The files that declare a module's variables: variables.tf and any variables-*.tf beside it.</summary>
+    public static IReadOnlyList<string> VariableFiles(string module) =>
+        Directory.GetFiles(Path.Combine(RepositoryPaths.Terraform, "modules", module), "variables*.tf").Order(StringComparer.Ordinal).ToList();
+
     /// <summary>The names of a module's variable blocks, in file order.</summary>
     public static IReadOnlyList<string> VariablesOf(string module) =>
-        VariableBlock().Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Terraform, "modules", module, "variables.tf")))
-            .Select(m => m.Groups[1].Value).ToList();
+        VariableFiles(module).SelectMany(f => VariableBlock().Matches(File.ReadAllText(f))).Select(m => m.Groups[1].Value).ToList();
+
+    /// <summary>The attribute names of an object-typed variable of a module, in declaration order; null when it has no such variable.</summary>
+    public static IReadOnlyList<string>? ObjectAttributes(string module, string variable)
+    {
+        var text = string.Concat(VariableFiles(module).Select(File.ReadAllText));
+        var start = text.IndexOf($"variable \"{variable}\" {{", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var type = text[start..text.IndexOf("\n  })\n", start, StringComparison.Ordinal)];
+        return ObjectAttribute().Matches(type).Select(m => m.Groups[1].Value).ToList();
+    }
 
     private static DeployScenarios Evaluate()
     {
@@ -258,4 +323,10 @@ public sealed partial class DeployScenarios
 
     [GeneratedRegex(@"^variable\s+""([A-Za-z0-9_]+)""", RegexOptions.Multiline)]
     private static partial Regex VariableBlock();
+
+    [GeneratedRegex(@"^    ([a-z0-9_]+)\s+=", RegexOptions.Multiline)]
+    private static partial Regex ObjectAttribute();
+
+    [GeneratedRegex(@"^\s*([a-z0-9_]+)\s*=", RegexOptions.Multiline)]
+    private static partial Regex Assignment();
 }

@@ -49,12 +49,16 @@ public sealed class TerraformRoot : IDisposable
     public string RelativeSource(string directory) =>
         "./" + Path.GetRelativePath(Directory, directory).Replace('\\', '/');
 
-    /// <summary>A copy of a module holding only its variable blocks (variables.tf), under this root.</summary>
+    /// <summary>A copy of a module holding only its variable blocks (its variables*.tf files), under this root.</summary>
     public string VariablesOnlyCopy(string moduleName)
     {
         var target = Path.Combine(Directory, "variables-only", moduleName);
         System.IO.Directory.CreateDirectory(target);
-        File.Copy(Path.Combine(RepositoryPaths.Terraform, "modules", moduleName, "variables.tf"), Path.Combine(target, "variables.tf"), overwrite: true);
+        foreach (var file in DeployScenarios.VariableFiles(moduleName))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        }
+
         return "./variables-only/" + moduleName;
     }
 

@@ -280,7 +280,9 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var h = await EngineHarness.StartAsync(moto.Server);
         var old = await h.UserWithKeyAsync(AccountA, "alice");
         h.Time.Advance(TimeSpan.FromDays(31));
-        var config = h.Config(policy: RotateNow with { MaxKeyAgeDays = 30 }) with { Secrets = new SecretsConfig { Location = SecretLocation.Central, RotationLambdaArn = function } };
+        var centralConfig = EngineHarness.WithCentralSecrets(h.Config(policy: RotateNow with { MaxKeyAgeDays = 30 }));
+        var config = centralConfig with { Secrets = centralConfig.Secrets with { RotationLambdaArn = function } };
+        await h.RunAsAsync(EngineHarness.CentralRotatorArn);
         var calls = new CallCountingHandler();
         var refused = new AnsweringHandler("RotateSecret", HttpStatusCode.BadRequest, """{"__type":"AccessDeniedException","message":"not allowed to invoke the function (injected)"}""", inner: calls);
 

@@ -29,7 +29,25 @@ internal sealed class EngineHarness
         AlertQueueUrl = alertQueueUrl;
     }
 
+    /// <summary>The rotator of central secrets (secrets.rotatorArn) in these tests: a role under a path, as Terraform may make it.</summary>
+    public const string CentralRotatorArn = "arn:aws:iam::" + MotoSeeder.DefaultAccount + ":role/service/org-key-rotation-lambda";
+
     public MotoServer Moto { get; }
+
+    /// <summary>The host credentials the engine runs with; moto's static test key (an IAM user) unless a test changes them.</summary>
+    public AWSCredentials HostCredentials { get; private set; } = new BasicAWSCredentials("testing", "testing");
+
+    /// <summary><paramref name="config"/> with its secrets in the central account, written by <see cref="CentralRotatorArn"/>.</summary>
+    public static RotationConfig WithCentralSecrets(RotationConfig config) =>
+        config with { Secrets = config.Secrets with { Location = SecretLocation.Central, RotatorArn = CentralRotatorArn } };
+
+    /// <summary>From now on the engine runs as <paramref name="roleArn"/>: a session of that role, as the Lambda runs as its execution role.</summary>
+    public async Task RunAsAsync(string roleArn)
+    {
+        var (id, secret, token) = await Seed.AssumeRoleAsync(roleArn, "orgkeyrotation-test");
+        RegisterSeen();
+        HostCredentials = new SessionAWSCredentials(id, secret, token);
+    }
 
     public MotoSeeder Seed { get; }
 
@@ -65,10 +83,11 @@ internal sealed class EngineHarness
         {
             Region = "us-east-1",
             EndpointUrl = Moto.Endpoint,
-            Credentials = new BasicAWSCredentials("testing", "testing"),
+            Credentials = HostCredentials,
             RoleName = config.RoleName,
             ExternalId = config.ExternalId,
             SecretLocation = config.Secrets.Location,
+            SecretsRotatorArn = config.Secrets.RotatorArn,
             InnerHandlerFactory = innerHandler,
             Retry = retry ?? new RetryOptions(),
         },

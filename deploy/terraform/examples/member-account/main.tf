@@ -18,5 +18,5 @@ module "member" {
   user_path          = var.user_path
   secret_location    = var.secret_location
   secret_name_prefix = var.secret_name_prefix
-  secret_kms_key_arn = var.secret_kms_key_arn
+  secret_kms_key_id  = var.secret_kms_key_id
 }

@@ -50,9 +50,9 @@ variable "secret_name_prefix" {
   default     = "iam-key-rotation/"
 }
 
-variable "secret_kms_key_arn" {
+variable "secret_kms_key_id" {
   type        = string
-  description = "KMS key of the hand-over secrets in this account; null for aws/secretsmanager."
+  description = "KMS key of the hand-over secrets in this account, as the central output secret_kms_key_id (alias/NAME or a key ARN of this account); null for aws/secretsmanager."
   default     = null
 }
 

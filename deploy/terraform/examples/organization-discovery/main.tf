@@ -18,6 +18,7 @@ provider "aws" {
 module "central" {
   source = "../../modules/central-admin"
 
+  lambda_zip_path            = var.lambda_zip_path
   discover_organization      = true
   organization_id            = var.organization_id
   discovery_include_ous      = var.target_ou_ids
@@ -47,6 +48,7 @@ module "member_roles" {
   user_path               = module.central.user_path
   secret_location         = module.central.secret_location
   secret_name_prefix      = module.central.secret_name_prefix
+  secret_kms_key_id       = module.central.secret_kms_key_id
 }
 
 # ListAccounts works only in the management account or a delegated administrator. When the rotator runs in another

@@ -1,3 +1,8 @@
+variable "lambda_zip_path" {
+  type        = string
+  description = "The Lambda package deploy/package_lambda.sh writes (artifacts/lambda/orgkeyrotation-lambda.zip), relative to the directory Terraform runs in."
+}
+
 variable "region" {
   type        = string
   description = "Region of the rotator and of the StackSet instances (IAM itself is global)."

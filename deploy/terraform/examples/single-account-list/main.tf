@@ -19,6 +19,7 @@ data "aws_caller_identity" "central" {}
 module "central" {
   source = "../../modules/central-admin"
 
+  lambda_zip_path      = var.lambda_zip_path
   accounts_users_json  = var.accounts_users_json
   rotation_role_name   = var.rotation_role_name
   rotation_external_id = var.rotation_external_id
@@ -42,6 +43,7 @@ module "member" {
   user_path          = module.central.user_path
   secret_location    = module.central.secret_location
   secret_name_prefix = module.central.secret_name_prefix
+  secret_kms_key_id  = module.central.secret_kms_key_id
 }
 
 check "member_account_is_in_scope" {

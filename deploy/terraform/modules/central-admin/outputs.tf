@@ -72,3 +72,18 @@ output "schedule_rule_name" {
   description = "Name of the EventBridge rule that starts sweeps."
   value       = aws_cloudwatch_event_rule.schedule.name
 }
+
+output "secret_kms_key_id" {
+  description = "The KMS key of the hand-over secrets (secret_kms_key_id, or the key created for central secrets); pass it to the member modules as secret_kms_key_id. null for aws/secretsmanager."
+  value       = module.settings.secret_kms_key_id
+}
+
+output "secrets_key_policy" {
+  description = "The key policy central secrets need: the one the created key has, and the one to give your own key when you pass secret_kms_key_id with secret_location = \"central\"."
+  value       = module.settings.secrets_key_policy
+}
+
+output "secret_reader_policy" {
+  description = "With secret_location = \"central\": the identity policy each member user needs to read its own hand-over secret (attach it to the users, e.g. through a group); null with member secrets."
+  value       = module.settings.secret_reader_policy
+}

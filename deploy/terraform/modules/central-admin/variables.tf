@@ -15,8 +15,12 @@ variable "name" {
 
 variable "lambda_zip_path" {
   type        = string
-  description = "Path of the Lambda package written by deploy/package_lambda.sh (a zip holding the AOT 'bootstrap')."
-  default     = null
+  description = "Path of the Lambda package, a zip holding the AOT 'bootstrap' at its root: deploy/package_lambda.sh writes artifacts/lambda/orgkeyrotation-lambda.zip. A relative path is read from the directory Terraform runs in."
+
+  validation {
+    condition     = endswith(var.lambda_zip_path, ".zip")
+    error_message = "lambda_zip_path must name the .zip that deploy/package_lambda.sh writes (artifacts/lambda/orgkeyrotation-lambda.zip)."
+  }
 }
 
 variable "architecture" {
@@ -27,6 +31,28 @@ variable "architecture" {
   validation {
     condition     = contains(["x86_64", "arm64"], var.architecture)
     error_message = "architecture must be \"x86_64\" or \"arm64\"."
+  }
+}
+
+variable "execution_role_path" {
+  type        = string
+  description = "IAM path of the function's execution role, e.g. \"/service/\". Its ARN, path included, is what the member roles trust and, with secret_location = \"central\", the rotator the secrets name (SECRETS_ROTATOR_ARN)."
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\w+=,.@-]+/)*$", var.execution_role_path)) && length(var.execution_role_path) <= 512
+    error_message = "execution_role_path must start and end with '/', e.g. \"/\" or \"/service/\"."
+  }
+}
+
+variable "rotator_operator_arns" {
+  type        = list(string)
+  description = "IAM role ARNs (e.g. an operator's IAM Identity Center role, path included) that may assume the execution role to run keyrot as the rotator, which central secrets require of every run that writes them. Whoever assumes it has all of the rotator's permissions. Empty: only the Lambda service."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.rotator_operator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}$", arn))])
+    error_message = "rotator_operator_arns entries must be IAM role ARNs (arn:aws:iam::ACCOUNT:role/PATH/NAME)."
   }
 }
 
@@ -54,7 +80,7 @@ variable "timeout" {
 
 variable "reserved_concurrency" {
   type        = number
-  description = "Reserved concurrent executions of the function; null leaves it unreserved. A small number keeps IAM calls under their throttling limits; with enable_fanout it also caps the work queue's event source (at least 2)."
+  description = "Reserved concurrent executions of the function; null leaves it unreserved. A small number keeps IAM calls under their throttling limits. With enable_fanout (then at least 4) the work queue's event source may start reserved_concurrency - 2 invocations, so two stay free for the schedule, manual runs and Secrets Manager rotation steps."
   default     = null
 
   validation {
@@ -315,23 +341,25 @@ variable "alert_owner_tag" {
 
 variable "secret_name_template" {
   type        = string
-  description = "Name of the secret that hands a new key over; placeholders {accountId} and {userName}. The literal part before the first '{' is the prefix the roles may touch."
+  description = "Name of the secret that hands a new key over; placeholders {accountId} and {userName}. The literal part before the first '{' (ending in '/') is the prefix the roles may touch."
   default     = "iam-key-rotation/{accountId}/{userName}"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9/_+=.@-]+/[A-Za-z0-9/_+=.@{}-]*\\{userName\\}", var.secret_name_template))
-    error_message = "secret_name_template must start with a literal prefix ending in '/' (e.g. \"iam-key-rotation/\") and contain {userName}."
+    # The literal prefix (up to the first '{') scopes the roles' Secrets Manager ARNs and is the member modules'
+    # secret_name_prefix, so it must end in '/'; the rest is secret-name characters and the two placeholders.
+    condition     = try(can(regex("^[A-Za-z0-9/_+=.@-]+/\\{", var.secret_name_template)) && strcontains(var.secret_name_template, "{userName}") && can(regex("^[A-Za-z0-9/_+=.@-]*$", replace(replace(var.secret_name_template, "{accountId}", ""), "{userName}", ""))), false)
+    error_message = "secret_name_template must start with a literal prefix ending in '/' (e.g. \"iam-key-rotation/\"), contain {userName}, and otherwise hold only {accountId} and letters, digits and /_+=.@-."
   }
 }
 
 variable "secret_kms_key_id" {
   type        = string
-  description = "KMS key ARN for the hand-over secrets; null uses the account's aws/secretsmanager key. With secret_location = \"central\" the rotator may use only this key."
+  description = "KMS key of the hand-over secrets (SECRET_KMS_KEY_ID). With secret_location = \"member\": alias/NAME, which each member account resolves to its own key (pass it to the member modules as secret_kms_key_id), a key ARN only when the one listed account owns that key, or null for each account's aws/secretsmanager key. With secret_location = \"central\": null creates a customer managed key whose policy lets each member user decrypt its own secret through Secrets Manager, or the ARN of such a key of this account (output secrets_key_policy is the policy it needs); never aws/secretsmanager, which cannot be used from another account."
   default     = null
 
   validation {
-    condition     = var.secret_kms_key_id == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.secret_kms_key_id))
-    error_message = "secret_kms_key_id must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+    condition     = var.secret_kms_key_id == null || can(regex("^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+|alias/[A-Za-z0-9/_-]{1,250})$", var.secret_kms_key_id))
+    error_message = "secret_kms_key_id must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID) or an alias name (alias/NAME)."
   }
 }
 
@@ -399,6 +427,28 @@ variable "fanout_batch_size" {
   validation {
     condition     = var.fanout_batch_size >= 1 && var.fanout_batch_size <= 10 && floor(var.fanout_batch_size) == var.fanout_batch_size
     error_message = "fanout_batch_size must be a whole number between 1 and 10."
+  }
+}
+
+variable "deadline_margin_seconds" {
+  type        = number
+  description = "Seconds before the function's timeout after which an invocation starts no more work (ROTATION_DEADLINE_MARGIN_SECONDS): a fan-out item not started by then is handed back for redelivery. null leaves the function's default, the worst case of one user's work after its start (262 s with the default retry and verification settings)."
+  default     = null
+
+  validation {
+    condition     = var.deadline_margin_seconds == null || try(var.deadline_margin_seconds >= 0 && var.deadline_margin_seconds <= 600 && floor(var.deadline_margin_seconds) == var.deadline_margin_seconds, false)
+    error_message = "deadline_margin_seconds must be null or a whole number of seconds between 0 and 600."
+  }
+}
+
+variable "digest_delay_seconds" {
+  type        = number
+  description = "With fan-out, seconds the sweep's digest item waits on the work queue before it first gathers the accounts' reports (DIGEST_DELAY_SECONDS; SQS delays a message at most 900 s). null leaves it to the function's default."
+  default     = null
+
+  validation {
+    condition     = var.digest_delay_seconds == null || try(var.digest_delay_seconds >= 0 && var.digest_delay_seconds <= 900 && floor(var.digest_delay_seconds) == var.digest_delay_seconds, false)
+    error_message = "digest_delay_seconds must be null or a whole number of seconds between 0 and 900 (the SQS maximum message delay)."
   }
 }
 

@@ -3,33 +3,45 @@ output "execution_policy" {
   value       = local.execution_policy
 
   precondition {
-    condition     = !var.discover_organization || var.organization_id != null
+    condition     = !var.config.discover_organization || var.config.organization_id != null
     error_message = "discover_organization = true needs organization_id (o-...): sts:AssumeRole is then limited to roles inside that Organization."
   }
   precondition {
-    condition     = var.discover_organization || length(local.member_role_arns) > 0
+    condition     = var.config.discover_organization || length(local.member_role_arns) > 0
     error_message = "accounts_users_json lists no account and discover_organization is false: there is nothing to rotate."
   }
   precondition {
-    condition     = !var.enable_secrets_manager_rotation || local.central_secrets
+    condition     = !var.config.enable_secrets_manager_rotation || local.central_secrets
     error_message = "enable_secrets_manager_rotation needs secret_location = \"central\": Secrets Manager can call the function only for secrets of this account, and the rotator turns rotation on only for central secrets."
   }
   precondition {
-    condition     = !var.enable_fanout || var.reserved_concurrency == null || try(var.reserved_concurrency >= 2, false)
-    error_message = "With enable_fanout, reserved_concurrency must be null or at least 2: the SQS event source's maximum concurrency, capped at it, cannot be below 2."
+    condition     = !var.config.enable_fanout || var.config.reserved_concurrency == null || try(var.config.reserved_concurrency >= 2 + local.invocation_headroom, false)
+    error_message = "With enable_fanout, reserved_concurrency must be null or at least 4: the SQS event source may start reserved_concurrency - 2 invocations (SQS maximum concurrency is at least 2), and 2 stay free for the schedule, manual runs and Secrets Manager rotation steps, which would otherwise be throttled."
+  }
+  precondition {
+    condition     = !local.central_secrets || !local.aws_managed_secrets_key
+    error_message = "secret_location = \"central\" cannot use the AWS managed key aws/secretsmanager: it cannot be used from another account, so users could never read their secrets. Set secret_kms_key_id = null (central-admin then creates a customer managed key whose policy lets each member user decrypt its own secret) or to the ARN of such a key of this account."
+  }
+  precondition {
+    condition     = !local.central_secrets || var.config.secret_kms_key_id == null || local.aws_managed_secrets_key || (local.secret_key_is_arn && try(split(":", var.config.secret_kms_key_id)[4] == var.deployment.account_id, false))
+    error_message = "With secret_location = \"central\", secret_kms_key_id must be null (central-admin creates the key) or the ARN of a key of this account whose policy is output secrets_key_policy: the execution role's policy names the key by its ARN."
+  }
+  precondition {
+    condition     = !local.member_key_is_foreign
+    error_message = "A key ARN names one account's key, but with secret_location = \"member\" every member account encrypts its own secrets: set secret_kms_key_id to alias/NAME (each member account resolves it to its own key) or null (aws/secretsmanager)."
   }
 }
 
 output "lambda_trust_policy" {
-  description = "The execution role's trust policy (JSON): the Lambda service only."
-  value       = templatefile("${local.policies_dir}/lambda-trust.json.tftpl", {})
+  description = "The execution role's trust policy (JSON): the Lambda service, and the operator principals that run keyrot as the rotator."
+  value       = templatefile("${local.policies_dir}/lambda-trust.json.tftpl", { operator_arns = var.config.rotator_operator_arns })
 }
 
 output "topic_key_policy" {
   description = "The policy of the KMS key created for the alert topic (JSON)."
   value = templatefile("${local.policies_dir}/topic-key-policy.json.tftpl", {
-    partition       = var.partition
-    account_id      = var.account_id
+    partition       = var.deployment.partition
+    account_id      = var.deployment.account_id
     lambda_role_arn = local.execution_role_arn
   })
 }
@@ -90,4 +102,24 @@ output "email_filter_policy" {
 output "fanout_maximum_concurrency" {
   description = "Maximum concurrency of the SQS event source mapping; null when unbounded."
   value       = local.fanout_maximum_concurrency
+}
+
+output "create_secrets_key" {
+  description = "Whether central-admin creates the customer managed key of the secrets: central secrets without secret_kms_key_id."
+  value       = local.create_secrets_key
+}
+
+output "secret_kms_key_id" {
+  description = "The key of the hand-over secrets the function uses (SECRET_KMS_KEY_ID): secret_kms_key_id, or the created key's ARN; null for aws/secretsmanager."
+  value       = local.secret_kms_key
+}
+
+output "secrets_key_policy" {
+  description = "The policy of the central secrets' key (JSON): the account administers it, the rotator encrypts and decrypts through Secrets Manager, and each member user of the Organization (or of the listed accounts) decrypts its own secret through Secrets Manager."
+  value       = local.secrets_key_policy
+}
+
+output "secret_reader_policy" {
+  description = "With central secrets: the identity policy a member user needs besides the secret's and the key's policies to read its own hand-over secret (JSON); null with member secrets."
+  value       = local.central_secrets ? local.secret_reader_policy : null
 }

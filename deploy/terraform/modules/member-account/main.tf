@@ -15,6 +15,7 @@ module "policies" {
   discovered_organization_id = try(data.aws_organizations_organization.current[0].id, null)
 
   account_id           = var.account_id
+  role_name            = var.role_name
   trusted_account_id   = var.trusted_account_id
   central_role_arn     = var.central_role_arn
   external_id          = var.external_id
@@ -24,12 +25,12 @@ module "policies" {
   user_path            = var.user_path
   secret_location      = var.secret_location
   secret_name_prefix   = var.secret_name_prefix
-  secret_kms_key_arn   = var.secret_kms_key_arn
+  secret_kms_key_id    = var.secret_kms_key_id
   bulk_user_read       = var.bulk_user_read
 }
 
 resource "aws_iam_role" "rotation" {
-  name               = var.role_name
+  name               = module.policies.role_name
   description        = "Assumed by the OrgKeyRotation Lambda in ${var.trusted_account_id} to rotate IAM user access keys."
   assume_role_policy = module.policies.trust_policy
   # A sweep takes minutes; one hour is the shortest allowed and plenty.

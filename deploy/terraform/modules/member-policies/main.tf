@@ -1,5 +1,5 @@
 locals {
-  policies_dir = "${path.module}/../../policies"
+  policies_dir = "${path.module}/policies"
 
   trusted_account_id = var.trusted_account_id != null ? var.trusted_account_id : try(split(":", var.central_role_arn)[4], null)
   # Exactly the rotator's execution role, never the whole central account: without central_role_arn, the role
@@ -8,6 +8,8 @@ locals {
   # The same default central-admin sends when rotation_external_id is null.
   external_id     = var.require_external_id ? coalesce(var.external_id, "org-key-rotation-${local.trusted_account_id}") : null
   organization_id = var.require_organization ? (var.organization_id != null ? var.organization_id : var.discovered_organization_id) : null
+
+  secret_kms_key_is_alias = startswith(coalesce(var.secret_kms_key_id, "-"), "alias/")
 
   trust_policy = templatefile("${local.policies_dir}/member-role-trust.json.tftpl", {
     trusted_principal_arn = local.trusted_principal_arn
@@ -21,8 +23,10 @@ locals {
     user_path          = var.user_path
     secret_name_prefix = var.secret_name_prefix
     member_secrets     = var.secret_location == "member"
-    has_secret_kms_key = var.secret_kms_key_arn != null
-    secret_kms_key_arn = var.secret_kms_key_arn == null ? "" : var.secret_kms_key_arn
-    bulk_user_read     = var.bulk_user_read
+    has_secret_kms_key = var.secret_kms_key_id != null
+    # A key ARN is granted as such; an alias, resolved in the account, is granted on the account's keys it names.
+    secret_kms_key_resource = local.secret_kms_key_is_alias ? "arn:${var.partition}:kms:*:${var.account_id}:key/*" : coalesce(var.secret_kms_key_id, "-")
+    secret_kms_key_alias    = local.secret_kms_key_is_alias ? var.secret_kms_key_id : ""
+    bulk_user_read          = var.bulk_user_read
   })
 }

@@ -19,6 +19,11 @@ output "trust_policy" {
 output "permissions_policy" {
   description = "The role's permission policy (JSON)."
   value       = local.permissions_policy
+
+  precondition {
+    condition     = var.secret_kms_key_id == null || local.secret_kms_key_is_alias || try(split(":", var.secret_kms_key_id)[4] == var.account_id, false)
+    error_message = "secret_kms_key_id is the ARN of another account's key (or, with the StackSet, of one account's key): each member account encrypts its own secrets. Use alias/NAME, which each account resolves to its own key."
+  }
 }
 
 output "trusted_principal_arn" {
@@ -29,4 +34,9 @@ output "trusted_principal_arn" {
 output "external_id" {
   description = "The sts:ExternalId the role requires; null when none."
   value       = local.external_id
+}
+
+output "role_name" {
+  description = "Name of the role (role_name), for the calling module's role resource or template."
+  value       = var.role_name
 }

@@ -12,6 +12,7 @@ module "policies" {
   account_id                 = "$${AWS::AccountId}"
   discovered_organization_id = try(data.aws_organizations_organization.current[0].id, null)
 
+  role_name            = var.role_name
   central_role_arn     = var.central_role_arn
   external_id          = var.external_id
   require_external_id  = var.require_external_id
@@ -20,7 +21,7 @@ module "policies" {
   user_path            = var.user_path
   secret_location      = var.secret_location
   secret_name_prefix   = var.secret_name_prefix
-  secret_kms_key_arn   = var.secret_kms_key_arn
+  secret_kms_key_id    = var.secret_kms_key_id
   bulk_user_read       = var.bulk_user_read
 }
 
@@ -35,7 +36,7 @@ locals {
       RotationRole = {
         Type = "AWS::IAM::Role"
         Properties = {
-          RoleName                 = var.role_name
+          RoleName                 = module.policies.role_name
           Description              = "Assumed by the OrgKeyRotation Lambda (${var.central_role_arn}) to rotate IAM user access keys."
           MaxSessionDuration       = 3600
           AssumeRolePolicyDocument = local.trust_policy
