@@ -87,6 +87,16 @@ public static class Settings
                 ? $"must be 0 (never force) or at least deactivateAfterDays ({c.Policy.DeactivateAfterDays})"
                 : null,
         },
+        new IntSetting("policy.warnDaysBeforeForced", Env.WarnDaysBeforeForced, c => c.Policy.WarnDaysBeforeForced, (c, v) => c with { Policy = c.Policy with { WarnDaysBeforeForced = v } }, 0, LifecycleDaysLimit)
+        {
+            Description = "From this many days before the forced deadline (`maxDeactivationDelayDays`), the warning about a previous key still in use is `action-required` (the default email filter delivers it), naming the key and the deadline. 0: no warning before the deadline is action-required.",
+            AllowedDoc = "0-365, less than `maxDeactivationDelayDays` when that is above 0",
+            // Checked only against a valid maxDeactivationDelayDays: a wrong deadline is that setting's one problem.
+            CrossRule = c => c.Policy.MaxDeactivationDelayDays > 0 && c.Policy.MaxDeactivationDelayDays >= c.Policy.DeactivateAfterDays
+                && c.Policy.WarnDaysBeforeForced >= c.Policy.MaxDeactivationDelayDays
+                ? $"must be less than maxDeactivationDelayDays ({c.Policy.MaxDeactivationDelayDays}): the warning window lies before the forced deadline"
+                : null,
+        },
         new TextSetting("exemptions.group", Env.ExemptGroup, c => c.Exemptions.Group, (c, v) => c with { Exemptions = c.Exemptions with { Group = v } }, nullable: true)
         {
             Description = "Members of this IAM group are never rotated. `null` (or an empty variable) disables.",
