@@ -300,7 +300,7 @@ public sealed class RotationService : IRotationService
         alerts.Attention,
         alerts.AttentionTotal);
 
-    private KeyVerifier Verifier() => new(_clients.Sts, _options, _time, Random.Shared.NextDouble);
+    private KeyVerifier Verifier() => new(_clients.Sts, _options, _time, _options.JitterDraw);
 
     private UserExecutor Executor(AlertPublisher alerts, KeyVerifier? verifier = null) =>
         new(_config, _stager, verifier ?? Verifier(), alerts, _time, _logger);

@@ -53,7 +53,7 @@ public sealed record PlannedAction(PlannedActionKind Kind, string Reason, string
     public bool Forced { get; init; }
 
     /// <summary>
-    /// A warning about a previous key still in use whose forced deadline is within warnDaysBeforeForced (rule 14,
+    /// A warning about a previous key still in use whose forced deadline is at most warnDaysBeforeForced whole days away (rule 14,
     /// <c>PreviousKeyInUse</c>): its consumers fail at the deadline unless a person moves them, so a person must act now.
     /// </summary>
     public bool DeadlineNear { get; init; }

@@ -265,8 +265,10 @@ public static class Planner
     }
 
     /// <summary>
-    /// Rule 14. Within warnDaysBeforeForced of the forced deadline the warning needs a person (<see cref="PlannedAction.DeadlineNear"/>):
-    /// a consumer that never reads the secret fails at the deadline unless someone moves it.
+    /// Rule 14. Once the forced deadline is at most warnDaysBeforeForced whole days away (a part day not counted) the
+    /// warning needs a person (<see cref="PlannedAction.DeadlineNear"/>): a consumer that never reads the secret fails
+    /// at the deadline unless someone moves it. Counting whole days makes the first such warning of a daily sweep come
+    /// at least warnDaysBeforeForced days before the sweep that deactivates the key, whatever minute each sweep runs.
     /// </summary>
     private static PlannedAction PreviousKeyInUse(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
     {
@@ -280,7 +282,7 @@ public static class Planner
         }
 
         var deadline = handOffAt.AddDays(policy.MaxDeactivationDelayDays);
-        var near = policy.WarnDaysBeforeForced > 0 && deadline - now <= TimeSpan.FromDays(policy.WarnDaysBeforeForced);
+        var near = policy.WarnDaysBeforeForced > 0 && deadline - now < TimeSpan.FromDays(policy.WarnDaysBeforeForced + 1);
         return near
             ? new(PlannedActionKind.Warn, $"previous key {id} {use}; it is deactivated anyway at the forced deadline {Instant(deadline)} (maxDeactivationDelayDays={policy.MaxDeactivationDelayDays}, warnDaysBeforeForced={policy.WarnDaysBeforeForced}): every consumer still using key {id} then fails", id) { DeadlineNear = true }
             : new(PlannedActionKind.Warn, $"previous key {id} {use}; it is deactivated anyway on {Day(deadline)}", id);

@@ -122,7 +122,7 @@ public partial class ConfigDocsTests
     /// <summary>Rules the schema cannot express: duplicates and cross-field checks. Only the loader catches these.</summary>
     private static readonly string[] LoaderOnly =
     [
-        "not valid JSON", "account listed twice", "is listed twice", "no users listed", "at least deactivateAfterDays", "must be less than maxDeactivationDelayDays", "must contain {accountId}",
+        "not valid JSON", "account listed twice", "is listed twice", "no users listed", "at least deactivateAfterDays", "less than maxDeactivationDelayDays - deactivateAfterDays", "must contain {accountId}",
     ];
 
     [Theory]

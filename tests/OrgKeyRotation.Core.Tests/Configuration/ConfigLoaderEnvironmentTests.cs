@@ -205,7 +205,7 @@ public class ConfigLoaderEnvironmentTests
         { Env.DeleteAfterDays, "-1", "out of range" },
         { Env.MaxDeactivationDelayDays, "3", "at least deactivateAfterDays (7)" },
         { Env.WarnDaysBeforeForced, "-1", "-1 is out of range: use 0 to 365" },
-        { Env.WarnDaysBeforeForced, "30", "must be less than maxDeactivationDelayDays (30)" },
+        { Env.WarnDaysBeforeForced, "23", "must be 0 or less than maxDeactivationDelayDays - deactivateAfterDays (23)" },
         { Env.OldKeyIdleDays, "0", "0 is out of range: use 1 to 365 (AWS reports a key's last use up to about 4 hours late" },
         { Env.OldKeyIdleDays, "366", "out of range: use 1 to 365" },
         { Env.AlertOwnerTag, "owner!", "a tag key is 1-128 characters" },
