@@ -50,6 +50,12 @@ internal sealed record Scenario(string Name, Promise Promise, int Seed, int Days
     /// <summary>How late GetAccessKeyLastUsed reports a use: AWS's worst case ("usually within 4 hours").</summary>
     public TimeSpan LastUsedLag { get; init; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// Each user's key is given an age at the start so that its first rotation falls within this many days (at most
+    /// maxKeyAgeDays, 90): short runs that need a rotation early use a few days.
+    /// </summary>
+    public int FirstRotationWithinDays { get; init; } = 90;
+
     /// <summary>Sweeps go through the fan-out (a work item per account on SQS) instead of one process.</summary>
     public bool FanOut { get; init; }
 

@@ -166,8 +166,9 @@ internal sealed class SimulationRun : IConsumerWorld
         foreach (var user in users)
         {
             await seed.CreateUserAsync(user.AccountId, user.UserName);
-            // Keys of every age up to maxKeyAgeDays, so that rotations fall on different days.
-            originals[user] = await SeedKeyAsync(seed, user, Start - TimeSpan.FromHours(_random.Next(90 * 24)));
+            // Keys of many ages, so that rotations fall on different days.
+            var age = TimeSpan.FromDays(_scenario.EnginePolicy.MaxKeyAgeDays) - TimeSpan.FromHours(_random.Next(_scenario.FirstRotationWithinDays * 24));
+            originals[user] = await SeedKeyAsync(seed, user, Start - age);
         }
 
         // The consumers' own identity for reading secrets (an instance role, a CI's OIDC role): never rotated.
@@ -209,13 +210,15 @@ internal sealed class SimulationRun : IConsumerWorld
         foreach (var user in users)
         {
             var destination = new SecretDestination(this, _config.Secrets.NameFor(user.AccountId, user.UserName));
+            // Consumers that call every 12 hours (give or take 3) are seen in use by the idle rule, however late AWS
+            // reports last use (4 hours): oldKeyIdleDays is at least a day.
             Consumer consumer = user.UserName switch
             {
-                "app-reader" => new ReadsOnRefusal("app", user, destination, Scenario.HomeRegion, seeds.Next(), 8 * hours),
-                "app-timer" => new RereadsOnTimer("cached app", user, destination, Scenario.HomeRegion, seeds.Next(), 6 * hours, 8 * hours),
-                "ci-deploy" => new CiJob("deploy job", user, destination, Scenario.HomeRegion, seeds.Next(), 3),
-                "legacy-copy" => new NeverSwitches("vendor system", user, destination, Scenario.HomeRegion, seeds.Next(), 8 * hours),
-                _ => new SecondRegion("replica", user, destination, Scenario.SecondRegionName, seeds.Next(), 8 * hours),
+                "app-reader" => new ReadsOnRefusal("app", user, destination, Scenario.HomeRegion, seeds.Next(), 12 * hours),
+                "app-timer" => new RereadsOnTimer("cached app", user, destination, Scenario.HomeRegion, seeds.Next(), 6 * hours, 12 * hours),
+                "ci-deploy" => new CiJob("deploy job", user, destination, Scenario.HomeRegion, seeds.Next(), 2),
+                "legacy-copy" => new NeverSwitches("vendor system", user, destination, Scenario.HomeRegion, seeds.Next(), 12 * hours),
+                _ => new SecondRegion("replica", user, destination, Scenario.SecondRegionName, seeds.Next(), 12 * hours),
             };
             _consumers.Add(consumer);
             Schedule(consumer, await consumer.StartAsync(this, originals[user], cancellationToken));
