@@ -9,7 +9,7 @@ namespace OrgKeyRotation.Simulation.Tests;
 /// The pairs are listed in docs/reliability.md. Runs are short: every key's first rotation falls in the first days.
 /// </summary>
 [Trait("Category", "Integration")]
-public class InvariantsCatchMistakesTests(SimulationFixture fixture, ITestOutputHelper output) : IClassFixture<SimulationFixture>
+public class InvariantsCatchMistakesTests(ITestOutputHelper output)
 {
     private static readonly Promise Defaults = Promise.Defaults;
 
@@ -31,7 +31,7 @@ public class InvariantsCatchMistakesTests(SimulationFixture fixture, ITestOutput
         // Seed 6: the timer consumer calls between the promotion and its next read, which one seed in a few does.
         var scenario = Broken(mistake, new Scenario(mistake, Defaults, Seed: 6, Days: 50) { FirstRotationWithinDays = 3 });
 
-        var result = await SimulationRun.RunAsync(fixture.Moto, scenario);
+        var result = await SimulationRun.RunAsync(scenario);
 
         output.WriteLine(result.Summary());
         output.WriteLine(result.Report());

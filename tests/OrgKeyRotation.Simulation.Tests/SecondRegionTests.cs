@@ -9,14 +9,14 @@ namespace OrgKeyRotation.Simulation.Tests;
 /// 4, 8, 16 s) when refused.
 /// </summary>
 [Trait("Category", "Integration")]
-public class SecondRegionTests(SimulationFixture fixture, ITestOutputHelper output) : IClassFixture<SimulationFixture>
+public class SecondRegionTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Run_SecondRegionWithinTheBackoff_Kind5NeverBreaks()
     {
         var scenario = new Scenario("second region 20 s", Promise.Defaults, Seed: 11, Days: 10) { FirstRotationWithinDays = 3, SecondRegionPropagation = TimeSpan.FromSeconds(20) };
 
-        var result = await SimulationRun.RunAsync(fixture.Moto, scenario);
+        var result = await SimulationRun.RunAsync(scenario);
 
         output.WriteLine(result.Summary());
         Assert.True(result.Violations.Count == 0, result.Report());
@@ -34,7 +34,7 @@ public class SecondRegionTests(SimulationFixture fixture, ITestOutputHelper outp
     {
         var scenario = new Scenario("second region 5 min", Promise.Defaults, Seed: 11, Days: 10) { FirstRotationWithinDays = 3, SecondRegionPropagation = TimeSpan.FromMinutes(5) };
 
-        var result = await SimulationRun.RunAsync(fixture.Moto, scenario);
+        var result = await SimulationRun.RunAsync(scenario);
 
         output.WriteLine(result.Report());
         var broken = Assert.Single(result.Violations.Select(v => (v.Invariant, v.User.UserName)).Distinct());

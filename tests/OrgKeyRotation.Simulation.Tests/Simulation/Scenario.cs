@@ -56,6 +56,9 @@ internal sealed record Scenario(string Name, Promise Promise, int Seed, int Days
     /// </summary>
     public int FirstRotationWithinDays { get; init; } = 90;
 
+    /// <summary>Who answers behind the model. moto for the runs that show the in-memory answers agree with it.</summary>
+    public BackendKind Backend { get; init; } = BackendKind.InMemory;
+
     /// <summary>Sweeps go through the fan-out (a work item per account on SQS) instead of one process.</summary>
     public bool FanOut { get; init; }
 

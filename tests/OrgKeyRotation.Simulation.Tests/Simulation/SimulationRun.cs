@@ -63,7 +63,7 @@ internal sealed class SimulationRun : IConsumerWorld
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(3);
 
     private readonly Scenario _scenario;
-    private readonly SimulationClock _clock = new(Start);
+    private readonly SimulationClock _clock;
     private readonly ModelActivity _activity = new();
     private readonly CallCounter _calls = new();
     private readonly KeyLifecycle _keys = new();
@@ -71,7 +71,7 @@ internal sealed class SimulationRun : IConsumerWorld
     private readonly AlertTap _alerts = new();
     private readonly ModelTimeStamps _stamps = new();
     private readonly AwsModel _model;
-    private readonly MotoServer _moto;
+    private readonly ISimulatedBackend _backend;
     private readonly Timeline _timeline;
     private readonly Invariants _invariants;
     private readonly List<Consumer> _consumers = [];
@@ -88,13 +88,14 @@ internal sealed class SimulationRun : IConsumerWorld
     private int _alertsDispatched;
     private BasicAWSCredentials? _readerCredentials;
 
-    private SimulationRun(MotoServer moto, Scenario scenario)
+    private SimulationRun(ISimulatedBackend backend, Scenario scenario, SimulationClock clock)
     {
-        _moto = moto;
+        _clock = clock;
+        _backend = backend;
         _scenario = scenario;
         _random = new Random(scenario.Seed);
         _propagation = new NewKeyPropagation(scenario.Propagation, new Dictionary<string, TimeSpan> { [Scenario.SecondRegionName] = scenario.SecondRegionPropagation });
-        _model = new AwsModel(_clock).Use(_activity).Use(_calls).Use(_keys).Use(_propagation).Use(new LastUsedLag(scenario.LastUsedLag)).Use(_alerts).Use(_stamps);
+        _model = new AwsModel(clock).Use(_activity).Use(_calls).Use(_keys).Use(_propagation).Use(new LastUsedLag(scenario.LastUsedLag)).Use(_alerts).Use(_stamps);
         _timeline = new Timeline(Start, _keys, _alerts);
         _invariants = new Invariants(scenario, _timeline, _keys, _propagation);
     }
@@ -103,10 +104,24 @@ internal sealed class SimulationRun : IConsumerWorld
 
     private DateTimeOffset End => Start.AddDays(_scenario.Days);
 
-    public static async Task<SimulationResult> RunAsync(MotoServer moto, Scenario scenario, CancellationToken cancellationToken = default)
+    /// <summary>Runs <paramref name="scenario"/>; <paramref name="moto"/> is needed only for <see cref="BackendKind.Moto"/> (it is reset first).</summary>
+    public static async Task<SimulationResult> RunAsync(Scenario scenario, MotoServer? moto = null, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
-        var run = new SimulationRun(moto, scenario);
+        ISimulatedBackend backend;
+        SimulationClock clock = new(Start);
+        if (scenario.Backend == BackendKind.Moto)
+        {
+            ArgumentNullException.ThrowIfNull(moto);
+            await moto.ResetAsync(cancellationToken);
+            backend = new MotoBackend(moto);
+        }
+        else
+        {
+            backend = new InMemoryBackend(clock, scenario.Seed);
+        }
+
+        var run = new SimulationRun(backend, scenario, clock);
         await run.SetUpAsync(cancellationToken);
         try
         {
@@ -158,23 +173,21 @@ internal sealed class SimulationRun : IConsumerWorld
 
     private async Task SetUpAsync(CancellationToken cancellationToken)
     {
-        await _moto.ResetAsync(cancellationToken);
-        var seed = new MotoSeeder(_moto.Endpoint);
-        var topic = await seed.CreateTopicAsync("alerts");
+        var topic = await _backend.CreateTopicAsync("alerts");
         var users = new[] { "app-reader", "app-timer", "ci-deploy", "legacy-copy", "replica-eu" }.Select(u => new SimulatedUser(Account, u)).ToList();
         var originals = new Dictionary<SimulatedUser, HeldKey>();
         foreach (var user in users)
         {
-            await seed.CreateUserAsync(user.AccountId, user.UserName);
+            await _backend.CreateUserAsync(user.AccountId, user.UserName);
             // Keys of many ages, so that rotations fall on different days.
             var age = TimeSpan.FromDays(_scenario.EnginePolicy.MaxKeyAgeDays) - TimeSpan.FromHours(_random.Next(_scenario.FirstRotationWithinDays * 24));
-            originals[user] = await SeedKeyAsync(seed, user, Start - age);
+            originals[user] = await SeedKeyAsync(user, Start - age);
         }
 
         // The consumers' own identity for reading secrets (an instance role, a CI's OIDC role): never rotated.
         var reader = new SimulatedUser(Account, "secret-reader");
-        await seed.CreateUserAsync(reader.AccountId, reader.UserName);
-        var readerKey = await SeedKeyAsync(seed, reader, Start - TimeSpan.FromDays(400));
+        await _backend.CreateUserAsync(reader.AccountId, reader.UserName);
+        var readerKey = await SeedKeyAsync(reader, Start - TimeSpan.FromDays(400));
         _readerCredentials = new BasicAWSCredentials(readerKey.AccessKeyId, readerKey.SecretAccessKey.Reveal());
 
         _config = new RotationConfig
@@ -185,7 +198,7 @@ internal sealed class SimulationRun : IConsumerWorld
         };
         if (_scenario.FanOut)
         {
-            _config = _config with { WorkQueueUrl = await seed.CreateQueueAsync("work"), ResultsQueueUrl = await seed.CreateQueueAsync("results") };
+            _config = _config with { WorkQueueUrl = await _backend.CreateQueueAsync("work"), ResultsQueueUrl = await _backend.CreateQueueAsync("results") };
         }
 
         var validation = ConfigValidator.Validate(_config);
@@ -196,10 +209,10 @@ internal sealed class SimulationRun : IConsumerWorld
 
         // As HostComposition builds it for the Lambda, with the model (and a broken rule, when a test asks) under the AWS layer.
         var breakEngine = _scenario.BreakEngine ?? (handler => handler);
-        var options = HostComposition.AwsOptionsFor(_config, new AwsConnection(Region: Scenario.HomeRegion, EndpointUrl: _moto.Endpoint)) with
+        var options = HostComposition.AwsOptionsFor(_config, new AwsConnection(Region: Scenario.HomeRegion, EndpointUrl: _backend.Endpoint)) with
         {
             Credentials = new BasicAWSCredentials("testing", "testing"),
-            InnerHandlerFactory = () => breakEngine(_model.CreateHandler()),
+            InnerHandlerFactory = () => breakEngine(_model.CreateHandler(_backend.CreateHandler())),
         };
         _engineClients = AwsClients.Create(options, TimeProvider.System);
         var engineOptions = new EngineOptions { DigestDelay = TimeSpan.Zero, JitterDraw = DrawJitter };
@@ -231,9 +244,9 @@ internal sealed class SimulationRun : IConsumerWorld
         }
     }
 
-    private async Task<HeldKey> SeedKeyAsync(MotoSeeder seed, SimulatedUser user, DateTimeOffset createdAt)
+    private async Task<HeldKey> SeedKeyAsync(SimulatedUser user, DateTimeOffset createdAt)
     {
-        var (id, secret) = await seed.CreateAccessKeyAsync(user.AccountId, user.UserName);
+        var (id, secret) = await _backend.CreateAccessKeyAsync(user.AccountId, user.UserName);
         SecretScan.RegisterSecret(secret);
         _model.Accounts.Remember(id, user.AccountId);
         _keys.Register(id, user.AccountId, user.UserName, createdAt);
@@ -408,7 +421,7 @@ internal sealed class SimulationRun : IConsumerWorld
     {
         if (!_consumerClients.TryGetValue(region, out var clients))
         {
-            clients = AwsClients.Create(new AwsOptions { Region = region, EndpointUrl = _moto.Endpoint, Credentials = _readerCredentials, InnerHandlerFactory = () => _model.CreateHandler() }, TimeProvider.System);
+            clients = AwsClients.Create(new AwsOptions { Region = region, EndpointUrl = _backend.Endpoint, Credentials = _readerCredentials, InnerHandlerFactory = () => _model.CreateHandler(_backend.CreateHandler()) }, TimeProvider.System);
             _consumerClients[region] = clients;
         }
 

@@ -1,0 +1,67 @@
+using OrgKeyRotation.Testing;
+
+namespace OrgKeyRotation.Simulation.Tests.Simulation;
+
+/// <summary>Which AWS answers behind the model: moto, or <see cref="InMemoryAws"/> (shown to agree with moto by BackendAgreementTests).</summary>
+internal enum BackendKind
+{
+    InMemory,
+    Moto,
+}
+
+/// <summary>AWS behind the model: where the AWS layer sends requests, and the seeding a run needs before the engine starts.</summary>
+internal interface ISimulatedBackend
+{
+    Uri Endpoint { get; }
+
+    /// <summary>The innermost handler under the model (one per client).</summary>
+    HttpMessageHandler CreateHandler();
+
+    Task CreateUserAsync(string account, string userName);
+
+    Task<(string AccessKeyId, string SecretAccessKey)> CreateAccessKeyAsync(string account, string userName);
+
+    Task<string> CreateTopicAsync(string name);
+
+    Task<string> CreateQueueAsync(string name);
+}
+
+/// <summary>moto, reset for the run.</summary>
+internal sealed class MotoBackend(MotoServer moto) : ISimulatedBackend
+{
+    private readonly MotoSeeder _seed = new(moto.Endpoint);
+
+    public Uri Endpoint => moto.Endpoint;
+
+    public HttpMessageHandler CreateHandler() => new SocketsHttpHandler();
+
+    public Task CreateUserAsync(string account, string userName) => _seed.CreateUserAsync(account, userName);
+
+    public Task<(string AccessKeyId, string SecretAccessKey)> CreateAccessKeyAsync(string account, string userName) => _seed.CreateAccessKeyAsync(account, userName);
+
+    public Task<string> CreateTopicAsync(string name) => _seed.CreateTopicAsync(name);
+
+    public Task<string> CreateQueueAsync(string name) => _seed.CreateQueueAsync(name);
+}
+
+/// <summary><see cref="InMemoryAws"/>, new for the run.</summary>
+internal sealed class InMemoryBackend(TimeProvider clock, int seed) : ISimulatedBackend
+{
+    private readonly InMemoryAws _aws = new(clock, seed);
+
+    public Uri Endpoint => _aws.Endpoint;
+
+    public HttpMessageHandler CreateHandler() => _aws.CreateHandler();
+
+    public Task CreateUserAsync(string account, string userName)
+    {
+        _aws.CreateUser(account, userName);
+        return Task.CompletedTask;
+    }
+
+    public Task<(string AccessKeyId, string SecretAccessKey)> CreateAccessKeyAsync(string account, string userName) => Task.FromResult(_aws.CreateAccessKey(account, userName));
+
+    public Task<string> CreateTopicAsync(string name) => Task.FromResult(_aws.CreateTopic(name));
+
+    public Task<string> CreateQueueAsync(string name) => Task.FromResult(_aws.CreateQueue(name));
+}
