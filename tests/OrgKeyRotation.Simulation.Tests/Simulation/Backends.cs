@@ -33,7 +33,7 @@ internal sealed class MotoBackend(MotoServer moto) : ISimulatedBackend
 
     public Uri Endpoint => moto.Endpoint;
 
-    public HttpMessageHandler CreateHandler() => new SocketsHttpHandler();
+    public HttpMessageHandler CreateHandler() => new ShortPolls(new SocketsHttpHandler());
 
     public Task CreateUserAsync(string account, string userName) => _seed.CreateUserAsync(account, userName);
 
@@ -42,6 +42,28 @@ internal sealed class MotoBackend(MotoServer moto) : ISimulatedBackend
     public Task<string> CreateTopicAsync(string name) => _seed.CreateTopicAsync(name);
 
     public Task<string> CreateQueueAsync(string name) => _seed.CreateQueueAsync(name);
+}
+
+/// <summary>
+/// SQS long polls (the fan-out digest waits up to a second for results) wait on the real clock in moto, which the
+/// simulated clock does not follow: a second a sweep would be months of CI time. An empty long poll answers empty
+/// either way, so it is sent as a short poll.
+/// </summary>
+internal sealed class ShortPolls(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.TryGetValues("X-Amz-Target", out var targets) && targets.First().EndsWith(".ReceiveMessage", StringComparison.Ordinal) && request.Content is { } content)
+        {
+            var body = System.Text.Json.Nodes.JsonNode.Parse(await content.ReadAsStringAsync(cancellationToken))!.AsObject();
+            body["WaitTimeSeconds"] = 0;
+            var shortPoll = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8);
+            shortPoll.Headers.ContentType = content.Headers.ContentType;
+            request.Content = shortPoll;
+        }
+
+        return await base.SendAsync(request, cancellationToken);
+    }
 }
 
 /// <summary><see cref="InMemoryAws"/>, new for the run.</summary>

@@ -62,6 +62,9 @@ internal sealed class SimulationRun : IConsumerWorld
     /// <summary>How long the engine must make no AWS call before the clock moves on to its next timer.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(3);
 
+    /// <summary>How long after a sweep starts a consumer acts on its alerts.</summary>
+    private static readonly TimeSpan AlertReaction = TimeSpan.FromMinutes(2);
+
     private readonly Scenario _scenario;
     private readonly SimulationClock _clock;
     private readonly ModelActivity _activity = new();
@@ -270,8 +273,10 @@ internal sealed class SimulationRun : IConsumerWorld
             switch (step.Kind)
             {
                 case StepKind.Sweep:
+                    var started = Now;
                     await SweepAsync(cancellationToken);
-                    DispatchAlerts();
+                    _timeline.AddEngineWork(started, Now);
+                    DispatchAlerts(started);
                     break;
                 case StepKind.Wake when _wakeVersions[step.Consumer!] == step.Version:
                     Schedule(step.Consumer!, await step.Consumer!.WakeAsync(this, cancellationToken));
@@ -349,8 +354,10 @@ internal sealed class SimulationRun : IConsumerWorld
     private async Task RestoreAsync(NeverSwitches consumer, CancellationToken cancellationToken)
     {
         var key = consumer.Key!;
-        _timeline.Add(new Happening(Now, consumer.User, "operator runs keyrot restore for the refused key"));
+        var started = Now;
+        _timeline.Add(new Happening(started, consumer.User, "operator runs keyrot restore for the refused key"));
         await DriveAsync(() => _service.RestoreAsync(consumer.User.AccountId, consumer.User.UserName, key.AccessKeyId, cancellationToken));
+        _timeline.AddEngineWork(started, Now);
         var accepted = await CallAsync(consumer, key, 0, cancellationToken);
         _invariants.OnRestored(Now, consumer, key.AccessKeyId, accepted);
         // Warned and now refused once, the person moves the external system to the current key.
@@ -359,15 +366,18 @@ internal sealed class SimulationRun : IConsumerWorld
         _restoring.Remove(consumer);
     }
 
-    /// <summary>Alerts are what kind-5 owners act on: each new message goes to every consumer once.</summary>
-    private void DispatchAlerts()
+    /// <summary>
+    /// Alerts are what kind-5 owners act on: each new message goes to every consumer once, which may act on it two
+    /// minutes after the sweep started (a subscription's automation; a fixed delay keeps the run a function of its seed).
+    /// </summary>
+    private void DispatchAlerts(DateTimeOffset sweepStarted)
     {
         var messages = _alerts.Messages;
         foreach (var message in messages.Skip(_alertsDispatched))
         {
             foreach (var consumer in _consumers)
             {
-                if (consumer.OnAlert(message, Now) is { } wake)
+                if (consumer.OnAlert(message, Later(Now, sweepStarted + AlertReaction)) is { } wake)
                 {
                     Schedule(consumer, wake);
                 }
@@ -416,6 +426,8 @@ internal sealed class SimulationRun : IConsumerWorld
 
         return await task;
     }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     private ICentralClients ClientsIn(string region)
     {

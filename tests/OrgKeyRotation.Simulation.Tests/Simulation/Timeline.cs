@@ -32,6 +32,7 @@ internal sealed class Timeline(DateTimeOffset start, KeyLifecycle keys, AlertTap
     private readonly List<GaveUp> _gaveUp = [];
     private readonly List<ConsumerRead> _reads = [];
     private readonly List<Happening> _happenings = [];
+    private readonly List<(DateTimeOffset Start, DateTimeOffset End)> _engineWork = [];
 
     public IReadOnlyList<ConsumerCall> Calls
     {
@@ -80,6 +81,18 @@ internal sealed class Timeline(DateTimeOffset start, KeyLifecycle keys, AlertTap
         lock (_lock)
         {
             _reads.Add(read);
+        }
+    }
+
+    /// <summary>
+    /// Engine work (a sweep, a restore) ran from <paramref name="start"/> to <paramref name="end"/>. The simulated clock
+    /// moves inside it by however many timers the engine waited on; what happens inside is shown at its start's minute.
+    /// </summary>
+    public void AddEngineWork(DateTimeOffset start, DateTimeOffset end)
+    {
+        lock (_lock)
+        {
+            _engineWork.Add((start, end));
         }
     }
 
@@ -168,9 +181,15 @@ internal sealed class Timeline(DateTimeOffset start, KeyLifecycle keys, AlertTap
         return text.ToString();
     }
 
-    /// <summary>Day and minute since the start: "d090 10:00".</summary>
+    /// <summary>Day and minute since the start: "d090 10:00"; inside engine work, that of its start.</summary>
     public string Stamp(DateTimeOffset at)
     {
+        lock (_lock)
+        {
+            var work = _engineWork.FindLast(w => w.Start <= at && at <= w.End);
+            at = work == default ? at : work.Start;
+        }
+
         var since = at - start;
         return $"d{(int)Math.Floor(since.TotalDays):000} {at.UtcDateTime:HH:mm}";
     }
