@@ -24,6 +24,11 @@ internal interface ISimulatedBackend
     Task<string> CreateTopicAsync(string name);
 
     Task<string> CreateQueueAsync(string name);
+
+    /// <summary>Secrets Manager's rotation schedule: the rotations due today, each with its token (<see cref="InMemoryAws.DueRotations"/>).</summary>
+    IReadOnlyList<(string SecretArn, string Token)> DueRotations(DateTimeOffset now);
+
+    void RotationFinished(string secretArn);
 }
 
 /// <summary>moto, reset for the run.</summary>
@@ -42,6 +47,12 @@ internal sealed class MotoBackend(MotoServer moto) : ISimulatedBackend
     public Task<string> CreateTopicAsync(string name) => _seed.CreateTopicAsync(name);
 
     public Task<string> CreateQueueAsync(string name) => _seed.CreateQueueAsync(name);
+
+    // moto invokes a rotation function itself (in a container) and refuses an unknown one: its schedule is not simulated.
+    public IReadOnlyList<(string SecretArn, string Token)> DueRotations(DateTimeOffset now) =>
+        throw new NotSupportedException("Secrets Manager's rotation schedule is simulated in memory only");
+
+    public void RotationFinished(string secretArn) => throw new NotSupportedException("Secrets Manager's rotation schedule is simulated in memory only");
 }
 
 /// <summary>
@@ -86,4 +97,8 @@ internal sealed class InMemoryBackend(TimeProvider clock, int seed) : ISimulated
     public Task<string> CreateTopicAsync(string name) => Task.FromResult(_aws.CreateTopic(name));
 
     public Task<string> CreateQueueAsync(string name) => Task.FromResult(_aws.CreateQueue(name));
+
+    public IReadOnlyList<(string SecretArn, string Token)> DueRotations(DateTimeOffset now) => _aws.DueRotations(now);
+
+    public void RotationFinished(string secretArn) => _aws.RotationFinished(secretArn);
 }

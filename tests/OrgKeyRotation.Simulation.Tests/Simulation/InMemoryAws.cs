@@ -11,8 +11,8 @@ namespace OrgKeyRotation.Simulation.Tests.Simulation;
 /// <summary>
 /// The AWS operations a simulation makes, answered in memory on the wire (the same requests and answers as moto, so the
 /// AWS layer, the model's behaviours and the consumers run unchanged above it): IAM users and access keys, STS
-/// AssumeRole and GetCallerIdentity, Secrets Manager secrets with versions and staging labels, SNS PublishBatch, SQS
-/// queues for the fan-out. moto serves about 300 calls a second here, too few for months of simulated days in CI; the
+/// AssumeRole and GetCallerIdentity, Secrets Manager secrets with versions and staging labels and rotation schedules,
+/// SNS PublishBatch, SQS queues for the fan-out. moto serves about 300 calls a second here, too few for months of simulated days in CI; the
 /// long runs use this, and <c>BackendAgreementTests</c> shows that moto and this give the same timelines. IDs come from
 /// a seeded random, times from the simulation's clock (IAM's real expiry times from the real one).
 /// </summary>
@@ -76,6 +76,45 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         return new string(Enumerable.Range(0, length).Select(_ => alphabet[_ids.Next(alphabet.Length)]).ToArray());
+    }
+
+    /// <summary>
+    /// Secrets Manager's rotation schedule: each secret whose schedule (RotateSecret) is due by the end of
+    /// <paramref name="now"/>'s day, counted from its last rotation (a PutSecretValue counts as one: RotationRulesType,
+    /// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html). Each gets an
+    /// AWSPENDING version without a value under a new token (kept while the rotation has not finished, as Secrets
+    /// Manager retries a failed rotation), ready for the rotation function's four steps.
+    /// </summary>
+    public IReadOnlyList<(string SecretArn, string Token)> DueRotations(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var due = new List<(string, string)>();
+            foreach (var secret in _secrets.Values.Where(s => s.RotationDays is { } days && (s.LastRotated + TimeSpan.FromDays(days)).UtcDateTime.Date <= now.UtcDateTime.Date))
+            {
+                secret.RotationToken ??= new Guid(Enumerable.Range(0, 16).Select(_ => (byte)_ids.Next(256)).ToArray()).ToString();
+                if (!secret.Versions.ContainsKey(secret.RotationToken))
+                {
+                    secret.Versions[secret.RotationToken] = new SecretVersion(secret.RotationToken, null, now);
+                    secret.Move("AWSPENDING", secret.RotationToken);
+                }
+
+                due.Add((secret.Arn, secret.RotationToken));
+            }
+
+            return due;
+        }
+    }
+
+    /// <summary>The rotation of <paramref name="secretArn"/> finished: the schedule counts from now.</summary>
+    public void RotationFinished(string secretArn)
+    {
+        lock (_lock)
+        {
+            var secret = _secrets.Values.Single(s => s.Arn == secretArn);
+            secret.LastRotated = clock.GetUtcNow();
+            secret.RotationToken = null;
+        }
     }
 
     private HttpResponseMessage Answer(AwsCall call)
@@ -207,7 +246,8 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
         }
 
         var id = Text("SecretId")!;
-        var secret = _secrets.FirstOrDefault(s => s.Key.Account == caller.Account && s.Key.Region == caller.Region && (s.Value.Name == id || s.Value.Arn == id)).Value;
+        // By name in the caller's account and region; by ARN from any account (a resource policy decides on AWS).
+        var secret = _secrets.FirstOrDefault(s => s.Value.Arn == id || (s.Key.Account == caller.Account && s.Key.Region == caller.Region && s.Value.Name == id)).Value;
         if (secret is null)
         {
             return Error(call, HttpStatusCode.BadRequest, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
@@ -222,13 +262,13 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
                 var version = Text("VersionId") is { } versionId
                     ? secret.Versions.GetValueOrDefault(versionId)
                     : secret.Versions.Values.FirstOrDefault(v => v.Stages.Contains(Text("VersionStage") ?? "AWSCURRENT"));
-                return version is null
+                return version?.Value is null
                     ? Error(call, HttpStatusCode.BadRequest, "ResourceNotFoundException", "Secrets Manager can't find the specified secret value.")
                     : Json(call, new JsonObject { ["ARN"] = secret.Arn, ["Name"] = secret.Name, ["VersionId"] = version.Id, ["SecretString"] = version.Value, ["VersionStages"] = new JsonArray([.. version.Stages.Select(s => (JsonNode)s)]), ["CreatedDate"] = version.Created.ToUnixTimeMilliseconds() / 1000.0 });
             case "PutSecretValue":
                 var token = Text("ClientRequestToken")!;
                 var value = Text("SecretString")!;
-                if (secret.Versions.TryGetValue(token, out var existing))
+                if (secret.Versions.TryGetValue(token, out var existing) && existing.Value is not null)
                 {
                     return existing.Value == value
                         ? Json(call, named)
@@ -236,6 +276,11 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
                 }
 
                 secret.Put(token, value, [.. (body["VersionStages"]?.AsArray() ?? []).Select(s => s!.GetValue<string>())], clock.GetUtcNow());
+                secret.LastRotated = clock.GetUtcNow();
+                return Json(call, named);
+            case "RotateSecret":
+                secret.RotationDays = body["RotationRules"]!["AutomaticallyAfterDays"]!.GetValue<int>();
+                secret.LastRotated = secret.LastRotated == default ? clock.GetUtcNow() : secret.LastRotated;
                 return Json(call, named);
             case "UpdateSecretVersionStage":
                 var stage = Text("VersionStage")!;
@@ -404,6 +449,14 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
 
         public string? Policy { get; set; }
 
+        /// <summary>RotateSecret's AutomaticallyAfterDays; null: no schedule.</summary>
+        public int? RotationDays { get; set; }
+
+        public DateTimeOffset LastRotated { get; set; }
+
+        /// <summary>The token of a scheduled rotation that has not finished.</summary>
+        public string? RotationToken { get; set; }
+
         public Dictionary<string, string> Tags { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, SecretVersion> Versions { get; } = new(StringComparer.Ordinal);
@@ -411,8 +464,11 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
         /// <summary>A new version: the first one is AWSCURRENT whatever was asked; each stage named moves to it.</summary>
         public void Put(string token, string value, List<string> stages, DateTimeOffset at)
         {
-            var first = Versions.Count == 0;
-            Versions[token] = new SecretVersion(token, value, at);
+            var first = Versions.Values.All(v => v.Value is null);
+            // A rotation fills the empty version Secrets Manager made for its token, keeping its label.
+            var version = new SecretVersion(token, value, at);
+            version.Stages.AddRange(Versions.GetValueOrDefault(token)?.Stages ?? []);
+            Versions[token] = version;
             List<string> labels = first && !stages.Contains("AWSCURRENT") ? [.. stages, "AWSCURRENT"] : stages.Count == 0 ? ["AWSCURRENT"] : stages;
             foreach (var stage in labels)
             {
@@ -437,7 +493,8 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
         }
     }
 
-    private sealed record SecretVersion(string Id, string Value, DateTimeOffset Created)
+    /// <summary>A version; <see cref="Value"/> null for the one Secrets Manager makes before a rotation's createSecret.</summary>
+    private sealed record SecretVersion(string Id, string? Value, DateTimeOffset Created)
     {
         public List<string> Stages { get; } = [];
     }

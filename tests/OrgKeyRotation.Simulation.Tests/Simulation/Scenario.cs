@@ -56,6 +56,12 @@ internal sealed record Scenario(string Name, Promise Promise, int Seed, int Days
     /// </summary>
     public int FirstRotationWithinDays { get; init; } = 90;
 
+    /// <summary>
+    /// Secrets in the central account with Secrets Manager's own rotation schedule turned on (secrets.rotationLambdaArn):
+    /// Secrets Manager invokes the function's four steps when the schedule is due, besides the daily sweeps.
+    /// </summary>
+    public bool SecretsManagerSchedule { get; init; }
+
     /// <summary>Who answers behind the model. moto for the runs that show the in-memory answers agree with it.</summary>
     public BackendKind Backend { get; init; } = BackendKind.InMemory;
 

@@ -11,6 +11,7 @@ using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Hosting;
 using OrgKeyRotation.Testing;
 using OrgKeyRotation.Testing.Modelling;
@@ -199,6 +200,11 @@ internal sealed class SimulationRun : IConsumerWorld
             Policy = _scenario.EnginePolicy,
             Alerts = new AlertsConfig { SnsTopicArn = topic },
         };
+        if (_scenario.SecretsManagerSchedule)
+        {
+            _config = _config with { Secrets = new SecretsConfig { Location = SecretLocation.Central, RotationLambdaArn = $"arn:aws:lambda:{Scenario.HomeRegion}:{AccountDirectory.DefaultAccount}:function:org-key-rotation" } };
+        }
+
         if (_scenario.FanOut)
         {
             _config = _config with { WorkQueueUrl = await _backend.CreateQueueAsync("work"), ResultsQueueUrl = await _backend.CreateQueueAsync("results") };
@@ -225,7 +231,7 @@ internal sealed class SimulationRun : IConsumerWorld
         var hours = TimeSpan.FromHours(1);
         foreach (var user in users)
         {
-            var destination = new SecretDestination(this, _config.Secrets.NameFor(user.AccountId, user.UserName));
+            var destination = new SecretDestination(this, _config.Secrets.NameFor(user.AccountId, user.UserName), _config.Secrets.Location);
             // Consumers that call every 12 hours (give or take 3) are seen in use by the idle rule, however late AWS
             // reports last use (4 hours): oldKeyIdleDays is at least a day.
             Consumer consumer = user.UserName switch
@@ -244,6 +250,11 @@ internal sealed class SimulationRun : IConsumerWorld
         {
             // EventBridge fires a scheduled rule within its minute, not on its 0th second.
             Enqueue(new Step(StepKind.Sweep, null, 0), Start.AddDays(day).AddHours(10).AddSeconds(_random.Next(60)));
+            if (_scenario.SecretsManagerSchedule)
+            {
+                // Secrets Manager rotates a due secret at an hour of the day it chooses.
+                Enqueue(new Step(StepKind.SecretsManagerRotation, null, 0), Start.AddDays(day).AddMinutes(_random.Next(24 * 60)));
+            }
         }
     }
 
@@ -290,6 +301,9 @@ internal sealed class SimulationRun : IConsumerWorld
                     break;
                 case StepKind.Restore:
                     await RestoreAsync((NeverSwitches)step.Consumer!, cancellationToken);
+                    break;
+                case StepKind.SecretsManagerRotation:
+                    await RotateDueSecretsAsync(cancellationToken);
                     break;
             }
 
@@ -349,6 +363,37 @@ internal sealed class SimulationRun : IConsumerWorld
         throw new InvalidOperationException("the fan-out's work queue did not empty in 10 rounds");
 
         static bool IsDigest(JsonElement body) => body.TryGetProperty("kind", out var kind) && kind.GetString() == Engine.Contracts.DigestWorkItem.DigestKind;
+    }
+
+    /// <summary>Secrets Manager invokes the rotation function's steps, as the Lambda host runs them, for each secret due; a failed rotation is tried again the next day.</summary>
+    private async Task RotateDueSecretsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (secretArn, token) in _backend.DueRotations(Now))
+        {
+            var started = Now;
+            var user = _consumers.Select(c => c.User).First(u => secretArn.Contains(":secret:" + _config.Secrets.NameFor(u.AccountId, u.UserName) + "-", StringComparison.Ordinal));
+            var failed = await DriveAsync(async () =>
+            {
+                foreach (var step in RotationSteps.Names)
+                {
+                    var result = await _service.RunRotationStepAsync(new RotationStepRequest(step, secretArn, token), cancellationToken);
+                    if (result.Outcome == Outcome.Failed)
+                    {
+                        return $"{step} failed: {result.Message}";
+                    }
+                }
+
+                return null;
+            });
+            _timeline.AddEngineWork(started, Now);
+            _timeline.Add(new Happening(started, user, failed is null ? "Secrets Manager's scheduled rotation" : $"Secrets Manager's scheduled rotation: {failed}; retried tomorrow"));
+            if (failed is null)
+            {
+                _backend.RotationFinished(secretArn);
+            }
+
+            DispatchAlerts(started);
+        }
     }
 
     private async Task RestoreAsync(NeverSwitches consumer, CancellationToken cancellationToken)
@@ -429,6 +474,17 @@ internal sealed class SimulationRun : IConsumerWorld
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
+    private ICentralClients CentralReader()
+    {
+        if (!_consumerClients.TryGetValue(AccountDirectory.DefaultAccount, out var clients))
+        {
+            clients = AwsClients.Create(new AwsOptions { Region = Scenario.HomeRegion, EndpointUrl = _backend.Endpoint, Credentials = new BasicAWSCredentials("testing", "testing"), InnerHandlerFactory = () => _model.CreateHandler(_backend.CreateHandler()) }, TimeProvider.System);
+            _consumerClients[AccountDirectory.DefaultAccount] = clients;
+        }
+
+        return clients;
+    }
+
     private ICentralClients ClientsIn(string region)
     {
         if (!_consumerClients.TryGetValue(region, out var clients))
@@ -454,16 +510,21 @@ internal sealed class SimulationRun : IConsumerWorld
         Sweep,
         Wake,
         Restore,
+        SecretsManagerRotation,
     }
 
     private sealed record Step(StepKind Kind, Consumer? Consumer, long Version);
 
-    /// <summary>The user's secret, read with the consumer's own identity in the secret's region.</summary>
-    private sealed class SecretDestination(SimulationRun run, string secretName) : IKeyDestination
+    /// <summary>
+    /// The user's secret, read with the consumer's own identity in the secret's region; a secret in the central
+    /// account with an identity there.
+    /// </summary>
+    private sealed class SecretDestination(SimulationRun run, string secretName, SecretLocation location) : IKeyDestination
     {
         public async Task<HeldKey?> ReadAsync(CancellationToken cancellationToken)
         {
-            var value = await run.ClientsIn(Scenario.HomeRegion).Secrets.GetSecretValueAsync(secretName, null, "AWSCURRENT", cancellationToken);
+            var clients = location == SecretLocation.Central ? run.CentralReader() : run.ClientsIn(Scenario.HomeRegion);
+            var value = await clients.Secrets.GetSecretValueAsync(secretName, null, "AWSCURRENT", cancellationToken);
             if (value is null || ManagedSecret.Parse(value.SecretString) is not { } key)
             {
                 return null;
