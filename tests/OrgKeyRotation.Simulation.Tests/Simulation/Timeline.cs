@@ -45,19 +45,6 @@ internal sealed class Timeline(DateTimeOffset start, KeyLifecycle keys, AlertTap
         }
     }
 
-    public IReadOnlyList<GaveUp> GaveUps
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _gaveUp];
-            }
-        }
-    }
-
-    public IReadOnlyList<KeyEvent> KeyEvents => keys.Events;
-
     public IReadOnlyList<PublishedMessage> Alerts => alerts.Messages;
 
     public void Add(ConsumerCall call)
