@@ -44,8 +44,8 @@ public sealed record Alert(AlertEvent Event, string SweepId, string? AccountId, 
 
     /// <summary>
     /// A person must act although the event is routine otherwise: a previous key deactivated while still in use (the
-    /// forced deadline), or still in use when that deadline is at most warnDaysBeforeForced days away. Failures, blocks, restores and
-    /// deferred rotations need a person anyway.
+    /// forced deadline), or still in use when that deadline is at most warnDaysBeforeForced days away. Failures,
+    /// blocks, restores and deferred rotations need a person anyway.
     /// </summary>
     public bool ActionRequired { get; init; }
 }
