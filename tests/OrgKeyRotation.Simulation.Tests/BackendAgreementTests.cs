@@ -24,7 +24,7 @@ public class BackendAgreementTests(SimulationFixture fixture, ITestOutputHelper 
     public async Task Run_SameScenarioOnMotoAndInMemory_SameTimelines(string promise, bool fanOut)
     {
         var named = new[] { Promise.Defaults, Promise.OneActiveKey, Promise.ShortGrace }.Single(p => p.Name == promise);
-        var scenario = new Scenario($"{promise}{(fanOut ? " (fan-out)" : "")} agreement", named, Seed: 4, Days: 40) { FirstRotationWithinDays = 8, FanOut = fanOut };
+        var scenario = new Scenario($"{promise}{(fanOut ? " (fan-out)" : "")} agreement", named, Seed: 4, Days: 30) { FirstRotationWithinDays = 8, FanOut = fanOut };
 
         var onMoto = await SimulationRun.RunAsync(scenario with { Backend = BackendKind.Moto }, fixture.Moto);
         var inMemory = await SimulationRun.RunAsync(scenario with { Backend = BackendKind.InMemory });

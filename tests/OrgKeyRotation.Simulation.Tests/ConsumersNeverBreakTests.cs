@@ -6,8 +6,8 @@ namespace OrgKeyRotation.Simulation.Tests;
 
 /// <summary>
 /// The promise over whole lifecycles: 180 simulated days of daily sweeps with a consumer of every kind per user, for
-/// each seed, and no invariant breaks (docs/reliability.md, "Consumers never break"). One class per policy, each with
-/// its own moto, so the policies run in parallel. SIMULATION_LONG=1 runs 365 days and five seeds.
+/// each seed, and no invariant breaks (docs/reliability.md, "Consumers never break"). One class per policy.
+/// SIMULATION_LONG=1 runs 365 days and five seeds.
 /// </summary>
 public abstract class ConsumersNeverBreakTests(ITestOutputHelper output)
 {
