@@ -23,6 +23,9 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan VerificationPollJitter { get; init; } = TimeSpan.FromMilliseconds(800);
 
+    /// <summary>Draws the random part of each poll's jitter, in [0, 1); thread-safe. Test seam: a seeded draw makes a simulated run repeatable.</summary>
+    internal Func<double> JitterDraw { get; init; } = Random.Shared.NextDouble;
+
     /// <summary>
     /// Staged keys being verified at once, across all accounts of a sweep (a key beyond it waits for a place).
     /// Verification calls STS, not IAM, and mostly waits, so this is far larger than the IAM bounds. Default 1000.

@@ -24,6 +24,7 @@ public static class EnvironmentVariables
     public const string RequireOldKeyUnused = "REQUIRE_OLD_KEY_UNUSED";
     public const string OldKeyIdleDays = "OLD_KEY_IDLE_DAYS";
     public const string MaxDeactivationDelayDays = "MAX_DEACTIVATION_DELAY_DAYS";
+    public const string WarnDaysBeforeForced = "WARN_DAYS_BEFORE_FORCED";
     public const string ExemptGroup = "EXEMPT_GROUP";
     public const string ExemptTag = "EXEMPT_TAG";
     public const string SecretNameTemplate = "SECRET_NAME_TEMPLATE";

@@ -84,6 +84,9 @@ public sealed record RotationPolicy
 
     /// <summary>When the previous key is still in use, deactivate it anyway this long after the hand-off (0 = never force: keep warning).</summary>
     public int MaxDeactivationDelayDays { get; init; } = 30;
+
+    /// <summary>A warning about a previous key still in use is action-required once the forced deadline is at most this many whole days away (0 = never before it).</summary>
+    public int WarnDaysBeforeForced { get; init; } = 7;
 }
 
 public sealed record ExemptionConfig

@@ -87,6 +87,18 @@ public static class Settings
                 ? $"must be 0 (never force) or at least deactivateAfterDays ({c.Policy.DeactivateAfterDays})"
                 : null,
         },
+        new IntSetting("policy.warnDaysBeforeForced", Env.WarnDaysBeforeForced, c => c.Policy.WarnDaysBeforeForced, (c, v) => c with { Policy = c.Policy with { WarnDaysBeforeForced = v } }, 0, LifecycleDaysLimit)
+        {
+            Description = "The warning about a previous key still in use is `action-required` (the default email filter delivers it), naming the key and the deadline, once the forced deadline (`maxDeactivationDelayDays`) is at most this many whole days away (a part day is not counted): with daily sweeps the first such warning comes at least this many days before the deactivation. 0: no warning before the deadline is action-required.",
+            AllowedDoc = "0-365; when `maxDeactivationDelayDays` is above 0, 0 or less than `maxDeactivationDelayDays` - `deactivateAfterDays`",
+            // The warnings start once deactivateAfterDays are over, and a daily sweep may fall seconds short of a day:
+            // only a window that starts a whole day after that grace gives every consumer warnDaysBeforeForced days.
+            // Checked only against a valid maxDeactivationDelayDays: a wrong deadline is that setting's one problem.
+            CrossRule = c => c.Policy.MaxDeactivationDelayDays > 0 && c.Policy.MaxDeactivationDelayDays >= c.Policy.DeactivateAfterDays
+                && c.Policy.WarnDaysBeforeForced > 0 && c.Policy.WarnDaysBeforeForced >= c.Policy.MaxDeactivationDelayDays - c.Policy.DeactivateAfterDays
+                ? $"must be 0 or less than maxDeactivationDelayDays - deactivateAfterDays ({c.Policy.MaxDeactivationDelayDays - c.Policy.DeactivateAfterDays}): the warnings start after the deactivateAfterDays grace, so a longer window could not give warnDaysBeforeForced days"
+                : null,
+        },
         new TextSetting("exemptions.group", Env.ExemptGroup, c => c.Exemptions.Group, (c, v) => c with { Exemptions = c.Exemptions with { Group = v } }, nullable: true)
         {
             Description = "Members of this IAM group are never rotated. `null` (or an empty variable) disables.",

@@ -52,6 +52,12 @@ public sealed record PlannedAction(PlannedActionKind Kind, string Reason, string
     /// </summary>
     public bool Forced { get; init; }
 
+    /// <summary>
+    /// A warning about a previous key still in use whose forced deadline is at most warnDaysBeforeForced whole days away (rule 15,
+    /// <c>PreviousKeyInUse</c>): its consumers fail at the deadline unless a person moves them, so a person must act now.
+    /// </summary>
+    public bool DeadlineNear { get; init; }
+
     /// <summary>True for actions that change AWS state (the executor runs these; dry run does not).</summary>
     public bool ChangesState => Kind is PlannedActionKind.Rotate or PlannedActionKind.CompleteRotation or PlannedActionKind.Deactivate
         or PlannedActionKind.Delete or PlannedActionKind.Reactivate or PlannedActionKind.RecordDeactivation;

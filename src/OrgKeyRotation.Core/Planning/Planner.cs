@@ -220,7 +220,7 @@ public static class Planner
             ?? PreviousKeyRetired(previous, handOffAt, policy, now)
             ?? PreviousKeyIdle(previous, handOffAt, policy, now)
             ?? PreviousKeyForced(previous, handOffAt, policy, now)
-            ?? PreviousKeyInUse(previous, handOffAt, policy);
+            ?? PreviousKeyInUse(previous, handOffAt, policy, now);
         var id = previous.AccessKeyId;
         var why = step.Kind == PlannedActionKind.Deactivate
             ? $"previous key {id} is deactivated in this sweep and deleted by a later one (deleteAfterDays={policy.DeleteAfterDays})"
@@ -273,15 +273,28 @@ public static class Planner
         return new(PlannedActionKind.Deactivate, $"previous key {id} {use}: deactivated anyway, maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} after the hand-off on {Day(handOffAt)}. Its remaining consumers fail until they read the secret's current key; 'keyrot restore' re-activates it", id) { Forced = true };
     }
 
-    /// <summary>Rule 15.</summary>
-    private static PlannedAction PreviousKeyInUse(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy)
+    /// <summary>
+    /// Rule 15. Once the forced deadline is at most warnDaysBeforeForced whole days away (a part day not counted) the
+    /// warning needs a person (<see cref="PlannedAction.DeadlineNear"/>): a consumer that never reads the secret fails
+    /// at the deadline unless someone moves it. Counting whole days makes the first such warning of a daily sweep come
+    /// at least warnDaysBeforeForced days before the sweep that deactivates the key, whatever minute each sweep runs.
+    /// </summary>
+    private static PlannedAction PreviousKeyInUse(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
     {
         var id = previous.AccessKeyId;
         var use = previous.LastUsedDate is { } lastUsed
             ? $"is still in use (last used {Instant(lastUsed)}): move its consumers to the secret; it is deactivated on {Day(lastUsed.AddDays(policy.OldKeyIdleDays))} if it stays unused (oldKeyIdleDays={policy.OldKeyIdleDays})"
             : "has an unknown last use, and is not deactivated without knowing";
-        var forced = policy.MaxDeactivationDelayDays > 0 ? $"; it is deactivated anyway on {Day(handOffAt.AddDays(policy.MaxDeactivationDelayDays))}" : "";
-        return new(PlannedActionKind.Warn, $"previous key {id} {use}{forced}", id);
+        if (policy.MaxDeactivationDelayDays == 0)
+        {
+            return new(PlannedActionKind.Warn, $"previous key {id} {use}", id);
+        }
+
+        var deadline = handOffAt.AddDays(policy.MaxDeactivationDelayDays);
+        var near = policy.WarnDaysBeforeForced > 0 && deadline - now < TimeSpan.FromDays(policy.WarnDaysBeforeForced + 1);
+        return near
+            ? new(PlannedActionKind.Warn, $"previous key {id} {use}; it is deactivated anyway at the forced deadline {Instant(deadline)} (maxDeactivationDelayDays={policy.MaxDeactivationDelayDays}, warnDaysBeforeForced={policy.WarnDaysBeforeForced}): every consumer still using key {id} then fails", id) { DeadlineNear = true }
+            : new(PlannedActionKind.Warn, $"previous key {id} {use}; it is deactivated anyway on {Day(deadline)}", id);
     }
 
     /// <summary>

@@ -74,7 +74,8 @@ public sealed record Alert
 
     /// <summary>
     /// A person must act although the event is routine otherwise: a previous key deactivated while still in use (the
-    /// forced deadline). Failures, blocks, restores and deferred rotations need a person anyway.
+    /// forced deadline), or still in use when that deadline is at most warnDaysBeforeForced days away. Failures,
+    /// blocks, restores and deferred rotations need a person anyway.
     /// </summary>
     public bool ActionRequired { get; init; }
 

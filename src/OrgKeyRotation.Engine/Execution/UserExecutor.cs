@@ -219,7 +219,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                 case PlannedActionKind.Skip:
                     return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Warn:
-                    alerts.Add(AlertOf(run, action, AlertEvent.Warning, $"{facts.AccountId}/{facts.UserName} needs attention", action.Reason));
+                    alerts.Add(AlertOf(run, action, AlertEvent.Warning, $"{facts.AccountId}/{facts.UserName} needs attention", action.Reason) with { ActionRequired = action.DeadlineNear });
                     return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Block:
                     alerts.Add(AlertOf(run, action, AlertEvent.Blocked, $"{facts.AccountId}/{facts.UserName}: manual action needed", action.Reason));

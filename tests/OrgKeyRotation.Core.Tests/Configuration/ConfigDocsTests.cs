@@ -122,7 +122,7 @@ public partial class ConfigDocsTests
     /// <summary>Rules the schema cannot express: duplicates and cross-field checks. Only the loader catches these.</summary>
     private static readonly string[] LoaderOnly =
     [
-        "not valid JSON", "account listed twice", "is listed twice", "no users listed", "at least deactivateAfterDays", "must contain {accountId}",
+        "not valid JSON", "account listed twice", "is listed twice", "no users listed", "at least deactivateAfterDays", "less than maxDeactivationDelayDays - deactivateAfterDays", "must contain {accountId}",
     ];
 
     [Theory]
@@ -161,6 +161,7 @@ public partial class ConfigDocsTests
             { "policy.requireOldKeyUnused", c.Policy.RequireOldKeyUnused ? "true" : "false" },
             { "policy.oldKeyIdleDays", $"{c.Policy.OldKeyIdleDays}" },
             { "policy.maxDeactivationDelayDays", $"{c.Policy.MaxDeactivationDelayDays}" },
+            { "policy.warnDaysBeforeForced", $"{c.Policy.WarnDaysBeforeForced}" },
             { "exemptions.group", c.Exemptions.Group! },
             { "exemptions.tag", c.Exemptions.Tag! },
             { "secrets.nameTemplate", c.Secrets.NameTemplate },

@@ -42,6 +42,7 @@ public class SettingsTests
         ["policy.requireOldKeyUnused"] = "false",
         ["policy.oldKeyIdleDays"] = "2",
         ["policy.maxDeactivationDelayDays"] = "31",
+        ["policy.warnDaysBeforeForced"] = "5",
         ["exemptions.group"] = "null",
         ["exemptions.tag"] = "'other-tag'",
         ["secrets.nameTemplate"] = "'other/{accountId}/{userName}'",

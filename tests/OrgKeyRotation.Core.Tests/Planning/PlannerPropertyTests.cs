@@ -280,6 +280,11 @@ public class PlannerPropertyTests
             yield return "Forced on an action other than Deactivate";
         }
 
+        if (actions.Any(a => a.DeadlineNear && (a.Kind != PlannedActionKind.Warn || a.AccessKeyId == currentId)))
+        {
+            yield return "DeadlineNear on an action other than a warning about the previous key";
+        }
+
         foreach (var deactivate in actions.Where(a => a.Kind == PlannedActionKind.Deactivate))
         {
             var id = deactivate.AccessKeyId!;

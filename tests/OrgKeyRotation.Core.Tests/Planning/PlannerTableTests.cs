@@ -6,8 +6,9 @@ namespace OrgKeyRotation.Core.Tests.Planning;
 
 /// <summary>
 /// The planner's decision table. Each row: the user's keys (id, status, age in days, last use), the secret, exemption
-/// and policy overrides, and the expected actions in order as "Kind Key". Default policy: maxKeyAgeDays 90,
-/// deactivateAfterDays 7, deleteAfterDays 7, requireOldKeyUnused true, maxDeactivationDelayDays 30.
+/// and policy overrides, and the expected actions in order as "Kind Key" (" action-required" on a warning within
+/// warnDaysBeforeForced of the forced deadline). Default policy: maxKeyAgeDays 90,
+/// deactivateAfterDays 7, deleteAfterDays 7, requireOldKeyUnused true, maxDeactivationDelayDays 30, warnDaysBeforeForced 7.
 /// oldKeyIdleDays 7. Without a hand-off or attempt record, the current key's age is the time since its hand-off.
 /// </summary>
 public class PlannerTableTests
@@ -71,7 +72,13 @@ public class PlannerTableTests
         Add("previous active past grace, never used", [Key(Prev, Active, 100, Use.Never), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
         Add("previous last used exactly at promotion", [Key(Prev, Active, 100, Use.DaysAgo(10)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
         Add("previous active, in use", [Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Warn Prev");
-        Add("previous in use, a day before maxDeactivationDelayDays", [Key(Prev, Active, 119, Recently), Key(Cur, Active, 29, Recently)], Tracks(Cur, previous: Prev), "Warn Prev");
+        Add("previous in use, a day before maxDeactivationDelayDays", [Key(Prev, Active, 119, Recently), Key(Cur, Active, 29, Recently)], Tracks(Cur, previous: Prev), "Warn Prev action-required");
+        Add("previous in use, deadline exactly warnDaysBeforeForced + 1 days away", [Key(Prev, Active, 112, Recently), KeyAged(Cur, Active, TimeSpan.FromDays(22), Recently)], Tracks(Cur, previous: Prev), "Warn Prev");
+        Add("previous in use, deadline a second less than warnDaysBeforeForced + 1 days away (7 whole days)", [Key(Prev, Active, 112, Recently), KeyAged(Cur, Active, TimeSpan.FromDays(22) + Second, Recently)], Tracks(Cur, previous: Prev), "Warn Prev action-required");
+        Add("previous in use, deadline exactly warnDaysBeforeForced days away", [Key(Prev, Active, 113, Recently), KeyAged(Cur, Active, TimeSpan.FromDays(23), Recently)], Tracks(Cur, previous: Prev), "Warn Prev action-required");
+        Add("previous last use unknown inside warnDaysBeforeForced", [Key(Prev, Active, 115, Use.Unknown), Key(Cur, Active, 25, Recently)], Tracks(Cur, previous: Prev), "Warn Prev action-required");
+        Add("warnDaysBeforeForced counts from the recorded hand-off", [Key(Prev, Active, 140, Recently), Key(Cur, Active, 50, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 21), "Warn Prev");
+        Add("warnDaysBeforeForced=0: no warning before the deadline needs a person", [Key(Prev, Active, 120, Recently), KeyAged(Cur, Active, TimeSpan.FromDays(30) - Second, Recently)], Tracks(Cur, previous: Prev), "Warn Prev", Default with { WarnDaysBeforeForced = 0 });
         Add("previous in use, exactly maxDeactivationDelayDays: forced", [Key(Prev, Active, 120, Recently), Key(Cur, Active, 30, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
         Add("previous in use, past maxDeactivationDelayDays: forced", [Key(Prev, Active, 121, Recently), Key(Cur, Active, 31, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev");
         Add("maxDeactivationDelayDays=0 never forces", [Key(Prev, Active, 170, Recently), Key(Cur, Active, 80, Recently)], Tracks(Cur, previous: Prev), "Warn Prev", Default with { MaxDeactivationDelayDays = 0 });
@@ -89,7 +96,7 @@ public class PlannerTableTests
         // The hand-off time: the hand-off record when it names the current key, else the attempt when the current key was created inside its window, else the key's CreateDate.
         Add("issue 13: CompleteRotation 38 days after the key's creation, previous in use: its grace counts from the hand-off", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2), "Skip Prev");
         Add("hand-off recorded 2 days ago, previous never used: still within deactivateAfterDays", [Key(Prev, Active, 130, Use.Never), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2), "Skip Prev");
-        Add("hand-off recorded 29 days ago, previous in use: not forced yet", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 29), "Warn Prev");
+        Add("hand-off recorded 29 days ago, previous in use: not forced yet", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 29), "Warn Prev action-required");
         Add("hand-off recorded 30 days ago, previous in use: forced", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 30), "Deactivate Prev");
         Add("hand-off record of another key: counted from the current key's creation", [Key(Prev, Active, 130, Use.Never), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Gone, 2), "Deactivate Prev");
         Add("right after a rotation: the new current key inside the attempt's grace is no rotation in progress", [Key(Prev, Active, 90, Recently), KeyAged(Cur, Active, Minute, Use.Never)], Tracks(Cur, previous: Prev).Attempted(Minute + Second), "Skip Prev");
@@ -174,7 +181,8 @@ public class PlannerTableTests
         [Cur] = "Cur", [Prev] = "Prev", [Other] = "Other", [Pend] = "Pend", [Gone] = "Gone",
     };
 
-    private static string Short(PlannedAction a) => a.AccessKeyId is { } id ? $"{a.Kind} {ShortNames[id]}" : a.Kind.ToString();
+    private static string Short(PlannedAction a) =>
+        (a.AccessKeyId is { } id ? $"{a.Kind} {ShortNames[id]}" : a.Kind.ToString()) + (a.DeadlineNear ? " action-required" : "");
 
     [Theory]
     [MemberData(nameof(RowNames))]

@@ -105,6 +105,19 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Plan_PreviousInUseWithinWarnDaysBeforeForced_WarnNamesTheKeyAndTheDeadlineForAPerson()
+    {
+        var action = Assert.Single(Plan([Key(Prev, Active, 115, Recently), Key(Cur, Active, 25, Recently)], Tracks(Cur, previous: Prev)).Actions);
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.True(action.DeadlineNear);
+        Assert.Contains($"previous key {Prev}", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"forced deadline {Now.AddDays(5):yyyy-MM-dd HH:mm} UTC", action.Reason, StringComparison.Ordinal);
+        Assert.Contains("warnDaysBeforeForced=7", action.Reason, StringComparison.Ordinal);
+        Assert.Contains($"every consumer still using key {Prev} then fails", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_PreviousInUseWithoutForcing_WarnReasonPromisesNoDate()
     {
         var action = Assert.Single(Plan([Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), policy: Policy with { MaxDeactivationDelayDays = 0 }).Actions);

@@ -213,6 +213,35 @@ public class AlertMessagesTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
+    public async Task SweepAsync_PreviousKeyStillInUseWithinWarnDaysBeforeForced_WarningIsActionRequiredAndNamesKeyAndDeadline()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var old = await h.UserWithKeyAsync(AccountA, "alice", new Dictionary<string, string> { ["owner"] = "team-payments" });
+        var policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 1, DeleteAfterDays = 7, RequireOldKeyUnused = true, OldKeyIdleDays = 30, MaxDeactivationDelayDays = 10, WarnDaysBeforeForced = 3 };
+        var handOff = h.Time.GetUtcNow();
+        await h.Service(h.Config(policy: policy)).SweepAsync(new SweepRequest(), default);
+        await h.AlertsAsync();
+        await h.Seed.UseKeyAsync(old);
+        var steady = h.Config(policy: policy with { MaxKeyAgeDays = 90 });
+
+        h.Time.Advance(TimeSpan.FromDays(2));
+        await h.Service(steady).SweepAsync(new SweepRequest(), default);
+        var early = Assert.Single(await AlertsAsync(h), a => a.Attributes.GetValueOrDefault("userName") == "alice");
+        h.Time.Advance(TimeSpan.FromDays(5.5));
+        await h.Service(steady).SweepAsync(new SweepRequest(), default);
+        var alerts = await AlertsAsync(h);
+
+        Assert.Equal(("warning", "info"), (early.Attributes["event"], early.Attributes["severity"]));
+        var near = Assert.Single(alerts, a => a.Attributes.GetValueOrDefault("userName") == "alice");
+        Assert.Equal(("warning", "action-required"), (near.Attributes["event"], near.Attributes["severity"]));
+        var detail = Body(near).GetProperty("detail")[0].GetProperty("text").GetString();
+        Assert.Contains($"previous key {old}", detail, StringComparison.Ordinal);
+        Assert.Contains($"forced deadline {handOff.AddDays(10):yyyy-MM-dd}", detail, StringComparison.Ordinal);
+        var attention = Body(Assert.Single(alerts, a => a.Attributes["event"] == "digest")).GetProperty("digest").GetProperty("attention");
+        Assert.Equal("team-payments", Assert.Single(attention.EnumerateArray()).GetProperty("owner").GetString());
+    }
+
+    [Fact]
     public async Task SweepAsync_PreviousKeyNeverUsedPastTheForcedDeadline_DeactivationIsInfo()
     {
         var h = await EngineHarness.StartAsync(moto.Server);

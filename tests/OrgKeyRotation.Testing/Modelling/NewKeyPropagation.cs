@@ -31,19 +31,41 @@ public sealed record PropagationReport(int KeysCreated, int KeysUsed, int Refuse
 /// younger than <see cref="Delay"/>, in the request's protocol (STS/IAM/SNS Query XML, Secrets Manager/Organizations/SQS
 /// JSON). It records, per key, when it became usable and when it was first used (the overshoot), and the refusals.
 /// Keys it did not see created (seeded straight into moto) are never refused.
+/// IAM propagates each change to every region's data plane on its own (docs/emulator-limits.md cites
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/disaster-recovery-resiliency.html), so a region may be given its own,
+/// longer delay (<see cref="RegionDelays"/>): a request signed in that region is refused until the key is that old.
 /// </summary>
 public sealed class NewKeyPropagation : AwsBehaviour
 {
     private readonly ConcurrentDictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
     private int _refused;
 
-    public NewKeyPropagation(TimeSpan delay)
+    public NewKeyPropagation(TimeSpan delay, IReadOnlyDictionary<string, TimeSpan>? regionDelays = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
         Delay = delay;
+        RegionDelays = regionDelays ?? new Dictionary<string, TimeSpan>();
+        foreach (var (_, regional) in RegionDelays)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(regional, TimeSpan.Zero);
+        }
     }
 
+    /// <summary>The delay in every region not in <see cref="RegionDelays"/>.</summary>
     public TimeSpan Delay { get; }
+
+    /// <summary>Regions whose delay differs from <see cref="Delay"/>.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> RegionDelays { get; }
+
+    /// <summary>How long a new key is refused in <paramref name="region"/> (null: a request without a region).</summary>
+    public TimeSpan DelayIn(string? region) => region is not null && RegionDelays.TryGetValue(region, out var regional) ? regional : Delay;
+
+    /// <summary>
+    /// Whether IAM in <paramref name="region"/> accepts <paramref name="accessKeyId"/> at <paramref name="at"/> as far as
+    /// propagation goes: a key the model did not see created is accepted.
+    /// </summary>
+    public bool HasPropagated(string accessKeyId, string? region, DateTimeOffset at) =>
+        !_keys.TryGetValue(accessKeyId, out var key) || at >= key.CreatedAt + DelayIn(region);
 
     /// <summary>Requests refused so far.</summary>
     public int Refused => Volatile.Read(ref _refused);
@@ -80,7 +102,7 @@ public sealed class NewKeyPropagation : AwsBehaviour
         ArgumentNullException.ThrowIfNull(next);
         if (call.AccessKeyId is { } signer && _keys.TryGetValue(signer, out var key))
         {
-            if (!key.TryAccept(call.ArrivedAt))
+            if (!key.TryAccept(call.ArrivedAt, DelayIn(call.Region)))
             {
                 Interlocked.Increment(ref _refused);
                 return AwsErrorResponses.InvalidClientTokenId(call);
@@ -112,12 +134,14 @@ public sealed class NewKeyPropagation : AwsBehaviour
         private DateTimeOffset? _firstAcceptedAt;
         private int _refused;
 
-        /// <summary>Accepts (recording the first acceptance) when the key has propagated at <paramref name="at"/>; else counts a refusal.</summary>
-        public bool TryAccept(DateTimeOffset at)
+        public DateTimeOffset CreatedAt => createdAt;
+
+        /// <summary>Accepts (recording the first acceptance) when the key is <paramref name="delay"/> old at <paramref name="at"/>; else counts a refusal.</summary>
+        public bool TryAccept(DateTimeOffset at, TimeSpan delay)
         {
             lock (_lock)
             {
-                if (at < usableAt)
+                if (at < createdAt + delay)
                 {
                     _refused++;
                     return false;

@@ -132,6 +132,28 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
         Assert.Equal(Member, model.Accounts.AccountOf(key.AccessKeyId));
     }
 
+    [Fact]
+    public async Task GetCallerIdentity_RegionWithItsOwnDelay_RefusedThereUntilThatDelayWhileTheHomeRegionAccepts()
+    {
+        var propagation = new NewKeyPropagation(Delay, new Dictionary<string, TimeSpan> { ["eu-west-1"] = Delay * 3 });
+        var model = new AwsModel(_time).Use(propagation);
+        var key = await NewKeyAsync(MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler()), "regional");
+        var inEurope = AwsClients.Create(new AwsOptions { Region = "eu-west-1", EndpointUrl = moto.Endpoint, Credentials = MotoAdmin.TestCredentials, InnerHandlerFactory = () => model.CreateHandler() }, TimeProvider.System);
+        var atHome = MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler());
+
+        _time.Advance(Delay * 2);
+        await atHome.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        var refused = await Assert.ThrowsAsync<AwsServiceException>(() => inEurope.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default));
+        var propagatedBefore = propagation.HasPropagated(key.AccessKeyId, "eu-west-1", _time.GetUtcNow());
+        _time.Advance(Delay);
+        await inEurope.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+
+        Assert.Equal("InvalidClientTokenId", refused.ErrorCode);
+        Assert.False(propagatedBefore);
+        Assert.True(propagation.HasPropagated(key.AccessKeyId, "eu-west-1", _time.GetUtcNow()));
+        Assert.Equal(Delay, propagation.DelayIn(MotoAdmin.Region));
+    }
+
     private (AwsModel Model, NewKeyPropagation Propagation) Model()
     {
         var propagation = new NewKeyPropagation(Delay);

@@ -1,0 +1,75 @@
+using OrgKeyRotation.Core.Configuration;
+
+namespace OrgKeyRotation.Simulation.Tests.Simulation;
+
+/// <summary>One IAM user of the simulated organization.</summary>
+internal sealed record SimulatedUser(string AccountId, string UserName);
+
+/// <summary>
+/// What a policy promises: the policy, the consumer kinds that never lose a working key under it, and whether a
+/// consumer that never switches keeps working until the forced deadline (warned in time, brought back by a restore).
+/// </summary>
+internal sealed record Promise(string Name, RotationPolicy Policy, IReadOnlySet<ConsumerKind> NeverBreak, bool NeverSwitchesWarnedBeforeForced)
+{
+    /// <summary>The product's defaults: every consumer that reads the hand-off is safe; one that never does is warned, then forced off.</summary>
+    public static Promise Defaults { get; } = new("defaults", new RotationPolicy(),
+        new HashSet<ConsumerKind> { ConsumerKind.ReadsOnRefusal, ConsumerKind.RereadsOnTimer, ConsumerKind.CiJob, ConsumerKind.SecondRegion }, NeverSwitchesWarnedBeforeForced: true);
+
+    /// <summary>
+    /// The original design's one active key: the old key goes right after the promotion. Only consumers that read the
+    /// secret when refused or before each use are safe; one that re-reads on a timer is refused until its next read,
+    /// and one that never switches at once.
+    /// </summary>
+    public static Promise OneActiveKey { get; } = new("one active key",
+        new RotationPolicy { DeactivateAfterDays = 0, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 0 },
+        new HashSet<ConsumerKind> { ConsumerKind.ReadsOnRefusal, ConsumerKind.CiJob, ConsumerKind.SecondRegion }, NeverSwitchesWarnedBeforeForced: false);
+
+    /// <summary>A short grace window: days instead of weeks at every step, the same promises as the defaults.</summary>
+    public static Promise ShortGrace { get; } = new("short grace",
+        new RotationPolicy { DeactivateAfterDays = 1, OldKeyIdleDays = 1, DeleteAfterDays = 1, MaxDeactivationDelayDays = 3, WarnDaysBeforeForced = 1 },
+        Defaults.NeverBreak, NeverSwitchesWarnedBeforeForced: true);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>One simulated run: a promise, a seed, a length, AWS's delays, and how the engine is hosted.</summary>
+internal sealed record Scenario(string Name, Promise Promise, int Seed, int Days)
+{
+    public const string HomeRegion = "us-east-1";
+    public const string SecondRegionName = "eu-west-1";
+
+    /// <summary>The policy the engine runs; the promise's unless a test breaks a rule on purpose.</summary>
+    public RotationPolicy EnginePolicy { get; init; } = Promise.Policy;
+
+    /// <summary>How long IAM refuses a new key in the home region (AWS: 5-15 s is common).</summary>
+    public TimeSpan Propagation { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long IAM refuses a new key in the second region, where kind 5 calls.</summary>
+    public TimeSpan SecondRegionPropagation { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How late GetAccessKeyLastUsed reports a use: AWS's worst case ("usually within 4 hours").</summary>
+    public TimeSpan LastUsedLag { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>
+    /// Each user's key is given an age at the start so that its first rotation falls within this many days (at most
+    /// maxKeyAgeDays, 90): short runs that need a rotation early use a few days.
+    /// </summary>
+    public int FirstRotationWithinDays { get; init; } = 90;
+
+    /// <summary>
+    /// Secrets in the central account with Secrets Manager's own rotation schedule turned on (secrets.rotationLambdaArn):
+    /// Secrets Manager invokes the function's four steps when the schedule is due, besides the daily sweeps.
+    /// </summary>
+    public bool SecretsManagerSchedule { get; init; }
+
+    /// <summary>Who answers behind the model. moto for the runs that show the in-memory answers agree with it.</summary>
+    public BackendKind Backend { get; init; } = BackendKind.InMemory;
+
+    /// <summary>Sweeps go through the fan-out (a work item per account on SQS) instead of one process.</summary>
+    public bool FanOut { get; init; }
+
+    /// <summary>A deliberately broken engine: wraps the handler under the engine's AWS calls (never the consumers').</summary>
+    public Func<HttpMessageHandler, HttpMessageHandler>? BreakEngine { get; init; }
+
+    public override string ToString() => Name;
+}
