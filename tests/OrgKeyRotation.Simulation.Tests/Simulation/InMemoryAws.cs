@@ -19,6 +19,9 @@ namespace OrgKeyRotation.Simulation.Tests.Simulation;
 internal sealed class InMemoryAws(TimeProvider clock, int seed)
 {
     private const string HostAccessKey = "testing";
+
+    /// <summary>The host runs as a session of the central rotator role, as the Lambda runs as its execution role.</summary>
+    public const string RotatorRoleArn = "arn:aws:iam::" + AccountDirectory.DefaultAccount + ":role/service/org-key-rotation-lambda";
     private readonly Lock _lock = new();
     private readonly Random _ids = new(seed);
     private readonly Dictionary<string, (string Account, string Arn, string UserId)> _principals = new(StringComparer.Ordinal);
@@ -123,7 +126,7 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
         {
             var (account, arn, userId) = call.AccessKeyId is { } signer && _principals.TryGetValue(signer, out var principal)
                 ? principal
-                : (AccountDirectory.DefaultAccount, $"arn:aws:iam::{AccountDirectory.DefaultAccount}:user/{HostAccessKey}", "AIDAHOST");
+                : (AccountDirectory.DefaultAccount, $"arn:aws:sts::{AccountDirectory.DefaultAccount}:assumed-role/org-key-rotation-lambda/{HostAccessKey}", "AROAHOST:" + HostAccessKey);
             if (call.AccessKeyId is { } used && _keys.TryGetValue(used, out var usedKey))
             {
                 usedKey.LastUsed = (clock.GetUtcNow(), call.Service, call.Region ?? "us-east-1");

@@ -10,7 +10,7 @@ using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine;
 using OrgKeyRotation.Engine.Contracts;
-using OrgKeyRotation.Engine.Secrets;
+using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Hosting;
 using OrgKeyRotation.Testing;
@@ -199,10 +199,11 @@ internal sealed class SimulationRun : IConsumerWorld
             Accounts = new Dictionary<string, IReadOnlyList<string>> { [Account] = users.Select(u => u.UserName).ToList() },
             Policy = _scenario.EnginePolicy,
             Alerts = new AlertsConfig { SnsTopicArn = topic },
+            FanOut = new FanOutConfig { DigestDelaySeconds = 0 },
         };
         if (_scenario.SecretsManagerSchedule)
         {
-            _config = _config with { Secrets = new SecretsConfig { Location = SecretLocation.Central, RotationLambdaArn = $"arn:aws:lambda:{Scenario.HomeRegion}:{AccountDirectory.DefaultAccount}:function:org-key-rotation" } };
+            _config = _config with { Secrets = new SecretsConfig { Location = SecretLocation.Central, RotatorArn = InMemoryAws.RotatorRoleArn, KmsKeyId = "alias/orgkeyrotation-secrets", RotationLambdaArn = $"arn:aws:lambda:{Scenario.HomeRegion}:{AccountDirectory.DefaultAccount}:function:org-key-rotation" } };
         }
 
         if (_scenario.FanOut)
@@ -224,7 +225,7 @@ internal sealed class SimulationRun : IConsumerWorld
             InnerHandlerFactory = () => breakEngine(_model.CreateHandler(_backend.CreateHandler())),
         };
         _engineClients = AwsClients.Create(options, TimeProvider.System);
-        var engineOptions = new EngineOptions { DigestDelay = TimeSpan.Zero, JitterDraw = DrawJitter };
+        var engineOptions = new EngineOptions { JitterDraw = DrawJitter };
         _service = new RotationService(_config, _engineClients, _clock, NullLogger.Instance, engineOptions);
 
         var seeds = new Random(_scenario.Seed + 1);
