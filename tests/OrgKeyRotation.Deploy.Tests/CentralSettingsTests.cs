@@ -180,6 +180,8 @@ public sealed class CentralSettingsTests
         // One key ARN sent to every member account: foreign to all but its own.
         { "member_secrets_with_a_key_arn_and_discovery", $"discover_organization = true\norganization_id = \"{DeployScenarios.OrganizationId}\"\nsecret_kms_key_id = \"{DeployScenarios.SecretKeyArn}\"", "set secret_kms_key_id to alias/NAME" },
         { "member_secrets_with_another_accounts_key_arn", $"{OneAccount}\nsecret_kms_key_id = \"{DeployScenarios.SecretKeyArn}\"", "every member account encrypts its own secrets" },
+        // The warnings before the forced deactivation would start before the previous key may be deactivated at all.
+        { "warnings_before_the_grace_ends", $"{OneAccount}\nmax_deactivation_delay_days = 14\ndeactivate_after_days = 7\nwarn_days_before_forced = 7", "warn_days_before_forced must be 0 or less than max_deactivation_delay_days - deactivate_after_days" },
         { "discovery_without_organization", "discover_organization = true", "discover_organization = true needs organization_id" },
         { "nothing_to_rotate", "accounts_users_json = \"{}\"", "there is nothing to rotate" },
         { "environment_over_4kb", $"accounts_users_json = \"{{\\\"222222222222\\\": [{string.Join(",", Enumerable.Range(0, 400).Select(i => $"\\\"user-{i:D4}\\\""))}]}}\"", "exceeds Lambda's 4 KB" },

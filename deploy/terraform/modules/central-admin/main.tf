@@ -47,6 +47,7 @@ module "settings" {
     require_old_key_unused          = var.require_old_key_unused
     max_deactivation_delay_days     = var.max_deactivation_delay_days
     old_key_idle_days               = var.old_key_idle_days
+    warn_days_before_forced         = var.warn_days_before_forced
     exempt_group                    = var.exempt_group
     exempt_tag                      = var.exempt_tag
     alert_owner_tag                 = var.alert_owner_tag

@@ -306,6 +306,17 @@ variable "old_key_idle_days" {
   }
 }
 
+variable "warn_days_before_forced" {
+  type        = number
+  description = "From this many whole days before the forced deactivation of a previous key still in use, the warning about it is action-required (delivered by the default email filter); 0 never. Below max_deactivation_delay_days - deactivate_after_days, so a daily sweep warns at least this many days ahead."
+  default     = 7
+
+  validation {
+    condition     = var.warn_days_before_forced >= 0 && var.warn_days_before_forced <= 365 && floor(var.warn_days_before_forced) == var.warn_days_before_forced
+    error_message = "warn_days_before_forced must be a whole number between 0 and 365."
+  }
+}
+
 variable "exempt_group" {
   type        = string
   description = "Members of this IAM group are never rotated. null disables the group exemption."

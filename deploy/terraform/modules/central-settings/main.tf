@@ -77,6 +77,7 @@ locals {
     REQUIRE_OLD_KEY_UNUSED        = tostring(var.config.require_old_key_unused)
     MAX_DEACTIVATION_DELAY_DAYS   = tostring(var.config.max_deactivation_delay_days)
     OLD_KEY_IDLE_DAYS             = tostring(var.config.old_key_idle_days)
+    WARN_DAYS_BEFORE_FORCED       = tostring(var.config.warn_days_before_forced)
     EXEMPT_GROUP                  = var.config.exempt_group == null ? "" : var.config.exempt_group
     EXEMPT_TAG                    = var.config.exempt_tag == null ? "" : var.config.exempt_tag
     ALERT_OWNER_TAG               = var.config.alert_owner_tag == null ? "" : var.config.alert_owner_tag

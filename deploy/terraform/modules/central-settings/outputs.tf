@@ -27,6 +27,10 @@ output "execution_policy" {
     error_message = "With secret_location = \"central\", secret_kms_key_id must be null (central-admin creates the key) or the ARN of a key of this account whose policy is output secrets_key_policy: the execution role's policy names the key by its ARN."
   }
   precondition {
+    condition     = var.config.warn_days_before_forced == 0 || var.config.max_deactivation_delay_days == 0 || var.config.warn_days_before_forced < var.config.max_deactivation_delay_days - var.config.deactivate_after_days
+    error_message = "warn_days_before_forced must be 0 or less than max_deactivation_delay_days - deactivate_after_days: the warnings start that many days before the forced deactivation, which must come after the previous key may be deactivated at all. Lower warn_days_before_forced or set it to 0."
+  }
+  precondition {
     condition     = !local.member_key_is_foreign
     error_message = "A key ARN names one account's key, but with secret_location = \"member\" every member account encrypts its own secrets: set secret_kms_key_id to alias/NAME (each member account resolves it to its own key) or null (aws/secretsmanager)."
   }

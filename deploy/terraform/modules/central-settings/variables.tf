@@ -21,6 +21,7 @@ variable "config" {
     require_old_key_unused          = bool
     max_deactivation_delay_days     = number
     old_key_idle_days               = number
+    warn_days_before_forced         = number
     exempt_group                    = string
     exempt_tag                      = string
     alert_owner_tag                 = string
