@@ -15,7 +15,7 @@ public static class AwsClients
     /// configured) and the host credentials on first use (throws <see cref="Core.Errors.AwsCredentialsException"/> then).
     /// </summary>
     public static ICentralClients Create(AwsOptions options, TimeProvider timeProvider) =>
-        Create(options, timeProvider, Environment.GetEnvironmentVariable, () => DefaultRegion(options?.Profile, Environment.GetEnvironmentVariable, SharedProfiles.RegionOf, InstanceRegion), Random.Shared.NextDouble);
+        Create(options, timeProvider, Environment.GetEnvironmentVariable, () => DefaultRegion(options?.Profile), Random.Shared.NextDouble);
 
     internal static ICentralClients Create(AwsOptions options, TimeProvider timeProvider, Func<string, string?> environment, Func<string?> fallbackRegion, Func<double> jitter)
     {
@@ -26,6 +26,13 @@ public static class AwsClients
         var layer = new Layer(options, timeProvider, region, environment, jitter);
         return new CentralClients(layer);
     }
+
+    /// <summary>
+    /// The home region <see cref="Create(AwsOptions, TimeProvider)"/> takes when <see cref="AwsOptions.Region"/> is not
+    /// set, for <paramref name="profile"/> (null: AWS_PROFILE or "default"); null when nothing configures one.
+    /// </summary>
+    public static string? DefaultRegion(string? profile) =>
+        DefaultRegion(profile, Environment.GetEnvironmentVariable, SharedProfiles.RegionOf, InstanceRegion);
 
     internal static string ResolveRegion(string? configured, Func<string?> fallback)
     {
