@@ -66,6 +66,12 @@ internal static class CredentialProcessCommand
             {
                 return ExitCodes.Cancelled;
             }
+            catch (ArgumentException e)
+            {
+                // A malformed setting of the environment, such as an AWS_ENDPOINT_URL that is not a URL.
+                context.Error.WriteLine($"keyrot credential-process: {e.Message}");
+                return ExitCodes.BadInput;
+            }
         });
         return command;
     }

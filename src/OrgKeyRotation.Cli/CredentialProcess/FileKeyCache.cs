@@ -10,7 +10,8 @@ namespace OrgKeyRotation.Cli.CredentialProcess;
 /// The keys of one secret in a file only the user can read, like ~/.aws/credentials: a directory of mode 0700
 /// ($XDG_CACHE_HOME/orgkeyrotation, else ~/.cache/orgkeyrotation) and a file of mode 0600 named by a hash of the
 /// region and secret id. Written atomically (a temporary file in the same directory, then a rename), so a reader
-/// never sees half a file. A file that cannot be read is reported and ignored: the bootstrap source can refill it.
+/// never sees half a file. A file that cannot be read or written is reported and ignored: the bootstrap source can
+/// refill it.
 /// </summary>
 internal sealed class FileKeyCache(string path, TextWriter warnings) : IKeyCache
 {
@@ -54,7 +55,20 @@ internal sealed class FileKeyCache(string path, TextWriter warnings) : IKeyCache
         }
     }
 
+    /// <summary>Writes the keys; a cache that cannot be written is reported, not fatal (the key was read already).</summary>
     public void Save(CachedKeys keys)
+    {
+        try
+        {
+            Write(keys);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            warnings.WriteLine($"warning: could not write the key cache {Path} ({e.GetType().Name}: {e.Message}); the next run reads with the key it had.");
+        }
+    }
+
+    private void Write(CachedKeys keys)
     {
         var directory = System.IO.Path.GetDirectoryName(Path)!;
         if (OperatingSystem.IsWindows())

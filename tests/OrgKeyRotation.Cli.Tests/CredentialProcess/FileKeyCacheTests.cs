@@ -74,6 +74,18 @@ public sealed class FileKeyCacheTests : IDisposable
     }
 
     [Fact]
+    public void Save_DirectoryCannotBeCreated_WarnsInsteadOfFailing()
+    {
+        var notADirectory = Path.Combine(_dir, "a-file");
+        File.WriteAllText(notADirectory, "");
+
+        new FileKeyCache(Path.Combine(notADirectory, "orgkeyrotation", "c.json"), _warnings).Save(new CachedKeys([new("AKIANEW0000000000002", new SensitiveString("new-secret"))], null, null));
+
+        Assert.Contains("could not write the key cache", _warnings.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("new-secret", _warnings.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_Missing_Empty()
     {
         Assert.Empty(new FileKeyCache(Path.Combine(_dir, "none.json"), _warnings).Load().Keys);

@@ -111,10 +111,8 @@ public abstract class ProfileCredentialsContract(MotoFixture moto) : IAsyncLifet
 
         var run = await PlanAsync("--profile", "ops");
 
-        Assert.True(run.ExitCode == 3, run.ToString());
-        Assert.Contains("aws sso login --profile ops", run.Stderr, StringComparison.Ordinal);
+        AssertSaysSignInAgain(run);
         Assert.Empty(World.Portal.Requests);
-        AssertClean(run);
     }
 
     [Fact]
@@ -122,10 +120,8 @@ public abstract class ProfileCredentialsContract(MotoFixture moto) : IAsyncLifet
     {
         var run = await PlanAsync("--profile", "ops");
 
-        Assert.True(run.ExitCode == 3, run.ToString());
-        Assert.Contains("aws sso login --profile ops", run.Stderr, StringComparison.Ordinal);
+        AssertSaysSignInAgain(run);
         Assert.DoesNotContain("not allowed here", run.Stderr, StringComparison.Ordinal);
-        AssertClean(run);
     }
 
     [Fact]
@@ -135,10 +131,8 @@ public abstract class ProfileCredentialsContract(MotoFixture moto) : IAsyncLifet
 
         var run = await PlanAsync("--profile", "ops");
 
-        Assert.True(run.ExitCode == 3, run.ToString());
-        Assert.Contains("aws sso login --profile ops", run.Stderr, StringComparison.Ordinal);
+        AssertSaysSignInAgain(run);
         Assert.Contains("Session token not found or invalid", run.Stderr, StringComparison.Ordinal);
-        AssertClean(run);
     }
 
     protected abstract Task<string?> BinaryAsync();
@@ -154,6 +148,14 @@ public abstract class ProfileCredentialsContract(MotoFixture moto) : IAsyncLifet
         Assert.Equal(OperatorProfileWorld.MemberAccount, row.GetProperty("accountId").GetString());
         Assert.Equal(OperatorProfileWorld.ManagedUser, row.GetProperty("userName").GetString());
         Assert.NotEqual(JsonValueKind.Null, row.GetProperty("accessKeyId").ValueKind);
+        AssertClean(run);
+    }
+
+    private static void AssertSaysSignInAgain(KeyrotRun run)
+    {
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("No AWS credentials from profile 'ops': it uses IAM Identity Center", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Sign in again with: aws sso login --profile ops", run.Stderr, StringComparison.Ordinal);
         AssertClean(run);
     }
 

@@ -1,77 +1,36 @@
 using System.Net;
-using System.Net.Sockets;
 using OrgKeyRotation.Testing.Modelling;
 
 namespace OrgKeyRotation.Cli.Tests.Support;
 
 /// <summary>
-/// An <see cref="AwsModel"/> in front of moto on a loopback port, for the keyrot process (--endpoint-url). The CLI's
-/// tests cannot use AwsModelProxy (Kestrel's framework beside keyrot.dll breaks its dependencies), so this forwards
-/// with HttpListener: method, path, query, headers (the Host header too, which the SigV4 signature covers) and body.
+/// An <see cref="AwsModel"/> in front of moto on a loopback port, for the keyrot process (--endpoint-url), as
+/// AwsModelProxy does for the other tests: method, path, query, headers (the Host header too, which the SigV4
+/// signature covers) and body are forwarded.
 /// </summary>
-internal sealed class ModelledEndpoint : IAsyncDisposable
+internal sealed class ModelledEndpoint : LoopbackHttpServer
 {
     private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase) { "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Expect" };
-    private readonly HttpListener _listener = new();
     private readonly HttpClient _upstream = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
     private readonly AwsModel _model;
     private readonly Uri _moto;
-    private readonly Task _loop;
 
     public ModelledEndpoint(AwsModel model, Uri moto)
     {
         _model = model;
         _moto = moto;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}");
-        }
-
-        _listener.Prefixes.Add(Endpoint + "/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Start();
     }
 
-    public Uri Endpoint { get; }
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-        {
-            // Stopped while waiting for a request.
-        }
-
+        await base.DisposeAsync();
         _upstream.Dispose();
     }
 
-    private async Task ServeAsync()
+    protected override async Task HandleAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ForwardAsync(context));
-        }
-    }
-
-    private async Task ForwardAsync(HttpListenerContext context)
-    {
-        using var response = context.Response;
+        var response = context.Response;
         using var body = new MemoryStream();
         await context.Request.InputStream.CopyToAsync(body);
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.HttpMethod), new Uri(_moto, context.Request.Url!.PathAndQuery))

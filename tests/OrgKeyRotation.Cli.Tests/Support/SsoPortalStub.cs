@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace OrgKeyRotation.Cli.Tests.Support;
@@ -15,26 +14,18 @@ internal sealed record PortalRequest(string? AccountId, string? RoleName, string
 /// <c>x-amz-sso_bearer_token</c> header; 200 with <c>{"roleCredentials": {accessKeyId, secretAccessKey, sessionToken,
 /// expiration (epoch milliseconds)}}</c>; 400 InvalidRequestException without a parameter, 401 UnauthorizedException for
 /// a token it does not accept, 404 ResourceNotFoundException for a role not assigned to the token's user. Errors are
-/// restJson1: the type in <c>x-amzn-ErrorType</c>, the text in <c>message</c>. Loopback only, on a free port; point
-/// the SDK at it with AWS_ENDPOINT_URL_SSO.
+/// restJson1: the type in <c>x-amzn-ErrorType</c>, the text in <c>message</c>. Point the SDK at it with
+/// AWS_ENDPOINT_URL_SSO.
 /// </summary>
-internal sealed class SsoPortalStub : IAsyncDisposable
+internal sealed class SsoPortalStub : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
     private readonly ConcurrentDictionary<string, byte> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string AccountId, string RoleName), RoleCredentialsAnswer> _roles = new();
 
     public SsoPortalStub()
     {
-        var port = FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
-        _listener.Prefixes.Add(Endpoint + "/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Start();
     }
-
-    public Uri Endpoint { get; }
 
     /// <summary>Every request, in order.</summary>
     public ConcurrentQueue<PortalRequest> Requests { get; } = new();
@@ -46,66 +37,41 @@ internal sealed class SsoPortalStub : IAsyncDisposable
     public void AssignRole(string accountId, string roleName, string accessKeyId, string secretAccessKey, string sessionToken, DateTimeOffset expiration) =>
         _roles[(accountId, roleName)] = new RoleCredentialsAnswer(accessKeyId, secretAccessKey, sessionToken, expiration.ToUnixTimeMilliseconds());
 
-    public async ValueTask DisposeAsync()
+    protected override Task HandleAsync(HttpListenerContext context)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
+        var request = context.Request;
+        var response = context.Response;
+        var accountId = request.QueryString["account_id"];
+        var roleName = request.QueryString["role_name"];
+        var token = request.Headers["x-amz-sso_bearer_token"];
+        Requests.Enqueue(new PortalRequest(accountId, roleName, token));
+        if (request.HttpMethod != "GET" || request.Url?.AbsolutePath != "/federation/credentials" || string.IsNullOrEmpty(accountId) || string.IsNullOrEmpty(roleName) || string.IsNullOrEmpty(token))
         {
-            await _loop;
+            Error(response, 400, "InvalidRequestException", "GET /federation/credentials needs account_id, role_name and x-amz-sso_bearer_token");
         }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+        else if (!_tokens.ContainsKey(token))
         {
-            // The listener was stopped while waiting for a request.
+            Error(response, 401, "UnauthorizedException", "Session token not found or invalid");
         }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
+        else if (!_roles.TryGetValue((accountId, roleName), out var answer))
         {
-            HttpListenerContext context;
-            try
+            Error(response, 404, "ResourceNotFoundException", "No access");
+        }
+        else
+        {
+            Write(response, 200, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
             {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var response = context.Response;
-            var request = context.Request;
-            var accountId = request.QueryString["account_id"];
-            var roleName = request.QueryString["role_name"];
-            var token = request.Headers["x-amz-sso_bearer_token"];
-            Requests.Enqueue(new PortalRequest(accountId, roleName, token));
-            if (request.HttpMethod != "GET" || request.Url?.AbsolutePath != "/federation/credentials" || string.IsNullOrEmpty(accountId) || string.IsNullOrEmpty(roleName) || string.IsNullOrEmpty(token))
-            {
-                Error(response, 400, "InvalidRequestException", "GET /federation/credentials needs account_id, role_name and x-amz-sso_bearer_token");
-            }
-            else if (!_tokens.ContainsKey(token))
-            {
-                Error(response, 401, "UnauthorizedException", "Session token not found or invalid");
-            }
-            else if (!_roles.TryGetValue((accountId, roleName), out var answer))
-            {
-                Error(response, 404, "ResourceNotFoundException", "No access");
-            }
-            else
-            {
-                Write(response, 200, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+                ["roleCredentials"] = new Dictionary<string, object>
                 {
-                    ["roleCredentials"] = new Dictionary<string, object>
-                    {
-                        ["accessKeyId"] = answer.AccessKeyId,
-                        ["secretAccessKey"] = answer.SecretAccessKey,
-                        ["sessionToken"] = answer.SessionToken,
-                        ["expiration"] = answer.ExpirationMs,
-                    },
-                }));
-            }
+                    ["accessKeyId"] = answer.AccessKeyId,
+                    ["secretAccessKey"] = answer.SecretAccessKey,
+                    ["sessionToken"] = answer.SessionToken,
+                    ["expiration"] = answer.ExpirationMs,
+                },
+            }));
         }
+
+        return Task.CompletedTask;
     }
 
     private static void Error(HttpListenerResponse response, int status, string type, string message)
@@ -120,13 +86,6 @@ internal sealed class SsoPortalStub : IAsyncDisposable
         response.ContentType = "application/json";
         response.ContentLength64 = body.Length;
         response.OutputStream.Write(body);
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     private sealed record RoleCredentialsAnswer(string AccessKeyId, string SecretAccessKey, string SessionToken, long ExpirationMs);
