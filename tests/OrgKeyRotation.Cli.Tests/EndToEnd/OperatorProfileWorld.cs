@@ -96,7 +96,11 @@ internal sealed class OperatorProfileWorld : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the token `aws sso login` caches for the session: ~/.aws/sso/cache/&lt;sha1(session name)&gt;.json.</summary>
+    /// <summary>
+    /// Writes the token <c>aws sso login</c> caches for the session: ~/.aws/sso/cache/&lt;SHA-1 of the sso-session name&gt;.json
+    /// with startUrl, region, accessToken and expiresAt (https://docs.aws.amazon.com/sdkref/latest/guide/understanding-sso.html).
+    /// No refreshToken: an expired token cannot be refreshed and needs a new sign-in.
+    /// </summary>
     public Task CacheSsoTokenAsync(string accessToken, DateTimeOffset expiresAt)
     {
         var name = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(SsoSession)));
