@@ -157,7 +157,7 @@ public sealed class CredentialProcessTests(MotoFixture moto) : IClassFixture<Mot
     private async Task<(string Id, string Secret)> RotateAsync()
     {
         var run = await KeyrotProcess.RunAsync("rotate", "--config", await ConfigAsync(), "--endpoint-url", Modelled.ToString(), "--output", "json");
-        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.ExitCode == 0, $"{run}\nmodelled endpoint: {string.Join("\n", _modelled!.Errors)}");
         using var value = JsonDocument.Parse(await _seeder.CurrentSecretValueAsync(Account, SecretId) ?? throw new InvalidOperationException("no secret"));
         var key = (value.RootElement.GetProperty("AccessKeyId").GetString()!, value.RootElement.GetProperty("SecretAccessKey").GetString()!);
         SecretScan.RegisterSecrets([key.Item2]);

@@ -21,6 +21,9 @@ internal abstract class LoopbackHttpServer : IAsyncDisposable
 
     public Uri Endpoint { get; }
 
+    /// <summary>What the handler threw (the client saw the connection end), for a failing test to show.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<Exception> Errors { get; } = new();
+
     public virtual async ValueTask DisposeAsync()
     {
         _listener.Stop();
@@ -61,7 +64,19 @@ internal abstract class LoopbackHttpServer : IAsyncDisposable
             _ = Task.Run(async () =>
             {
                 using var response = context.Response;
-                await HandleAsync(context);
+
+                // One request per connection, as moto's server does: HttpListener closes idle keep-alive connections,
+                // and a client that reuses one just then loses a request it must not blindly retry (CreateAccessKey).
+                response.KeepAlive = false;
+                try
+                {
+                    await HandleAsync(context);
+                }
+                catch (Exception e)
+                {
+                    Errors.Enqueue(e);
+                    throw;
+                }
             });
         }
     }
