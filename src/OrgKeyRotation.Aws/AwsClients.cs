@@ -15,7 +15,7 @@ public static class AwsClients
     /// configured) and the host credentials on first use (throws <see cref="Core.Errors.AwsCredentialsException"/> then).
     /// </summary>
     public static ICentralClients Create(AwsOptions options, TimeProvider timeProvider) =>
-        Create(options, timeProvider, Environment.GetEnvironmentVariable, DefaultRegion, Random.Shared.NextDouble);
+        Create(options, timeProvider, Environment.GetEnvironmentVariable, () => DefaultRegion(options?.Profile), Random.Shared.NextDouble);
 
     internal static ICentralClients Create(AwsOptions options, TimeProvider timeProvider, Func<string, string?> environment, Func<string?> fallbackRegion, Func<double> jitter)
     {
@@ -26,6 +26,13 @@ public static class AwsClients
         var layer = new Layer(options, timeProvider, region, environment, jitter);
         return new CentralClients(layer);
     }
+
+    /// <summary>
+    /// The home region <see cref="Create(AwsOptions, TimeProvider)"/> takes when <see cref="AwsOptions.Region"/> is not
+    /// set, for <paramref name="profile"/> (null: AWS_PROFILE or "default"); null when nothing configures one.
+    /// </summary>
+    public static string? DefaultRegion(string? profile) =>
+        DefaultRegion(profile, Environment.GetEnvironmentVariable, SharedProfiles.RegionOf, InstanceRegion);
 
     internal static string ResolveRegion(string? configured, Func<string?> fallback)
     {
@@ -41,17 +48,29 @@ public static class AwsClients
     /// </summary>
     internal static SocketsHttpHandler DefaultHandler() => new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false };
 
-    private static string? DefaultRegion()
+    /// <summary>
+    /// The home region without --region, in the AWS CLI's order: AWS_REGION, AWS_DEFAULT_REGION, the region of the
+    /// profile in use (<paramref name="profile"/>, else AWS_PROFILE, else "default"), then instance metadata.
+    /// </summary>
+    internal static string? DefaultRegion(string? profile, Func<string, string?> environment, Func<string, string?> profileRegion, Func<string?> instanceRegion) =>
+        NonBlank(environment("AWS_REGION"))
+        ?? NonBlank(environment("AWS_DEFAULT_REGION"))
+        ?? NonBlank(profileRegion(profile ?? SharedProfiles.SelectedName(environment)))
+        ?? instanceRegion();
+
+    private static string? InstanceRegion()
     {
         try
         {
-            return FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
+            return new InstanceProfileAWSRegion().Region?.SystemName;
         }
         catch (AmazonClientException)
         {
             return null;
         }
     }
+
+    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>What every client of one <see cref="Create(AwsOptions, TimeProvider)"/> shares.</summary>
     internal sealed class Layer
@@ -65,7 +84,8 @@ public static class AwsClients
             Environment = environment;
             InnerHandler = options.InnerHandlerFactory?.Invoke() ?? DefaultHandler();
             Retry = new AwsRetry(options.Retry, time, jitter);
-            Host = new HostCredentials(options.Credentials, options.Profile);
+            var profiles = new ProfileCredentials((source, role, token) => StsClient.AssumeProfileRoleAsync(Sdk(AwsService.Sts), source, role, token), time, environment);
+            Host = new HostCredentials(options.Credentials, options.Profile, profiles, environment);
         }
 
         public AwsOptions Options { get; }

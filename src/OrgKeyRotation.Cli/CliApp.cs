@@ -49,6 +49,7 @@ internal static class CliApp
             SettingsCommand.Create(context, examples),
             PermissionsCommand.Create(context, examples),
             RotationStepCommand.Create(context, examples),
+            CredentialProcessCommand.Create(context, examples),
         };
         examples.Add(root,
         [

@@ -56,6 +56,36 @@ public class AwsOptionsTests
     public void ResolveRegion_OptionOrChain_OptionWins(string? configured, string? chain, string region) =>
         Assert.Equal(region, AwsClients.ResolveRegion(configured, () => chain));
 
+    [Theory]
+    [InlineData("ops", null, null, "eu-west-1")]
+    [InlineData("ops", "us-east-2", null, "us-east-2")]
+    [InlineData("ops", null, "ap-south-1", "ap-south-1")]
+    [InlineData("ops", " ", "", "eu-west-1")]
+    public void DefaultRegion_NamedProfile_EnvironmentThenThatProfile(string profile, string? awsRegion, string? awsDefaultRegion, string expected)
+    {
+        var environment = new Dictionary<string, string?> { ["AWS_REGION"] = awsRegion, ["AWS_DEFAULT_REGION"] = awsDefaultRegion, ["AWS_PROFILE"] = "other" };
+        var regions = new Dictionary<string, string?> { ["ops"] = "eu-west-1", ["other"] = "sa-east-1", ["default"] = "us-west-1" };
+
+        var region = AwsClients.DefaultRegion(profile, environment.GetValueOrDefault, regions.GetValueOrDefault, () => "from-instance");
+
+        Assert.Equal(expected, region);
+    }
+
+    [Theory]
+    [InlineData("other", "sa-east-1")]
+    [InlineData(null, "us-west-1")]
+    public void DefaultRegion_NoProfileNamed_AwsProfileElseDefault(string? awsProfile, string expected)
+    {
+        var environment = new Dictionary<string, string?> { ["AWS_PROFILE"] = awsProfile };
+        var regions = new Dictionary<string, string?> { ["other"] = "sa-east-1", ["default"] = "us-west-1" };
+
+        Assert.Equal(expected, AwsClients.DefaultRegion(null, environment.GetValueOrDefault, regions.GetValueOrDefault, () => "from-instance"));
+    }
+
+    [Fact]
+    public void DefaultRegion_ProfileWithoutRegion_InstanceMetadataLast() =>
+        Assert.Equal("from-instance", AwsClients.DefaultRegion("plain", _ => null, _ => null, () => "from-instance"));
+
     [Fact]
     public void ToString_ExplicitCredentials_NotPrinted()
     {

@@ -111,6 +111,17 @@ public sealed class MotoSeeder(Uri endpoint)
             .Select(m => (Value(m, "AccessKeyId"), Value(m, "Status"))).ToList();
     }
 
+    /// <summary>sts:AssumeRole as the holder of <paramref name="accessKeyId"/>: the session's key, secret and token (the last two recorded as seen).</summary>
+    public async Task<(string AccessKeyId, string SecretAccessKey, string SessionToken)> AssumeRoleAsync(string accessKeyId, string roleArn, string sessionName)
+    {
+        var response = await QueryWithKeyAsync(accessKeyId, "sts", "AssumeRole", "2011-06-15", new() { ["RoleArn"] = roleArn, ["RoleSessionName"] = sessionName });
+        var credentials = response.Descendants().First(e => e.Name.LocalName == "Credentials");
+        var (secret, token) = (Value(credentials, "SecretAccessKey"), Value(credentials, "SessionToken"));
+        SecretsSeen.Add(secret);
+        SecretsSeen.Add(token);
+        return (Value(credentials, "AccessKeyId"), secret, token);
+    }
+
     /// <summary>Signs a call with the key, as a consumer would, so GetAccessKeyLastUsed records a use.</summary>
     public Task UseKeyAsync(string accessKeyId) => QueryWithKeyAsync(accessKeyId, "sts", "GetCallerIdentity", "2011-06-15", []);
 

@@ -28,16 +28,26 @@ internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostC
 
     /// <summary>AssumeRole with the host credentials; the session lasts one hour.</summary>
     public Task<RoleCredentials> AssumeRoleAsync(string roleArn, string sessionName, string? externalId, CancellationToken cancellationToken) =>
+        AssumeRoleAsync(_host, settings, roleArn, sessionName, externalId, cancellationToken);
+
+    /// <summary>AssumeRole of a profile's role_arn, signed with the credentials of its source.</summary>
+    public static async Task<RoleCredentials> AssumeProfileRoleAsync(SdkClientSettings settings, AWSCredentials source, ProfileRole role, CancellationToken cancellationToken)
+    {
+        using var client = new AmazonSecurityTokenServiceClient(source, settings.Apply(new AmazonSecurityTokenServiceConfig()));
+        return await AssumeRoleAsync(client, settings, role.RoleArn, role.SessionName, role.ExternalId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _host.Dispose();
+
+    private static Task<RoleCredentials> AssumeRoleAsync(AmazonSecurityTokenServiceClient client, SdkClientSettings settings, string roleArn, string sessionName, string? externalId, CancellationToken cancellationToken) =>
         settings.Retry.ExecuteAsync("sts", "AssumeRole", settings.Endpoint.Url, idempotent: true, async (_, token) =>
         {
             var request = new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = sessionName, ExternalId = externalId, DurationSeconds = 3600 };
-            var response = await SdkCall.RunAsync("sts", "AssumeRole", () => _host.AssumeRoleAsync(request, token)).ConfigureAwait(false);
+            var response = await SdkCall.RunAsync("sts", "AssumeRole", () => client.AssumeRoleAsync(request, token)).ConfigureAwait(false);
             var c = response.Credentials ?? throw new AwsMalformedResponseException("sts", "AssumeRole", "no Credentials", response.ResponseMetadata?.RequestId);
             var expiration = c.Expiration is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : settings.Time.GetUtcNow().AddHours(1);
             return new RoleCredentials(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), expiration);
         }, cancellationToken);
-
-    public void Dispose() => _host.Dispose();
 
     private Task<CallerIdentity> CallerIdentityAsync(AmazonSecurityTokenServiceClient client, CancellationToken cancellationToken) =>
         settings.Retry.ExecuteAsync("sts", "GetCallerIdentity", settings.Endpoint.Url, idempotent: true, async (_, token) =>

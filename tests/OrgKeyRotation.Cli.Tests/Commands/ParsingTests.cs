@@ -11,6 +11,8 @@ public class ParsingTests
     [InlineData("plan", "--no-such-option")]
     [InlineData("plan", "--quiet", "--verbose")]
     [InlineData("plan", "--endpoint-url", "localhost:5000")]
+    [InlineData("credential-process")]
+    [InlineData("credential-process", "--secret-id", " ")]
     [InlineData]
     public async Task Run_BadArguments_Exit2WithoutBuildingTheEngine(params string[] args)
     {
@@ -30,6 +32,7 @@ public class ParsingTests
     [InlineData("restore", "--account", "--user", "--key", "--region")]
     [InlineData("validate-config", "--config", "--output <table|json>")]
     [InlineData("rotation-step", "--secret-id", "--token", "--step", "finishSecret")]
+    [InlineData("credential-process", "--secret-id", "--bootstrap-profile", "--region", "--endpoint-url")]
     public async Task Help_EveryCommand_ListsItsOptionsAndExamples(string command, params string[] expected)
     {
         var cli = new CliHarness();

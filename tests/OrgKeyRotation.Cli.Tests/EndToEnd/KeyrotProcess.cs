@@ -22,22 +22,25 @@ internal sealed record KeyrotRun(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>
-/// Runs the built keyrot.dll as a child process (the test project references the CLI, so it sits beside the tests),
-/// with static test credentials and nothing inherited that could point it at a real AWS account.
+/// Runs keyrot as a child process: the built keyrot.dll on the dotnet host (the test project references the CLI, so it
+/// sits beside the tests), or a Native AOT binary. By default with static test credentials and nothing inherited that
+/// could point it at a real AWS account; <c>environment</c> overrides those (a null value removes the variable).
 /// </summary>
 internal static class KeyrotProcess
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "keyrot.dll");
+    /// <summary>keyrot.dll beside the tests.</summary>
+    public static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "keyrot.dll");
 
-    public static async Task<KeyrotRun> RunAsync(params string[] args)
+    public static Task<KeyrotRun> RunAsync(params string[] args) => RunAsync(null, null, args);
+
+    /// <summary>Runs <paramref name="binary"/> (null: keyrot.dll on the dotnet host) with <paramref name="environment"/> over the defaults.</summary>
+    public static async Task<KeyrotRun> RunAsync(string? binary, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet", [Dll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k is "ACCOUNTS_USERS_JSON" or "SNS_TOPIC_ARN" or "ROTATION_ROLE_NAME").ToList())
+        var info = binary is null ? new ProcessStartInfo("dotnet", [Dll, .. args]) : new ProcessStartInfo(binary, args);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k is "ACCOUNTS_USERS_JSON" or "SNS_TOPIC_ARN" or "ROTATION_ROLE_NAME" or "XDG_CACHE_HOME").ToList())
         {
             info.Environment.Remove(name);
         }
@@ -47,6 +50,17 @@ internal static class KeyrotProcess
         info.Environment["AWS_REGION"] = "us-east-1";
         info.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet could not be started");
         var stdout = process.StandardOutput.ReadToEndAsync();
