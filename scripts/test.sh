@@ -21,6 +21,9 @@ dotnet build OrgKeyRotation.sln --no-restore --nologo -v quiet -c Release -warna
 # The Lambda end-to-end tests run the real Native AOT bootstrap: publish it once, here, rather than inside a test.
 deploy/package_lambda.sh >/dev/null
 export ORGKEYROTATION_BOOTSTRAP=artifacts/lambda/x86_64/publish/bootstrap
+# The CLI's end-to-end tests run the Native AOT keyrot too: published once here, as its users get it.
+ORGKEYROTATION_KEYROT=$(scripts/publish_cli.sh)
+export ORGKEYROTATION_KEYROT
 
 results="$root/artifacts/test-results"
 scan="$root/artifacts/secret-scan"
