@@ -8,7 +8,7 @@
 #   bench/run.sh            20 accounts x 10 users, single process; at P = 0 also the sequential run side by side
 #   bench/run.sh --large    also 1000 accounts x 10 users (takes minutes: moto is the bottleneck)
 #   bench/run.sh --smoke    2 x 3 at P = 2 s: proves the script, the AOT keyrot and the propagation path (CI)
-#   bench/run.sh --matrix   issue 14's runs: 20x10 and 1000x10, single process and SQS fan-out, P = 0 and P = 10
+#   bench/run.sh --matrix   the propagation matrix: 20x10 and 1000x10, single process and SQS fan-out, P = 0 and P = 10
 #                           (8 lines, product concurrency defaults 16 x 4; more than an hour on 2 cores)
 # Options after the mode:
 #   --fanout                the Lambda's SQS fan-out (bootstrap workers) instead of one keyrot process

@@ -43,7 +43,7 @@ public sealed class CentralSettingsTests
     [TerraformFact]
     public void Environment_Defaults_MatchTheCodeDefaults()
     {
-        var environment = Environment("seed");
+        var environment = Environment("minimal");
         var defaults = new RotationPolicy();
 
         Assert.Equal(defaults.OldKeyIdleDays.ToString(System.Globalization.CultureInfo.InvariantCulture), environment["OLD_KEY_IDLE_DAYS"]);
@@ -59,8 +59,8 @@ public sealed class CentralSettingsTests
     [TerraformFact]
     public void Seed_OneAddressAsString_BecomesAOneElementList()
     {
-        Assert.Equal(["your@email.com"], Central("seed").GetProperty("alert_emails").EnumerateArray().Select(e => e.GetString()!).ToArray());
-        Assert.Equal("{\n  \"222222222222\": [\"ci-user\", \"deploy-bot\"]\n}\n", Environment("seed")["ACCOUNTS_USERS_JSON"]);
+        Assert.Equal(["your@email.com"], Central("minimal").GetProperty("alert_emails").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal("{\n  \"222222222222\": [\"ci-user\", \"deploy-bot\"]\n}\n", Environment("minimal")["ACCOUNTS_USERS_JSON"]);
     }
 
     [TerraformFact]
@@ -106,8 +106,8 @@ public sealed class CentralSettingsTests
     [TerraformFact]
     public void EmailFilterPolicy_Default_SendsOnlyTheDigestAndWhatNeedsAPerson()
     {
-        Assert.Equal("""{"severity":["action-required","summary"]}""", Central("seed").GetProperty("email_filter_policy").GetString());
-        Assert.Equal(Central("seed").GetProperty("email_filter_policy").GetString(), Central("all_features").GetProperty("email_filter_policy").GetString());
+        Assert.Equal("""{"severity":["action-required","summary"]}""", Central("minimal").GetProperty("email_filter_policy").GetString());
+        Assert.Equal(Central("minimal").GetProperty("email_filter_policy").GetString(), Central("all_features").GetProperty("email_filter_policy").GetString());
     }
 
     [TerraformFact]
@@ -122,8 +122,8 @@ public sealed class CentralSettingsTests
     [TerraformFact]
     public void ExecutionRole_IsNamedAfterTheFunction()
     {
-        Assert.Equal("org-key-rotation-lambda", Central("seed").GetProperty("execution_role_name").GetString());
-        Assert.Equal("arn:aws:iam::111111111111:role/org-key-rotation-lambda", Central("seed").GetProperty("execution_role_arn").GetString());
+        Assert.Equal("org-key-rotation-lambda", Central("minimal").GetProperty("execution_role_name").GetString());
+        Assert.Equal("arn:aws:iam::111111111111:role/org-key-rotation-lambda", Central("minimal").GetProperty("execution_role_arn").GetString());
     }
 
     private const string OneAccount = "accounts_users_json = \"{\\\"222222222222\\\": [\\\"a\\\"]}\"";

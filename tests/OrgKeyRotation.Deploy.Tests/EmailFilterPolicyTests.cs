@@ -33,7 +33,7 @@ public sealed class EmailFilterPolicyTests(MotoFixture moto) : IClassFixture<Mot
         await moto.Server.ResetAsync();
         var seed = new MotoSeeder(moto.Endpoint);
         var topic = await seed.CreateTopicAsync("alerts");
-        var quiet = await seed.SubscribeQueueAsync(topic, "email-default", RenderedPolicy("seed"));
+        var quiet = await seed.SubscribeQueueAsync(topic, "email-default", RenderedPolicy("minimal"));
         var everything = await seed.SubscribeQueueAsync(topic, "email-all", RenderedPolicy("email_every_event"));
         var team = await seed.SubscribeQueueAsync(topic, "team-payments", RenderedPolicy("email_owner_filter"));
         await seed.CreateUserAsync(Account, "alice", tags: new Dictionary<string, string> { ["owner"] = "team-payments" });

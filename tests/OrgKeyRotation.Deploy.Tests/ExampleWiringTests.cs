@@ -111,7 +111,7 @@ public sealed class ExampleWiringTests
     }
 
     [NodeFact]
-    public void SingleAccountList_IsSeedStyle()
+    public void SingleAccountList_ExplicitAccountsWithoutDiscovery()
     {
         var central = Tree.Example("single-account-list").ModuleCalls["central"];
 

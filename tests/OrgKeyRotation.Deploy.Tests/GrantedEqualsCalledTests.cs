@@ -87,9 +87,9 @@ public sealed class GrantedEqualsCalledTests
         var data = new TheoryData<string, string>();
         foreach (var central in DeployScenarios.CentralScenarios.Select(s => s.Name))
         {
-            var member = central.Contains("central", StringComparison.Ordinal) || central == "all_features" ? "central_secrets" : "seed";
+            var member = central.Contains("central", StringComparison.Ordinal) || central == "all_features" ? "central_secrets" : "minimal";
             data.Add(central, member);
-            if (member == "seed")
+            if (member == "minimal")
             {
                 data.Add(central, "path_and_key");
             }

@@ -21,10 +21,10 @@ public sealed class MemberPoliciesTests
     private static JsonElement SoleTrustStatement(string scenario) => Assert.Single(Document(scenario, "trust_policy").GetProperty("Statement").EnumerateArray());
 
     [TerraformFact]
-    public void SeedInputsOnly_TrustExactlyTheRotatorsDefaultRoleWithExternalIdAndOrganization()
+    public void MinimalInputsOnly_TrustExactlyTheRotatorsDefaultRoleWithExternalIdAndOrganization()
     {
-        var statement = SoleTrustStatement("seed");
-        var central = DeployScenarios.Evaluated.Central["seed"];
+        var statement = SoleTrustStatement("minimal");
+        var central = DeployScenarios.Evaluated.Central["minimal"];
 
         // The same ARN and ExternalId central-admin produces with its defaults: the two sides agree without extra inputs.
         Assert.Equal(central.GetProperty("execution_role_arn").GetString(), statement.GetProperty("Principal").GetProperty("AWS").GetString());

@@ -59,9 +59,9 @@ public sealed class PolicySimulationTests
 
     private static IEnumerable<Request> Table()
     {
-        // --- Trust: who may assume the member role (seed inputs: derived role ARN, ExternalId and PrincipalOrgID on) ---
-        var trust = MemberPolicy("seed", "trust_policy");
-        var externalId = DeployScenarios.Evaluated.Central["seed"].GetProperty("external_id").GetString()!;
+        // --- Trust: who may assume the member role (minimal inputs: derived role ARN, ExternalId and PrincipalOrgID on) ---
+        var trust = MemberPolicy("minimal", "trust_policy");
+        var externalId = DeployScenarios.Evaluated.Central["minimal"].GetProperty("external_id").GetString()!;
         var rotator = Principal.Session(CentralRole, Org, CentralPolicy("list_inline_member"));
         var withId = new Dictionary<string, string> { ["sts:ExternalId"] = externalId, ["aws:ResourceOrgID"] = Org };
         yield return new("trust: the central role with the ExternalId", rotator, "sts:AssumeRole", MemberRole, Member, trust, Allowed, withId);
@@ -101,7 +101,7 @@ public sealed class PolicySimulationTests
         var memberSecretPolicy = ManagedSecret.ResourcePolicy(Alice, MemberRole);
         var alice = new Principal(Alice, Member, Org);
         var developer = Principal.Session("arn:aws:iam::222222222222:role/Developer", Org, SecretsManagerEverything);
-        var memberRotator = Principal.Session(MemberRole, Org, MemberPolicy("seed", "permissions_policy"));
+        var memberRotator = Principal.Session(MemberRole, Org, MemberPolicy("minimal", "permissions_policy"));
         yield return new("member secret: the user reads its secret", alice, "secretsmanager:GetSecretValue", MemberSecret, Member, memberSecretPolicy, Allowed);
         yield return new("member secret: the user describes its secret", alice, "secretsmanager:DescribeSecret", MemberSecret, Member, memberSecretPolicy, Allowed);
         yield return new("member secret: the user may not write it", alice, "secretsmanager:PutSecretValue", MemberSecret, Member, memberSecretPolicy, ExplicitlyDenied);

@@ -69,7 +69,7 @@ public sealed class VariableValidationTests
             $"{example}: terraform.tfvars.example fails the modules' validations:\n{string.Join("\n", diagnostics)}");
     }
 
-    /// <summary>Values AWS accepts, and the documented values of the original design's tfvars, pass unchanged.</summary>
+    /// <summary>Values AWS accepts, and the values of the smallest documented tfvars, pass unchanged.</summary>
     public static TheoryData<string, string, string> AcceptedValues() => new()
     {
         { "external id of 2 characters", "central-admin", "rotation_external_id = \"ab\"" },
@@ -85,11 +85,11 @@ public sealed class VariableValidationTests
         { "reserved concurrency 1", "central-admin", "reserved_concurrency = 1" },
         { "fan-out batch size 1", "central-admin", "fanout_batch_size = 1" },
         { "fan-out batch size 10", "central-admin", "fanout_batch_size = 10" },
-        { "seed: one alert address as a string", "central-admin", "sns_alert_email = \"your@email.com\"" },
+        { "minimal: one alert address as a string", "central-admin", "sns_alert_email = \"your@email.com\"" },
         { "a list of alert addresses", "central-admin", "sns_alert_email = [\"a@example.com\", \"b@example.org\"]" },
-        { "seed: role name", "central-admin", "rotation_role_name = \"IAMKeyRotationRole\"" },
-        { "seed: accounts as a heredoc", "central-admin", "accounts_users_json = <<EOT\n{\n  \"111111111111\": [\"ci-user\", \"deploy-bot\"],\n  \"222222222222\": [\"legacy-app\"]\n}\nEOT" },
-        { "seed: member module inputs", "member-account", "role_name = \"IAMKeyRotationRole\"" },
+        { "minimal: role name", "central-admin", "rotation_role_name = \"IAMKeyRotationRole\"" },
+        { "minimal: accounts as a heredoc", "central-admin", "accounts_users_json = <<EOT\n{\n  \"111111111111\": [\"ci-user\", \"deploy-bot\"],\n  \"222222222222\": [\"legacy-app\"]\n}\nEOT" },
+        { "minimal: member module inputs", "member-account", "role_name = \"IAMKeyRotationRole\"" },
         { "central secrets key as an alias", "central-admin", "secret_kms_key_id = \"alias/org-key-rotation\"" },
         { "central secrets key as a key ARN", "central-admin", "secret_kms_key_id = \"arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002\"" },
         { "member secrets key as an alias", "member-account", "secret_kms_key_id = \"alias/org-key-rotation\"" },

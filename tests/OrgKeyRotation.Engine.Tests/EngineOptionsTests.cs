@@ -8,7 +8,7 @@ public class EngineOptionsTests
         var options = new EngineOptions();
 
         options.Validate();
-        // The longest a key is usable before the next try notices: interval plus jitter (issue 14's 2 s overshoot bound).
+        // The longest a key is usable before the next try notices: interval plus jitter, under the 2 s overshoot bound.
         Assert.Equal(TimeSpan.FromMilliseconds(1800), options.VerificationPollInterval + options.VerificationPollJitter);
         Assert.Equal(1000, options.VerificationConcurrency);
     }

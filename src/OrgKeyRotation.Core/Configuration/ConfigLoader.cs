@@ -47,7 +47,7 @@ public static class ConfigLoader
     }
 
     /// <summary>
-    /// Reads the variables of <see cref="Settings"/>. The seed's ACCOUNTS_USERS_JSON, ROTATION_ROLE_NAME and
+    /// Reads the variables of <see cref="Settings"/>. ACCOUNTS_USERS_JSON, ROTATION_ROLE_NAME and
     /// SNS_TOPIC_ARN alone are enough; every other variable is optional and keeps its documented default when unset or
     /// empty (an empty variable of a setting marked <see cref="TextSetting.EmptyDisables"/> turns it off).
     /// </summary>

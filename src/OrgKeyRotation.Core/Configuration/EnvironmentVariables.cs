@@ -7,7 +7,7 @@ namespace OrgKeyRotation.Core.Configuration;
 /// </summary>
 public static class EnvironmentVariables
 {
-    // Seed-compatible: these three alone are enough to run a rotation.
+    // These three alone are enough to run a rotation.
     public const string AccountsUsersJson = "ACCOUNTS_USERS_JSON";
     public const string RotationRoleName = "ROTATION_ROLE_NAME";
     public const string SnsTopicArn = "SNS_TOPIC_ARN";

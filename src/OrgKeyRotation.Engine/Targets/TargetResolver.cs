@@ -144,7 +144,7 @@ internal sealed partial class TargetResolver(RotationConfig config, IOrganizatio
     /// The users to look at in one account: the configured names, else (with discovery) those on the path and with the
     /// tag. Users come back with their tags where one bulk read (GetAccountAuthorizationDetails) could get them, so the
     /// sweep does not read them again with GetUser; a user it did not return (a configured name that does not exist, or
-    /// every user when the bulk read is denied) comes back without, and the sweep reads it with GetUser as before.
+    /// every user when the bulk read is denied) comes back without, and the sweep reads it with GetUser.
     /// </summary>
     public async Task<IReadOnlyList<(string UserName, IamUser? KnownUser)>> ResolveUsersAsync(IAccountSession session, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ public class ConfigLoaderEnvironmentTests
 {
     private const string Topic = "arn:aws:sns:us-east-1:999999999999:iam-key-rotation-alerts";
 
-    /// <summary>The seed's three variables: enough to run a rotation.</summary>
+    /// <summary>The smallest environment: the three variables that alone are enough to run a rotation.</summary>
     private static Dictionary<string, string?> Seed() => new()
     {
         [Env.AccountsUsersJson] = """{"111111111111": ["user1", "user2"]}""",
@@ -24,7 +24,7 @@ public class ConfigLoaderEnvironmentTests
     }
 
     [Fact]
-    public void FromEnvironment_SeedTrioAlone_IsValidWithDocumentedDefaults()
+    public void FromEnvironment_ThreeVariablesAlone_IsValidWithDocumentedDefaults()
     {
         var result = ConfigLoader.FromEnvironment(Seed());
 

@@ -94,7 +94,7 @@ public class PlannerTableTests
         Add("oldKeyIdleDays=30: previous last used before the hand-off, 11 days ago", [Key(Prev, Active, 100, Use.DaysAgo(11)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Warn Prev", Default with { OldKeyIdleDays = 30 });
 
         // The hand-off time: the hand-off record when it names the current key, else the attempt when the current key was created inside its window, else the key's CreateDate.
-        Add("issue 13: CompleteRotation 38 days after the key's creation, previous in use: its grace counts from the hand-off", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2), "Skip Prev");
+        Add("CompleteRotation 38 days after the key's creation, previous in use: its grace counts from the hand-off", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2), "Skip Prev");
         Add("hand-off recorded 2 days ago, previous never used: still within deactivateAfterDays", [Key(Prev, Active, 130, Use.Never), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2), "Skip Prev");
         Add("hand-off recorded 29 days ago, previous in use: not forced yet", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 29), "Warn Prev action-required");
         Add("hand-off recorded 30 days ago, previous in use: forced", [Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 30), "Deactivate Prev");
@@ -135,7 +135,7 @@ public class PlannerTableTests
         Add("untracked newer key with unknown last use is not an orphan", [KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Unknown), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur");
 
         // Untracked keys: only a key created inside the window of the recorded attempt is the rotator's own.
-        Add("issue 13: a person's unused second key while the current key is due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Warn Other, Block Cur");
+        Add("a person's unused second key while the current key is due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Warn Other, Block Cur");
         Add("a person's unused second key, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur), "Warn Other");
         Add("a brand-new untracked key without an attempt record is no rotation in progress", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur), "Warn Other");
         Add("a person's key created days after the recorded attempt, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromDays(3)), "Warn Other, Block Cur");

@@ -191,7 +191,7 @@ public class PlannerTests
     [Fact]
     public void Plan_PersonsUnusedKeyWhileDue_WarnsItIsNeverDeletedAndTheBlockNamesIt()
     {
-        // Issue 13: "orphan key ... is deleted before a new key is created" for a key a person made and has not used yet.
+        // A key a person made and has not used yet is no orphan: deleting it for the slot would break whoever it is for.
         var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur));
 
         var warn = Assert.Single(plan.Actions, a => a.Kind == PlannedActionKind.Warn);

@@ -103,8 +103,8 @@ public sealed partial class DeployScenarios
             deadline_margin_seconds = 300
             digest_delay_seconds = 120
             """));
-        // The seed's documented tfvars, unchanged, with the exemptions turned off as the descriptions allow.
-        list.Add(new Scenario("seed", """
+        // The smallest documented tfvars: the scope as a heredoc, the role name, one alert address as a string.
+        list.Add(new Scenario("minimal", """
             sns_alert_email = "your@email.com"
             rotation_role_name = "IAMKeyRotationRole"
             accounts_users_json = <<EOT
@@ -137,8 +137,8 @@ public sealed partial class DeployScenarios
     /// <summary>Member role combinations: where secrets live, a KMS key, a user path, and how the trust is given.</summary>
     private static readonly Scenario[] BaseMemberScenarios =
     [
-        // The seed's member module inputs only: the rotator's role ARN is derived, ExternalId and PrincipalOrgID on.
-        new("seed", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrole_name = \"IAMKeyRotationRole\""),
+        // The member module's required inputs and the role name only: the rotator's role ARN is derived, ExternalId and PrincipalOrgID on.
+        new("minimal", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrole_name = \"IAMKeyRotationRole\""),
         new("explicit", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\ncentral_role_arn = \"arn:aws:iam::111111111111:role/custom-rotator-lambda\"\nexternal_id = \"org-key-rotation-7f3c9a\"\norganization_id = \"o-abcd123456\""),
         new("path_and_key", $"account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nuser_path = \"/automation/\"\nsecret_name_prefix = \"team-a/keys/\"\nsecret_kms_key_id = \"{SecretKeyArn.Replace("111111111111", "222222222222", StringComparison.Ordinal)}\""),
         new("central_secrets", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_location = \"central\"\nsecret_kms_key_id = \"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000003\""),

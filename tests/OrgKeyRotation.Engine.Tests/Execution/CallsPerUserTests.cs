@@ -8,7 +8,7 @@ using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
 namespace OrgKeyRotation.Engine.Tests.Execution;
 
 /// <summary>
-/// The AWS calls one rotated user costs (issue 14), pinned by operation: per-account calls (AssumeRole, GetGroup,
+/// The AWS calls one rotated user costs, pinned by operation: per-account calls (AssumeRole, GetGroup,
 /// ListSecrets, GetAccountAuthorizationDetails) and the sweep's alert batches are left out. docs/design.md ("Calls per
 /// rotated user") lists the same.
 /// </summary>
@@ -102,7 +102,7 @@ public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
         AssertPerUser(calls, "ListAccessKeys");
     }
 
-    /// <summary>Users rotated once whose previous key has gone through its lifecycle: one key and its secret each, as before every later rotation.</summary>
+    /// <summary>Users rotated once whose previous key has gone through its lifecycle: one key and its secret each, the state every later rotation starts from.</summary>
     private async Task<(EngineHarness Harness, RotationConfig Config)> RotatedOnceAsync()
     {
         var (h, config) = await UsersAsync(RotateNow);

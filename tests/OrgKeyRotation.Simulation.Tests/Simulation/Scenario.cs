@@ -16,7 +16,7 @@ internal sealed record Promise(string Name, RotationPolicy Policy, IReadOnlySet<
         new HashSet<ConsumerKind> { ConsumerKind.ReadsOnRefusal, ConsumerKind.RereadsOnTimer, ConsumerKind.CiJob, ConsumerKind.SecondRegion }, NeverSwitchesWarnedBeforeForced: true);
 
     /// <summary>
-    /// The original design's one active key: the old key goes right after the promotion. Only consumers that read the
+    /// One active key: the old key goes right after the promotion. Only consumers that read the
     /// secret when refused or before each use are safe; one that re-reads on a timer is refused until its next read,
     /// and one that never switches at once.
     /// </summary>

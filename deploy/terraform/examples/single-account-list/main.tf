@@ -1,4 +1,4 @@
-# Seed-style deployment: an explicit account -> users map, one central account and one member account.
+# An explicit account -> users map, one central account and one member account.
 # The central account runs the rotator; Terraform reaches the member account through member_admin_role_arn.
 
 provider "aws" {

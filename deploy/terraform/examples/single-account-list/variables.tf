@@ -11,7 +11,7 @@ variable "region" {
 
 variable "accounts_users_json" {
   type        = string
-  description = "Seed-style scope: JSON map of 12-digit account id to user names."
+  description = "The scope: JSON map of 12-digit account id to user names."
 }
 
 variable "member_account_id" {
@@ -38,7 +38,7 @@ variable "rotation_external_id" {
 
 variable "sns_alert_email" {
   type        = any
-  description = "Email address(es) that receive the alerts: one string, as the seed wrote it, or a list."
+  description = "Email address(es) that receive the alerts: one string or a list."
   default     = []
 }
 

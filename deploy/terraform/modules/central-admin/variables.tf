@@ -114,9 +114,9 @@ variable "schedule_expression" {
 }
 
 variable "sns_alert_email" {
-  # One address (the seed's form) or a list: Terraform has no "string or list" type, so the validation checks it.
+  # One address or a list: Terraform has no "string or list" type, so the validation checks it.
   type        = any
-  description = "Email address(es) subscribed to the alert topic (each must confirm the subscription): one string, as the seed wrote it, or a list."
+  description = "Email address(es) subscribed to the alert topic (each must confirm the subscription): one string or a list."
   default     = []
 
   validation {

@@ -3,7 +3,7 @@ using OrgKeyRotation.Testing;
 namespace OrgKeyRotation.Aws.Tests.Support.Modelling;
 
 /// <summary>
-/// Issue 13's "secret pre-created by another principal, with the tags": moto lets any principal create a secret under
+/// A secret pre-created by another principal, with the tags: moto lets any principal create a secret under
 /// the rotator's name with the rotator's labels and a policy of its own, as AWS does for anyone holding
 /// CreateSecret, TagResource and PutResourcePolicy. The seeder arranges it in one account.
 /// </summary>
