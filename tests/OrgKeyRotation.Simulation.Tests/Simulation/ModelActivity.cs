@@ -13,9 +13,51 @@ internal sealed class ModelActivity : AwsBehaviour
     private int _inFlight;
     private long _lastChange = Stopwatch.GetTimestamp();
 
-    /// <summary>No call in flight, none started or finished for <paramref name="settle"/>, and no work queued for the thread pool.</summary>
+    /// <summary>
+    /// No call in flight, none started or finished for <paramref name="settle"/>, no work queued for the thread pool, and
+    /// no thread of the process runnable but the caller's. Engine work that runs, or that a loaded machine has paused
+    /// mid-step, is a runnable thread; engine work that waits on the clock (a timer, or a thread blocked until one fires)
+    /// is not. So a quiet process is one whose every engine flow waits on the clock, however slow the machine.
+    /// </summary>
     public bool IsQuiet(TimeSpan settle) =>
-        Volatile.Read(ref _inFlight) == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastChange)) >= settle && ThreadPool.PendingWorkItemCount == 0;
+        Volatile.Read(ref _inFlight) == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastChange)) >= settle && ThreadPool.PendingWorkItemCount == 0 && RunnableThreads() <= 1;
+
+    /// <summary>
+    /// Threads of this process running or waiting for a CPU (Linux: state R, or D in uninterruptible I/O, in
+    /// /proc/self/task/*/stat); the caller is one of them. Where /proc is missing the count is 1: the other conditions
+    /// then decide alone.
+    /// </summary>
+    private static int RunnableThreads()
+    {
+        const string tasks = "/proc/self/task";
+        if (!Directory.Exists(tasks))
+        {
+            return 1;
+        }
+
+        var runnable = 0;
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // the thread ended while we looked
+            }
+
+            // "pid (comm) S ...": the state follows the last ')', since a thread's name may hold one.
+            var state = stat[(stat.LastIndexOf(')') + 2)..].AsSpan()[0];
+            if (state is 'R' or 'D')
+            {
+                runnable++;
+            }
+        }
+
+        return runnable;
+    }
 
     public override async Task<HttpResponseMessage> HandleAsync(AwsCall call, AwsNext next, CancellationToken cancellationToken)
     {

@@ -435,8 +435,8 @@ internal sealed class SimulationRun : IConsumerWorld
 
     /// <summary>
     /// Runs engine work to its end, moving the clock only while the engine waits on it: when no AWS call has been in
-    /// flight for <see cref="Settle"/>, twice in a row, the clock goes to the next timer (a verification poll, the alert
-    /// publisher's flush).
+    /// flight for <see cref="Settle"/> and no engine thread is runnable, twice in a row, the clock goes to the next
+    /// timer (a verification poll, the alert publisher's flush).
     /// </summary>
     private async Task<T> DriveAsync<T>(Func<Task<T>> work)
     {
