@@ -137,6 +137,35 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
     }
 
     [Fact]
+    public async Task RestoreAsync_KeyForcedOffAtTheDeadline_StaysActiveForANewWindowFromTheRestore()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
+        await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
+        var service = h.Service(h.Config(policy: Policy with { OldKeyIdleDays = 60 }));
+        await h.Seed.UseKeyAsync(oldKey); // a consumer that never switched
+        h.Time.Advance(TimeSpan.FromDays(21));
+        await service.SweepAsync(new SweepRequest(), default);
+        Assert.Contains((oldKey, "Inactive"), await h.KeysAsync(AccountA, "alice"));
+
+        var restore = await service.RestoreAsync(AccountA, "alice", oldKey, default);
+        h.Time.Advance(TimeSpan.FromDays(1));
+        var nextDay = await service.SweepAsync(new SweepRequest(), default);
+
+        Assert.Equal(Outcome.Succeeded, restore.Outcome);
+        Assert.DoesNotContain(nextDay.ActionsOf(AccountA, "alice"), a => a.Action == ActionKind.Deactivate);
+        Assert.Contains((oldKey, "Active"), await h.KeysAsync(AccountA, "alice"));
+        var secret = await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"));
+        var restored = secret.GetProperty("Tags").EnumerateArray().Single(t => t.GetProperty("Key").GetString() == "orgkeyrotation:restored").GetProperty("Value").GetString();
+        Assert.StartsWith(oldKey + " ", restored, StringComparison.Ordinal);
+
+        // The restore is a new hand-off of the old key: the forced deadline comes maxDeactivationDelayDays after it.
+        h.Time.Advance(TimeSpan.FromDays(19));
+        var deadline = await service.SweepAsync(new SweepRequest(), default);
+        Assert.Contains("anyway", deadline.Only(AccountA, "alice", ActionKind.Deactivate).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SweepAsync_LastUseReportedHoursLate_KeyInUseIsNotDeactivatedUntilIdleForOldKeyIdleDays()
     {
         // AWS reports last use up to about four hours late (LastUsedLag: the worst case). Consumers keep using the

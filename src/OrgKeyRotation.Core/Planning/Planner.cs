@@ -112,7 +112,7 @@ public static class Planner
             .OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal)
             .Select(k => roles[k.AccessKeyId] switch
             {
-                KeyRole.Previous when k.IsActive => PreviousKeyActive(k, handOffAt, policy, now),
+                KeyRole.Previous when k.IsActive => PreviousKeyActive(k, ClocksStart(k, handOffAt, facts.Secret), policy, now),
                 KeyRole.Previous => PreviousKeyInactive(k, facts.Secret!, policy, now),
                 KeyRole.Pending => StalePendingKey(k),
                 _ when IsOrphan(k, facts.Secret) => Orphan(k, facts.Secret!.AttemptedAt!.Value),
@@ -445,6 +445,13 @@ public static class Planner
 
         return secret?.AttemptedAt is { } attemptedAt && InsideAttemptWindow(current.CreateDate, attemptedAt) ? attemptedAt : current.CreateDate;
     }
+
+    /// <summary>
+    /// Where the previous key's clocks start: the hand-off, or a later <c>keyrot restore</c> of that key (a restore
+    /// recorded before the hand-off was of the key while it was current, and says nothing of its time as the previous key).
+    /// </summary>
+    private static DateTimeOffset ClocksStart(KeyFacts previous, DateTimeOffset handOffAt, SecretFacts? secret) =>
+        secret?.Restored is { } restored && restored.AccessKeyId == previous.AccessKeyId && restored.At > handOffAt ? restored.At : handOffAt;
 
     private static bool InsideAttemptWindow(DateTimeOffset createDate, DateTimeOffset attemptedAt) =>
         createDate >= attemptedAt - AttemptClockSkew && createDate <= attemptedAt + AttemptWindow;

@@ -37,7 +37,14 @@ public sealed record SecretFacts(
     DateTimeOffset? DeactivatedAt,
     DateTimeOffset? AttemptedAt = null,
     KeyHandOff? HandOff = null,
-    DateTimeOffset? DeletedDate = null);
+    DateTimeOffset? DeletedDate = null)
+{
+    /// <summary>
+    /// The previous key `keyrot restore` last re-activated, and when: a restore hands consumers that key again, so its
+    /// clocks (rules 11-15) count from the restore, not from the hand-off to the current key.
+    /// </summary>
+    public KeyHandOff? Restored { get; init; }
+}
 
 public sealed record ExemptionFacts(bool Exempt, string? Reason, DateTimeOffset? Until)
 {

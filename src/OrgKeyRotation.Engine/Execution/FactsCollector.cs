@@ -157,7 +157,11 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
 
         var deactivated = ManagedSecret.ParseDeactivationTag(secret);
         var handOff = ManagedSecret.ParseHandOffTag(secret);
+        var restored = ManagedSecret.ParseRestoreTag(secret);
         return new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At,
-            ManagedSecret.ParseAttemptTag(secret), handOff is { } h ? new KeyHandOff(h.KeyId, h.At) : null);
+            ManagedSecret.ParseAttemptTag(secret), handOff is { } h ? new KeyHandOff(h.KeyId, h.At) : null)
+        {
+            Restored = restored is { } r ? new KeyHandOff(r.KeyId, r.At) : null,
+        };
     }
 }

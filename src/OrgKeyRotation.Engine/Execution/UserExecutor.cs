@@ -241,6 +241,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                     await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Reactivate:
+                    await RecordRestoreAsync(run, action.AccessKeyId!, cancellationToken);
                     await session.Iam.UpdateAccessKeyAsync(facts.UserName, action.AccessKeyId!, AccessKeyStatus.Active, cancellationToken);
                     alerts.Add(AlertOf(run, action, AlertEvent.Restored, $"key re-activated for {facts.AccountId}/{facts.UserName}", action.Reason));
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
@@ -299,12 +300,41 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         await session.Iam.UpdateAccessKeyAsync(snapshot.Facts.UserName, accessKeyId, AccessKeyStatus.Inactive, cancellationToken);
     }
 
+    /// <summary>
+    /// Before a restore re-activates a key of the rotator's secret: the restore record, so that the key's clocks start
+    /// again and the next sweep does not switch it off at once (a forced deadline already passed, say). Written only into
+    /// the rotator's own secret (ownership checked first); a restore of a key no rotator's record covers needs none, and an
+    /// emergency restore is never held up by a secret that is not the rotator's.
+    /// </summary>
+    private async Task RecordRestoreAsync(UserRun run, string accessKeyId, CancellationToken cancellationToken)
+    {
+        if (run.Snapshot.Facts.Secret is not { ManagedByUs: true } || run.Snapshot.Secret is not { } secret)
+        {
+            return;
+        }
+
+        try
+        {
+            await EnsureRecordsAreOursAsync(run, cancellationToken);
+        }
+        catch (RotationStepException ex)
+        {
+            LogRestoreWithoutRecord(logger, run.Snapshot.Facts.AccountId, run.Snapshot.Facts.UserName, accessKeyId, ex.Message);
+            return;
+        }
+
+        await run.Session.Secrets.TagResourceAsync(secret.Arn, ManagedSecret.RestoreTags(accessKeyId, time.GetUtcNow()), cancellationToken);
+    }
+
     private async Task RecordDeactivationAsync(IAccountSession session, UserSnapshot snapshot, string accessKeyId, CancellationToken cancellationToken)
     {
         var secretId = snapshot.Secret?.Arn ?? snapshot.SecretName;
         var tags = new Dictionary<string, string> { [ManagedSecret.DeactivatedTag] = ManagedSecret.DeactivationTagValue(accessKeyId, time.GetUtcNow()) };
         await session.Secrets.TagResourceAsync(secretId, tags, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: restoring {AccessKeyId} without a restore record, since the user's secret is not the rotator's: {Reason}")]
+    private static partial void LogRestoreWithoutRecord(ILogger logger, string accountId, string userName, string accessKeyId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: {Reason}")]
     private static partial void LogUserSkipped(ILogger logger, string accountId, string userName, string reason);

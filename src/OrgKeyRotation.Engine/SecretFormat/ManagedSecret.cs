@@ -32,15 +32,24 @@ public static class ManagedSecret
     /// <summary>"{keyId} {ISO instant}": a key promoted to AWSCURRENT in a later run than the one that created it, and when.</summary>
     public const string HandOffTag = "orgkeyrotation:handoff";
 
+    /// <summary>
+    /// The restore record: the previous key `keyrot restore` re-activated, and when (key id, space, instant). Its clocks
+    /// (deactivateAfterDays, maxDeactivationDelayDays) count from then, so the next sweep does not switch it off again.
+    /// </summary>
+    public const string RestoredTag = "orgkeyrotation:restored";
+
     /// <summary>The one instant format of the records: "yyyy-MM-ddTHH:mm:ssZ" (UTC).</summary>
     private const string RecordInstantFormat = "yyyy-MM-ddTHH:mm:ssZ";
 
     public static DateTimeOffset? ParseAttemptTag(SecretDescription description) =>
         description.Tags.TryGetValue(AttemptTag, out var value) ? ParseRecordInstant(value) : null;
 
-    public static (string KeyId, DateTimeOffset At)? ParseHandOffTag(SecretDescription description)
+    public static (string KeyId, DateTimeOffset At)? ParseHandOffTag(SecretDescription description) => ParseKeyRecord(description, HandOffTag);
+
+    /// <summary>A record "key id, space, instant" in tag <paramref name="tag"/>; null when absent or not of that shape.</summary>
+    private static (string KeyId, DateTimeOffset At)? ParseKeyRecord(SecretDescription description, string tag)
     {
-        if (!description.Tags.TryGetValue(HandOffTag, out var value))
+        if (!description.Tags.TryGetValue(tag, out var value))
         {
             return null;
         }
@@ -92,6 +101,12 @@ public static class ManagedSecret
     /// <summary>The hand-off record of <paramref name="accessKeyId"/>, promoted at <paramref name="at"/>.</summary>
     public static IReadOnlyDictionary<string, string> HandOffTags(string accessKeyId, DateTimeOffset at) =>
         new Dictionary<string, string> { [HandOffTag] = $"{accessKeyId} {RecordInstant(at)}" };
+
+    /// <summary>The restore record of <paramref name="accessKeyId"/>, re-activated at <paramref name="at"/>.</summary>
+    public static IReadOnlyDictionary<string, string> RestoreTags(string accessKeyId, DateTimeOffset at) =>
+        new Dictionary<string, string> { [RestoredTag] = $"{accessKeyId} {RecordInstant(at)}" };
+
+    public static (string KeyId, DateTimeOffset At)? ParseRestoreTag(SecretDescription description) => ParseKeyRecord(description, RestoredTag);
 
     public static bool IsManaged(SecretDescription description) =>
         description.Tags.TryGetValue(ManagedTag, out var value) && value == "true";

@@ -39,10 +39,19 @@ internal sealed record SecretSpec(bool Managed, string? Current, string? Pending
     /// <summary>When the secret was scheduled for deletion (its DeletedDate), or null.</summary>
     public TimeSpan? DeletedAgo { get; init; }
 
+    /// <summary>The key the restore record names, and how long ago it was written.</summary>
+    public (string Key, TimeSpan Ago)? Restore { get; init; }
+
     public SecretFacts At(DateTimeOffset now) => new(Managed, Current, Pending, Previous, Deactivated, DeactivatedAgo is { } ago ? now - ago : null,
         AttemptedAgo is { } attempted ? now - attempted : null,
         HandOffKey is { } key && HandOffAgo is { } handedOff ? new KeyHandOff(key, now - handedOff) : null,
-        DeletedAgo is { } deleted ? now - deleted : null);
+        DeletedAgo is { } deleted ? now - deleted : null)
+    {
+        Restored = Restore is { } r ? new KeyHandOff(r.Key, now - r.Ago) : null,
+    };
+
+    /// <summary>The same secret with a restore of <paramref name="key"/> recorded this many days ago.</summary>
+    public SecretSpec Restored(string key, double daysAgo) => this with { Restore = (key, TimeSpan.FromDays(daysAgo)) };
 
     /// <summary>The same secret, scheduled for deletion this many days ago.</summary>
     public SecretSpec ScheduledForDeletion(double daysAgo) => this with { DeletedAgo = TimeSpan.FromDays(daysAgo) };
