@@ -52,7 +52,7 @@ internal static class CredentialProcessCommand
                 var home = parse.GetValue(region) ?? RegionOfArn(id) ?? AwsClients.DefaultRegion(bootstrap?.Profile)
                     ?? throw new ConsumerCredentialsException($"no region for secret '{id}': pass --region, use the secret's ARN, or set AWS_REGION.", ExitCodes.BadInput);
                 var cache = new FileKeyCache(FileKeyCache.PathFor(context.Environment, home, id), context.Error);
-                var reader = new AwsSecretReader(id, home, parse.GetValue(endpointUrl), bootstrap, bootstrapKey, context.Time);
+                var reader = new AwsSecretReader(id, new AwsOptions { Region = home, EndpointUrl = parse.GetValue(endpointUrl) }, bootstrap, bootstrapKey, context.Time);
                 var key = await new CurrentKeyReader(reader, cache, bootstrap, context.Time).ReadAsync(id, ct);
                 context.Out.WriteLine(CredentialProcessOutput.Json(key, context.Time.GetUtcNow()));
                 return ExitCodes.Ok;

@@ -11,17 +11,16 @@ namespace OrgKeyRotation.Cli.CredentialProcess;
 /// <summary>
 /// GetSecretValue of AWSCURRENT through the AWS layer, signed with a cached key, the bootstrap profile, or the
 /// bootstrap key from the environment. The user may read its own secret: the rotator's resource policy allows it
-/// exactly GetSecretValue and DescribeSecret.
+/// exactly GetSecretValue and DescribeSecret. <paramref name="connection"/> names the region and endpoint (its
+/// credentials and profile are replaced by the signing key's).
 /// </summary>
-internal sealed class AwsSecretReader(string secretId, string region, Uri? endpoint, BootstrapSource? bootstrap, AWSCredentials? bootstrapKey, TimeProvider time) : ISecretReader
+internal sealed class AwsSecretReader(string secretId, AwsOptions connection, BootstrapSource? bootstrap, AWSCredentials? bootstrapKey, TimeProvider time) : ISecretReader
 {
     public async Task<CurrentKey> ReadCurrentAsync(ConsumerKey? key, CancellationToken cancellationToken)
     {
         var signer = key is null ? "the bootstrap credentials" : $"key {key.AccessKeyId}";
-        var options = new AwsOptions
+        var options = connection with
         {
-            Region = region,
-            EndpointUrl = endpoint,
             Credentials = key is null ? bootstrapKey : new BasicAWSCredentials(key.AccessKeyId, key.SecretAccessKey.Reveal()),
             Profile = key is null ? bootstrap?.Profile : null,
         };
@@ -50,7 +49,7 @@ internal sealed class AwsSecretReader(string secretId, string region, Uri? endpo
 
         if (value is null)
         {
-            throw new ConsumerCredentialsException($"secret '{secretId}' has no AWSCURRENT value in {region}: check --secret-id and --region (a secret ARN names its region).", ExitCodes.Failures);
+            throw new ConsumerCredentialsException($"secret '{secretId}' has no AWSCURRENT value in {connection.Region}: check --secret-id and --region (a secret ARN names its region).", ExitCodes.Failures);
         }
 
         var current = ManagedSecret.Parse(value.SecretString)

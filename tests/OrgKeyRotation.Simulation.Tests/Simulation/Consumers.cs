@@ -1,4 +1,6 @@
+using OrgKeyRotation.Cli.CredentialProcess;
 using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Testing;
 using OrgKeyRotation.Testing.Modelling;
 
 namespace OrgKeyRotation.Simulation.Tests.Simulation;
@@ -20,6 +22,12 @@ internal enum ConsumerKind
 
     /// <summary>Reads on refusal like kind 1, and at once when told of a rotation, but calls from a second region.</summary>
     SecondRegion = 5,
+
+    /// <summary>
+    /// The AWS CLI or an SDK with <c>credential_process = keyrot credential-process</c>: credentials that expire after an
+    /// hour, each renewal reading AWSCURRENT with the key it last had (docs/consumers.md).
+    /// </summary>
+    CredentialProcess = 6,
 }
 
 /// <summary>An access key a consumer holds.</summary>
@@ -45,6 +53,12 @@ internal interface IConsumerWorld
 
     /// <summary>Reads the consumer's destination and records what it found.</summary>
     Task<HeldKey?> ReadAsync(Consumer consumer, CancellationToken cancellationToken);
+
+    /// <summary>The simulation's clock, for the product code a consumer runs (its waits included).</summary>
+    TimeProvider Clock { get; }
+
+    /// <summary>Records a read the consumer made its own way (not through <see cref="ReadAsync"/>).</summary>
+    void Read(Consumer consumer, string? accessKeyId);
 }
 
 /// <summary>
@@ -264,4 +278,69 @@ internal sealed class NeverSwitches(string name, SimulatedUser user, IKeyDestina
     /// <summary>A person copies the destination's current key into the external system.</summary>
     public async Task RecopyAsync(IConsumerWorld world, CancellationToken cancellationToken) =>
         Key = await world.ReadAsync(this, cancellationToken) ?? Key;
+}
+
+/// <summary>
+/// Kind 6: an AWS CLI or SDK profile whose <c>credential_process</c> is <c>keyrot credential-process</c>. The SDK keeps
+/// the credentials until their Expiration (an hour after they were printed) and then runs the process again, which is
+/// keyrot's own decision (<see cref="CurrentKeyReader"/>) over its key cache, reading the user's secret signed with the
+/// user's own key (<paramref name="reader"/> makes the real GetSecretValue through the AWS model). A refused call is not
+/// retried: the SDKs do not retry authentication failures. The profile is set up (bootstrapped) with the key the user
+/// had before the rotator ran; until the user's secret exists, that key is all the process can print.
+/// </summary>
+internal sealed class CredentialProcessConsumer(string name, SimulatedUser user, IKeyDestination destination, string region, int seed, TimeSpan callEvery, ISecretReader reader, string secretId)
+    : Consumer(name, ConsumerKind.CredentialProcess, user, destination, region, seed)
+{
+    private readonly MemoryKeyCache _cache = new();
+    private DateTimeOffset _expiration;
+
+    public override Task<DateTimeOffset> StartAsync(IConsumerWorld world, HeldKey original, CancellationToken cancellationToken)
+    {
+        _cache.Save(new CachedKeys([new ConsumerKey(original.AccessKeyId, original.SecretAccessKey)], User.AccountId, User.UserName));
+        Key = original;
+        return Task.FromResult(world.Now + (callEvery * Random.NextDouble()));
+    }
+
+    public override async Task<DateTimeOffset> WakeAsync(IConsumerWorld world, CancellationToken cancellationToken)
+    {
+        if (world.Now >= _expiration)
+        {
+            await RenewAsync(world, cancellationToken);
+        }
+
+        if (!await world.CallAsync(this, Key!, 0, cancellationToken))
+        {
+            world.GaveUp(this, Key!);
+        }
+
+        return world.Now + Jittered(callEvery);
+    }
+
+    private async Task RenewAsync(IConsumerWorld world, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var key = await new CurrentKeyReader(reader, _cache, bootstrap: null, world.Clock).ReadAsync(secretId, cancellationToken);
+            SecretScan.RegisterSecret(key.SecretAccessKey.Reveal());
+            Key = new HeldKey(key.AccessKeyId, key.SecretAccessKey);
+            world.Read(this, key.AccessKeyId);
+        }
+        catch (ConsumerCredentialsException)
+        {
+            // The process failed (before the user's first rotation there is no secret to read): the SDK keeps what it
+            // had, and a refused call shows whether that still works.
+            world.Read(this, null);
+        }
+
+        _expiration = world.Now + CredentialProcessOutput.Lifetime;
+    }
+
+    private sealed class MemoryKeyCache : IKeyCache
+    {
+        private CachedKeys _keys = CachedKeys.Empty;
+
+        public CachedKeys Load() => _keys;
+
+        public void Save(CachedKeys keys) => _keys = keys;
+    }
 }

@@ -118,7 +118,7 @@ internal sealed class Invariants(Scenario scenario, Timeline timeline, KeyLifecy
                 Report(AtMostTwoKeys, user, now, $"{held.Count} keys: {string.Join(", ", held.Select(k => k.AccessKeyId))}");
             }
 
-            var readsHandOff = group.Any(c => c.Kind is ConsumerKind.ReadsOnRefusal or ConsumerKind.RereadsOnTimer or ConsumerKind.CiJob);
+            var readsHandOff = group.Any(c => c.Kind is ConsumerKind.ReadsOnRefusal or ConsumerKind.RereadsOnTimer or ConsumerKind.CiJob or ConsumerKind.CredentialProcess);
             if (readsHandOff && !held.Any(k => k.Active && propagation.HasPropagated(k.AccessKeyId, Scenario.HomeRegion, now)) && !_reported.Contains((AWorkingKey, user)))
             {
                 Report(AWorkingKey, user, now, $"no active, propagated key (keys: {string.Join(", ", held.Select(k => $"{k.AccessKeyId} {(k.Active ? "active" : "inactive")}"))})");
@@ -160,7 +160,9 @@ internal sealed class Invariants(Scenario scenario, Timeline timeline, KeyLifecy
             due = handOff.AddDays(Policy.MaxDeactivationDelayDays);
         }
 
-        var deactivated = keys.Events.FirstOrDefault(e => e.AccessKeyId == old && e.At >= handOff && e.Change is KeyChange.Deactivated or KeyChange.Deleted)?.At;
+        // From the new key's creation: with no grace window the old key goes inactive in the same step, before the alert.
+        var replacedFrom = keys.Events.FirstOrDefault(e => e.AccessKeyId == rotation.Attribute("accessKeyId") && e.Change == KeyChange.Created)?.At ?? handOff;
+        var deactivated = keys.Events.FirstOrDefault(e => e.AccessKeyId == old && e.At >= replacedFrom && e.Change is KeyChange.Deactivated or KeyChange.Deleted)?.At;
         if (deactivated is null ? due + SweepSlack < end : deactivated > due + SweepSlack)
         {
             Report(OldKeyRetired, user, due, $"{old}, replaced at {timeline.Stamp(handOff)} and last used at {timeline.Stamp(switched)}, was due for deactivation by {timeline.Stamp(due)} but was {(deactivated is { } d ? "deactivated at " + timeline.Stamp(d) : "still active")}");

@@ -13,12 +13,12 @@ internal sealed record Promise(string Name, RotationPolicy Policy, IReadOnlySet<
 {
     /// <summary>The product's defaults: every consumer that reads the hand-off is safe; one that never does is warned, then forced off.</summary>
     public static Promise Defaults { get; } = new("defaults", new RotationPolicy(),
-        new HashSet<ConsumerKind> { ConsumerKind.ReadsOnRefusal, ConsumerKind.RereadsOnTimer, ConsumerKind.CiJob, ConsumerKind.SecondRegion }, NeverSwitchesWarnedBeforeForced: true);
+        new HashSet<ConsumerKind> { ConsumerKind.ReadsOnRefusal, ConsumerKind.RereadsOnTimer, ConsumerKind.CiJob, ConsumerKind.SecondRegion, ConsumerKind.CredentialProcess }, NeverSwitchesWarnedBeforeForced: true);
 
     /// <summary>
     /// One active key: the old key goes right after the promotion. Only consumers that read the
-    /// secret when refused or before each use are safe; one that re-reads on a timer is refused until its next read,
-    /// and one that never switches at once.
+    /// secret when refused or before each use are safe; one that re-reads on a timer (an SDK holding credential_process's
+    /// credentials for their hour included) is refused until its next read, and one that never switches at once.
     /// </summary>
     public static Promise OneActiveKey { get; } = new("one active key",
         new RotationPolicy { DeactivateAfterDays = 0, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 0 },

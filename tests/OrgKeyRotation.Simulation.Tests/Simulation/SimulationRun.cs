@@ -5,6 +5,7 @@ using System.Text.Json;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrgKeyRotation.Aws;
+using OrgKeyRotation.Cli.CredentialProcess;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Ports;
@@ -106,6 +107,10 @@ internal sealed class SimulationRun : IConsumerWorld
 
     public DateTimeOffset Now => _clock.GetUtcNow();
 
+    public TimeProvider Clock => _clock;
+
+    public void Read(Consumer consumer, string? accessKeyId) => _timeline.Add(new ConsumerRead(Now, consumer, accessKeyId));
+
     private DateTimeOffset End => Start.AddDays(_scenario.Days);
 
     /// <summary>Runs <paramref name="scenario"/>; <paramref name="moto"/> is needed only for <see cref="BackendKind.Moto"/> (it is reset first).</summary>
@@ -178,7 +183,12 @@ internal sealed class SimulationRun : IConsumerWorld
     private async Task SetUpAsync(CancellationToken cancellationToken)
     {
         var topic = await _backend.CreateTopicAsync("alerts");
-        var users = new[] { "app-reader", "app-timer", "ci-deploy", "legacy-copy", "replica-eu" }.Select(u => new SimulatedUser(Account, u)).ToList();
+        // A profile reads the user's own secret in the user's account: central secrets need their ARN and a cross-account
+        // read, which kind 6 does not add to the Secrets Manager schedule's scenario.
+        string[] names = _scenario.SecretsManagerSchedule
+            ? ["app-reader", "app-timer", "ci-deploy", "legacy-copy", "replica-eu"]
+            : ["app-reader", "app-timer", "ci-deploy", "legacy-copy", "replica-eu", "cli-profile"];
+        var users = names.Select(u => new SimulatedUser(Account, u)).ToList();
         var originals = new Dictionary<SimulatedUser, HeldKey>();
         foreach (var user in users)
         {
@@ -241,7 +251,8 @@ internal sealed class SimulationRun : IConsumerWorld
                 "app-timer" => new RereadsOnTimer("cached app", user, destination, Scenario.HomeRegion, seeds.Next(), 6 * hours, 12 * hours),
                 "ci-deploy" => new CiJob("deploy job", user, destination, Scenario.HomeRegion, seeds.Next(), 2),
                 "legacy-copy" => new NeverSwitches("vendor system", user, destination, Scenario.HomeRegion, seeds.Next(), 12 * hours),
-                _ => new SecondRegion("replica", user, destination, Scenario.SecondRegionName, seeds.Next(), 12 * hours),
+                "replica-eu" => new SecondRegion("replica", user, destination, Scenario.SecondRegionName, seeds.Next(), 12 * hours),
+                _ => new CredentialProcessConsumer("aws cli profile", user, destination, Scenario.HomeRegion, seeds.Next(), 12 * hours, SecretReaderFor(user), destination.Name),
             };
             _consumers.Add(consumer);
             Schedule(consumer, await consumer.StartAsync(this, originals[user], cancellationToken));
@@ -291,7 +302,10 @@ internal sealed class SimulationRun : IConsumerWorld
                     DispatchAlerts(started);
                     break;
                 case StepKind.Wake when _wakeVersions[step.Consumer!] == step.Version:
-                    Schedule(step.Consumer!, await step.Consumer!.WakeAsync(this, cancellationToken));
+                    // keyrot credential-process waits on the clock between reads of a refused key: driven like the engine.
+                    Schedule(step.Consumer!, step.Consumer is CredentialProcessConsumer
+                        ? await DriveAsync(() => step.Consumer.WakeAsync(this, cancellationToken))
+                        : await step.Consumer!.WakeAsync(this, cancellationToken));
                     if (step.Consumer is NeverSwitches { Refused: true } refused && !_restoring.Contains(refused))
                     {
                         // The person who owns the external system notices and runs keyrot restore within the hour.
@@ -486,6 +500,10 @@ internal sealed class SimulationRun : IConsumerWorld
         return clients;
     }
 
+    /// <summary>keyrot credential-process's own reader, signing with the key it is given, through the AWS model.</summary>
+    private AwsSecretReader SecretReaderFor(SimulatedUser user) =>
+        new(_config.Secrets.NameFor(user.AccountId, user.UserName), new AwsOptions { Region = Scenario.HomeRegion, EndpointUrl = _backend.Endpoint, InnerHandlerFactory = () => _model.CreateHandler(_backend.CreateHandler()) }, bootstrap: null, bootstrapKey: null, _clock);
+
     private ICentralClients ClientsIn(string region)
     {
         if (!_consumerClients.TryGetValue(region, out var clients))
@@ -522,6 +540,8 @@ internal sealed class SimulationRun : IConsumerWorld
     /// </summary>
     private sealed class SecretDestination(SimulationRun run, string secretName, SecretLocation location) : IKeyDestination
     {
+        public string Name => secretName;
+
         public async Task<HeldKey?> ReadAsync(CancellationToken cancellationToken)
         {
             var clients = location == SecretLocation.Central ? run.CentralReader() : run.ClientsIn(Scenario.HomeRegion);
