@@ -157,7 +157,8 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
 
         var deactivated = ManagedSecret.ParseDeactivationTag(secret);
         var handOff = ManagedSecret.ParseHandOffTag(secret);
+        var attempt = ManagedSecret.ParseAttemptTag(secret);
         return new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At,
-            ManagedSecret.ParseAttemptTag(secret), handOff is { } h ? new KeyHandOff(h.KeyId, h.At) : null);
+            attempt?.At, handOff is { } h ? new KeyHandOff(h.KeyId, h.At) : null, AttemptReplacedKeyId: attempt?.ReplacedKeyId);
     }
 }

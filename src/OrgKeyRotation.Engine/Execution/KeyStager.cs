@@ -31,7 +31,7 @@ internal sealed partial class KeyStager(RotationConfig config, TimeProvider time
     /// </summary>
     public async Task<StagedKey?> StageNewKeyAsync(IAccountSession session, UserSnapshot snapshot, string? replacedKeyId, bool recordReplacedKeyDeactivation, bool ownershipVerified, CancellationToken cancellationToken)
     {
-        var attempt = ManagedSecret.AttemptTags(time.GetUtcNow(), recordReplacedKeyDeactivation ? replacedKeyId : null);
+        var attempt = ManagedSecret.AttemptTags(time.GetUtcNow(), replacedKeyId, recordReplacedKeyDeactivation);
         var secret = snapshot.Secret is { } existing
             ? await PrepareExistingAsync(session, snapshot, existing, describedNow: false, ownershipVerified, attempt, cancellationToken)
             : await CreateSecretAsync(session, snapshot, replacedKeyId, attempt, cancellationToken);
@@ -78,15 +78,15 @@ internal sealed partial class KeyStager(RotationConfig config, TimeProvider time
     }
 
     /// <summary>
-    /// Secrets Manager's createSecret step: a new key staged AWSPENDING under the token Secrets Manager chose, in a
-    /// secret that must be the rotator's, with the attempt recorded first. Verification and promotion are the
-    /// testSecret and finishSecret steps. Null when IAM refused a third key.
+    /// Secrets Manager's createSecret step: a new key replacing <paramref name="replacedKeyId"/>, staged AWSPENDING under
+    /// the token Secrets Manager chose, in a secret that must be the rotator's, with the attempt recorded first.
+    /// Verification and promotion are the testSecret and finishSecret steps. Null when IAM refused a third key.
     /// <paramref name="ownershipVerified"/>: the step's slot-freeing deletions checked the secret's policy already.
     /// </summary>
-    public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, bool ownershipVerified, CancellationToken cancellationToken)
+    public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, string? replacedKeyId, bool ownershipVerified, CancellationToken cancellationToken)
     {
         // Described by the step just now: never null (only a stale view of a secret is looked at again).
-        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ownershipVerified, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
+        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ownershipVerified, ManagedSecret.AttemptTags(time.GetUtcNow(), replacedKeyId, deactivatesReplacedKey: false), cancellationToken);
         var key = await CreateKeyAsync(session, snapshot, cancellationToken);
         if (key is not null)
         {

@@ -24,8 +24,10 @@ public static class ManagedSecret
     public const string AdoptedKeyTag = "orgkeyrotation:adopted-key";
 
     /// <summary>
-    /// "{ISO instant}": when the rotator last set out to create a key for the user, written before every
-    /// CreateAccessKey. Only a key created inside that attempt's window can be the rotator's orphan (docs/design.md).
+    /// "{replaced keyId} {ISO instant}": when the rotator last set out to create a key for the user, and the key that new
+    /// key replaces; written before every CreateAccessKey. Only a key created inside that attempt's window can be the
+    /// rotator's orphan, and none once the current key is a key of that window other than the replaced one
+    /// (docs/design.md, "Times"). Records of older releases hold the instant alone.
     /// </summary>
     public const string AttemptTag = "orgkeyrotation:attempt";
 
@@ -35,8 +37,18 @@ public static class ManagedSecret
     /// <summary>The one instant format of the records: "yyyy-MM-ddTHH:mm:ssZ" (UTC).</summary>
     private const string RecordInstantFormat = "yyyy-MM-ddTHH:mm:ssZ";
 
-    public static DateTimeOffset? ParseAttemptTag(SecretDescription description) =>
-        description.Tags.TryGetValue(AttemptTag, out var value) ? ParseRecordInstant(value) : null;
+    public static (DateTimeOffset At, string? ReplacedKeyId)? ParseAttemptTag(SecretDescription description)
+    {
+        if (!description.Tags.TryGetValue(AttemptTag, out var value))
+        {
+            return null;
+        }
+
+        var parts = value.Split(' ', 2);
+        return parts.Length == 1
+            ? ParseRecordInstant(value) is { } at ? (at, null) : null
+            : parts[0].Length > 0 && ParseRecordInstant(parts[1]) is { } replacedAt ? (replacedAt, parts[0]) : null;
+    }
 
     public static (string KeyId, DateTimeOffset At)? ParseHandOffTag(SecretDescription description)
     {
@@ -56,16 +68,16 @@ public static class ManagedSecret
     public static string RecordInstant(DateTimeOffset at) => at.UtcDateTime.ToString(RecordInstantFormat, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The tags an attempt writes before its CreateAccessKey: the attempt's instant and, when the key it replaces is
-    /// deactivated right after the promotion (<paramref name="deactivatedKeyId"/>), that key's deactivation record too,
-    /// so that the deactivation costs no tag write of its own.
+    /// The tags an attempt writes before its CreateAccessKey: the attempt's instant with the key the new one replaces
+    /// (null: none) and, when that key is deactivated right after the promotion (<paramref name="deactivatesReplacedKey"/>),
+    /// its deactivation record too, so that the deactivation costs no tag write of its own.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> AttemptTags(DateTimeOffset at, string? deactivatedKeyId)
+    public static IReadOnlyDictionary<string, string> AttemptTags(DateTimeOffset at, string? replacedKeyId, bool deactivatesReplacedKey)
     {
-        var tags = new Dictionary<string, string> { [AttemptTag] = RecordInstant(at) };
-        if (deactivatedKeyId is not null)
+        var tags = new Dictionary<string, string> { [AttemptTag] = replacedKeyId is null ? RecordInstant(at) : $"{replacedKeyId} {RecordInstant(at)}" };
+        if (deactivatesReplacedKey && replacedKeyId is not null)
         {
-            tags[DeactivatedTag] = DeactivationTagValue(deactivatedKeyId, at);
+            tags[DeactivatedTag] = DeactivationTagValue(replacedKeyId, at);
         }
 
         return tags;

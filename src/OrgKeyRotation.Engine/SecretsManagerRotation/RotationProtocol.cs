@@ -125,7 +125,8 @@ internal sealed partial class RotationProtocol(
         }
 
         // Freeing a slot checked the secret's ownership before its first deletion: not read twice.
-        var key = await stager.CreateAndStageAsync(session, snapshot, description, run.Token, ownershipVerified: freeing.Count > 0, cancellationToken);
+        var replaced = plan.Actions.First(a => a.Kind == PlannedActionKind.Rotate).AccessKeyId;
+        var key = await stager.CreateAndStageAsync(session, snapshot, description, run.Token, replaced, ownershipVerified: freeing.Count > 0, cancellationToken);
         return key is null
             ? run.Done(Outcome.Failed, "IAM refused a new key: another rotation created one for this user since the step looked; retry the rotation later", null)
             : run.Done(Outcome.Succeeded, $"new key {key.AccessKeyId} staged as AWSPENDING", key.AccessKeyId);

@@ -218,21 +218,36 @@ public class PlannerTests
     [Fact]
     public void Plan_OrphanDue_DeleteReasonNamesTheRecordedAttempt()
     {
-        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(2)));
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(10) - TimeSpan.FromSeconds(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(10)));
 
         var delete = plan.Actions[0];
         Assert.Equal(PlannedActionKind.Delete, delete.Kind);
         Assert.Contains("orphan", delete.Reason, StringComparison.Ordinal);
-        Assert.Contains($"attempt recorded at {Now.AddHours(-2):yyyy-MM-dd HH:mm} UTC", delete.Reason, StringComparison.Ordinal);
+        Assert.Contains($"attempt recorded at {Now.AddHours(-10):yyyy-MM-dd HH:mm} UTC", delete.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Plan_OrphanNotDue_WarnSaysTheNextRotationDeletesIt()
     {
-        var action = Assert.Single(Plan([Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1))).Actions);
+        var action = Assert.Single(Plan([Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(10), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(10) + TimeSpan.FromSeconds(1))).Actions);
 
         Assert.Equal(PlannedActionKind.Warn, action.Kind);
         Assert.Contains("the next rotation deletes it", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_YoungOrphanDue_RotationWaitsUntilItsLastUseCanBeTrusted()
+    {
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)));
+
+        var warn = plan.Actions[0];
+        Assert.Equal(PlannedActionKind.Warn, warn.Kind);
+        Assert.Contains($"from {Now.AddHours(7):yyyy-MM-dd HH:mm} UTC if it is still reported never used", warn.Reason, StringComparison.Ordinal);
+        var wait = plan.Actions[1];
+        Assert.Equal(PlannedActionKind.Skip, wait.Kind);
+        Assert.Contains("up to 4 hours late, so it may be in use", wait.Reason, StringComparison.Ordinal);
+        Assert.Contains("(8 hours after its creation)", wait.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Actions, a => a.Kind == PlannedActionKind.Delete);
     }
 
     [Fact]

@@ -134,7 +134,7 @@ internal static class FaultMatrix
         Assert.Empty(probe.Violations);
         await s.AssertInvariantsAsync();
 
-        h.Time.Advance(Planner.OrphanGracePeriod + TimeSpan.FromMinutes(1));
+        h.Time.Advance(Planner.OrphanMinimumAge + TimeSpan.FromMinutes(1));
         await s.RecoverAsync();
         await s.AssertInvariantsAsync();
         await s.AssertConvergedAsync();

@@ -117,7 +117,7 @@ public class RotationProtocolTests(MotoFixture moto) : IClassFixture<MotoFixture
     [Fact]
     public async Task RunRotationStepAsync_CreateSecret_ChecksOwnershipAndRecordsTheAttemptBeforeTheKey()
     {
-        var (h, _, arn, _) = await ManagedUserAsync(moto.Server);
+        var (h, _, arn, current) = await ManagedUserAsync(moto.Server);
         var calls = new CallCountingHandler();
 
         var created = await h.Service(h.Config(policy: Policy), () => calls).RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default);
@@ -125,7 +125,7 @@ public class RotationProtocolTests(MotoFixture moto) : IClassFixture<MotoFixture
         Assert.Equal(Outcome.Succeeded, created.Outcome);
         var made = calls.Calls.Select(c => c.Operation).ToList();
         Assert.True(made.IndexOf("GetResourcePolicy") < made.IndexOf("TagResource") && made.IndexOf("TagResource") < made.IndexOf("CreateAccessKey") && made.IndexOf("CreateAccessKey") < made.IndexOf("PutSecretValue"), string.Join(", ", made));
-        Assert.Equal(ManagedSecret.RecordInstant(h.Time.GetUtcNow()), (await TagsAsync(h, arn))[ManagedSecret.AttemptTag]);
+        Assert.Equal($"{current} {ManagedSecret.RecordInstant(h.Time.GetUtcNow())}", (await TagsAsync(h, arn))[ManagedSecret.AttemptTag]);
     }
 
     [Fact]
