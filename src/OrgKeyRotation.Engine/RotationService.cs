@@ -134,7 +134,8 @@ public sealed partial class RotationService : IRotationService
                     var snapshot = await _facts.CollectAsync(account, target.UserName, lastUseOfEveryKey: true, target.KnownUser, ct2);
                     var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
-                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret is { ManagedByUs: true, DeletedDate: null }, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.AlertUser(_config.Alerts.OwnerTag).Owner, SweepPipeline.KeySnapshots(plan)));
+                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret is { ManagedByUs: true, DeletedDate: null }, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.AlertUser(_config.Alerts.OwnerTag).Owner, SweepPipeline.KeySnapshots(plan),
+                        Planner.HandOffEnd(plan, _config.Policy)));
                 });
             }
             catch (AwsException ex)

@@ -346,6 +346,31 @@ public static class Planner
         return $"Old key {replacedKeyId} stays active{atLeast} until it is idle (never used, or unused for {policy.OldKeyIdleDays} days: oldKeyIdleDays){deadline}.";
     }
 
+    /// <summary>
+    /// The latest instant the rotator deactivates the user's active previous key, so the end of the key pair's
+    /// hand-off at the latest (rules 11-14): with requireOldKeyUnused false, the end of rule 11's window (rule 12);
+    /// otherwise rule 14's forced deadline, never before rule 11's window ends. Null when the plan's user has no active
+    /// previous key beside its current key, or nothing forces the deactivation (maxDeactivationDelayDays 0: rule 13
+    /// alone waits for the key to be idle).
+    /// </summary>
+    public static DateTimeOffset? HandOffEnd(UserPlan plan, RotationPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(policy);
+        var keys = plan.Facts.Keys;
+        var current = keys.FirstOrDefault(k => plan.Roles[k.AccessKeyId] == KeyRole.Current);
+        if (current is null || !keys.Any(k => k.IsActive && plan.Roles[k.AccessKeyId] == KeyRole.Previous))
+        {
+            return null;
+        }
+
+        var handOffAt = HandOffTime(current, plan.Facts.Secret);
+        int? days = !policy.RequireOldKeyUnused ? policy.DeactivateAfterDays
+            : policy.MaxDeactivationDelayDays > 0 ? Math.Max(policy.MaxDeactivationDelayDays, policy.DeactivateAfterDays)
+            : null;
+        return days is { } d ? handOffAt.AddDays(d) : null;
+    }
+
     // ---- Rules 16-18: the previous key once inactive ----
 
     private static OtherKey PreviousKeyInactive(KeyFacts previous, SecretFacts secret, RotationPolicy policy, DateTimeOffset now)
