@@ -255,9 +255,10 @@ public sealed partial class RotationService : IRotationService
             Done(ActionKind.Deactivate),
             Done(ActionKind.Delete),
             Done(ActionKind.Reactivate),
-            actions.Count(a => a.Action == ActionKind.Warn && a.Outcome != Outcome.Failed),
-            actions.Count(a => a.Outcome == Outcome.Failed) + accounts.Count(a => a.Outcome == Outcome.Failed && a.Users.Count == 0),
-            notStartedAccounts + actions.Count(a => a.Outcome == Outcome.NotStarted));
+            actions.Count(a => a.Action == ActionKind.Warn && a.Outcome is not (Outcome.Failed or Outcome.Blocked)),
+            actions.Count(a => a.Outcome is Outcome.Failed or Outcome.Blocked) + accounts.Count(a => a.Outcome == Outcome.Failed && a.Users.Count == 0),
+            notStartedAccounts + actions.Count(a => a.Outcome == Outcome.NotStarted),
+            actions.Count(a => a.Outcome == Outcome.Blocked));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Restore requested for {AccountId} {UserName} {AccessKeyId}: {Outcome}")]

@@ -290,7 +290,7 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         var result = await h.Service(h.Config(policy: Policy)).SweepAsync(new SweepRequest(), default);
 
         var failed = Assert.Single(result.ActionsOf(AccountA, "alice"));
-        Assert.Equal(Outcome.Failed, failed.Outcome);
+        Assert.Equal(Outcome.Blocked, failed.Outcome);
         Assert.Contains("not created by OrgKeyRotation", failed.Reason, StringComparison.Ordinal);
         Assert.Equal("{\"someone\":\"else\"}", await h.Seed.CurrentSecretValueAsync(AccountA, SecretName(AccountA, "alice")));
         Assert.Equal([(oldKey, "Active")], await h.KeysAsync(AccountA, "alice"));

@@ -230,14 +230,14 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
-    public async Task RestoreAsync_KeyThatDoesNotExist_FailsWithoutChanges()
+    public async Task RestoreAsync_KeyThatDoesNotExist_BlockedWithoutChanges()
     {
         var h = await EngineHarness.StartAsync(moto.Server);
         var key = await h.UserWithKeyAsync(AccountA, "alice");
 
         var result = await h.Service(h.Config()).RestoreAsync(AccountA, "alice", "AKIAAAAAAAAAAAAAAAAA", default);
 
-        Assert.Equal(Outcome.Failed, result.Outcome);
+        Assert.Equal(Outcome.Blocked, result.Outcome);
         Assert.Equal([(key, "Active")], await h.KeysAsync(AccountA, "alice"));
     }
 

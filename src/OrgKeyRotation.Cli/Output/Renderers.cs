@@ -114,6 +114,7 @@ internal static class Renderers
         6 when text.StartsWith("Warn", StringComparison.Ordinal) => Ansi.Yellow,
         6 when text == PlanView.NoAction => Ansi.Dim,
         7 when text == "Failed" || text == "NotStarted" => Ansi.Red,
+        7 when text == "Blocked" => Ansi.Yellow,
         7 when text == "Succeeded" => Ansi.Green,
         _ => null,
     };

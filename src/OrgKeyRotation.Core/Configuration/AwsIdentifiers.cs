@@ -45,6 +45,11 @@ public static partial class AwsIdentifiers
     public const string SecretNamePattern = "[A-Za-z0-9_/+=.@-]{1,512}";
     public const string SecretNameRule = "1-512 characters of letters, digits and /_+=.@-";
 
+    // Secrets Manager tag values: letters, spaces and numbers representable in UTF-8 and + - = . _ : / @, 0-256
+    // (TagResource, "Generally allowed characters"; Tag.Value up to 256).
+    public const string SecretTagValuePattern = @"[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}";
+    public const string SecretTagValueRule = "letters, digits, spaces and _.:/=+-@";
+
     // KMS key id, key ARN, alias name or alias ARN, or a multi-Region key id (KMS API reference, KeyId).
     public const string KmsKeyPattern = "(arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9_/+=,.@-]+|alias/[A-Za-z0-9_/+=,.@-]+|[0-9a-fA-F-]{36}|mrk-[0-9a-f]{32})";
 
@@ -84,6 +89,8 @@ public static partial class AwsIdentifiers
     public static bool IsIamPath(string? value) => value is not null && IamPath().IsMatch(value);
 
     public static bool IsSecretName(string? value) => value is not null && SecretName().IsMatch(value);
+
+    public static bool IsSecretTagValue(string? value) => value is not null && SecretTagValue().IsMatch(value);
 
     public static bool IsKmsKey(string? value) => value is not null && KmsKey().IsMatch(value);
 
@@ -128,6 +135,9 @@ public static partial class AwsIdentifiers
 
     [GeneratedRegex("^" + SecretNamePattern + @"\z")]
     private static partial Regex SecretName();
+
+    [GeneratedRegex("^" + SecretTagValuePattern + @"\z")]
+    private static partial Regex SecretTagValue();
 
     [GeneratedRegex("^" + KmsKeyPattern + @"\z")]
     private static partial Regex KmsKey();

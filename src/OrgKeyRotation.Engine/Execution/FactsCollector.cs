@@ -44,6 +44,8 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         // GetUser brings the tags (owner, exemption) and the ARN (the secret's resource policy) in one call.
         var userTask = knownUser is not null ? Task.FromResult(knownUser) : session.Iam.GetUserAsync(userName, cancellationToken);
         var secretName = config.Secrets.NameFor(accountId, userName);
+        // A name Secrets Manager refuses has no secret to look up (and a DescribeSecret would only be refused).
+        var nameProblem = ManagedSecret.NameProblem(secretName, userName);
         SecretDescription? listed = null;
         var fromListing = account.ListedSecrets is not null;
         if (fromListing)
@@ -57,7 +59,8 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         // ListSecrets is eventually consistent: a secret created minutes ago (by the last rotation) may be missing or
         // show old stages. Its answer is enough for a user with one key, where nothing is lost by a stale view; with
         // two keys the roles decide what gets deactivated, so they come from DescribeSecret.
-        var secret = fromListing && keys.Count < 2 ? listed : await session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
+        var secret = nameProblem is not null ? null
+            : fromListing && keys.Count < 2 ? listed : await session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
         var secretFacts = secret is null ? null : await SecretFactsAsync(session, accountId, userName, secret, keys, cancellationToken);
         if (secretFacts?.CurrentKeyId is { } tracked && keys.All(k => k.AccessKeyId != tracked))
         {
@@ -81,7 +84,7 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
             keyFacts.Add(new KeyFacts(key.AccessKeyId, key.Status, key.CreateDate, lastUsed, needLastUse));
         }
 
-        if (secret is null && keys.Count > 1 && !lookedAgain && keyFacts.Any(k => k.LastUsedDate is not null)
+        if (secret is null && nameProblem is null && keys.Count > 1 && !lookedAgain && keyFacts.Any(k => k.LastUsedDate is not null)
             && await session.Secrets.DescribeSecretAsync(secretName, cancellationToken) is not null)
         {
             // Another sweep created this user's first secret since we looked, and its verification used the new key:
@@ -90,7 +93,7 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         }
 
         var facts = new UserFacts(accountId, userName, keyFacts, secretFacts, Exemption(userName, user.Tags, account.ExemptMembers));
-        return new UserSnapshot(facts, secretName, secret, user);
+        return new UserSnapshot(facts, secretName, secret, user, nameProblem);
     }
 
     private ExemptionFacts Exemption(string userName, IReadOnlyDictionary<string, string> tags, IReadOnlySet<string> exemptMembers)

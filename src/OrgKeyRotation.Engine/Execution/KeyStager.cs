@@ -203,7 +203,10 @@ internal sealed partial class KeyStager(RotationConfig config, TimeProvider time
     /// <summary>The one refusal of a secret that is not the rotator's: what was found and spared, then what to do.</summary>
     private static RotationStepException NotTheRotators(string secretName, string findingAndEffect) => new(
         $"secret {secretName} is not the rotator's: {findingAndEffect}. "
-        + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
+        + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew")
+    {
+        NeedsPerson = true,
+    };
 
     /// <summary>
     /// A user's first secret: created empty, with the attempt's records in its tags, then protected. Null when another

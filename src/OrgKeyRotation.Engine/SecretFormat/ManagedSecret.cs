@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Model;
 
 namespace OrgKeyRotation.Engine.SecretFormat;
@@ -104,6 +105,25 @@ public static class ManagedSecret
     /// <summary>The hand-off record of <paramref name="accessKeyId"/>, promoted at <paramref name="at"/>.</summary>
     public static IReadOnlyDictionary<string, string> HandOffTags(string accessKeyId, DateTimeOffset at) =>
         new Dictionary<string, string> { [HandOffTag] = $"{accessKeyId} {RecordInstant(at)}" };
+
+    /// <summary>
+    /// Why the user cannot have a managed secret, or null. IAM allows ',' in user names ("_+=,.@-", CreateUser), while
+    /// a secret name allows only letters, digits and /_+=.@- (CreateSecret) and the tags that record the user allow
+    /// letters, digits, spaces and _.:/=+-@ (TagResource): Secrets Manager would refuse the secret every sweep.
+    /// </summary>
+    public static string? NameProblem(string secretName, string userName)
+    {
+        if (AwsIdentifiers.IsSecretName(secretName) && AwsIdentifiers.IsSecretTagValue(userName))
+        {
+            return null;
+        }
+
+        var refused = string.Concat(userName.Where(c => !AwsIdentifiers.IsSecretName(c.ToString()) || !AwsIdentifiers.IsSecretTagValue(c.ToString())).Distinct());
+        var which = refused.Length > 0 ? $"'{refused}' in the user name" : "the secret name";
+        return $"user {userName} cannot have a secret: IAM allows {which}, but Secrets Manager refuses it in a secret name ({AwsIdentifiers.SecretNameRule}: {secretName}) "
+            + $"or in the tag that records the user ({AwsIdentifiers.SecretTagValueRule}). No secret and no key is created. Rename the user, change secrets.nameTemplate, "
+            + "or leave the user out of the rotation (discovery.userPath, discovery.userTag, or the accounts list)";
+    }
 
     public static bool IsManaged(SecretDescription description) =>
         description.Tags.TryGetValue(ManagedTag, out var value) && value == "true";

@@ -118,7 +118,7 @@ internal sealed partial class RotationProtocol(
         if (freeing.Count > 0)
         {
             var results = await executor(run.Alerts).ExecuteAsync(session, snapshot, plan with { Actions = freeing }, run.SweepId, cancellationToken);
-            if (results.FirstOrDefault(r => r.Outcome == Outcome.Failed) is { } failed)
+            if (results.FirstOrDefault(r => r.Outcome is Outcome.Failed or Outcome.Blocked) is { } failed)
             {
                 return run.Done(Outcome.Failed, "freeing a key slot failed: " + failed.Error, null);
             }

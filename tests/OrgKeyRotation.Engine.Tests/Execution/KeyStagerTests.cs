@@ -120,7 +120,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var result = await h.Service(h.Config(policy: RotateNow), () => calls).SweepAsync(new SweepRequest(), default);
 
         var rotate = result.Only(AccountA, "alice", ActionKind.Rotate);
-        Assert.Equal(Outcome.Failed, rotate.Outcome);
+        Assert.Equal(Outcome.Blocked, rotate.Outcome);
         Assert.Contains("is not the rotator's: its resource policy is not the one the rotator sets", rotate.Error, StringComparison.Ordinal);
         Assert.Contains("No key was created", rotate.Error, StringComparison.Ordinal);
         Assert.Contains("delete the secret", rotate.Error, StringComparison.Ordinal);
@@ -128,7 +128,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(0, calls.Count("PutSecretValue") + calls.Count("PutResourcePolicy") + calls.Count("TagResource"));
         Assert.Equal([(old, "Active")], await h.KeysAsync(AccountA, "alice"));
         Assert.Contains("mallory", await h.Seed.GetResourcePolicyAsync(AccountA, arn), StringComparison.Ordinal);
-        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "alice");
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "blocked" && a.Attributes["userName"] == "alice");
     }
 
     [Theory]
@@ -160,12 +160,12 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         var delete = result.Only(AccountA, "alice", ActionKind.Delete);
         Assert.Equal(persons, delete.AccessKeyId);
-        Assert.Equal(Outcome.Failed, delete.Outcome);
+        Assert.Equal(Outcome.Blocked, delete.Outcome);
         Assert.Contains("is not the rotator's", delete.Error, StringComparison.Ordinal);
         Assert.Contains("No key was deactivated or deleted", delete.Error, StringComparison.Ordinal);
         Assert.Equal(0, calls.Count("DeleteAccessKey") + calls.Count("CreateAccessKey") + calls.Count("PutResourcePolicy"));
         Assert.Equal([(old, "Active"), (persons, "Active")], (await h.KeysAsync(AccountA, "alice")).OrderBy(k => k.AccessKeyId != old).ToList());
-        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "alice");
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "blocked" && a.Attributes["userName"] == "alice");
     }
 
     [Fact]
@@ -268,7 +268,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var result = await h.Service(h.Config(policy: RotateNow), () => race).SweepAsync(new SweepRequest(), default);
 
         var rotate = result.Only(AccountA, "alice", ActionKind.Rotate);
-        Assert.Equal(Outcome.Failed, rotate.Outcome);
+        Assert.Equal(Outcome.Blocked, rotate.Outcome);
         Assert.Contains("is not the rotator's", rotate.Error, StringComparison.Ordinal);
         Assert.Equal(0, race.Seen("CreateAccessKey"));
         Assert.Equal([(old, "Active")], await h.KeysAsync(AccountA, "alice"));

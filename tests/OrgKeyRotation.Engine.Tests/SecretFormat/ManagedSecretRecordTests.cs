@@ -59,4 +59,25 @@ public class ManagedSecretRecordTests
 
     [Fact]
     public void ParseHandOffTag_NoTag_IsNoRecord() => Assert.Null(ManagedSecret.ParseHandOffTag(NoTags));
+
+    [Fact]
+    public void NameProblem_UserNameWithAComma_SaysWhichCharacterAndWhatToDo()
+    {
+        var problem = ManagedSecret.NameProblem("iam-key-rotation/111111111111/build,bot", "build,bot");
+
+        Assert.NotNull(problem);
+        Assert.Contains("IAM allows ',' in the user name, but Secrets Manager refuses it", problem, StringComparison.Ordinal);
+        Assert.Contains("No secret and no key is created", problem, StringComparison.Ordinal);
+        Assert.Contains("Rename the user", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("iam-key-rotation/111111111111/alice", "alice")]
+    [InlineData("iam-key-rotation/111111111111/a+b=c.d_e@f-g", "a+b=c.d_e@f-g")]
+    public void NameProblem_NameSecretsManagerTakes_IsNone(string secretName, string userName) =>
+        Assert.Null(ManagedSecret.NameProblem(secretName, userName));
+
+    [Fact]
+    public void NameProblem_TemplateThatMakesAnInvalidName_SaysTheSecretName() =>
+        Assert.Contains("the secret name", ManagedSecret.NameProblem("keys with spaces/alice", "alice"), StringComparison.Ordinal);
 }
