@@ -255,6 +255,7 @@ internal sealed partial class SweepPipeline
             return (null, new UserResult(accountId, userName, KeySnapshots(plan), planned));
         }
 
+        await _executor.EndAbandonedRotationAsync(account.Session, snapshot, cancellationToken);
         var run = await _executor.StageAsync(account.Session, snapshot, plan, _run.SweepId, mayStageNewKey: () => !PastStop(), cancellationToken);
         return run.AwaitingVerification is null ? (null, new UserResult(accountId, userName, KeySnapshots(plan), run.Results)) : (run, null);
     }

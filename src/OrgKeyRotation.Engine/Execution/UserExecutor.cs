@@ -54,6 +54,10 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         await ContinueAsync(run, index + 1, mayStageNewKey: static () => true, cancellationToken);
     }
 
+    /// <summary>A sweep ends a Secrets Manager rotation that stopped in createSecret (<see cref="KeyStager.EndAbandonedRotationAsync"/>).</summary>
+    public Task EndAbandonedRotationAsync(IAccountSession session, UserSnapshot snapshot, CancellationToken cancellationToken) =>
+        stager.EndAbandonedRotationAsync(session, snapshot, cancellationToken);
+
     public static ActionKind Map(PlannedActionKind kind) => kind switch
     {
         PlannedActionKind.Rotate => ActionKind.Rotate,

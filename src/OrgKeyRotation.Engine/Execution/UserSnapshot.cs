@@ -17,6 +17,12 @@ internal sealed record UserSnapshot(
     IamUser User,
     string? SecretNameProblem = null)
 {
+    /// <summary>
+    /// The version of the user's secret that carries AWSPENDING without a value beside another current version: a
+    /// Secrets Manager rotation that has not ended (null: none).
+    /// </summary>
+    public string? EmptyPendingVersion { get; init; }
+
     /// <summary>The user as alerts name it, with its owner from the tag named <paramref name="ownerTag"/> (alerts.ownerTag).</summary>
     public AlertUser AlertUser(string? ownerTag) => new(Facts.AccountId, Facts.UserName, Alerts.AlertUser.OwnerIn(User.Tags, ownerTag));
 
