@@ -237,7 +237,7 @@ public sealed partial class RotationService : IRotationService
         alerts.Attention,
         alerts.AttentionTotal);
 
-    private KeyVerifier Verifier() => new(_clients.Sts, _options, _time, _options.JitterDraw);
+    private KeyVerifier Verifier() => new(_clients.Sts, _config.Verification.Regions, _options, _time, _options.JitterDraw);
 
     private UserExecutor Executor(AlertPublisher alerts, KeyVerifier? verifier = null) =>
         new(_config, _stager, verifier ?? Verifier(), _promoter, alerts, _time, _logger);

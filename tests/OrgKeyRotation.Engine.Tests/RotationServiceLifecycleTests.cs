@@ -157,7 +157,7 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         async Task UseOldKeyAtAsync(TimeSpan afterHandOff)
         {
             h.Time.Advance(handOff + afterHandOff - h.Time.GetUtcNow());
-            await consumer.GetCallerIdentityAsync(oldKey, new SensitiveString(oldSecret), default);
+            await consumer.GetCallerIdentityAsync(oldKey, new SensitiveString(oldSecret), null, default);
         }
 
         async Task<SweepResult> SweepAtAsync(TimeSpan afterHandOff)
@@ -200,7 +200,7 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         var (personsKey, personsSecret) = await h.Seed.CreateAccessKeyAsync(AccountA, "alice");
         h.RegisterSeen();
         h.Time.Advance(TimeSpan.FromMinutes(5));
-        await h.Clients(config, () => model.CreateHandler()).Sts.GetCallerIdentityAsync(personsKey, new SensitiveString(personsSecret), default);
+        await h.Clients(config, () => model.CreateHandler()).Sts.GetCallerIdentityAsync(personsKey, new SensitiveString(personsSecret), null, default);
 
         h.Time.Advance(TimeSpan.FromHours(1));
         var next = await service.SweepAsync(new SweepRequest(), default);

@@ -48,6 +48,9 @@ internal sealed record Scenario(string Name, Promise Promise, int Seed, int Days
     /// <summary>How long IAM refuses a new key in the second region, where kind 5 calls.</summary>
     public TimeSpan SecondRegionPropagation { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>verification.regions: where the engine verifies a new key before the hand-off (empty: its own region).</summary>
+    public IReadOnlyList<string> VerificationRegions { get; init; } = [];
+
     /// <summary>How late GetAccessKeyLastUsed reports a use: the bound the planner assumes (<see cref="Planner.LastUsedLagBound"/>).</summary>
     public TimeSpan LastUsedLag { get; init; } = Planner.LastUsedLagBound;
 
