@@ -10,6 +10,7 @@ using OrgKeyRotation.Engine.Execution;
 using OrgKeyRotation.Engine.FanOut;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Targets;
+using OrgKeyRotation.Engine.Uninstall;
 
 namespace OrgKeyRotation.Engine;
 
@@ -149,6 +150,17 @@ public sealed partial class RotationService : IRotationService
             _config.Policy.MaxKeyAgeDays,
             users.OrderBy(u => u.AccountId, StringComparer.Ordinal).ThenBy(u => u.UserName, StringComparer.Ordinal).ToList(),
             failed.OrderBy(f => f.AccountId, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>The first step of removing OrgKeyRotation (<see cref="SecretRelease"/>); writing central secrets only as their rotator.</summary>
+    public async Task<ReleaseResult> ReleaseSecretsAsync(IReadOnlyList<string>? accounts, bool apply, CancellationToken cancellationToken)
+    {
+        if (apply && await _clients.Accounts.CentralRotatorRefusalAsync(cancellationToken) is { } refusal)
+        {
+            throw new CentralRotatorRefusedException(refusal);
+        }
+
+        return await new SecretRelease(_config, _clients, _targets, _logger).RunAsync(accounts, apply, NewSweepId(), cancellationToken);
     }
 
     /// <summary>One Secrets Manager rotation step (<see cref="RotationProtocol"/>); with central secrets only as their rotator.</summary>

@@ -217,8 +217,20 @@ public static class ManagedSecret
     /// </summary>
     public static string ResourcePolicy(string userArn, string rotatorArn)
     {
-        ArgumentException.ThrowIfNullOrEmpty(userArn);
         ArgumentException.ThrowIfNullOrEmpty(rotatorArn);
+        return Policy(userArn, rotatorArn);
+    }
+
+    /// <summary>
+    /// The policy of a released secret (<c>keyrot release-secrets</c>): <see cref="ResourcePolicy"/> without the rotator.
+    /// The user still reads its key and nobody else does; every other action (deletion, the policy, rotation) is left
+    /// to the account's identity policies, so its administrators can manage the secret once the rotator's roles are gone.
+    /// </summary>
+    public static string ReleasedPolicy(string userArn) => Policy(userArn, rotatorArn: null);
+
+    private static string Policy(string userArn, string? rotatorArn)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userArn);
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -236,14 +248,17 @@ public static class ManagedSecret
             w.WriteString("Resource", "*");
             w.WriteEndObject();
 
-            w.WriteStartObject();
-            w.WriteString("Sid", "OnlyTheRotatorChangesIt");
-            w.WriteString("Effect", "Deny");
-            w.WriteString("Principal", "*");
-            WriteStrings(w, "NotAction", OwnerReads);
-            w.WriteString("Resource", "*");
-            WritePrincipalArnNotIn(w, [rotatorArn]);
-            w.WriteEndObject();
+            if (rotatorArn is not null)
+            {
+                w.WriteStartObject();
+                w.WriteString("Sid", "OnlyTheRotatorChangesIt");
+                w.WriteString("Effect", "Deny");
+                w.WriteString("Principal", "*");
+                WriteStrings(w, "NotAction", OwnerReads);
+                w.WriteString("Resource", "*");
+                WritePrincipalArnNotIn(w, [rotatorArn]);
+                w.WriteEndObject();
+            }
 
             w.WriteStartObject();
             w.WriteString("Sid", "NobodyElseReadsIt");
@@ -251,7 +266,7 @@ public static class ManagedSecret
             w.WriteString("Principal", "*");
             WriteStrings(w, "Action", OwnerReads);
             w.WriteString("Resource", "*");
-            WritePrincipalArnNotIn(w, [userArn, rotatorArn]);
+            WritePrincipalArnNotIn(w, rotatorArn is null ? [userArn] : [userArn, rotatorArn]);
             w.WriteEndObject();
 
             w.WriteEndArray();
@@ -259,6 +274,40 @@ public static class ManagedSecret
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The user a policy lets read the secret: the one principal of its one Allow statement (null: none, or not a policy).</summary>
+    public static string? OwnerIn(string? policyJson)
+    {
+        if (string.IsNullOrWhiteSpace(policyJson))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(policyJson);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("Statement", out var statements))
+            {
+                return null;
+            }
+
+            var allows = (statements.ValueKind == JsonValueKind.Array ? statements.EnumerateArray().ToList() : [statements])
+                .Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("Effect", out var effect) && effect.ValueKind == JsonValueKind.String && effect.GetString() == "Allow").ToList();
+            if (allows.Count != 1 || !allows[0].TryGetProperty("Principal", out var principal) || principal.ValueKind != JsonValueKind.Object
+                || !principal.TryGetProperty("AWS", out var aws))
+            {
+                return null;
+            }
+
+            // AWS may return a one-element list for a single principal.
+            var arns = aws.ValueKind == JsonValueKind.Array ? aws.EnumerateArray().ToList() : [aws];
+            return arns is [{ ValueKind: JsonValueKind.String } arn] ? arn.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -79,6 +79,9 @@ internal sealed class FakeRotationService : IRotationService
 
     public Task<InventoryReport> InventoryAsync(SweepRequest request, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("The Lambda host never builds an inventory.");
+
+    public Task<ReleaseResult> ReleaseSecretsAsync(IReadOnlyList<string>? accounts, bool apply, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The Lambda host never releases secrets.");
 }
 
 internal static class Results
