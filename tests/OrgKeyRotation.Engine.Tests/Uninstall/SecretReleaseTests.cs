@@ -96,11 +96,7 @@ public class SecretReleaseTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task ReleaseSecretsAsync_CentralSecretsApplyAsAnotherCaller_RefusedAndChangesNothing()
     {
-        var h = await EngineHarness.StartAsync(moto.Server);
-        await h.UserWithKeyAsync(AccountA, "alice");
-        await h.RunAsAsync(CentralRotatorArn);
-        var config = WithCentralSecrets(h.Config(policy: RotateNow));
-        await h.Service(config).SweepAsync(new SweepRequest(), default);
+        var (h, config) = await RotatedAsync(central: true);
         var policyBefore = await h.Seed.GetResourcePolicyAsync(MotoSeeder.DefaultAccount, SecretName(AccountA, "alice"));
         await h.RunAsAsync(OperatorRole);
 
@@ -114,11 +110,7 @@ public class SecretReleaseTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task ReleaseSecretsAsync_CentralSecretsAsTheRotator_Released()
     {
-        var h = await EngineHarness.StartAsync(moto.Server);
-        await h.UserWithKeyAsync(AccountA, "alice");
-        await h.RunAsAsync(CentralRotatorArn);
-        var config = WithCentralSecrets(h.Config(policy: RotateNow));
-        await h.Service(config).SweepAsync(new SweepRequest(), default);
+        var (h, config) = await RotatedAsync(central: true);
 
         var result = await h.Service(config).ReleaseSecretsAsync(null, apply: true, default);
 
@@ -127,11 +119,17 @@ public class SecretReleaseTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(Canonical(ManagedSecret.ReleasedPolicy(AliceArn)), Canonical(policy!));
     }
 
-    private async Task<(EngineHarness Harness, RotationConfig Config)> RotatedAsync()
+    /// <summary>alice rotated once: her secret in her account, or in the central account written as the rotator.</summary>
+    private async Task<(EngineHarness Harness, RotationConfig Config)> RotatedAsync(bool central = false)
     {
         var h = await EngineHarness.StartAsync(moto.Server);
         await h.UserWithKeyAsync(AccountA, "alice");
-        var config = h.Config(policy: RotateNow);
+        if (central)
+        {
+            await h.RunAsAsync(CentralRotatorArn);
+        }
+
+        var config = central ? WithCentralSecrets(h.Config(policy: RotateNow)) : h.Config(policy: RotateNow);
         var sweep = await h.Service(config).SweepAsync(new SweepRequest(), default);
         Assert.Equal(1, sweep.Counts.Rotated);
         return (h, config);
