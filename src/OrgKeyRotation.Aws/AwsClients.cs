@@ -110,7 +110,7 @@ public static class AwsClients
         public SignedServiceClient Signed(AwsService service, AWSCredentials credentials, string? accountId, string? region = null) =>
             new(Endpoint(service, region), credentials, InnerHandler, Retry, accountId);
 
-        public SdkClientSettings Sdk(AwsService service) => new(Endpoint(service), InnerHandler, Retry, Time);
+        public SdkClientSettings Sdk(AwsService service, string? region = null) => new(Endpoint(service, region), InnerHandler, Retry, Time);
     }
 
     private sealed class CentralClients : ICentralClients
@@ -118,7 +118,7 @@ public static class AwsClients
         public CentralClients(Layer layer)
         {
             var host = layer.Host.Signing;
-            var sts = new StsClient(layer.Sdk(AwsService.Sts), host);
+            var sts = new StsClient(layer.Sdk(AwsService.Sts), region => layer.Sdk(AwsService.Sts, region), host);
             Sts = sts;
 
             // A topic lives in one region, which its ARN names: SNS is signed for that region, not the home one.

@@ -50,6 +50,7 @@ internal static class CliApp
             PermissionsCommand.Create(context, examples),
             RotationStepCommand.Create(context, examples),
             CredentialProcessCommand.Create(context, examples),
+            ReleaseSecretsCommand.Create(context, examples),
         };
         examples.Add(root,
         [

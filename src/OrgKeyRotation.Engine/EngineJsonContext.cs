@@ -16,4 +16,5 @@ namespace OrgKeyRotation.Engine;
 [JsonSerializable(typeof(RotationStepResult))]
 [JsonSerializable(typeof(ActionResult))]
 [JsonSerializable(typeof(InventoryReport))]
+[JsonSerializable(typeof(ReleaseResult))]
 public sealed partial class EngineJsonContext : JsonSerializerContext;

@@ -10,6 +10,7 @@ using OrgKeyRotation.Engine.Execution;
 using OrgKeyRotation.Engine.FanOut;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Engine.Targets;
+using OrgKeyRotation.Engine.Uninstall;
 
 namespace OrgKeyRotation.Engine;
 
@@ -134,7 +135,8 @@ public sealed partial class RotationService : IRotationService
                     var snapshot = await _facts.CollectAsync(account, target.UserName, lastUseOfEveryKey: true, target.KnownUser, ct2);
                     var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
-                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret is { ManagedByUs: true, DeletedDate: null }, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.AlertUser(_config.Alerts.OwnerTag).Owner, SweepPipeline.KeySnapshots(plan)));
+                    users.Add(new InventoryUser(accountId, target.UserName, facts.Secret is { ManagedByUs: true, DeletedDate: null }, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.AlertUser(_config.Alerts.OwnerTag).Owner, SweepPipeline.KeySnapshots(plan),
+                        Planner.HandOffEnd(plan, _config.Policy)));
                 });
             }
             catch (AwsException ex)
@@ -148,6 +150,17 @@ public sealed partial class RotationService : IRotationService
             _config.Policy.MaxKeyAgeDays,
             users.OrderBy(u => u.AccountId, StringComparer.Ordinal).ThenBy(u => u.UserName, StringComparer.Ordinal).ToList(),
             failed.OrderBy(f => f.AccountId, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>The first step of removing OrgKeyRotation (<see cref="SecretRelease"/>); writing central secrets only as their rotator.</summary>
+    public async Task<ReleaseResult> ReleaseSecretsAsync(IReadOnlyList<string>? accounts, bool apply, CancellationToken cancellationToken)
+    {
+        if (apply && await _clients.Accounts.CentralRotatorRefusalAsync(cancellationToken) is { } refusal)
+        {
+            throw new CentralRotatorRefusedException(refusal);
+        }
+
+        return await new SecretRelease(_config, _clients, _targets, _logger).RunAsync(accounts, apply, NewSweepId(), cancellationToken);
     }
 
     /// <summary>One Secrets Manager rotation step (<see cref="RotationProtocol"/>); with central secrets only as their rotator.</summary>
@@ -236,7 +249,7 @@ public sealed partial class RotationService : IRotationService
         alerts.Attention,
         alerts.AttentionTotal);
 
-    private KeyVerifier Verifier() => new(_clients.Sts, _options, _time, _options.JitterDraw);
+    private KeyVerifier Verifier() => new(_clients.Sts, _config.Verification.Regions, _options, _time, _options.JitterDraw);
 
     private UserExecutor Executor(AlertPublisher alerts, KeyVerifier? verifier = null) =>
         new(_config, _stager, verifier ?? Verifier(), _promoter, alerts, _time, _logger);
@@ -254,9 +267,10 @@ public sealed partial class RotationService : IRotationService
             Done(ActionKind.Deactivate),
             Done(ActionKind.Delete),
             Done(ActionKind.Reactivate),
-            actions.Count(a => a.Action == ActionKind.Warn && a.Outcome != Outcome.Failed),
-            actions.Count(a => a.Outcome == Outcome.Failed) + accounts.Count(a => a.Outcome == Outcome.Failed && a.Users.Count == 0),
-            notStartedAccounts + actions.Count(a => a.Outcome == Outcome.NotStarted));
+            actions.Count(a => a.Action == ActionKind.Warn && a.Outcome is not (Outcome.Failed or Outcome.Blocked)),
+            actions.Count(a => a.Outcome is Outcome.Failed or Outcome.Blocked) + accounts.Count(a => a.Outcome == Outcome.Failed && a.Users.Count == 0),
+            notStartedAccounts + actions.Count(a => a.Outcome == Outcome.NotStarted),
+            actions.Count(a => a.Outcome == Outcome.Blocked));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Restore requested for {AccountId} {UserName} {AccessKeyId}: {Outcome}")]

@@ -74,7 +74,7 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         await iam.GetGroupMembersAsync(user + "-g", default);
         var key = await iam.CreateAccessKeyAsync(user, default);
         await iam.ListAccessKeysAsync(user, default);
-        await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
         await iam.GetAccessKeyLastUsedAsync(key.AccessKeyId, default);
         await iam.UpdateAccessKeyAsync(user, key.AccessKeyId, AccessKeyStatus.Inactive, default);
         await iam.DeleteAccessKeyAsync(user, key.AccessKeyId, default);

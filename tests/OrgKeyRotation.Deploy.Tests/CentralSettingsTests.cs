@@ -57,6 +57,15 @@ public sealed class CentralSettingsTests
     }
 
     [TerraformFact]
+    public void Environment_VerificationRegions_JoinedAsTheCodeReadsThemAndUnsetWithoutAny()
+    {
+        Assert.Equal("us-east-1,eu-west-1", Environment("all_features")["VERIFICATION_REGIONS"]);
+        Assert.DoesNotContain("VERIFICATION_REGIONS", Environment("seed").Keys);
+        var loaded = ConfigLoader.FromEnvironment(new Dictionary<string, string?>(Environment("all_features").Select(e => KeyValuePair.Create(e.Key, (string?)e.Value))));
+        Assert.Equal(["us-east-1", "eu-west-1"], loaded.Config!.Verification.Regions);
+    }
+
+    [TerraformFact]
     public void Seed_OneAddressAsString_BecomesAOneElementList()
     {
         Assert.Equal(["your@email.com"], Central("minimal").GetProperty("alert_emails").EnumerateArray().Select(e => e.GetString()!).ToArray());

@@ -119,6 +119,16 @@ public sealed class PolicySimulationTests
         yield return new("member secret: the rotator lists secrets", memberRotator, "secretsmanager:ListSecrets", "*", Member, null, Allowed);
         yield return new("member secret: the rotator may not delete it", memberRotator, "secretsmanager:DeleteSecret", MemberSecret, Member, memberSecretPolicy, ImplicitlyDenied);
 
+        // --- A released secret (keyrot release-secrets, before removal): the account manages it, the user still reads it ---
+        var releasedPolicy = ManagedSecret.ReleasedPolicy(Alice);
+        var memberAdministrator = Principal.Session("arn:aws:iam::222222222222:role/Administrator", Org, Administrator);
+        yield return new("member secret: the account's administrator may not delete it before its release", memberAdministrator, "secretsmanager:DeleteSecret", MemberSecret, Member, memberSecretPolicy, ExplicitlyDenied);
+        yield return new("released secret: the account's administrator may delete it", memberAdministrator, "secretsmanager:DeleteSecret", MemberSecret, Member, releasedPolicy, Allowed);
+        yield return new("released secret: the account's administrator may cancel its rotation", memberAdministrator, "secretsmanager:CancelRotateSecret", MemberSecret, Member, releasedPolicy, Allowed);
+        yield return new("released secret: the account's administrator may still not read it", memberAdministrator, "secretsmanager:GetSecretValue", MemberSecret, Member, releasedPolicy, ExplicitlyDenied);
+        yield return new("released secret: the user still reads it", alice, "secretsmanager:GetSecretValue", MemberSecret, Member, releasedPolicy, Allowed);
+        yield return new("released secret: without an identity policy nobody else may delete it", Principal.Session("arn:aws:iam::222222222222:role/ReadOnly", Org), "secretsmanager:DeleteSecret", MemberSecret, Member, releasedPolicy, ImplicitlyDenied);
+
         // --- The secret in the central account: the rotator is the central execution role ---
         var centralSecretPolicy = ManagedSecret.ResourcePolicy(Alice, CentralRole);
         var centralRotator = Principal.Session(CentralRole, Org, CentralPolicy("list_inline_central"));

@@ -95,6 +95,7 @@ public sealed class VariableValidationTests
         { "member secrets key as an alias", "member-account", "secret_kms_key_id = \"alias/org-key-rotation\"" },
         { "stack set secrets key as an alias", "member-roles-stackset", "secret_kms_key_id = \"alias/org-key-rotation\"" },
         { "execution role under a path", "central-admin", "execution_role_path = \"/service/team/\"" },
+        { "verification in two regions", "central-admin", "verification_regions = [\"us-east-1\", \"us-gov-west-1\"]" },
     };
 
     [TerraformTheory]
@@ -110,6 +111,7 @@ public sealed class VariableValidationTests
     public static TheoryData<string, string, string, string> RejectedValues() => new()
     {
         { "bad account id", "member-account", "account_id = \"22222222222\"", "account_id must be a 12-digit AWS account id" },
+        { "verification region that is no region code", "central-admin", "verification_regions = [\"Europe\"]", "verification_regions entries must be region codes" },
         { "bad trusted account id", "member-account", "trusted_account_id = \"abc\"", "trusted_account_id must be a 12-digit AWS account id" },
         { "accounts map with a bad account id", "central-admin", "accounts_users_json = \"{\\\"1234\\\": [\\\"u\\\"]}\"", "accounts_users_json must be a JSON object whose keys are 12-digit account ids" },
         { "external id of 1 character", "central-admin", "rotation_external_id = \"a\"", "rotation_external_id must be 2-1224 characters" },

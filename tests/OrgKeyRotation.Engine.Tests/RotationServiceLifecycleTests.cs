@@ -1,5 +1,6 @@
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
@@ -168,14 +169,14 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
     [Fact]
     public async Task SweepAsync_LastUseReportedHoursLate_KeyInUseIsNotDeactivatedUntilIdleForOldKeyIdleDays()
     {
-        // AWS reports last use up to about four hours late (LastUsedLag: the worst case). Consumers keep using the
+        // AWS reports last use up to about four hours late (LastUsedLag at the planner's bound). Consumers keep using the
         // old key after the hand-off; with oldKeyIdleDays >= 1, longer than the lag, a key in use is never taken for
         // an idle one: its reported last use is at most hours old, never a day.
         var h = await EngineHarness.StartAsync(moto.Server);
         await h.Seed.CreateUserAsync(AccountA, "alice");
         var (oldKey, oldSecret) = await h.Seed.CreateAccessKeyAsync(AccountA, "alice");
         h.RegisterSeen();
-        var model = new AwsModel(h.Time).Use(new LastUsedLag(TimeSpan.FromHours(4)));
+        var model = new AwsModel(h.Time).Use(new LastUsedLag(Planner.LastUsedLagBound));
         var lagging = h.Config(policy: Policy with { OldKeyIdleDays = 1 });
         await h.Service(lagging with { Policy = lagging.Policy with { MaxKeyAgeDays = 0 } }, () => model.CreateHandler()).SweepAsync(new SweepRequest(), default);
         var handOff = h.Time.GetUtcNow();
@@ -185,7 +186,7 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         async Task UseOldKeyAtAsync(TimeSpan afterHandOff)
         {
             h.Time.Advance(handOff + afterHandOff - h.Time.GetUtcNow());
-            await consumer.GetCallerIdentityAsync(oldKey, new SensitiveString(oldSecret), default);
+            await consumer.GetCallerIdentityAsync(oldKey, new SensitiveString(oldSecret), null, default);
         }
 
         async Task<SweepResult> SweepAtAsync(TimeSpan afterHandOff)
@@ -210,6 +211,33 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         var idle = await SweepAtAsync(TimeSpan.FromDays(9));
         Assert.Contains("not used for 1 days", idle.Only(AccountA, "alice", ActionKind.Deactivate).Reason, StringComparison.Ordinal);
         Assert.Contains((oldKey, "Inactive"), await h.KeysAsync(AccountA, "alice"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_PersonsKeyMadeRightAfterARotation_IsNeverDeletedAsAnOrphan()
+    {
+        // A person reads the "rotated" alert, deletes the old key and makes a key of their own minutes later, inside the
+        // window of the attempt the rotation recorded. Their application uses it at once, but AWS reports that use
+        // hours late (LastUsedLag at the planner's bound): an hour on, the key still looks never used.
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
+        var model = new AwsModel(h.Time).Use(new LastUsedLag(Planner.LastUsedLagBound));
+        var config = h.Config(policy: RotateNow);
+        var service = h.Service(config, () => model.CreateHandler());
+        var rotated = (await service.SweepAsync(new SweepRequest(), default)).Only(AccountA, "alice", ActionKind.Rotate).NewAccessKeyId!;
+        await h.Seed.DeleteAccessKeyAsync(AccountA, "alice", oldKey);
+        var (personsKey, personsSecret) = await h.Seed.CreateAccessKeyAsync(AccountA, "alice");
+        h.RegisterSeen();
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        await h.Clients(config, () => model.CreateHandler()).Sts.GetCallerIdentityAsync(personsKey, new SensitiveString(personsSecret), null, default);
+
+        h.Time.Advance(TimeSpan.FromHours(1));
+        var next = await service.SweepAsync(new SweepRequest(), default);
+
+        Assert.Contains((personsKey, "Active"), await h.KeysAsync(AccountA, "alice"));
+        Assert.DoesNotContain(next.ActionsOf(AccountA, "alice"), a => a.Action == ActionKind.Delete);
+        Assert.Contains(next.ActionsOf(AccountA, "alice"), a => a.Action == ActionKind.Warn && a.AccessKeyId == personsKey && !a.Reason.Contains("orphan", StringComparison.Ordinal));
+        Assert.Equal(rotated, await h.KeyInSecretAsync(AccountA, "alice"));
     }
 
     [Fact]
@@ -291,7 +319,7 @@ public class RotationServiceLifecycleTests(MotoFixture moto) : IClassFixture<Mot
         var result = await h.Service(h.Config(policy: Policy)).SweepAsync(new SweepRequest(), default);
 
         var failed = Assert.Single(result.ActionsOf(AccountA, "alice"));
-        Assert.Equal(Outcome.Failed, failed.Outcome);
+        Assert.Equal(Outcome.Blocked, failed.Outcome);
         Assert.Contains("not created by OrgKeyRotation", failed.Reason, StringComparison.Ordinal);
         Assert.Equal("{\"someone\":\"else\"}", await h.Seed.CurrentSecretValueAsync(AccountA, SecretName(AccountA, "alice")));
         Assert.Equal([(oldKey, "Active")], await h.KeysAsync(AccountA, "alice"));

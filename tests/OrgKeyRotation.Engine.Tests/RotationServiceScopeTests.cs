@@ -230,14 +230,14 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
-    public async Task RestoreAsync_KeyThatDoesNotExist_FailsWithoutChanges()
+    public async Task RestoreAsync_KeyThatDoesNotExist_BlockedWithoutChanges()
     {
         var h = await EngineHarness.StartAsync(moto.Server);
         var key = await h.UserWithKeyAsync(AccountA, "alice");
 
         var result = await h.Service(h.Config()).RestoreAsync(AccountA, "alice", "AKIAAAAAAAAAAAAAAAAA", default);
 
-        Assert.Equal(Outcome.Failed, result.Outcome);
+        Assert.Equal(Outcome.Blocked, result.Outcome);
         Assert.Equal([(key, "Active")], await h.KeysAsync(AccountA, "alice"));
     }
 
@@ -250,6 +250,7 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
         await h.Seed.AddUserToGroupAsync(AccountA, "exempt", "key-rotation-exempt");
         var config = h.Config(new() { [AccountA] = ["alice", "exempt"] }, RotateNow);
         await h.Service(config).SweepAsync(new SweepRequest(), default);
+        var rotatedAt = h.Time.GetUtcNow();
 
         var report = await h.Service(config).InventoryAsync(new SweepRequest(), default);
 
@@ -259,9 +260,13 @@ public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFix
         Assert.Equal(2, alice.Keys.Count);
         Assert.Contains(alice.Keys, k => k.Role == KeyRole.Current);
         Assert.Contains(alice.Keys, k => k.Role == KeyRole.Previous);
+        // Right after the rotation both keys are active: the hand-off ends at the forced deadline, counted from it.
+        var until = rotatedAt.AddDays(config.Policy.MaxDeactivationDelayDays);
+        Assert.InRange(alice.HandOffUntil!.Value, until - TimeSpan.FromSeconds(1), until); // the attempt's record keeps whole seconds
         var exempt = report.Users.Single(u => u.UserName == "exempt");
         Assert.True(exempt.Exempt);
         Assert.False(exempt.Managed);
+        Assert.Null(exempt.HandOffUntil);
         h.AssertNoSecretsIn(report);
     }
 }

@@ -235,6 +235,41 @@ public sealed class MotoSeeder(Uri endpoint)
     public async Task<string> CreateQueueAsync(string name) =>
         Value(await QueryAsync(DefaultAccount, "sqs", "CreateQueue", "2012-11-05", new() { ["QueueName"] = name }), "QueueUrl");
 
+    /// <summary>
+    /// A queue whose messages SQS moves to a new dead-letter queue once received <paramref name="maxReceiveCount"/>
+    /// times (its RedrivePolicy); returns both URLs.
+    /// </summary>
+    public async Task<(string QueueUrl, string DeadLetterQueueUrl)> CreateQueueWithDeadLetterQueueAsync(string name, int maxReceiveCount)
+    {
+        var deadLetter = await CreateQueueAsync(name + "-dlq");
+        var redrive = $$"""{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:{{DefaultAccount}}:{{name}}-dlq","maxReceiveCount":"{{maxReceiveCount.ToString(CultureInfo.InvariantCulture)}}"}""";
+        var queue = Value(await QueryAsync(DefaultAccount, "sqs", "CreateQueue", "2012-11-05", new() { ["QueueName"] = name, ["Attribute.1.Name"] = "RedrivePolicy", ["Attribute.1.Value"] = redrive }), "QueueUrl");
+        return (queue, deadLetter);
+    }
+
+    /// <summary>One ReceiveMessage of up to <paramref name="max"/> messages, hidden for <paramref name="visibilityTimeout"/>, with their receive counts.</summary>
+    public async Task<IReadOnlyList<ReceivedQueueMessage>> ReceiveAsync(string queueUrl, int max, TimeSpan visibilityTimeout)
+    {
+        var response = await QueryAsync(DefaultAccount, "sqs", "ReceiveMessage", "2012-11-05", new()
+        {
+            ["QueueUrl"] = queueUrl,
+            ["MaxNumberOfMessages"] = max.ToString(CultureInfo.InvariantCulture),
+            ["AttributeName.1"] = "ApproximateReceiveCount",
+            ["VisibilityTimeout"] = ((int)visibilityTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        }, new Uri(queueUrl));
+        return response.Descendants().Where(e => e.Name.LocalName == "Message").Select(m => new ReceivedQueueMessage(
+            Value(m, "MessageId"),
+            Value(m, "ReceiptHandle"),
+            Value(m, "Body"),
+            int.Parse(m.Elements().Where(e => e.Name.LocalName == "Attribute").Single(a => Value(a, "Name") == "ApproximateReceiveCount").Elements().Single(e => e.Name.LocalName == "Value").Value, CultureInfo.InvariantCulture))).ToList();
+    }
+
+    public Task DeleteMessageAsync(string queueUrl, string receiptHandle) =>
+        QueryAsync(DefaultAccount, "sqs", "DeleteMessage", "2012-11-05", new() { ["QueueUrl"] = queueUrl, ["ReceiptHandle"] = receiptHandle }, new Uri(queueUrl));
+
+    public Task ChangeMessageVisibilityAsync(string queueUrl, string receiptHandle, TimeSpan visibilityTimeout) =>
+        QueryAsync(DefaultAccount, "sqs", "ChangeMessageVisibility", "2012-11-05", new() { ["QueueUrl"] = queueUrl, ["ReceiptHandle"] = receiptHandle, ["VisibilityTimeout"] = ((int)visibilityTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture) }, new Uri(queueUrl));
+
     /// <summary>Drains a queue: every message body with its attributes.</summary>
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAllAsync(string queueUrl)
     {
@@ -326,3 +361,6 @@ public sealed class MotoSeeder(Uri endpoint)
 }
 
 public sealed record QueueMessage(string Body, IReadOnlyDictionary<string, string> Attributes);
+
+/// <summary>A message as ReceiveMessage hands it out: to be deleted (or made visible again) with its receipt handle.</summary>
+public sealed record ReceivedQueueMessage(string MessageId, string ReceiptHandle, string Body, int ReceiveCount);

@@ -9,21 +9,25 @@ using OrgKeyRotation.Core.Ports;
 
 namespace OrgKeyRotation.Aws.Services;
 
-/// <summary>STS through the official SDK client (its own retries off: <see cref="AwsRetry"/> retries).</summary>
-internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostCredentials) : IStsClient, IDisposable
+/// <summary>
+/// STS through the official SDK client (its own retries off: <see cref="AwsRetry"/> retries). <paramref name="regional"/>
+/// gives the settings of a region's STS endpoint (sts.&lt;region&gt;.amazonaws.com, signed for that region).
+/// </summary>
+internal sealed class StsClient(SdkClientSettings settings, Func<string, SdkClientSettings> regional, AWSCredentials hostCredentials) : IStsClient, IDisposable
 {
     private readonly AmazonSecurityTokenServiceClient _host = new(hostCredentials, settings.Apply(new AmazonSecurityTokenServiceConfig()));
 
     /// <summary>The host credentials' own identity (central secret location: the principal that writes the secrets).</summary>
-    public Task<CallerIdentity> GetHostIdentityAsync(CancellationToken cancellationToken) => CallerIdentityAsync(_host, cancellationToken);
+    public Task<CallerIdentity> GetHostIdentityAsync(CancellationToken cancellationToken) => CallerIdentityAsync(_host, settings, cancellationToken);
 
     // The engine polls a new key that IAM refuses (InvalidClientTokenId) for its first seconds. That answer is never
     // retried here (AwsRetry retries throttling, 5xx and lost requests only; the SDK's own retries are off), so one
     // poll is one request, on the engine's schedule.
-    public async Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, CancellationToken cancellationToken)
+    public async Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, string? region, CancellationToken cancellationToken)
     {
-        using var client = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials(accessKeyId, secretAccessKey.Reveal()), settings.Apply(new AmazonSecurityTokenServiceConfig()));
-        return await CallerIdentityAsync(client, cancellationToken).ConfigureAwait(false);
+        var at = region is null ? settings : regional(region);
+        using var client = new AmazonSecurityTokenServiceClient(new BasicAWSCredentials(accessKeyId, secretAccessKey.Reveal()), at.Apply(new AmazonSecurityTokenServiceConfig()));
+        return await CallerIdentityAsync(client, at, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>AssumeRole with the host credentials; the session lasts one hour.</summary>
@@ -49,7 +53,7 @@ internal sealed class StsClient(SdkClientSettings settings, AWSCredentials hostC
             return new RoleCredentials(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), expiration);
         }, cancellationToken);
 
-    private Task<CallerIdentity> CallerIdentityAsync(AmazonSecurityTokenServiceClient client, CancellationToken cancellationToken) =>
+    private static Task<CallerIdentity> CallerIdentityAsync(AmazonSecurityTokenServiceClient client, SdkClientSettings settings, CancellationToken cancellationToken) =>
         settings.Retry.ExecuteAsync("sts", "GetCallerIdentity", settings.Endpoint.Url, idempotent: true, async (_, token) =>
         {
             var response = await SdkCall.RunAsync("sts", "GetCallerIdentity", () => client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token)).ConfigureAwait(false);

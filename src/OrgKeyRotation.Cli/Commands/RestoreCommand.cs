@@ -48,7 +48,8 @@ internal static class RestoreCommand
                         context.Out.WriteLine($"{result.Action} {result.AccessKeyId ?? parse.GetRequiredValue(key)}: {result.Outcome}: {result.Reason}");
                     }
 
-                    if (result.Outcome == Outcome.Failed)
+                    // A key that does not exist is the planner's Block: nothing was restored either way.
+                    if (result.Outcome is Outcome.Failed or Outcome.Blocked)
                     {
                         context.Error.WriteLine($"error: restore failed: {result.Error ?? result.Reason}");
                         return ExitCodes.Failures;

@@ -128,7 +128,7 @@ internal static class SweepCommands
     {
         var c = plan.Counts;
         var verb = plan.DryRun ? "planned" : "done";
-        return $"{(plan.DryRun ? "Dry run" : "Rotation")} {plan.SweepId}: {c.Accounts} accounts, {c.Users} users; {verb}: rotate {c.Rotated}, deactivate {c.Deactivated}, delete {c.Deleted}, reactivate {c.Reactivated}; warnings {c.Warnings}, failed {c.Failed}, not started {c.NotStarted}.";
+        return $"{(plan.DryRun ? "Dry run" : "Rotation")} {plan.SweepId}: {c.Accounts} accounts, {c.Users} users; {verb}: rotate {c.Rotated}, deactivate {c.Deactivated}, delete {c.Deleted}, reactivate {c.Reactivated}; warnings {c.Warnings}, failed {c.FailedNotBlocked}, blocked {c.Blocked}, not started {c.NotStarted}.";
     }
 
     private static void WriteFailures(TextWriter error, PlanDocument plan)
@@ -146,6 +146,11 @@ internal static class SweepCommands
         foreach (var row in plan.Rows.Where(r => r.Outcome == nameof(Outcome.Failed) && r.UserName != "-"))
         {
             error.WriteLine($"error: {row.AccountId}/{row.UserName} {row.AccessKeyId ?? ""} {row.Action} failed: {row.Error ?? row.Reason}");
+        }
+
+        foreach (var row in plan.Rows.Where(r => r.Outcome == nameof(Outcome.Blocked)))
+        {
+            error.WriteLine($"blocked: {row.AccountId}/{row.UserName} {row.AccessKeyId ?? ""} needs a person: {row.Error ?? row.Reason}");
         }
     }
 }

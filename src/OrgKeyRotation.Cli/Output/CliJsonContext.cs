@@ -22,6 +22,7 @@ internal sealed record SettingDocument(string Name, string JsonPath, string Vari
 [JsonSerializable(typeof(ComplianceReport))]
 [JsonSerializable(typeof(ActionResult))]
 [JsonSerializable(typeof(RotationStepResult))]
+[JsonSerializable(typeof(ReleaseResult))]
 [JsonSerializable(typeof(ValidationDocument))]
 [JsonSerializable(typeof(List<SettingDocument>))]
 [JsonSerializable(typeof(List<PermissionDocument>))]

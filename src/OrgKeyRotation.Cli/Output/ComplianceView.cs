@@ -11,13 +11,26 @@ internal static class Findings
     /// <summary>Active and not used for 45 days or more, counting from creation when never used (CIS 1.12).</summary>
     public const string Unused45 = "unused-45d";
 
-    /// <summary>One of two active keys of the same user (CIS 1.13).</summary>
+    /// <summary>One of two active keys of the same user that nothing is retiring (CIS 1.13).</summary>
     public const string TwoActive = "two-active";
+
+    /// <summary>
+    /// One of the current and previous keys of a user while both are active and the rotator deactivates the previous one
+    /// by a date (the hand-off window: the rotator working as designed, not CIS 1.13's finding).
+    /// </summary>
+    public const string InHandOff = "in-hand-off";
 
     /// <summary>Never used since creation.</summary>
     public const string NeverUsed = "never-used";
 
     public const int UnusedDaysThreshold = 45;
+
+    /// <summary>Whether a person should act on these findings: the CIS ones, not the informational never-used and in-hand-off.</summary>
+    public static bool NeedAttention(IEnumerable<string> findings) => findings.Any(f => f is OverAge or Unused45 or TwoActive);
+
+    /// <summary>How every format shows a finding to a person: its code, and for a hand-off the date it ends by.</summary>
+    public static string Text(string finding, ReportRow row) =>
+        finding == InHandOff && row.HandOffUntil is { } until ? $"in hand-off until {Formatting.Date(until)}" : finding;
 }
 
 internal sealed record ReportRow(
@@ -34,11 +47,15 @@ internal sealed record ReportRow(
     bool Exempt,
     DateTimeOffset? ExemptUntil,
     string? Owner,
-    IReadOnlyList<string> Findings);
+    IReadOnlyList<string> Findings,
+    DateTimeOffset? HandOffUntil);
 
 internal sealed record ExemptUser(string AccountId, string UserName, DateTimeOffset? ExemptUntil, string? Owner);
 
 internal sealed record UserRef(string AccountId, string UserName);
+
+/// <summary>A user whose two active keys are the rotator's hand-off: the previous key is deactivated by <see cref="Until"/> at the latest.</summary>
+internal sealed record HandOffUser(string AccountId, string UserName, DateTimeOffset Until, string? Owner);
 
 internal sealed record AgeBucket(string Label, int MinDays, int? MaxDays, int Count, bool BeyondPolicy);
 
@@ -53,6 +70,7 @@ internal sealed record ComplianceSummary(
     int UnusedOver45DaysKeys,
     int NeverUsedKeys,
     int UsersWithTwoActiveKeys,
+    int UsersInHandOff,
     int ExemptUsers,
     int FailedAccounts);
 
@@ -63,6 +81,7 @@ internal sealed record ComplianceReport(
     ComplianceSummary Summary,
     IReadOnlyList<AgeBucket> AgeBuckets,
     IReadOnlyList<UserRef> UsersWithTwoActiveKeys,
+    IReadOnlyList<HandOffUser> UsersInHandOff,
     IReadOnlyList<ExemptUser> ExemptUsers,
     IReadOnlyList<AccountFailure> FailedAccounts,
     IReadOnlyList<ReportRow> Keys);
@@ -80,15 +99,22 @@ internal static class ComplianceView
         var now = inventory.GeneratedAt;
         var rows = new List<ReportRow>();
         var twoActive = new List<UserRef>();
+        var inHandOff = new List<HandOffUser>();
         foreach (var user in inventory.Users)
         {
             var activeCount = user.Keys.Count(IsActive);
-            if (activeCount >= 2)
+            // The pair the rotator retires by a date is its hand-off; any other second active key is CIS 1.13's finding.
+            var handOffUntil = activeCount == 2 && user.HandOffUntil is { } until && until > now ? until : (DateTimeOffset?)null;
+            if (handOffUntil is { } end)
+            {
+                inHandOff.Add(new HandOffUser(user.AccountId, user.UserName, end, user.Owner));
+            }
+            else if (activeCount >= 2)
             {
                 twoActive.Add(new UserRef(user.AccountId, user.UserName));
             }
 
-            rows.AddRange(user.Keys.Select(key => Row(user, key, now, inventory.MaxKeyAgeDays, activeCount)));
+            rows.AddRange(user.Keys.Select(key => Row(user, key, now, inventory.MaxKeyAgeDays, activeCount, handOffUntil)));
         }
 
         var buckets = Buckets
@@ -114,12 +140,13 @@ internal static class ComplianceView
             rows.Count(r => r.Findings.Contains(Findings.Unused45)),
             rows.Count(r => r.Findings.Contains(Findings.NeverUsed)),
             twoActive.Count,
+            inHandOff.Count,
             exempt.Count,
             failed.Count);
-        return new ComplianceReport(now, inventory.MaxKeyAgeDays, summary, buckets, twoActive, exempt, failed, rows);
+        return new ComplianceReport(now, inventory.MaxKeyAgeDays, summary, buckets, twoActive, inHandOff, exempt, failed, rows);
     }
 
-    private static ReportRow Row(InventoryUser user, KeySnapshot key, DateTimeOffset now, int maxAgeDays, int activeKeysOfUser)
+    private static ReportRow Row(InventoryUser user, KeySnapshot key, DateTimeOffset now, int maxAgeDays, int activeKeysOfUser, DateTimeOffset? handOffUntil)
     {
         var age = PlanView.AgeDays(now, key.CreateDate);
         int? sinceUse = key.LastUsedDate is { } used ? PlanView.AgeDays(now, used) : null;
@@ -138,7 +165,7 @@ internal static class ComplianceView
 
             if (activeKeysOfUser >= 2)
             {
-                findings.Add(Findings.TwoActive);
+                findings.Add(handOffUntil is null ? Findings.TwoActive : Findings.InHandOff);
             }
         }
 
@@ -149,7 +176,7 @@ internal static class ComplianceView
 
         return new ReportRow(
             user.AccountId, user.UserName, key.AccessKeyId, key.Status, key.Role.ToString(), key.CreateDate, age, key.LastUsedDate, sinceUse,
-            user.Managed, user.Exempt, user.ExemptUntil, user.Owner, findings);
+            user.Managed, user.Exempt, user.ExemptUntil, user.Owner, findings, handOffUntil);
     }
 
     private static bool IsActive(KeySnapshot key) => IsActive(key.Status);

@@ -32,7 +32,8 @@ internal static class HtmlReport
         Card(w, "keys", "Keys", s.Keys, $"{s.ActiveKeys} active", false);
         Card(w, "over-age", $"Older than {report.MaxKeyAgeDays} days", s.OverAgeKeys, "active keys (CIS 1.14)", s.OverAgeKeys > 0);
         Card(w, "unused-45d", "Unused 45+ days", s.UnusedOver45DaysKeys, "active keys (CIS 1.12)", s.UnusedOver45DaysKeys > 0);
-        Card(w, "two-active", "Two active keys", s.UsersWithTwoActiveKeys, "users (CIS 1.13)", s.UsersWithTwoActiveKeys > 0);
+        Card(w, "two-active", "Two active keys", s.UsersWithTwoActiveKeys, "users, nothing retiring either key (CIS 1.13)", s.UsersWithTwoActiveKeys > 0);
+        Card(w, "in-hand-off", "In hand-off", s.UsersInHandOff, "users; the old key is deactivated by the date shown", false);
         Card(w, "never-used", "Never used", s.NeverUsedKeys, "keys", false);
         Card(w, "exempt", "Exempt", s.ExemptUsers, "users", false);
         w.WriteLine("</section>");
@@ -49,6 +50,18 @@ internal static class HtmlReport
             }
 
             w.WriteLine("</ul>");
+        }
+
+        if (report.UsersInHandOff.Count > 0)
+        {
+            w.WriteLine("<h2>In hand-off</h2><p>Two active keys while consumers move to the new one: the rotator deactivates the previous key by the date at the latest.</p>");
+            w.WriteLine("<table id=\"hand-off-users\"><thead><tr><th>Account</th><th>User</th><th>Until</th><th>Owner</th></tr></thead><tbody>");
+            foreach (var u in report.UsersInHandOff)
+            {
+                w.WriteLine($"<tr><td>{E(u.AccountId)}</td><td>{E(u.UserName)}</td><td>{E(Formatting.Date(u.Until))}</td><td>{E(u.Owner ?? "")}</td></tr>");
+            }
+
+            w.WriteLine("</tbody></table>");
         }
 
         if (report.ExemptUsers.Count > 0)
@@ -111,13 +124,13 @@ internal static class HtmlReport
         w.WriteLine("</tr></thead><tbody>");
         foreach (var r in report.Keys)
         {
-            var flagged = r.Findings.Any(f => f != Findings.NeverUsed);
+            var flagged = Findings.NeedAttention(r.Findings);
             w.Write($"<tr class=\"key{(flagged ? " flagged" : "")}\" data-key=\"{E(r.AccessKeyId)}\">");
             w.Write($"<td>{E(r.AccountId)}</td><td>{E(r.UserName)}</td><td><code>{E(r.AccessKeyId)}</code></td><td>{E(r.Status)}</td><td>{E(r.Role)}</td>");
             w.Write($"<td>{E(Formatting.Date(r.CreateDate))}</td><td data-sort=\"{r.AgeDays.ToString(CultureInfo.InvariantCulture)}\">{r.AgeDays.ToString(CultureInfo.InvariantCulture)}</td>");
             w.Write($"<td data-sort=\"{E(r.LastUsed is null ? "" : Formatting.Instant(r.LastUsed.Value))}\">{E(Formatting.LastUsed(r.LastUsed))}</td>");
             w.Write($"<td>{(r.Managed ? "yes" : "no")}</td><td>{E(r.Exempt ? (r.ExemptUntil is null ? "yes" : "until " + Formatting.Date(r.ExemptUntil)) : "no")}</td>");
-            w.WriteLine($"<td>{string.Join(" ", r.Findings.Select(f => $"<span class=\"finding {E(f)}\">{E(f)}</span>"))}</td></tr>");
+            w.WriteLine($"<td>{string.Join(" ", r.Findings.Select(f => $"<span class=\"finding {E(f)}\">{E(Findings.Text(f, r))}</span>"))}</td></tr>");
         }
 
         w.WriteLine("</tbody></table>");
@@ -143,7 +156,7 @@ internal static class HtmlReport
         th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
         tr.flagged td{background:#fffbeb}
         .finding{display:inline-block;border-radius:4px;padding:0 .35rem;margin:0 .2rem .1rem 0;font-size:.8rem;background:#eaeef2}
-        .finding.over-age,.finding.two-active{background:#ffebe9;color:#a40e26}.finding.unused-45d{background:#fff8c5;color:#7d4e00}
+        .finding.over-age,.finding.two-active{background:#ffebe9;color:#a40e26}.finding.unused-45d{background:#fff8c5;color:#7d4e00}.finding.in-hand-off{background:#ddf4ff;color:#0a3069}
         input#filter{padding:.25rem .4rem;min-width:18rem}#shown{color:#57606a}
         """;
 

@@ -33,7 +33,7 @@ internal sealed record PlanDocument(
 {
     [JsonIgnore]
     public bool HasFailures =>
-        Counts.Failed > 0 || FailedAccounts.Count > 0 || NotStartedAccounts.Count > 0 || Rows.Any(r => r.Outcome == nameof(Outcome.Failed));
+        Counts.Failed > 0 || FailedAccounts.Count > 0 || NotStartedAccounts.Count > 0 || Rows.Any(r => r.Outcome is nameof(Outcome.Failed) or nameof(Outcome.Blocked));
 }
 
 internal static class PlanView

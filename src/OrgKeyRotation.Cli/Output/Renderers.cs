@@ -15,7 +15,7 @@ internal static class Renderers
 {
     private static readonly string[] PlanHeader = ["account", "user", "access_key_id", "status", "age_days", "last_used", "action", "outcome", "reason", "new_access_key_id", "error"];
 
-    private static readonly string[] ReportHeader = ["account", "user", "access_key_id", "status", "role", "created", "age_days", "last_used", "days_since_last_use", "managed", "exempt", "exempt_until", "owner", "findings"];
+    private static readonly string[] ReportHeader = ["account", "user", "access_key_id", "status", "role", "created", "age_days", "last_used", "days_since_last_use", "managed", "exempt", "exempt_until", "owner", "findings", "hand_off_until"];
 
     public static void WritePlan(TextWriter w, PlanDocument plan, OutputFormat format, bool color)
     {
@@ -59,7 +59,7 @@ internal static class Renderers
                     CsvCell.Text(r.AccountId), CsvCell.Text(r.UserName), CsvCell.Text(r.AccessKeyId), CsvCell.Text(r.Status), CsvCell.Text(r.Role),
                     CsvCell.Raw(Formatting.Instant(r.CreateDate)), CsvCell.Raw(Formatting.Number(r.AgeDays)), CsvCell.Raw(r.LastUsed is null ? "" : Formatting.Instant(r.LastUsed.Value)),
                     CsvCell.Raw(Formatting.Number(r.DaysSinceLastUse)), CsvCell.Raw(r.Managed ? "true" : "false"), CsvCell.Raw(r.Exempt ? "true" : "false"),
-                    CsvCell.Raw(Formatting.Date(r.ExemptUntil)), CsvCell.Text(r.Owner), CsvCell.Text(string.Join(' ', r.Findings)),
+                    CsvCell.Raw(Formatting.Date(r.ExemptUntil)), CsvCell.Text(r.Owner), CsvCell.Text(string.Join(' ', r.Findings)), CsvCell.Raw(Formatting.Date(r.HandOffUntil)),
                 ]));
                 break;
             case OutputFormat.Html:
@@ -76,7 +76,7 @@ internal static class Renderers
         var s = report.Summary;
         w.WriteLine($"IAM access keys as of {Formatting.Instant(report.GeneratedAt)} (policy: rotate after {report.MaxKeyAgeDays} days)");
         w.WriteLine($"  accounts {s.Accounts} (failed {s.FailedAccounts}), users {s.Users} (managed {s.ManagedUsers}, unmanaged {s.UnmanagedUsers}, exempt {s.ExemptUsers}), keys {s.Keys} (active {s.ActiveKeys})");
-        w.WriteLine($"  over-age {s.OverAgeKeys}, unused 45+ days {s.UnusedOver45DaysKeys}, never used {s.NeverUsedKeys}, users with two active keys {s.UsersWithTwoActiveKeys}");
+        w.WriteLine($"  over-age {s.OverAgeKeys}, unused 45+ days {s.UnusedOver45DaysKeys}, never used {s.NeverUsedKeys}, users with two active keys {s.UsersWithTwoActiveKeys} (CIS 1.13), in hand-off {s.UsersInHandOff}");
         w.WriteLine($"  key ages: {string.Join(", ", report.AgeBuckets.Select(b => $"{b.Label}d {b.Count}"))}");
         w.WriteLine();
         TextTable.Write(
@@ -85,9 +85,19 @@ internal static class Renderers
             report.Keys.Select(r => (IReadOnlyList<string>)
             [
                 r.AccountId, r.UserName, r.AccessKeyId, r.Status, r.Role, Formatting.Number(r.AgeDays), Formatting.LastUsed(r.LastUsed), r.Managed ? "yes" : "no",
-                r.Exempt ? (r.ExemptUntil is null ? "yes" : "until " + Formatting.Date(r.ExemptUntil)) : "no", string.Join(' ', r.Findings),
+                r.Exempt ? (r.ExemptUntil is null ? "yes" : "until " + Formatting.Date(r.ExemptUntil)) : "no", string.Join(", ", r.Findings.Select(f => Findings.Text(f, r))),
             ]).ToList(),
-            color ? (column, text) => column == 9 && text.Length > 0 && text != Findings.NeverUsed ? Ansi.Yellow : null : null);
+            color ? (column, text) => column == 9 && Findings.NeedAttention(text.Split(", ")) ? Ansi.Yellow : null : null);
+        if (report.UsersInHandOff.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("In hand-off (the rotator deactivates the previous key by the date at the latest):");
+            foreach (var u in report.UsersInHandOff)
+            {
+                w.WriteLine($"  {u.AccountId}/{u.UserName}: until {Formatting.Date(u.Until)}");
+            }
+        }
+
         if (report.ExemptUsers.Count > 0)
         {
             w.WriteLine();
@@ -104,6 +114,7 @@ internal static class Renderers
         6 when text.StartsWith("Warn", StringComparison.Ordinal) => Ansi.Yellow,
         6 when text == PlanView.NoAction => Ansi.Dim,
         7 when text == "Failed" || text == "NotStarted" => Ansi.Red,
+        7 when text == "Blocked" => Ansi.Yellow,
         7 when text == "Succeeded" => Ansi.Green,
         _ => null,
     };

@@ -45,11 +45,20 @@ public static partial class AwsIdentifiers
     public const string SecretNamePattern = "[A-Za-z0-9_/+=.@-]{1,512}";
     public const string SecretNameRule = "1-512 characters of letters, digits and /_+=.@-";
 
+    // Secrets Manager tag values: letters, spaces and numbers representable in UTF-8 and + - = . _ : / @, 0-256
+    // (TagResource, "Generally allowed characters"; Tag.Value up to 256).
+    public const string SecretTagValuePattern = @"[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}";
+    public const string SecretTagValueRule = "letters, digits, spaces and _.:/=+-@";
+
     // KMS key id, key ARN, alias name or alias ARN, or a multi-Region key id (KMS API reference, KeyId).
     public const string KmsKeyPattern = "(arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9_/+=,.@-]+|alias/[A-Za-z0-9_/+=,.@-]+|[0-9a-fA-F-]{36}|mrk-[0-9a-f]{32})";
 
     private const string Partition = "arn:aws(-cn|-us-gov)?";
-    private const string Region = "[a-z]{2}(-gov)?-[a-z]+-[0-9]";
+
+    // Region codes: two letters, an optional -gov, a direction or area word, a digit (us-east-1, us-gov-west-1, ap-southeast-5).
+    public const string RegionPattern = "[a-z]{2}(-gov)?-[a-z]+-[0-9]";
+    public const string RegionRule = "a region code such as us-east-1 or eu-west-1";
+    private const string Region = RegionPattern;
 
     // SNS topic names: letters, digits, _ and -, 1-256; FIFO topics end in .fifo (SNS API reference, CreateTopic).
     public const string SnsTopicArnPattern = Partition + ":sns:" + Region + ":[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?";
@@ -84,6 +93,10 @@ public static partial class AwsIdentifiers
     public static bool IsIamPath(string? value) => value is not null && IamPath().IsMatch(value);
 
     public static bool IsSecretName(string? value) => value is not null && SecretName().IsMatch(value);
+
+    public static bool IsSecretTagValue(string? value) => value is not null && SecretTagValue().IsMatch(value);
+
+    public static bool IsRegion(string? value) => value is not null && RegionCode().IsMatch(value);
 
     public static bool IsKmsKey(string? value) => value is not null && KmsKey().IsMatch(value);
 
@@ -128,6 +141,12 @@ public static partial class AwsIdentifiers
 
     [GeneratedRegex("^" + SecretNamePattern + @"\z")]
     private static partial Regex SecretName();
+
+    [GeneratedRegex("^" + SecretTagValuePattern + @"\z")]
+    private static partial Regex SecretTagValue();
+
+    [GeneratedRegex("^" + RegionPattern + @"\z")]
+    private static partial Regex RegionCode();
 
     [GeneratedRegex("^" + KmsKeyPattern + @"\z")]
     private static partial Regex KmsKey();

@@ -36,6 +36,7 @@ public static class EnvironmentVariables
     public const string DryRun = "DRY_RUN";
     public const string ConcurrencyAccounts = "CONCURRENCY_ACCOUNTS";
     public const string ConcurrencyUsersPerAccount = "CONCURRENCY_USERS_PER_ACCOUNT";
+    public const string VerificationRegions = "VERIFICATION_REGIONS";
     public const string WorkQueueUrl = "WORK_QUEUE_URL";
     public const string ResultsQueueUrl = "RESULTS_QUEUE_URL";
     public const string DeadlineMarginSeconds = "ROTATION_DEADLINE_MARGIN_SECONDS";

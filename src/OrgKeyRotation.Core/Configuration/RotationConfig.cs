@@ -35,6 +35,8 @@ public sealed record RotationConfig
 
     public ConcurrencyConfig Concurrency { get; init; } = new();
 
+    public VerificationConfig Verification { get; init; } = new();
+
     /// <summary>SQS work queue URL for fan-out (one message per account).</summary>
     public string? WorkQueueUrl { get; init; }
 
@@ -44,6 +46,13 @@ public sealed record RotationConfig
     public LambdaConfig Lambda { get; init; } = new();
 
     public FanOutConfig FanOut { get; init; } = new();
+}
+
+/// <summary>Where a new key is proven to work before it is handed over.</summary>
+public sealed record VerificationConfig
+{
+    /// <summary>The regions whose STS must accept the new key before its promotion; empty: the rotator's own region.</summary>
+    public IReadOnlyList<string> Regions { get; init; } = [];
 }
 
 public sealed record DiscoveryConfig

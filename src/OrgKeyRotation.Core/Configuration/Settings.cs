@@ -170,6 +170,12 @@ public static class Settings
         {
             Description = "Users processed at once within one account (IAM throttles per account).",
         },
+        new ListSetting("verification.regions", Env.VerificationRegions, c => c.Verification.Regions, (c, v) => c with { Verification = c.Verification with { Regions = v } },
+            Rule(Ids.IsRegion, Ids.RegionPattern, v => $"'{v}' is not {Ids.RegionRule}", Ids.RegionRule))
+        {
+            Description = "The regions whose consumers use the keys: a new key is promoted only once the STS endpoint of each of them accepts it (IAM makes a new key usable in each region on its own), within the one verification timeout. Empty: the region the rotator runs in, so a consumer elsewhere may be refused the new key for a while after the hand-off.",
+            DefaultNote = "the rotator's own region",
+        },
         new TextSetting("workQueueUrl", Env.WorkQueueUrl, c => c.WorkQueueUrl, (c, v) => c with { WorkQueueUrl = v }, nullable: true)
         {
             Description = "SQS queue for fan-out: the sweep enqueues one work item per account and workers process them.",

@@ -6,7 +6,7 @@ namespace OrgKeyRotation.Core.Planning;
 /// What the planner decides for a key or user. The engine reports each step as an
 /// <c>OrgKeyRotation.Engine.Contracts.ActionKind</c> (<c>UserExecutor.Map</c>): the two stay apart because the
 /// planner's vocabulary may grow (<see cref="Block"/> has no result kind of its own: it is reported as Warn with the
-/// outcome Failed) while the result kinds are a wire format that the CLI, the Lambda and alert subscribers read.
+/// outcome Blocked) while the result kinds are a wire format that the CLI, the Lambda and alert subscribers read.
 /// </summary>
 public enum PlannedActionKind
 {
@@ -22,7 +22,7 @@ public enum PlannedActionKind
     Skip,
     /// <summary>Nothing changes; a human should look.</summary>
     Warn,
-    /// <summary>The user needs manual action before anything can change; reported as a failure.</summary>
+    /// <summary>The user needs manual action before anything can change; a decision, reported as blocked (not a failure).</summary>
     Block,
 }
 

@@ -32,6 +32,20 @@ public static class Planner
     /// </summary>
     public static readonly TimeSpan AttemptClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How late AWS may report a key's last use: "Recent activity usually appears within four hours"
+    /// (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateServiceLastAccessedDetails.html; the last-used
+    /// fields of https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKeyLastUsed.html come from the same
+    /// tracking). A key younger than this may be in use although AWS reports it never used.
+    /// </summary>
+    public static readonly TimeSpan LastUsedLagBound = TimeSpan.FromHours(4);
+
+    /// <summary>
+    /// An orphan is deleted only once it is at least this old: <see cref="LastUsedLagBound"/> plus as much again, since
+    /// AWS says "usually". Before that its "never used" may only mean "not reported yet", and the rotation waits.
+    /// </summary>
+    public static readonly TimeSpan OrphanMinimumAge = LastUsedLagBound * 2;
+
     public static UserPlan Plan(UserFacts facts, RotationPolicy policy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(facts);
@@ -81,7 +95,10 @@ public static class Planner
         Freed,
         /// <summary>It cannot be in use: a due rotation deletes it (rule 24), replacing its own step.</summary>
         Freeable,
-        /// <summary>It is the rotator's and still has a restore or consumer window to run: the rotation waits (rule 23).</summary>
+        /// <summary>
+        /// It is the rotator's and still has a restore or consumer window to run, or it is an orphan too young for its
+        /// reported last use to be trusted: the rotation waits (rule 23).
+        /// </summary>
         Waits,
         /// <summary>No record shows the rotator created it, so it is never deleted: the rotation is blocked (rule 23).</summary>
         Blocks,
@@ -92,6 +109,8 @@ public static class Planner
 
     private static List<PlannedAction> Decide(UserFacts facts, Dictionary<string, KeyRole> roles, RotationPolicy policy, DateTimeOffset now)
     {
+        var attempt = OpenAttempt(facts);
+
         // Rules 1-10: the first that applies is the whole plan.
         var gate = Exempt(facts) ?? SecretScheduledForDeletion(facts) ?? ForeignSecret(facts) ?? InterruptedRotation(facts, roles) ?? VanishedCurrentKey(facts, roles);
         if (gate is not null)
@@ -100,7 +119,7 @@ public static class Planner
         }
 
         var (current, adoptionGate) = CurrentOrAdopted(facts, roles);
-        gate = adoptionGate ?? InactiveCurrentKey(current!) ?? RotationInProgress(facts, roles, now);
+        gate = adoptionGate ?? InactiveCurrentKey(current!) ?? RotationInProgress(facts, roles, attempt, now);
         if (gate is not null)
         {
             return [gate];
@@ -115,7 +134,7 @@ public static class Planner
                 KeyRole.Previous when k.IsActive => PreviousKeyActive(k, ClocksStart(k, handOffAt, facts.Secret), policy, now),
                 KeyRole.Previous => PreviousKeyInactive(k, facts.Secret!, policy, now),
                 KeyRole.Pending => StalePendingKey(k),
-                _ when IsOrphan(k, facts.Secret) => Orphan(k, facts.Secret!.AttemptedAt!.Value),
+                _ when IsOrphan(k, attempt) => Orphan(k, attempt!.Value, now),
                 _ => UntrackedKey(k),
             })
             .ToList();
@@ -198,10 +217,13 @@ public static class Planner
         ? null
         : new(PlannedActionKind.Block, $"key {current.AccessKeyId} in the secret's AWSCURRENT is Inactive, so consumers cannot authenticate: run 'keyrot restore' for it, or rotate by hand");
 
-    /// <summary>Rule 10: a key of the recorded attempt, inside its grace period, belongs to a rotation still running elsewhere.</summary>
-    private static PlannedAction? RotationInProgress(UserFacts facts, Dictionary<string, KeyRole> roles, DateTimeOffset now)
+    /// <summary>
+    /// Rule 10: a key of the recorded attempt, inside its grace period, belongs to a rotation still running elsewhere
+    /// (unless the attempt is accounted for: <see cref="OpenAttempt"/>).
+    /// </summary>
+    private static PlannedAction? RotationInProgress(UserFacts facts, Dictionary<string, KeyRole> roles, DateTimeOffset? attempt, DateTimeOffset now)
     {
-        if (facts.Secret?.AttemptedAt is not { } attemptedAt || now - attemptedAt >= OrphanGracePeriod)
+        if (attempt is not { } attemptedAt || now - attemptedAt >= OrphanGracePeriod)
         {
             return null;
         }
@@ -324,6 +346,31 @@ public static class Planner
         return $"Old key {replacedKeyId} stays active{atLeast} until it is idle (never used, or unused for {policy.OldKeyIdleDays} days: oldKeyIdleDays){deadline}.";
     }
 
+    /// <summary>
+    /// The latest instant the rotator deactivates the user's active previous key, so the end of the key pair's
+    /// hand-off at the latest (rules 11-14): with requireOldKeyUnused false, the end of rule 11's window (rule 12);
+    /// otherwise rule 14's forced deadline, never before rule 11's window ends. Null when the plan's user has no active
+    /// previous key beside its current key, or nothing forces the deactivation (maxDeactivationDelayDays 0: rule 13
+    /// alone waits for the key to be idle).
+    /// </summary>
+    public static DateTimeOffset? HandOffEnd(UserPlan plan, RotationPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(policy);
+        var keys = plan.Facts.Keys;
+        var current = keys.FirstOrDefault(k => plan.Roles[k.AccessKeyId] == KeyRole.Current);
+        if (current is null || !keys.Any(k => k.IsActive && plan.Roles[k.AccessKeyId] == KeyRole.Previous))
+        {
+            return null;
+        }
+
+        var handOffAt = HandOffTime(current, plan.Facts.Secret);
+        int? days = !policy.RequireOldKeyUnused ? policy.DeactivateAfterDays
+            : policy.MaxDeactivationDelayDays > 0 ? Math.Max(policy.MaxDeactivationDelayDays, policy.DeactivateAfterDays)
+            : null;
+        return days is { } d ? handOffAt.AddDays(d) : null;
+    }
+
     // ---- Rules 16-18: the previous key once inactive ----
 
     private static OtherKey PreviousKeyInactive(KeyFacts previous, SecretFacts secret, RotationPolicy policy, DateTimeOffset now)
@@ -353,15 +400,26 @@ public static class Planner
 
     // ---- Rules 19-21: keys the secret does not hold as current or previous ----
 
-    /// <summary>Rule 19: an orphan is never used, and was created inside the window of the recorded attempt (whose grace is over: rule 10).</summary>
-    private static bool IsOrphan(KeyFacts key, SecretFacts? secret) =>
-        IsNeverUsed(key) && secret?.AttemptedAt is { } attemptedAt && InsideAttemptWindow(key.CreateDate, attemptedAt);
+    /// <summary>
+    /// Rule 19: an orphan is never used, and was created inside the window of a recorded attempt that is not accounted
+    /// for (<see cref="OpenAttempt"/>), whose grace is over (rule 10).
+    /// </summary>
+    private static bool IsOrphan(KeyFacts key, DateTimeOffset? attempt) =>
+        IsNeverUsed(key) && attempt is { } attemptedAt && InsideAttemptWindow(key.CreateDate, attemptedAt);
 
-    private static OtherKey Orphan(KeyFacts key, DateTimeOffset attemptedAt)
+    /// <summary>
+    /// Rule 19: an orphan frees the slot once it is <see cref="OrphanMinimumAge"/> old; younger, its "never used" may
+    /// be AWS's late report of a key in use, so the rotation waits for that age.
+    /// </summary>
+    private static OtherKey Orphan(KeyFacts key, DateTimeOffset attemptedAt, DateTimeOffset now)
     {
         var id = key.AccessKeyId;
         var trace = $"created at {Instant(key.CreateDate)} inside the attempt recorded at {Instant(attemptedAt)}, never used, not in the secret: left by an interrupted rotation";
-        return new OtherKey(key, new(PlannedActionKind.Warn, $"key {id} is an orphan ({trace}); the next rotation deletes it", id), Slot.Freeable, $"orphan key {id} ({trace})");
+        var deletable = key.CreateDate + OrphanMinimumAge;
+        return now >= deletable
+            ? new OtherKey(key, new(PlannedActionKind.Warn, $"key {id} is an orphan ({trace}); the next rotation deletes it", id), Slot.Freeable, $"orphan key {id} ({trace})")
+            : new OtherKey(key, new(PlannedActionKind.Warn, $"key {id} looks like an orphan ({trace}); a rotation deletes it from {Instant(deletable)} if it is still reported never used", id),
+                Slot.Waits, $"key {id} looks like an orphan, but AWS reports a key's last use up to {(int)LastUsedLagBound.TotalHours} hours late, so it may be in use: a rotation deletes it from {Instant(deletable)} ({(int)OrphanMinimumAge.TotalHours} hours after its creation) if it is still reported never used");
     }
 
     /// <summary>Rule 20: any key without a record of the rotator creating it, active or inactive, used or not, is never deleted by it.</summary>
@@ -452,6 +510,19 @@ public static class Planner
     /// </summary>
     private static DateTimeOffset ClocksStart(KeyFacts previous, DateTimeOffset handOffAt, SecretFacts? secret) =>
         secret?.Restored is { } restored && restored.AccessKeyId == previous.AccessKeyId && restored.At > handOffAt ? restored.At : handOffAt;
+
+    /// <summary>
+    /// The recorded attempt, unless it is accounted for: one attempt creates at most one key, so once the secret's current
+    /// key is a key created inside the attempt's window, and not the key the attempt set out to replace, no other key is
+    /// that attempt's orphan or a sign of its rotation still running. The current key is the only one to look at: under
+    /// IAM's two-key limit, an attempt's key held as pending or previous leaves no room for a second key beside a
+    /// current key IAM still has. Null without a record.
+    /// </summary>
+    private static DateTimeOffset? OpenAttempt(UserFacts facts) =>
+        facts.Secret is { AttemptedAt: { } attemptedAt } secret
+        && !facts.Keys.Any(k => k.AccessKeyId == secret.CurrentKeyId && k.AccessKeyId != secret.AttemptReplacedKeyId && InsideAttemptWindow(k.CreateDate, attemptedAt))
+            ? attemptedAt
+            : null;
 
     private static bool InsideAttemptWindow(DateTimeOffset createDate, DateTimeOffset attemptedAt) =>
         createDate >= attemptedAt - AttemptClockSkew && createDate <= attemptedAt + AttemptWindow;

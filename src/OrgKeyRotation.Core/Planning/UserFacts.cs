@@ -24,6 +24,7 @@ public sealed record KeyHandOff(string AccessKeyId, DateTimeOffset At);
 /// created inside that attempt's window can be an orphan of the rotator's.
 /// </param>
 /// <param name="HandOff">The last key promoted in a later run than the one that created it, and when.</param>
+/// <param name="AttemptReplacedKeyId">The key the recorded attempt set out to replace (null: not recorded).</param>
 /// <param name="DeletedDate">
 /// Set when the secret is scheduled for deletion: Secrets Manager's DeletedDate (DescribeSecret, ListSecrets). Until it
 /// is restored the secret takes no new value, and its stages are not read (their key ids are null).
@@ -37,7 +38,8 @@ public sealed record SecretFacts(
     DateTimeOffset? DeactivatedAt,
     DateTimeOffset? AttemptedAt = null,
     KeyHandOff? HandOff = null,
-    DateTimeOffset? DeletedDate = null)
+    DateTimeOffset? DeletedDate = null,
+    string? AttemptReplacedKeyId = null)
 {
     /// <summary>
     /// The previous key `keyrot restore` last re-activated, and when: a restore hands consumers that key again, so its

@@ -113,11 +113,12 @@ public interface IOrganizationsClient
 public interface IStsClient
 {
     /// <summary>
-    /// GetCallerIdentity signed with an explicit key: proves a freshly created key works. A refused key
-    /// (InvalidClientTokenId while IAM propagates it, or AccessDenied) comes back after one request, without delay: the
-    /// caller owns the poll schedule. Throttling, 5xx and lost requests are retried like every call.
+    /// GetCallerIdentity signed with an explicit key: proves a freshly created key works, in <paramref name="region"/>'s
+    /// STS endpoint (null: the home region's). A refused key (InvalidClientTokenId while IAM propagates it, or
+    /// AccessDenied) comes back after one request, without delay: the caller owns the poll schedule. Throttling, 5xx
+    /// and lost requests are retried like every call.
     /// </summary>
-    Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, CancellationToken cancellationToken);
+    Task<CallerIdentity> GetCallerIdentityAsync(string accessKeyId, SensitiveString secretAccessKey, string? region, CancellationToken cancellationToken);
 }
 
 /// <summary>One received SQS message: its body and the handle that deletes it or changes its visibility.</summary>

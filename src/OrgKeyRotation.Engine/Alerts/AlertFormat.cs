@@ -177,7 +177,7 @@ internal static class AlertFormat
         AccountIdList Cut(IReadOnlyList<string> ids) => new(ids.Count, ids.Take(cap).ToList());
         var totals = input.Totals;
         var needs = input.AttentionTotal;
-        var text = $"Sweep {input.SweepId}: {totals.Rotated} rotated, {totals.Deactivated} deactivated, {totals.Deleted} deleted, {totals.Failed} failed, "
+        var text = $"Sweep {input.SweepId}: {totals.Rotated} rotated, {totals.Deactivated} deactivated, {totals.Deleted} deleted, {totals.FailedNotBlocked} failed, {totals.Blocked} blocked, "
             + $"{needs} need{(needs == 1 ? "s" : "")} a person; {totals.Users} users in {input.AccountsReported} of {input.AccountsInScope} accounts"
             + (input.NotReportedAccounts.Count > 0 ? $", {input.NotReportedAccounts.Count} not reported" : "");
         var digest = new DigestDocument(
@@ -193,7 +193,7 @@ internal static class AlertFormat
         var document = new AlertDocument(
             AlertDocument.SchemaName, AlertDocument.CurrentVersion, step.Event, [step.Event], SummarySeverity, Instant(time), input.SweepId,
             AccountId: null, UserName: null, Owner: null, Keys: null, Secret: null, text, [step], digest);
-        var subject = $"digest: {totals.Rotated} rotated, {totals.Failed} failed, {needs} to act on"
+        var subject = $"digest: {totals.Rotated} rotated, {totals.FailedNotBlocked} failed, {needs} to act on"
             + (input.NotReportedAccounts.Count > 0 ? $", {input.NotReportedAccounts.Count} accounts not reported" : "");
         return Message(id, SubjectPrefix + subject, document, DigestEmail(document, digest), accessKeyId: null);
     }
@@ -298,7 +298,7 @@ internal static class AlertFormat
         var text = new StringBuilder()
             .AppendLine(document.Text)
             .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Rotated {t.Rotated}, deactivated {t.Deactivated}, deleted {t.Deleted}, re-activated {t.Reactivated}, failed {t.Failed}, warnings {t.Warnings}, not started {t.NotStarted}.")
+            .AppendLine(CultureInfo.InvariantCulture, $"Rotated {t.Rotated}, deactivated {t.Deactivated}, deleted {t.Deleted}, re-activated {t.Reactivated}, failed {t.FailedNotBlocked}, blocked {t.Blocked}, warnings {t.Warnings}, not started {t.NotStarted}.")
             .AppendLine(CultureInfo.InvariantCulture, $"{t.Users} users in {digest.Accounts.Reported} of {digest.Accounts.InScope} accounts ({digest.Mode}), {digest.StartedAt} to {digest.FinishedAt}.");
         void Accounts(string title, AccountIdList list)
         {

@@ -7,7 +7,7 @@ namespace OrgKeyRotation.Engine.Contracts;
 /// What one lifecycle step did (or, in a dry run, would do) to a user's keys, as results report it in JSON. The
 /// planner decides in <see cref="PlannedActionKind"/>, which maps onto this (<c>UserExecutor.Map</c>); this enum is
 /// the wire format and changes only with it, so a planner decision without a kind of its own (Block) is reported as
-/// <see cref="Warn"/> with the outcome Failed.
+/// <see cref="Warn"/> with the outcome Blocked.
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ActionKind>))]
 public enum ActionKind
@@ -40,6 +40,11 @@ public enum Outcome
     Skipped,
     /// <summary>Not started because the deadline came first; the next sweep (or redelivery) does it.</summary>
     NotStarted,
+    /// <summary>
+    /// Nothing was done because the user needs a person first (a planner Block, or a secret that is not the rotator's):
+    /// a decision, reported and alerted each sweep until a person acts, and no failure, so nothing retries it.
+    /// </summary>
+    Blocked,
 }
 
 public sealed record ActionResult(

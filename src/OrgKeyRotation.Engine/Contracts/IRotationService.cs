@@ -23,4 +23,10 @@ public interface IRotationService
 
     /// <summary>Read-only inventory of every user and key in scope, for compliance reports.</summary>
     Task<InventoryReport> InventoryAsync(SweepRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The first step of removing OrgKeyRotation: lists the hand-over secrets in scope and, with <paramref name="apply"/>, releases those
+    /// whose resource policy is the rotator's (the user keeps reading its key; the rotator's denials go).
+    /// </summary>
+    Task<ReleaseResult> ReleaseSecretsAsync(IReadOnlyList<string>? accounts, bool apply, CancellationToken cancellationToken);
 }

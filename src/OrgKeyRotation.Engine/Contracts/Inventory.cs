@@ -1,6 +1,9 @@
 namespace OrgKeyRotation.Engine.Contracts;
 
-/// <summary>One user in the inventory.</summary>
+/// <summary>
+/// One user in the inventory. <paramref name="HandOffUntil"/>: the user's current and previous keys are both active
+/// and the rotator deactivates the previous one at the latest then (<c>Planner.HandOffEnd</c>); null otherwise.
+/// </summary>
 public sealed record InventoryUser(
     string AccountId,
     string UserName,
@@ -8,7 +11,8 @@ public sealed record InventoryUser(
     bool Exempt,
     DateTimeOffset? ExemptUntil,
     string? Owner,
-    IReadOnlyList<KeySnapshot> Keys);
+    IReadOnlyList<KeySnapshot> Keys,
+    DateTimeOffset? HandOffUntil = null);
 
 public sealed record InventoryReport(
     DateTimeOffset GeneratedAt,

@@ -39,11 +39,20 @@ public sealed record UserResult(string AccountId, string UserName, IReadOnlyList
 
 public sealed record AccountResult(string AccountId, Outcome Outcome, string? Error, IReadOnlyList<UserResult> Users);
 
-/// <summary>What a sweep, or one account of it, counted. The counts of several add up field by field (<c>+</c>).</summary>
-public sealed record SweepCounts(int Accounts, int Users, int Rotated, int Deactivated, int Deleted, int Reactivated, int Warnings, int Failed, int NotStarted)
+/// <summary>
+/// What a sweep, or one account of it, counted. The counts of several add up field by field (<c>+</c>).
+/// <paramref name="Failed"/> counts failed steps, blocked users and accounts that failed as a whole (the meaning the
+/// alert schema gives it); <paramref name="Blocked"/> the blocked users among them: decisions that need a person, no
+/// failure (<see cref="FailedNotBlocked"/> is the rest).
+/// </summary>
+public sealed record SweepCounts(int Accounts, int Users, int Rotated, int Deactivated, int Deleted, int Reactivated, int Warnings, int Failed, int NotStarted, int Blocked = 0)
 {
     /// <summary>Nothing counted: the start of a sum.</summary>
     public static SweepCounts Zero { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>What failed: an AWS call, a verification, a whole account; not a user blocked by a decision.</summary>
+    [JsonIgnore]
+    public int FailedNotBlocked => Failed - Blocked;
 
     public static SweepCounts operator +(SweepCounts left, SweepCounts right)
     {
@@ -58,7 +67,8 @@ public sealed record SweepCounts(int Accounts, int Users, int Rotated, int Deact
             left.Reactivated + right.Reactivated,
             left.Warnings + right.Warnings,
             left.Failed + right.Failed,
-            left.NotStarted + right.NotStarted);
+            left.NotStarted + right.NotStarted,
+            left.Blocked + right.Blocked);
     }
 }
 

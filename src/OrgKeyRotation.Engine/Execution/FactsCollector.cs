@@ -44,6 +44,8 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         // GetUser brings the tags (owner, exemption) and the ARN (the secret's resource policy) in one call.
         var userTask = knownUser is not null ? Task.FromResult(knownUser) : session.Iam.GetUserAsync(userName, cancellationToken);
         var secretName = config.Secrets.NameFor(accountId, userName);
+        // A name Secrets Manager refuses has no secret to look up (and a DescribeSecret would only be refused).
+        var nameProblem = ManagedSecret.NameProblem(secretName, userName);
         SecretDescription? listed = null;
         var fromListing = account.ListedSecrets is not null;
         if (fromListing)
@@ -57,14 +59,15 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         // ListSecrets is eventually consistent: a secret created minutes ago (by the last rotation) may be missing or
         // show old stages. Its answer is enough for a user with one key, where nothing is lost by a stale view; with
         // two keys the roles decide what gets deactivated, so they come from DescribeSecret.
-        var secret = fromListing && keys.Count < 2 ? listed : await session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
-        var secretFacts = secret is null ? null : await SecretFactsAsync(session, accountId, userName, secret, keys, cancellationToken);
+        var secret = nameProblem is not null ? null
+            : fromListing && keys.Count < 2 ? listed : await session.Secrets.DescribeSecretAsync(secretName, cancellationToken);
+        var (secretFacts, emptyPending) = secret is null ? (null, null) : await SecretFactsAsync(session, accountId, userName, secret, keys, cancellationToken);
         if (secretFacts?.CurrentKeyId is { } tracked && keys.All(k => k.AccessKeyId != tracked))
         {
             // The keys were listed before a concurrent rotation promoted its new key: look again once before
             // concluding that the secret holds a key that no longer exists.
             keys = await session.Iam.ListAccessKeysAsync(userName, cancellationToken);
-            secretFacts = await SecretFactsAsync(session, accountId, userName, secret!, keys, cancellationToken);
+            (secretFacts, emptyPending) = await SecretFactsAsync(session, accountId, userName, secret!, keys, cancellationToken);
         }
         var currentId = secretFacts?.CurrentKeyId;
         var keyFacts = new List<KeyFacts>(keys.Count);
@@ -81,7 +84,7 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
             keyFacts.Add(new KeyFacts(key.AccessKeyId, key.Status, key.CreateDate, lastUsed, needLastUse));
         }
 
-        if (secret is null && keys.Count > 1 && !lookedAgain && keyFacts.Any(k => k.LastUsedDate is not null)
+        if (secret is null && nameProblem is null && keys.Count > 1 && !lookedAgain && keyFacts.Any(k => k.LastUsedDate is not null)
             && await session.Secrets.DescribeSecretAsync(secretName, cancellationToken) is not null)
         {
             // Another sweep created this user's first secret since we looked, and its verification used the new key:
@@ -90,7 +93,7 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         }
 
         var facts = new UserFacts(accountId, userName, keyFacts, secretFacts, Exemption(userName, user.Tags, account.ExemptMembers));
-        return new UserSnapshot(facts, secretName, secret, user);
+        return new UserSnapshot(facts, secretName, secret, user, nameProblem) { EmptyPendingVersion = emptyPending };
     }
 
     private ExemptionFacts Exemption(string userName, IReadOnlyDictionary<string, string> tags, IReadOnlySet<string> exemptMembers)
@@ -113,20 +116,25 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         return ExemptionFacts.None;
     }
 
-    private static async Task<SecretFacts> SecretFactsAsync(IAccountSession session, string accountId, string userName, SecretDescription secret, IReadOnlyList<AccessKeyMetadata> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// The secret's facts, and the version (if any) that carries AWSPENDING without a value beside another current
+    /// version: a Secrets Manager rotation that has not ended (<see cref="UserSnapshot.EmptyPendingVersion"/>).
+    /// </summary>
+    private static async Task<(SecretFacts Facts, string? EmptyPending)> SecretFactsAsync(IAccountSession session, string accountId, string userName, SecretDescription secret, IReadOnlyList<AccessKeyMetadata> keys, CancellationToken cancellationToken)
     {
         if (secret.DeletedDate is { } deleted)
         {
             // Its values cannot be read, and the planner needs none of them: it blocks the user (rule 2).
-            return new SecretFacts(ManagedSecret.IsManaged(secret), null, null, null, null, null, DeletedDate: deleted);
+            return (new SecretFacts(ManagedSecret.IsManaged(secret), null, null, null, null, null, DeletedDate: deleted), null);
         }
 
         if (!ManagedSecret.IsManaged(secret))
         {
-            return new SecretFacts(false, null, null, null, null, null);
+            return (new SecretFacts(false, null, null, null, null, null), null);
         }
 
         var byToken = keys.ToDictionary(k => ManagedSecret.VersionTokenFor(accountId, userName, k.AccessKeyId), k => k.AccessKeyId, StringComparer.Ordinal);
+        string? emptyPending = null;
 
         async Task<string?> KeyIn(string stage)
         {
@@ -144,6 +152,11 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
             // Written by someone else (e.g. Secrets Manager's own rotation with its token), or holds a key IAM no
             // longer lists: read the key id from the value. Only the id leaves this method.
             var value = await session.Secrets.GetSecretValueAsync(secret.Arn, version, null, cancellationToken);
+            if (value is null && stage == SecretStages.Pending && version != secret.VersionWithStage(SecretStages.Current))
+            {
+                emptyPending = version;
+            }
+
             return value is null ? null : ManagedSecret.Parse(value.SecretString)?.AccessKeyId;
         }
 
@@ -157,11 +170,12 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
 
         var deactivated = ManagedSecret.ParseDeactivationTag(secret);
         var handOff = ManagedSecret.ParseHandOffTag(secret);
+        var attempt = ManagedSecret.ParseAttemptTag(secret);
         var restored = ManagedSecret.ParseRestoreTag(secret);
-        return new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At,
-            ManagedSecret.ParseAttemptTag(secret), handOff is { } h ? new KeyHandOff(h.KeyId, h.At) : null)
+        return (new SecretFacts(true, current, pending == current ? null : pending, previous, deactivated?.KeyId, deactivated?.At,
+            attempt?.At, handOff is { } h ? new KeyHandOff(h.KeyId, h.At) : null, AttemptReplacedKeyId: attempt?.ReplacedKeyId)
         {
             Restored = restored is { } r ? new KeyHandOff(r.KeyId, r.At) : null,
-        };
+        }, emptyPending);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.SecretFormat;
 
@@ -31,7 +32,7 @@ internal sealed partial class KeyStager(RotationConfig config, TimeProvider time
     /// </summary>
     public async Task<StagedKey?> StageNewKeyAsync(IAccountSession session, UserSnapshot snapshot, string? replacedKeyId, bool recordReplacedKeyDeactivation, bool ownershipVerified, CancellationToken cancellationToken)
     {
-        var attempt = ManagedSecret.AttemptTags(time.GetUtcNow(), recordReplacedKeyDeactivation ? replacedKeyId : null);
+        var attempt = ManagedSecret.AttemptTags(time.GetUtcNow(), replacedKeyId, recordReplacedKeyDeactivation);
         var secret = snapshot.Secret is { } existing
             ? await PrepareExistingAsync(session, snapshot, existing, describedNow: false, ownershipVerified, attempt, cancellationToken)
             : await CreateSecretAsync(session, snapshot, replacedKeyId, attempt, cancellationToken);
@@ -70,6 +71,34 @@ internal sealed partial class KeyStager(RotationConfig config, TimeProvider time
         return new StagedKey(key, secretId, version, snapshot.VersionWithStage(SecretStages.Current));
     }
 
+    /// <summary>
+    /// A Secrets Manager rotation whose createSecret was interrupted (the process killed, a timeout) leaves AWSPENDING
+    /// on an empty version, and Secrets Manager then refuses every later rotation of the secret (API_RotateSecret). A
+    /// sweep takes the label off (AWS's advice for a rotation that stopped, CancelRotateSecret) once no rotation of the
+    /// rotator can still be running: no attempt recorded in the last <see cref="Planner.OrphanGracePeriod"/> (an
+    /// invocation lasts at most 15 minutes). Only on a secret whose records are the rotator's; a failure is logged, and
+    /// the next sweep tries again.
+    /// </summary>
+    public async Task EndAbandonedRotationAsync(IAccountSession session, UserSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot.EmptyPendingVersion is not { } version || snapshot.Secret is not { } secret
+            || snapshot.Facts.Secret?.AttemptedAt is { } attemptedAt && time.GetUtcNow() - attemptedAt < Planner.OrphanGracePeriod)
+        {
+            return;
+        }
+
+        try
+        {
+            await EnsureRecordsAreOursAsync(session, snapshot, cancellationToken);
+            await session.Secrets.UpdateSecretVersionStageAsync(secret.Arn, SecretStages.Pending, moveToVersionId: null, removeFromVersionId: version, cancellationToken);
+            LogAbandonedRotationEnded(logger, snapshot.SecretName, version);
+        }
+        catch (Exception ex) when (ex is AwsException or RotationStepException)
+        {
+            LogAbandonedRotationNotEnded(logger, snapshot.SecretName, version, ex.Message);
+        }
+    }
+
     /// <summary>The access key a version of the secret holds; null when it holds no value, or one OrgKeyRotation did not write.</summary>
     public static async Task<NewAccessKey?> ReadKeyAsync(IAccountSession session, string secretId, string version, CancellationToken cancellationToken)
     {
@@ -78,15 +107,15 @@ internal sealed partial class KeyStager(RotationConfig config, TimeProvider time
     }
 
     /// <summary>
-    /// Secrets Manager's createSecret step: a new key staged AWSPENDING under the token Secrets Manager chose, in a
-    /// secret that must be the rotator's, with the attempt recorded first. Verification and promotion are the
-    /// testSecret and finishSecret steps. Null when IAM refused a third key.
+    /// Secrets Manager's createSecret step: a new key replacing <paramref name="replacedKeyId"/>, staged AWSPENDING under
+    /// the token Secrets Manager chose, in a secret that must be the rotator's, with the attempt recorded first.
+    /// Verification and promotion are the testSecret and finishSecret steps. Null when IAM refused a third key.
     /// <paramref name="ownershipVerified"/>: the step's slot-freeing deletions checked the secret's policy already.
     /// </summary>
-    public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, bool ownershipVerified, CancellationToken cancellationToken)
+    public async Task<NewAccessKey?> CreateAndStageAsync(IAccountSession session, UserSnapshot snapshot, SecretDescription secret, string token, string? replacedKeyId, bool ownershipVerified, CancellationToken cancellationToken)
     {
         // Described by the step just now: never null (only a stale view of a secret is looked at again).
-        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ownershipVerified, ManagedSecret.AttemptTags(time.GetUtcNow(), null), cancellationToken);
+        await PrepareExistingAsync(session, snapshot, secret, describedNow: true, ownershipVerified, ManagedSecret.AttemptTags(time.GetUtcNow(), replacedKeyId, deactivatesReplacedKey: false), cancellationToken);
         var key = await CreateKeyAsync(session, snapshot, cancellationToken);
         if (key is not null)
         {
@@ -203,7 +232,10 @@ internal sealed partial class KeyStager(RotationConfig config, TimeProvider time
     /// <summary>The one refusal of a secret that is not the rotator's: what was found and spared, then what to do.</summary>
     private static RotationStepException NotTheRotators(string secretName, string findingAndEffect) => new(
         $"secret {secretName} is not the rotator's: {findingAndEffect}. "
-        + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew");
+        + "If the rotator created it, restore its resource policy (docs/security.md); otherwise delete the secret (or change secrets.nameTemplate), and the next sweep creates the user's secret anew")
+    {
+        NeedsPerson = true,
+    };
 
     /// <summary>
     /// A user's first secret: created empty, with the attempt's records in its tags, then protected. Null when another
@@ -359,6 +391,12 @@ internal sealed partial class KeyStager(RotationConfig config, TimeProvider time
 
     /// <summary>The secret a new key goes into, and the version AWSCURRENT held before it (null: none).</summary>
     private sealed record SecretTarget(string Arn, string? CurrentVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Secret {SecretName} held AWSPENDING on the empty version {Version} of a Secrets Manager rotation that stopped: the label is taken off, so that Secrets Manager's next rotation can start")]
+    private static partial void LogAbandonedRotationEnded(ILogger logger, string secretName, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Secret {SecretName} holds AWSPENDING on the empty version {Version} of a Secrets Manager rotation that stopped, and the label could not be taken off ({Error}); the next sweep tries again")]
+    private static partial void LogAbandonedRotationNotEnded(ILogger logger, string secretName, string version, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: secret {SecretName} has no resource policy and no version: finishing its interrupted creation")]
     private static partial void LogFinishingCreation(ILogger logger, string accountId, string userName, string secretName);

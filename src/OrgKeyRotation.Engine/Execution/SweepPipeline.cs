@@ -144,6 +144,7 @@ internal sealed partial class SweepPipeline
     private async Task<AccountResult> CollectAsync(string accountId, List<Task<UserResult>> users)
     {
         var ordered = await Task.WhenAll(users);
+        // A blocked user is a decision that waits for a person, not a failure of its account.
         var anyFailed = ordered.Any(u => u.Actions.Any(a => a.Outcome == Outcome.Failed));
         return new AccountResult(accountId, anyFailed ? Outcome.Failed : _run.DryRun ? Outcome.Planned : Outcome.Succeeded, anyFailed ? "some users failed; see their actions" : null, ordered);
     }
@@ -237,12 +238,24 @@ internal sealed partial class SweepPipeline
         }
 
         var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
+        if (snapshot.SecretNameProblem is { } problem && !snapshot.Facts.Exemption.Exempt)
+        {
+            // Decided before any Secrets Manager call: a name AWS refuses would fail the same way every sweep.
+            if (!_run.DryRun)
+            {
+                _alerts.Add(Alert.AboutUser(AlertEvent.Blocked, _run.SweepId, snapshot.AlertUser(_config.Alerts.OwnerTag), $"{accountId}/{userName}: manual action needed", problem));
+            }
+
+            return (null, new UserResult(accountId, userName, KeySnapshots(plan), [new ActionResult(ActionKind.Warn, Outcome.Blocked, problem, Error: "manual action needed: " + problem)]));
+        }
+
         if (_run.DryRun)
         {
-            var planned = plan.Actions.Select(a => new ActionResult(UserExecutor.Map(a.Kind), a.ChangesState ? Outcome.Planned : a.Kind == PlannedActionKind.Block ? Outcome.Failed : Outcome.Skipped, a.Reason, a.AccessKeyId)).ToList();
+            var planned = plan.Actions.Select(a => new ActionResult(UserExecutor.Map(a.Kind), a.ChangesState ? Outcome.Planned : a.Kind == PlannedActionKind.Block ? Outcome.Blocked : Outcome.Skipped, a.Reason, a.AccessKeyId)).ToList();
             return (null, new UserResult(accountId, userName, KeySnapshots(plan), planned));
         }
 
+        await _executor.EndAbandonedRotationAsync(account.Session, snapshot, cancellationToken);
         var run = await _executor.StageAsync(account.Session, snapshot, plan, _run.SweepId, mayStageNewKey: () => !PastStop(), cancellationToken);
         return run.AwaitingVerification is null ? (null, new UserResult(accountId, userName, KeySnapshots(plan), run.Results)) : (run, null);
     }

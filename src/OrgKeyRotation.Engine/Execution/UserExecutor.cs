@@ -54,6 +54,10 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         await ContinueAsync(run, index + 1, mayStageNewKey: static () => true, cancellationToken);
     }
 
+    /// <summary>A sweep ends a Secrets Manager rotation that stopped in createSecret (<see cref="KeyStager.EndAbandonedRotationAsync"/>).</summary>
+    public Task EndAbandonedRotationAsync(IAccountSession session, UserSnapshot snapshot, CancellationToken cancellationToken) =>
+        stager.EndAbandonedRotationAsync(session, snapshot, cancellationToken);
+
     public static ActionKind Map(PlannedActionKind kind) => kind switch
     {
         PlannedActionKind.Rotate => ActionKind.Rotate,
@@ -223,7 +227,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                     return new ActionResult(kind, Outcome.Skipped, action.Reason, action.AccessKeyId);
                 case PlannedActionKind.Block:
                     alerts.Add(AlertOf(run, action, AlertEvent.Blocked, $"{facts.AccountId}/{facts.UserName}: manual action needed", action.Reason));
-                    return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, Error: "manual action needed: " + action.Reason);
+                    return new ActionResult(kind, Outcome.Blocked, action.Reason, action.AccessKeyId, Error: "manual action needed: " + action.Reason);
                 case PlannedActionKind.Delete:
                     await DeleteAsync(session, facts.UserName, action.AccessKeyId!, cancellationToken);
                     alerts.Add(AlertOf(run, action, AlertEvent.Deleted, $"key deleted for {facts.AccountId}/{facts.UserName}", action.Reason));
@@ -275,6 +279,14 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         var facts = run.Snapshot.Facts;
         var kind = Map(action.Kind);
         var error = ex.Message;
+        if (ex is RotationStepException { NeedsPerson: true })
+        {
+            // Refused on what AWS holds (a secret that is not the rotator's): the same every sweep until a person acts.
+            LogActionBlocked(logger, kind, facts.AccountId, facts.UserName, action.AccessKeyId, error);
+            alerts.Add(AlertOf(run, action, AlertEvent.Blocked, $"{facts.AccountId}/{facts.UserName}: manual action needed", $"{action.Reason}\n\nRefused: {error}"));
+            return new ActionResult(kind, Outcome.Blocked, action.Reason, action.AccessKeyId, Error: error);
+        }
+
         var aws = AwsFailureFields.Of(ex);
         LogActionFailed(logger, kind, facts.AccountId, facts.UserName, action.AccessKeyId, error, aws.ErrorCode, aws.HttpStatus, aws.RequestId);
         alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"{kind} failed for {facts.AccountId}/{facts.UserName}", $"{action.Reason}\n\nFailed: {error}"));
@@ -341,6 +353,9 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{AccountId} {UserName}: {Text}")]
     private static partial void LogRotationDeferred(ILogger logger, string accountId, string userName, string text);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Action} blocked for {AccountId} {UserName} {AccessKeyId}: {Error}")]
+    private static partial void LogActionBlocked(ILogger logger, ActionKind action, string accountId, string userName, string? accessKeyId, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Action} failed for {AccountId} {UserName} {AccessKeyId}: {Error} (AWS error {AwsErrorCode}, HTTP {HttpStatus}, request id {AwsRequestId})")]
     private static partial void LogActionFailed(ILogger logger, ActionKind action, string accountId, string userName, string? accessKeyId, string error, string? awsErrorCode, int? httpStatus, string? awsRequestId);

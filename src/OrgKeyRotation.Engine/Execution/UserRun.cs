@@ -38,6 +38,10 @@ internal sealed class UserRun(IAccountSession session, UserSnapshot snapshot, Us
         {
             StopReason ??= "not attempted: an earlier step for this user failed";
         }
+        else if (result.Outcome == Outcome.Blocked)
+        {
+            StopReason ??= "not attempted: an earlier step for this user needs a person first";
+        }
         else if (result.Action is ActionKind.Rotate or ActionKind.CompleteRotation && result.Outcome != Outcome.Succeeded)
         {
             // What follows a rotation (deactivating the key it replaced) assumes the new key is current.

@@ -5,13 +5,24 @@ using OrgKeyRotation.Engine.Alerts;
 
 namespace OrgKeyRotation.Engine.Execution;
 
-/// <summary>What one look at a user found in AWS: the planner's facts plus what the executor needs to act on them.</summary>
+/// <summary>
+/// What one look at a user found in AWS: the planner's facts plus what the executor needs to act on them.
+/// <paramref name="SecretNameProblem"/>: why the user cannot have a secret at all (<c>ManagedSecret.NameProblem</c>);
+/// its secret was then not looked up.
+/// </summary>
 internal sealed record UserSnapshot(
     UserFacts Facts,
     string SecretName,
     SecretDescription? Secret,
-    IamUser User)
+    IamUser User,
+    string? SecretNameProblem = null)
 {
+    /// <summary>
+    /// The version of the user's secret that carries AWSPENDING without a value beside another current version: a
+    /// Secrets Manager rotation that has not ended (null: none).
+    /// </summary>
+    public string? EmptyPendingVersion { get; init; }
+
     /// <summary>The user as alerts name it, with its owner from the tag named <paramref name="ownerTag"/> (alerts.ownerTag).</summary>
     public AlertUser AlertUser(string? ownerTag) => new(Facts.AccountId, Facts.UserName, Alerts.AlertUser.OwnerIn(User.Tags, ownerTag));
 

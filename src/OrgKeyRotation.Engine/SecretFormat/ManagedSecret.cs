@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Model;
 
 namespace OrgKeyRotation.Engine.SecretFormat;
@@ -24,8 +25,10 @@ public static class ManagedSecret
     public const string AdoptedKeyTag = "orgkeyrotation:adopted-key";
 
     /// <summary>
-    /// "{ISO instant}": when the rotator last set out to create a key for the user, written before every
-    /// CreateAccessKey. Only a key created inside that attempt's window can be the rotator's orphan (docs/design.md).
+    /// "{replaced keyId} {ISO instant}": when the rotator last set out to create a key for the user, and the key that new
+    /// key replaces; written before every CreateAccessKey. Only a key created inside that attempt's window can be the
+    /// rotator's orphan, and none once the current key is a key of that window other than the replaced one
+    /// (docs/design.md, "Times"). Records of older releases hold the instant alone.
     /// </summary>
     public const string AttemptTag = "orgkeyrotation:attempt";
 
@@ -41,8 +44,18 @@ public static class ManagedSecret
     /// <summary>The one instant format of the records: "yyyy-MM-ddTHH:mm:ssZ" (UTC).</summary>
     private const string RecordInstantFormat = "yyyy-MM-ddTHH:mm:ssZ";
 
-    public static DateTimeOffset? ParseAttemptTag(SecretDescription description) =>
-        description.Tags.TryGetValue(AttemptTag, out var value) ? ParseRecordInstant(value) : null;
+    public static (DateTimeOffset At, string? ReplacedKeyId)? ParseAttemptTag(SecretDescription description)
+    {
+        if (!description.Tags.TryGetValue(AttemptTag, out var value))
+        {
+            return null;
+        }
+
+        var parts = value.Split(' ', 2);
+        return parts.Length == 1
+            ? ParseRecordInstant(value) is { } at ? (at, null) : null
+            : parts[0].Length > 0 && ParseRecordInstant(parts[1]) is { } replacedAt ? (replacedAt, parts[0]) : null;
+    }
 
     public static (string KeyId, DateTimeOffset At)? ParseHandOffTag(SecretDescription description) => ParseKeyRecord(description, HandOffTag);
 
@@ -65,16 +78,16 @@ public static class ManagedSecret
     public static string RecordInstant(DateTimeOffset at) => at.UtcDateTime.ToString(RecordInstantFormat, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The tags an attempt writes before its CreateAccessKey: the attempt's instant and, when the key it replaces is
-    /// deactivated right after the promotion (<paramref name="deactivatedKeyId"/>), that key's deactivation record too,
-    /// so that the deactivation costs no tag write of its own.
+    /// The tags an attempt writes before its CreateAccessKey: the attempt's instant with the key the new one replaces
+    /// (null: none) and, when that key is deactivated right after the promotion (<paramref name="deactivatesReplacedKey"/>),
+    /// its deactivation record too, so that the deactivation costs no tag write of its own.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> AttemptTags(DateTimeOffset at, string? deactivatedKeyId)
+    public static IReadOnlyDictionary<string, string> AttemptTags(DateTimeOffset at, string? replacedKeyId, bool deactivatesReplacedKey)
     {
-        var tags = new Dictionary<string, string> { [AttemptTag] = RecordInstant(at) };
-        if (deactivatedKeyId is not null)
+        var tags = new Dictionary<string, string> { [AttemptTag] = replacedKeyId is null ? RecordInstant(at) : $"{replacedKeyId} {RecordInstant(at)}" };
+        if (deactivatesReplacedKey && replacedKeyId is not null)
         {
-            tags[DeactivatedTag] = DeactivationTagValue(deactivatedKeyId, at);
+            tags[DeactivatedTag] = DeactivationTagValue(replacedKeyId, at);
         }
 
         return tags;
@@ -107,6 +120,25 @@ public static class ManagedSecret
         new Dictionary<string, string> { [RestoredTag] = $"{accessKeyId} {RecordInstant(at)}" };
 
     public static (string KeyId, DateTimeOffset At)? ParseRestoreTag(SecretDescription description) => ParseKeyRecord(description, RestoredTag);
+
+    /// <summary>
+    /// Why the user cannot have a managed secret, or null. IAM allows ',' in user names ("_+=,.@-", CreateUser), while
+    /// a secret name allows only letters, digits and /_+=.@- (CreateSecret) and the tags that record the user allow
+    /// letters, digits, spaces and _.:/=+-@ (TagResource): Secrets Manager would refuse the secret every sweep.
+    /// </summary>
+    public static string? NameProblem(string secretName, string userName)
+    {
+        if (AwsIdentifiers.IsSecretName(secretName) && AwsIdentifiers.IsSecretTagValue(userName))
+        {
+            return null;
+        }
+
+        var refused = string.Concat(userName.Where(c => !AwsIdentifiers.IsSecretName(c.ToString()) || !AwsIdentifiers.IsSecretTagValue(c.ToString())).Distinct());
+        var which = refused.Length > 0 ? $"'{refused}' in the user name" : "the secret name";
+        return $"user {userName} cannot have a secret: IAM allows {which}, but Secrets Manager refuses it in a secret name ({AwsIdentifiers.SecretNameRule}: {secretName}) "
+            + $"or in the tag that records the user ({AwsIdentifiers.SecretTagValueRule}). No secret and no key is created. Rename the user, change secrets.nameTemplate, "
+            + "or leave the user out of the rotation (discovery.userPath, discovery.userTag, or the accounts list)";
+    }
 
     public static bool IsManaged(SecretDescription description) =>
         description.Tags.TryGetValue(ManagedTag, out var value) && value == "true";
@@ -200,8 +232,20 @@ public static class ManagedSecret
     /// </summary>
     public static string ResourcePolicy(string userArn, string rotatorArn)
     {
-        ArgumentException.ThrowIfNullOrEmpty(userArn);
         ArgumentException.ThrowIfNullOrEmpty(rotatorArn);
+        return Policy(userArn, rotatorArn);
+    }
+
+    /// <summary>
+    /// The policy of a released secret (<c>keyrot release-secrets</c>): <see cref="ResourcePolicy"/> without the rotator.
+    /// The user still reads its key and nobody else does; every other action (deletion, the policy, rotation) is left
+    /// to the account's identity policies, so its administrators can manage the secret once the rotator's roles are gone.
+    /// </summary>
+    public static string ReleasedPolicy(string userArn) => Policy(userArn, rotatorArn: null);
+
+    private static string Policy(string userArn, string? rotatorArn)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userArn);
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -219,14 +263,17 @@ public static class ManagedSecret
             w.WriteString("Resource", "*");
             w.WriteEndObject();
 
-            w.WriteStartObject();
-            w.WriteString("Sid", "OnlyTheRotatorChangesIt");
-            w.WriteString("Effect", "Deny");
-            w.WriteString("Principal", "*");
-            WriteStrings(w, "NotAction", OwnerReads);
-            w.WriteString("Resource", "*");
-            WritePrincipalArnNotIn(w, [rotatorArn]);
-            w.WriteEndObject();
+            if (rotatorArn is not null)
+            {
+                w.WriteStartObject();
+                w.WriteString("Sid", "OnlyTheRotatorChangesIt");
+                w.WriteString("Effect", "Deny");
+                w.WriteString("Principal", "*");
+                WriteStrings(w, "NotAction", OwnerReads);
+                w.WriteString("Resource", "*");
+                WritePrincipalArnNotIn(w, [rotatorArn]);
+                w.WriteEndObject();
+            }
 
             w.WriteStartObject();
             w.WriteString("Sid", "NobodyElseReadsIt");
@@ -234,7 +281,7 @@ public static class ManagedSecret
             w.WriteString("Principal", "*");
             WriteStrings(w, "Action", OwnerReads);
             w.WriteString("Resource", "*");
-            WritePrincipalArnNotIn(w, [userArn, rotatorArn]);
+            WritePrincipalArnNotIn(w, rotatorArn is null ? [userArn] : [userArn, rotatorArn]);
             w.WriteEndObject();
 
             w.WriteEndArray();
@@ -242,6 +289,40 @@ public static class ManagedSecret
         }
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The user a policy lets read the secret: the one principal of its one Allow statement (null: none, or not a policy).</summary>
+    public static string? OwnerIn(string? policyJson)
+    {
+        if (string.IsNullOrWhiteSpace(policyJson))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(policyJson);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("Statement", out var statements))
+            {
+                return null;
+            }
+
+            var allows = (statements.ValueKind == JsonValueKind.Array ? statements.EnumerateArray().ToList() : [statements])
+                .Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("Effect", out var effect) && effect.ValueKind == JsonValueKind.String && effect.GetString() == "Allow").ToList();
+            if (allows.Count != 1 || !allows[0].TryGetProperty("Principal", out var principal) || principal.ValueKind != JsonValueKind.Object
+                || !principal.TryGetProperty("AWS", out var aws))
+            {
+                return null;
+            }
+
+            // AWS may return a one-element list for a single principal.
+            var arns = aws.ValueKind == JsonValueKind.Array ? aws.EnumerateArray().ToList() : [aws];
+            return arns is [{ ValueKind: JsonValueKind.String } arn] ? arn.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

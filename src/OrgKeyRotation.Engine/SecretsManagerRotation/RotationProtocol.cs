@@ -19,6 +19,10 @@ namespace OrgKeyRotation.Engine.SecretsManagerRotation;
 /// Secrets Manager creates the token's AWSPENDING version, without a value, before it invokes createSecret; and when
 /// RotateSecret turns a schedule on without rotating, it runs testSecret alone on such a version. So a version
 /// without a value is "not created yet" for createSecret, "nothing to test" for testSecret, and never promoted.
+/// A rotation ends when AWSPENDING is on AWSCURRENT's version or on none; while it stays on another version, Secrets
+/// Manager refuses every later RotateSecret (API_RotateSecret). So a rotation that needs no key (the schedule came
+/// due while the sweep's plan has nothing to rotate) ends with finishSecret taking AWSPENDING off the empty version,
+/// and a createSecret that fails takes it off at once.
 /// </summary>
 internal sealed partial class RotationProtocol(
     RotationConfig config,
@@ -74,7 +78,7 @@ internal sealed partial class RotationProtocol(
 
     private async Task<RotationStepResult> CreateSecretAsync(StepRun run, CancellationToken cancellationToken)
     {
-        var (session, description, userName) = run.Target;
+        var (session, description, _) = run.Target;
         if (run.Stages is not null)
         {
             if (run.Has(SecretStages.Current))
@@ -98,6 +102,34 @@ internal sealed partial class RotationProtocol(
             }
         }
 
+        RotationStepResult result;
+        try
+        {
+            result = await CreateKeyAsync(run, cancellationToken);
+        }
+        catch (Exception ex) when (ex is AwsException or RotationStepException { NeedsPerson: false })
+        {
+            await ReleasePendingAsync(run, cancellationToken);
+            throw;
+        }
+
+        if (result.Outcome == Outcome.Failed)
+        {
+            await ReleasePendingAsync(run, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// createSecret's work on a token without a key yet: plan the user as a sweep would (the configured policy), and
+    /// rotate only when that plan rotates. A plan without a rotation and without a block (the key is not due, or the
+    /// rotator's own windows hold the slot: a sweep rotated recently) needs no key: nothing is created, and
+    /// finishSecret ends the rotation without one.
+    /// </summary>
+    private async Task<RotationStepResult> CreateKeyAsync(StepRun run, CancellationToken cancellationToken)
+    {
+        var (session, description, userName) = run.Target;
         var account = await facts.OpenAccountAsync(session, cancellationToken);
         var snapshot = await facts.CollectAsync(account, userName, lastUseOfEveryKey: false, knownUser: null, cancellationToken);
         if (targets.UserOutsideScope(session.AccountId, snapshot.User) is { } outside)
@@ -105,30 +137,55 @@ internal sealed partial class RotationProtocol(
             throw new BadRequestException($"secret {description.Name} belongs to {session.AccountId}/{userName}, which a sweep does not cover ({outside}): the rotation step is refused");
         }
 
-        // A rotation requested by Secrets Manager is due now, whatever the key's age.
-        var plan = Planner.Plan(snapshot.Facts, config.Policy with { MaxKeyAgeDays = 0 }, time.GetUtcNow());
-        if (!plan.Actions.Any(a => a.Kind == PlannedActionKind.Rotate))
+        var plan = Planner.Plan(snapshot.Facts, config.Policy, time.GetUtcNow());
+        if (plan.Actions.FirstOrDefault(a => a.Kind == PlannedActionKind.Rotate) is not { } rotate)
         {
-            // The reason the rotation cannot go ahead: a block, else the last wait (the one about the current key).
-            var why = (plan.Actions.FirstOrDefault(a => a.Kind == PlannedActionKind.Block) ?? plan.Actions.LastOrDefault(a => a.Kind == PlannedActionKind.Skip) ?? plan.Actions.FirstOrDefault())?.Reason ?? "no rotation possible";
-            return run.Done(Outcome.Failed, $"cannot create a new key now: {why}", null);
+            return plan.Actions.FirstOrDefault(a => a.Kind == PlannedActionKind.Block) is { } block
+                ? run.Done(Outcome.Failed, $"cannot create a new key now: {block.Reason}", null)
+                : run.Done(Outcome.Succeeded, $"no new key is needed now ({string.Join("; ", plan.Actions.Select(a => a.Reason))}): nothing is created, and finishSecret ends this rotation without one", null);
         }
 
         var freeing = plan.Actions.TakeWhile(a => a.Kind == PlannedActionKind.Delete).ToList();
         if (freeing.Count > 0)
         {
             var results = await executor(run.Alerts).ExecuteAsync(session, snapshot, plan with { Actions = freeing }, run.SweepId, cancellationToken);
-            if (results.FirstOrDefault(r => r.Outcome == Outcome.Failed) is { } failed)
+            if (results.FirstOrDefault(r => r.Outcome is Outcome.Failed or Outcome.Blocked) is { } failed)
             {
                 return run.Done(Outcome.Failed, "freeing a key slot failed: " + failed.Error, null);
             }
         }
 
         // Freeing a slot checked the secret's ownership before its first deletion: not read twice.
-        var key = await stager.CreateAndStageAsync(session, snapshot, description, run.Token, ownershipVerified: freeing.Count > 0, cancellationToken);
+        var key = await stager.CreateAndStageAsync(session, snapshot, description, run.Token, rotate.AccessKeyId, ownershipVerified: freeing.Count > 0, cancellationToken);
         return key is null
             ? run.Done(Outcome.Failed, "IAM refused a new key: another rotation created one for this user since the step looked; retry the rotation later", null)
             : run.Done(Outcome.Succeeded, $"new key {key.AccessKeyId} staged as AWSPENDING", key.AccessKeyId);
+    }
+
+    /// <summary>
+    /// A createSecret that failed leaves no rotation in progress: AWSPENDING comes off the token's version while it
+    /// holds no key (AWS: remove AWSPENDING from a version a rotation left, or it "can block you from starting future
+    /// rotations", CancelRotateSecret). Best effort: a sweep takes off what this leaves.
+    /// </summary>
+    private async Task ReleasePendingAsync(StepRun run, CancellationToken cancellationToken)
+    {
+        var (session, description, _) = run.Target;
+        if (!run.Has(SecretStages.Pending))
+        {
+            return;
+        }
+
+        try
+        {
+            if (await session.Secrets.GetSecretValueAsync(description.Arn, run.Token, null, cancellationToken) is null)
+            {
+                await session.Secrets.UpdateSecretVersionStageAsync(description.Arn, SecretStages.Pending, moveToVersionId: null, removeFromVersionId: run.Token, cancellationToken);
+            }
+        }
+        catch (AwsException ex)
+        {
+            LogPendingNotReleased(logger, description.Name, run.Token, ex.Message);
+        }
     }
 
     /// <summary>IAM holds the key since createSecret: there is nothing further to set.</summary>
@@ -178,10 +235,17 @@ internal sealed partial class RotationProtocol(
         }
 
         // Only a version that holds a key of ours is promoted: never an empty one, so consumers always find a key.
-        var key = await KeyStager.ReadKeyAsync(session, description.Arn, run.Token, cancellationToken);
-        if (key is null)
+        var value = await session.Secrets.GetSecretValueAsync(description.Arn, run.Token, null, cancellationToken);
+        if (value is null)
         {
-            return run.Done(Outcome.Failed, "the AWSPENDING version for this token holds no access key written by OrgKeyRotation: nothing is promoted; run createSecret first", null);
+            // createSecret found no key needed: the rotation ends without one, AWSPENDING off the empty version.
+            await session.Secrets.UpdateSecretVersionStageAsync(description.Arn, SecretStages.Pending, moveToVersionId: null, removeFromVersionId: run.Token, cancellationToken);
+            return run.Done(Outcome.Succeeded, "no new key was needed: AWSCURRENT is unchanged, and AWSPENDING is taken off this token's empty version so that the rotation ends", null);
+        }
+
+        if (ManagedSecret.Parse(value.SecretString) is not { } key)
+        {
+            return run.Done(Outcome.Failed, "the AWSPENDING version for this token holds no access key written by OrgKeyRotation: nothing is promoted", null);
         }
 
         // Labels and a key-shaped value can be forged on a secret someone else created: like every step that writes the
@@ -289,6 +353,9 @@ internal sealed partial class RotationProtocol(
 
         public RotationStepResult Done(Outcome outcome, string message, string? accessKeyId) => Result(request, outcome, message, accessKeyId);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "AWSPENDING could not be taken off the empty version {Token} of {SecretName} after a failed createSecret ({Error}); the next sweep takes it off")]
+    private static partial void LogPendingNotReleased(ILogger logger, string secretName, string token, string error);
 
     [LoggerMessage(Message = "Rotation step {Step} for {SecretId} (token {Token}): {Outcome}: {Message}")]
     private static partial void LogStep(ILogger logger, LogLevel level, string step, string secretId, string token, Outcome outcome, string message);

@@ -159,7 +159,7 @@ internal sealed partial class RotationInvocationHandler(
             var result = await service.ProcessWorkItemAsync(item, stopStartingWorkAt, cancellationToken);
             if (NeedsRetry(result))
             {
-                LogRecordIncomplete(logger, messageId, item.AccountId, result.Counts.Failed, result.NotStartedAccounts.Count);
+                LogRecordIncomplete(logger, messageId, item.AccountId, result.Counts.FailedNotBlocked, result.NotStartedAccounts.Count);
                 markFailed();
             }
 
@@ -223,8 +223,13 @@ internal sealed partial class RotationInvocationHandler(
         return JsonSerializer.SerializeToUtf8Bytes(result, LambdaJsonContext.Default.RotationStepResult);
     }
 
+    /// <summary>
+    /// Only what failed or is unfinished fails a work item: an AWS failure, a timeout, an account or step the deadline
+    /// left. A blocked user or a warning is the sweep's decision: SQS delivering the item again would sweep the account
+    /// again to the same decision, alert again, and at last dead-letter it.
+    /// </summary>
     internal static bool NeedsRetry(SweepResult result) =>
-        result.Counts.Failed > 0
+        result.Counts.FailedNotBlocked > 0
         || result.Counts.NotStarted > 0
         || result.NotStartedAccounts.Count > 0
         || result.Accounts.Any(a => a.Outcome is Outcome.Failed or Outcome.NotStarted);
@@ -247,7 +252,7 @@ internal sealed partial class RotationInvocationHandler(
     [LoggerMessage(Level = LogLevel.Warning, Message = "SQS message {MessageId} for account {AccountId} not started before the deadline; it will be redelivered")]
     private static partial void LogRecordNotStarted(ILogger logger, string messageId, string accountId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS message {MessageId} for account {AccountId} incomplete ({Failed} failed, {NotStartedAccounts} not started); it will be redelivered")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQS message {MessageId} for account {AccountId} incomplete ({Failed} failed, {NotStartedAccounts} accounts not started); it will be redelivered")]
     private static partial void LogRecordIncomplete(ILogger logger, string messageId, string accountId, int failed, int notStartedAccounts);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "SQS message {MessageId} for account {AccountId} failed; it will be redelivered")]

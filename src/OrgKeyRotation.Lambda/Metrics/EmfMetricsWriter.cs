@@ -21,7 +21,8 @@ internal sealed class EmfMetricsWriter(TextWriter output, TimeProvider timeProvi
         ("KeysRotated", counts.Rotated),
         ("KeysDeactivated", counts.Deactivated),
         ("KeysDeleted", counts.Deleted),
-        ("RotationFailures", counts.Failed),
+        ("RotationFailures", counts.FailedNotBlocked),
+        ("BlockedUsers", counts.Blocked),
         ("Warnings", counts.Warnings),
     ]);
 

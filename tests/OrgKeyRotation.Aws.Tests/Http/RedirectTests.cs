@@ -49,7 +49,7 @@ public sealed class RedirectTests : IAsyncLifetime
     [Fact]
     public async Task SdkCall_Redirected_NotFollowed()
     {
-        await Assert.ThrowsAnyAsync<AwsException>(() => Clients().Sts.GetCallerIdentityAsync("AKIANEWKEY0000000000", new SensitiveString("new-secret"), default));
+        await Assert.ThrowsAnyAsync<AwsException>(() => Clients().Sts.GetCallerIdentityAsync("AKIANEWKEY0000000000", new SensitiveString("new-secret"), null, default));
 
         Assert.Equal(["POST / HTTP/1.1"], RequestLines());
     }

@@ -63,7 +63,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task GetCallerIdentityAsync_UnknownKey_ThrowsInvalidCredentials()
     {
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Clients("right").Sts.GetCallerIdentityAsync("AKIAUNKNOWNKEY000000", new SensitiveString("wrong"), default));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Clients("right").Sts.GetCallerIdentityAsync("AKIAUNKNOWNKEY000000", new SensitiveString("wrong"), null, default));
 
         Assert.Equal(AwsErrorKind.InvalidCredentials, error.Kind);
         Assert.DoesNotContain("wrong", error.Message, StringComparison.Ordinal);

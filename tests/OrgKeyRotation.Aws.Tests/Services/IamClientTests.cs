@@ -124,7 +124,7 @@ public class IamClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         var key = await iam.CreateAccessKeyAsync(name, default);
         var keys = await iam.ListAccessKeysAsync(name, default);
-        var identity = await _clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        var identity = await _clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
 
         var listed = Assert.Single(keys);
         Assert.Equal(key.AccessKeyId, listed.AccessKeyId);
@@ -201,7 +201,7 @@ public class IamClientTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var key = await iam.CreateAccessKeyAsync(name, default);
 
         var before = await iam.GetAccessKeyLastUsedAsync(key.AccessKeyId, default);
-        await _clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        await _clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
         var after = await iam.GetAccessKeyLastUsedAsync(key.AccessKeyId, default);
 
         Assert.Null(before.LastUsedDate);

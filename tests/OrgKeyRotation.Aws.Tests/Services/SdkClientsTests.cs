@@ -62,7 +62,7 @@ public class SdkClientsTests
         var server = new StubAwsHandler((_, _, _) => StubAwsHandler.Xml(InvalidClientTokenIdXml, HttpStatusCode.Forbidden));
         var started = _time.GetUtcNow();
 
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Clients(server).Sts.GetCallerIdentityAsync("AKIANEWKEY0000000000", new SensitiveString("new-secret"), default).WaitAsync(TimeSpan.FromSeconds(10)));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Clients(server).Sts.GetCallerIdentityAsync("AKIANEWKEY0000000000", new SensitiveString("new-secret"), null, default).WaitAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Equal(AwsErrorKind.InvalidCredentials, error.Kind);
         Assert.Equal("InvalidClientTokenId", error.ErrorCode);
@@ -76,7 +76,7 @@ public class SdkClientsTests
         var server = new StubAwsHandler((_, _, _) => StubAwsHandler.Xml("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>nope</Message></Error><RequestId>r4</RequestId></ErrorResponse>", HttpStatusCode.Forbidden));
         var started = _time.GetUtcNow();
 
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Clients(server).Sts.GetCallerIdentityAsync("AKIANEWKEY0000000000", new SensitiveString("new-secret"), default).WaitAsync(TimeSpan.FromSeconds(10)));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Clients(server).Sts.GetCallerIdentityAsync("AKIANEWKEY0000000000", new SensitiveString("new-secret"), null, default).WaitAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Equal(AwsErrorKind.AccessDenied, error.Kind);
         Assert.Equal(1, server.Calls("GetCallerIdentity"));
@@ -88,7 +88,7 @@ public class SdkClientsTests
     {
         var faults = new FaultInjectingHandler(_server).On("GetCallerIdentity", 1, Fault.Throttle);
 
-        var identity = await _time.DriveAsync(Clients(faults).Sts.GetCallerIdentityAsync("AKIANEWKEY0000000000", new SensitiveString("new-secret"), default));
+        var identity = await _time.DriveAsync(Clients(faults).Sts.GetCallerIdentityAsync("AKIANEWKEY0000000000", new SensitiveString("new-secret"), null, default));
 
         Assert.Equal("arn:aws:iam::123456789012:user/x", identity.Arn);
         Assert.Equal(2, faults.Seen("GetCallerIdentity"));

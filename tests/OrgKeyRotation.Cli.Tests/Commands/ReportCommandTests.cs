@@ -60,10 +60,10 @@ public class ReportCommandTests
 
         Assert.Equal(ExitCodes.Ok, code);
         var lines = cli.Stdout.TrimEnd('\n').Split('\n');
-        Assert.Equal("account,user,access_key_id,status,role,created,age_days,last_used,days_since_last_use,managed,exempt,exempt_until,owner,findings", lines[0]);
+        Assert.Equal("account,user,access_key_id,status,role,created,age_days,last_used,days_since_last_use,managed,exempt,exempt_until,owner,findings,hand_off_until", lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.StartsWith($"{Samples.AccountA},\"'=HYPERLINK(\"\"x\"\")\",{Samples.OldKey},Active,Current,2026-07-28T12:00:00Z,120,", lines[1], StringComparison.Ordinal);
-        Assert.EndsWith(",true,false,,team-a,over-age two-active", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(",true,false,,team-a,over-age two-active,", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public class ReportCommandTests
 
         await cli.RunAsync("report");
 
-        Assert.Contains("over-age 2, unused 45+ days 1, never used 2, users with two active keys 1", cli.Stdout, StringComparison.Ordinal);
-        Assert.Matches(new Regex($@"{Samples.AccountA}\s+bob\s+{Samples.BobKey}\s+Active\s+Untracked\s+400\s+2026-09-26\s+no\s+until 2026-12-25\s+over-age unused-45d"), cli.Stdout);
+        Assert.Contains("over-age 2, unused 45+ days 1, never used 2, users with two active keys 1 (CIS 1.13), in hand-off 0", cli.Stdout, StringComparison.Ordinal);
+        Assert.Matches(new Regex($@"{Samples.AccountA}\s+bob\s+{Samples.BobKey}\s+Active\s+Untracked\s+400\s+2026-09-26\s+no\s+until 2026-12-25\s+over-age, unused-45d"), cli.Stdout);
         Assert.Contains($"{Samples.AccountA}/bob: until 2026-12-25", cli.Stdout, StringComparison.Ordinal);
     }
 
@@ -127,6 +127,79 @@ public class ReportCommandTests
         Assert.Equal(new DateTimeOffset(2027, 6, 1, 6, 30, 0, TimeSpan.Zero), cli.Built!.Time.GetUtcNow());
         Assert.Equal(["InventoryAsync"], cli.Service.Calls);
     }
+
+    [Fact]
+    public async Task Report_JsonRightAfterARotation_KeyPairInHandOffIsNotCis113()
+    {
+        var cli = new CliHarness();
+        cli.Service.Inventory = Samples.HandOffInventory();
+
+        await cli.RunAsync("report", "--output", "json");
+
+        using var doc = JsonDocument.Parse(cli.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal(2, root.GetProperty("summary").GetProperty("usersWithTwoActiveKeys").GetInt32());
+        Assert.Equal(1, root.GetProperty("summary").GetProperty("usersInHandOff").GetInt32());
+        Assert.Equal(["carol", "dave"], root.GetProperty("usersWithTwoActiveKeys").EnumerateArray().Select(u => u.GetProperty("userName").GetString()));
+        var handOff = root.GetProperty("usersInHandOff").EnumerateArray().Single();
+        Assert.Equal("alice", handOff.GetProperty("userName").GetString());
+        Assert.Equal(Samples.HandOffEnds, handOff.GetProperty("until").GetDateTimeOffset());
+        var keys = root.GetProperty("keys").EnumerateArray().ToDictionary(k => k.GetProperty("accessKeyId").GetString()!);
+        Assert.Equal(["over-age", "in-hand-off"], Findings(keys[Samples.OldKey]));
+        Assert.Equal(["in-hand-off"], Findings(keys[Samples.NewKey]));
+        Assert.Equal(Samples.HandOffEnds, keys[Samples.NewKey].GetProperty("handOffUntil").GetDateTimeOffset());
+        Assert.Equal(["two-active"], Findings(keys[Samples.SecondKey]));
+        Assert.Equal(["over-age", "two-active"], Findings(keys[Samples.DaveOldKey]));
+        Assert.Equal(JsonValueKind.Null, keys[Samples.DaveKey].GetProperty("handOffUntil").ValueKind);
+    }
+
+    [Fact]
+    public async Task Report_CsvRightAfterARotation_KeyPairInHandOffCarriesItsEndDate()
+    {
+        var cli = new CliHarness();
+        cli.Service.Inventory = Samples.HandOffInventory();
+
+        await cli.RunAsync("report", "--output", "csv");
+
+        var lines = cli.Stdout.TrimEnd('\n').Split('\n');
+        Assert.EndsWith($",over-age in-hand-off,{Formatting(Samples.HandOffEnds)}", Assert.Single(lines, l => l.Contains(Samples.OldKey, StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith(",two-active,", Assert.Single(lines, l => l.Contains(Samples.SecondKey, StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_TableRightAfterARotation_ShowsInHandOffUntilTheDate()
+    {
+        var cli = new CliHarness();
+        cli.Service.Inventory = Samples.HandOffInventory();
+
+        await cli.RunAsync("report");
+
+        Assert.Contains("users with two active keys 2 (CIS 1.13), in hand-off 1", cli.Stdout, StringComparison.Ordinal);
+        Assert.Matches(new Regex($@"{Samples.NewKey}\s+Active\s+Current\s+1\s+.*in hand-off until {Formatting(Samples.HandOffEnds)}"), cli.Stdout);
+        Assert.Contains($"{Samples.AccountA}/alice: until {Formatting(Samples.HandOffEnds)}", cli.Stdout, StringComparison.Ordinal);
+        Assert.Matches(new Regex($@"{Samples.SecondKey}\s+.*two-active"), cli.Stdout);
+    }
+
+    [Fact]
+    public async Task Report_HtmlRightAfterARotation_Cis113CardCountsOnlyPairsNothingRetires()
+    {
+        var cli = new CliHarness();
+        cli.Service.Inventory = Samples.HandOffInventory();
+        var path = Path.Combine(Path.GetTempPath(), $"keyrot-{Guid.NewGuid():N}.html");
+
+        await cli.RunAsync("report", "--output", "html", "--out", path);
+
+        var html = await File.ReadAllTextAsync(path);
+        File.Delete(path);
+        Assert.Matches(new Regex("<div class=\"card alert\" id=\"card-two-active\"><div class=\"value\">2</div>"), html);
+        Assert.Matches(new Regex("<div class=\"card\" id=\"card-in-hand-off\"><div class=\"value\">1</div>"), html);
+        Assert.Contains($"<span class=\"finding in-hand-off\">in hand-off until {Formatting(Samples.HandOffEnds)}</span>", html, StringComparison.Ordinal);
+        Assert.Contains($"<tr class=\"key\" data-key=\"{Samples.NewKey}\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<tr class=\"key flagged\" data-key=\"{Samples.SecondKey}\">", html, StringComparison.Ordinal);
+        Assert.Contains("<table id=\"hand-off-users\">", html, StringComparison.Ordinal);
+    }
+
+    private static string Formatting(DateTimeOffset day) => day.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string[] Findings(JsonElement key) => key.GetProperty("findings").EnumerateArray().Select(f => f.GetString()!).ToArray();
 }

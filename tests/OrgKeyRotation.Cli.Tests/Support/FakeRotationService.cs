@@ -13,11 +13,15 @@ internal sealed class FakeRotationService : IRotationService
 
     public RotationStepRequest? LastStep { get; private set; }
 
+    public (IReadOnlyList<string>? Accounts, bool Apply)? LastRelease { get; private set; }
+
     public SweepResult SweepResult { get; set; } = Samples.Sweep(dryRun: true);
 
     public InventoryReport Inventory { get; set; } = Samples.Inventory();
 
     public ActionResult RestoreResult { get; set; } = new(ActionKind.Reactivate, Outcome.Succeeded, "reactivated", Samples.OldKey);
+
+    public ReleaseResult Release { get; set; } = new(false, [], []);
 
     public Exception? Throw { get; set; }
 
@@ -68,6 +72,13 @@ internal sealed class FakeRotationService : IRotationService
         Record(nameof(InventoryAsync));
         LastSweep = request;
         return Task.FromResult(Inventory);
+    }
+
+    public Task<ReleaseResult> ReleaseSecretsAsync(IReadOnlyList<string>? accounts, bool apply, CancellationToken cancellationToken)
+    {
+        Record(nameof(ReleaseSecretsAsync));
+        LastRelease = (accounts, apply);
+        return Task.FromResult(Release with { Applied = apply });
     }
 
     private void Record(string call)

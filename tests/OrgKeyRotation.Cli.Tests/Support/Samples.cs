@@ -77,4 +77,38 @@ internal static class Samples
             ]),
         ],
         withFailure ? [new AccountResult("333333333333", Outcome.Failed, "STS:AssumeRole failed with AccessDenied", [])] : []);
+
+    /// <summary>
+    /// Right after rotations: alice's current and previous keys both active, the previous one deactivated by
+    /// <see cref="HandOffEnds"/> at the latest; carol with two untracked active keys (nothing retires either); dave,
+    /// whose hand-off should have ended yesterday and still holds two active keys.
+    /// </summary>
+    public static InventoryReport HandOffInventory() => new(
+        Now,
+        90,
+        [
+            new InventoryUser(AccountA, "alice", Managed: true, Exempt: false, null, "team-a",
+            [
+                new KeySnapshot(OldKey, "Active", Now.AddDays(-91), Now.AddDays(-1), KeyRole.Previous),
+                new KeySnapshot(NewKey, "Active", Now.AddDays(-1), Now.AddHours(-2), KeyRole.Current),
+            ],
+            HandOffEnds),
+            new InventoryUser(AccountA, "carol", Managed: false, Exempt: false, null, null,
+            [
+                new KeySnapshot(SecondKey, "Active", Now.AddDays(-20), Now.AddDays(-1), KeyRole.Untracked),
+                new KeySnapshot(BobKey, "Active", Now.AddDays(-10), Now.AddDays(-1), KeyRole.Untracked),
+            ]),
+            new InventoryUser(AccountB, "dave", Managed: true, Exempt: false, null, null,
+            [
+                new KeySnapshot(DaveOldKey, "Active", Now.AddDays(-120), Now.AddDays(-1), KeyRole.Previous),
+                new KeySnapshot(DaveKey, "Active", Now.AddDays(-31), Now.AddDays(-1), KeyRole.Current),
+            ],
+            Now.AddDays(-1)),
+        ],
+        []);
+
+    public const string DaveOldKey = "AKIADAVEOLDDAVEOLDD5";
+    public const string DaveKey = "AKIADAVEDAVEDAVEDAV6";
+
+    public static readonly DateTimeOffset HandOffEnds = Now.AddDays(29);
 }

@@ -76,6 +76,23 @@ public class AwsIdentifiersTests
     [InlineData("owner,team", false)]
     public void IsTagKey_Shapes(string value, bool valid) => Assert.Equal(valid, AwsIdentifiers.IsTagKey(value));
 
+    [Theory]
+    [InlineData("alice", true)]
+    [InlineData("build+bot=1.2_x@y-z", true)]
+    [InlineData("Cost Center/équipe:1", true)]
+    [InlineData("", true)]
+    [InlineData("build,bot", false)]
+    [InlineData("a!b", false)]
+    public void IsSecretTagValue_Shapes(string value, bool valid) => Assert.Equal(valid, AwsIdentifiers.IsSecretTagValue(value));
+
+    [Fact]
+    public void IsSecretTagValue_LengthBound_IsThatOfTheSecretsManagerApi()
+    {
+        Assert.True(AwsIdentifiers.IsSecretTagValue(new string('v', 256)));
+        Assert.False(AwsIdentifiers.IsSecretTagValue(new string('v', 257)));
+        Assert.False(AwsIdentifiers.IsSecretTagValue(null));
+    }
+
     [Fact]
     public void IsTagKey_LengthBounds_AreThoseOfTheIamApi()
     {

@@ -132,6 +132,7 @@ public class ConfigLoaderEnvironmentTests
         [Env.DryRun] = "true",
         [Env.ConcurrencyAccounts] = "3",
         [Env.ConcurrencyUsersPerAccount] = "3",
+        [Env.VerificationRegions] = "us-east-1, eu-west-1",
         [Env.WorkQueueUrl] = "https://sqs.eu-west-1.amazonaws.com/999999999999/q",
         [Env.ResultsQueueUrl] = "https://sqs.eu-west-1.amazonaws.com/999999999999/r",
         [Env.DeadlineMarginSeconds] = "120",
@@ -238,6 +239,7 @@ public class ConfigLoaderEnvironmentTests
         { Env.DigestDelaySeconds, "901", "901 is out of range: use 0 to 900 (SQS's longest message delay)" },
         { Env.DigestDelaySeconds, "-5", "out of range: use 0 to 900" },
         { Env.ConcurrencyUsersPerAccount, "1000", "out of range: use 1 to 32" },
+        { Env.VerificationRegions, "us-east-1,Europe", "'Europe' is not a region code such as us-east-1" },
         { Env.RotationRoleName, "bad role", "is not a valid IAM role name" },
         { Env.ExternalId, "x", "must be 2-1224 characters" },
         { Env.SnsTopicArn, "arn:aws:sqs:us-east-1:999999999999:q", "is not an SNS topic ARN" },
@@ -431,5 +433,5 @@ public class ConfigLoaderEnvironmentTests
         "|",
         c.RoleName, c.ExternalId, string.Join(";", c.Accounts.Select(a => a.Key + "=" + string.Join(",", a.Value))),
         c.Discovery with { IncludeOus = [], ExcludeAccounts = [] }, string.Join(",", c.Discovery.IncludeOus), string.Join(",", c.Discovery.ExcludeAccounts),
-        c.Policy, c.Exemptions, c.Secrets, c.Alerts, c.DryRun, c.Concurrency, c.WorkQueueUrl, c.ResultsQueueUrl, c.Lambda, c.FanOut);
+        c.Policy, c.Exemptions, c.Secrets, c.Alerts, c.DryRun, c.Concurrency, string.Join(",", c.Verification.Regions), c.WorkQueueUrl, c.ResultsQueueUrl, c.Lambda, c.FanOut);
 }

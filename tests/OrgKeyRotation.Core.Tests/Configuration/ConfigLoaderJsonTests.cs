@@ -208,6 +208,7 @@ public class ConfigLoaderJsonTests
         { Minimal("'policy':{'deactivateAfterDays':7,'maxDeactivationDelayDays':14}"), "$.policy.warnDaysBeforeForced", "less than maxDeactivationDelayDays - deactivateAfterDays (7): the warnings start after the deactivateAfterDays grace" },
         // Discovery.
         { Minimal("'discovery':{'includeOus':['ou-12']}"), "$.discovery.includeOus[0]", "'ou-12' is not an OU id" },
+        { Minimal("'verification':{'regions':['us-east-1','eu-west']}"), "$.verification.regions[1]", "'eu-west' is not a region code such as us-east-1" },
         { Minimal("'discovery':{'includeOus':['r-ab12','OU-AB12-ABCDEFGH']}"), "$.discovery.includeOus[1]", "is not an OU id" },
         { Minimal("'discovery':{'excludeAccounts':['12345']}"), "$.discovery.excludeAccounts[0]", "exactly 12 digits" },
         { Minimal("'discovery':{'userPath':'service'}"), "$.discovery.userPath", "starts and ends with '/'" },

@@ -22,7 +22,7 @@ public class SettingsTests
     [Fact]
     public void FieldsOf_Root_ListsSettingsAndSectionsInTableOrder() =>
         Assert.Equal(
-            ["roleName", "externalId", "accounts", "discovery", "policy", "exemptions", "secrets", "alerts", "dryRun", "concurrency", "workQueueUrl", "resultsQueueUrl", "lambda", "fanOut"],
+            ["roleName", "externalId", "accounts", "discovery", "policy", "exemptions", "secrets", "alerts", "dryRun", "concurrency", "verification", "workQueueUrl", "resultsQueueUrl", "lambda", "fanOut"],
             Settings.FieldsOf(null));
 
     /// <summary>A valid, non-default JSON value for every setting. Keyed by the table, so a new setting needs a row.</summary>
@@ -55,6 +55,7 @@ public class SettingsTests
         ["dryRun"] = "true",
         ["concurrency.accounts"] = "3",
         ["concurrency.usersPerAccount"] = "3",
+        ["verification.regions"] = "['us-east-1', 'eu-west-1']",
         ["workQueueUrl"] = "'https://sqs.eu-west-1.amazonaws.com/999999999999/q'",
         ["resultsQueueUrl"] = "'https://sqs.eu-west-1.amazonaws.com/999999999999/r'",
         ["lambda.deadlineMarginSeconds"] = "120",

@@ -20,14 +20,15 @@ public class PlannerPropertyTests
     private const string K1 = "AKIAFIRST0000000001";
     private const string K2 = "AKIASECOND000000002";
 
-    private static readonly TimeSpan[] Ages = [TimeSpan.FromMinutes(10), TimeSpan.FromDays(3), TimeSpan.FromDays(40), TimeSpan.FromDays(100)];
+    private static readonly TimeSpan[] Ages = [TimeSpan.FromMinutes(10), TimeSpan.FromHours(2), TimeSpan.FromDays(3), TimeSpan.FromDays(40), TimeSpan.FromDays(100)];
     private static readonly Use[] Uses = [Use.Never, Use.Unknown, Use.DaysAgo(1), Use.DaysAgo(35)];
 
     /// <summary>
-    /// Attempts recorded 30 s before the 10-minute-old keys were created (their rotation still in its grace period), and
-    /// 30 s before the 3-day-old keys were created (their grace is over: orphans if never used).
+    /// Attempts recorded 30 s before the 10-minute-old keys were created (their rotation still in its grace period), 30 s
+    /// before the 2-hour-old keys were created (grace over, but too young for their last use to be trusted), and 30 s
+    /// before the 3-day-old keys were created (orphans if never used).
     /// </summary>
-    private static readonly DateTimeOffset?[] Attempts = [null, Now - TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(30), Now - TimeSpan.FromDays(3) - TimeSpan.FromSeconds(30)];
+    private static readonly DateTimeOffset?[] Attempts = [null, .. new[] { TimeSpan.FromMinutes(10), TimeSpan.FromHours(2), TimeSpan.FromDays(3) }.Select(age => (DateTimeOffset?)(Now - age - TimeSpan.FromSeconds(30)))];
 
     private static readonly Lazy<List<UserFacts>> BaseUsers = new(() => Users().ToList());
 
@@ -99,14 +100,18 @@ public class PlannerPropertyTests
         }
     }
 
-    /// <summary>The managed secrets of <see cref="Users"/> with every attempt record, and a hand-off of the current key 2 days ago.</summary>
+    /// <summary>
+    /// The managed secrets of <see cref="Users"/> with every attempt record (with and without the current key as the key
+    /// it set out to replace), and a hand-off of the current key 2 days ago.
+    /// </summary>
     private static IEnumerable<UserFacts> UsersWithRecords() =>
         from user in BaseUsers.Value
         where user.Secret is { ManagedByUs: true }
         from attempt in Attempts
+        from replaced in attempt is not null && user.Secret!.CurrentKeyId is { } replacing ? new[] { null, replacing } : [null]
         from handOff in user.Secret!.CurrentKeyId is { } current ? new[] { null, new KeyHandOff(current, Now.AddDays(-2)) } : [null]
         where attempt is not null || handOff is not null
-        select user with { Secret = user.Secret! with { AttemptedAt = attempt, HandOff = handOff } };
+        select user with { Secret = user.Secret! with { AttemptedAt = attempt, AttemptReplacedKeyId = replaced, HandOff = handOff } };
 
     private static bool IsPrevious(Role role) => role is Role.Previous or Role.PreviousRecordedRecently or Role.PreviousRecordedLongAgo;
 
@@ -227,7 +232,10 @@ public class PlannerPropertyTests
             yield return "two changes of one key in one plan (other than Rotate then Deactivate of the old current key)";
         }
 
-        var inProgress = attemptedAt is { } attempted && Now - attempted < Planner.OrphanGracePeriod
+        // One attempt creates one key: once the secret's current key is a key of its window other than the one it set out
+        // to replace, it is accounted for.
+        var accounted = facts.Keys.Any(k => k.AccessKeyId == secret?.CurrentKeyId && k.AccessKeyId != secret.AttemptReplacedKeyId && InsideAttemptWindow(k.CreateDate, attemptedAt));
+        var inProgress = !accounted && attemptedAt is { } attempted && Now - attempted < Planner.OrphanGracePeriod
             && facts.Keys.Any(k => plan.Roles[k.AccessKeyId] == KeyRole.Untracked && InsideAttemptWindow(k.CreateDate, attemptedAt));
         if (inProgress && actions.Any(a => a.ChangesState && a.Kind != PlannedActionKind.CompleteRotation))
         {
@@ -244,11 +252,16 @@ public class PlannerPropertyTests
             }
             else if (role == KeyRole.Untracked)
             {
-                var orphan = key.LastUsedKnown && key.LastUsedDate is null && InsideAttemptWindow(key.CreateDate, attemptedAt)
+                var orphan = !accounted && key.LastUsedKnown && key.LastUsedDate is null && InsideAttemptWindow(key.CreateDate, attemptedAt)
                     && Now - attemptedAt!.Value >= Planner.OrphanGracePeriod;
                 if (!orphan)
                 {
-                    yield return "Delete of an untracked key that is not an orphan of a recorded attempt (a person's key)";
+                    yield return "Delete of an untracked key that is not an orphan of a recorded attempt that no key in the secret accounts for (a person's key)";
+                }
+
+                if (Now - key.CreateDate < Planner.OrphanMinimumAge)
+                {
+                    yield return "Delete of an orphan younger than OrphanMinimumAge (its last use may not be reported yet)";
                 }
 
                 if (rotates == 0)

@@ -24,8 +24,8 @@ public class PlannerTableTests
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
-    /// <summary>An attempt recorded long enough ago that its grace period is over.</summary>
-    private static readonly TimeSpan AttemptAgo = TimeSpan.FromHours(2);
+    /// <summary>An attempt recorded long enough ago that its grace period is over and its keys are old enough to be orphans.</summary>
+    private static readonly TimeSpan AttemptAgo = Planner.OrphanMinimumAge + TimeSpan.FromHours(2);
 
     internal static readonly Dictionary<string, Row> Rows = [];
 
@@ -163,6 +163,25 @@ public class PlannerTableTests
         Add("a key of unknown last use inside the attempt window is not an orphan", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Unknown)], Tracks(current: Cur).Attempted(AttemptAgo), "Warn Other, Block Cur");
         Add("orphan of an interrupted first rotation (secret without AWSCURRENT), due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Never)], Tracks().Attempted(AttemptAgo), "Delete Other, Rotate Cur");
         Add("key of an interrupted first rotation within the grace period", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks().Attempted(TimeSpan.FromMinutes(5) + Second), "Skip Other");
+
+        // An orphan is deleted only once AWS's report of its last use can be trusted (Planner.OrphanMinimumAge).
+        Add("orphan younger than OrphanMinimumAge, not due", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(2), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromHours(2) + Second), "Warn Other");
+        Add("orphan younger than OrphanMinimumAge, due: the rotation waits", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(2), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromHours(2) + Second), "Warn Other, Skip Cur");
+        Add("orphan a second short of OrphanMinimumAge, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, Planner.OrphanMinimumAge - Second, Use.Never)], Tracks(current: Cur).Attempted(Planner.OrphanMinimumAge), "Warn Other, Skip Cur");
+        Add("orphan exactly OrphanMinimumAge old, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Active, Planner.OrphanMinimumAge, Use.Never)], Tracks(current: Cur).Attempted(Planner.OrphanMinimumAge + Second), "Delete Other, Rotate Cur");
+        Add("inactive orphan younger than OrphanMinimumAge, due", [Key(Cur, Active, 100, Recently), KeyAged(Other, Inactive, TimeSpan.FromHours(1), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromHours(1) + Second), "Warn Other, Skip Cur");
+
+        // One attempt creates one key: when the secret holds a key created inside the attempt's window, the attempt is accounted for.
+        Add("a person's key made minutes after a rotation (old key deleted by hand), within the grace period: no rotation in progress", [KeyAged(Cur, Active, TimeSpan.FromMinutes(10), Use.Never), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)],
+            Tracks(Cur, previous: Gone).Attempted(TimeSpan.FromMinutes(10) + Second), "Warn Other");
+        Add("a person's key made minutes after a rotation (old key deleted by hand), rotation due: never an orphan", [KeyAged(Cur, Active, Planner.OrphanMinimumAge + TimeSpan.FromMinutes(10), Recently), KeyAged(Other, Active, Planner.OrphanMinimumAge + TimeSpan.FromMinutes(5), Use.Never)],
+            Tracks(Cur, previous: Gone).Attempted(Planner.OrphanMinimumAge + TimeSpan.FromMinutes(10) + Second), "Warn Other, Block Cur", Default with { MaxKeyAgeDays = 0 });
+        Add("a person's key made minutes after a rotation that recorded the key it replaced, rotation due", [KeyAged(Cur, Active, Planner.OrphanMinimumAge + TimeSpan.FromMinutes(10), Recently), KeyAged(Other, Active, Planner.OrphanMinimumAge + TimeSpan.FromMinutes(5), Use.Never)],
+            Tracks(Cur, previous: Gone).Attempted(Planner.OrphanMinimumAge + TimeSpan.FromMinutes(10) + Second, replacing: Gone), "Warn Other, Block Cur", Default with { MaxKeyAgeDays = 0 });
+        Add("an attempt minutes after the last rotation, interrupted: the current key it set out to replace does not account for it", [KeyAged(Cur, Active, AttemptAgo + Minute, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Never)],
+            Tracks(Cur).Attempted(AttemptAgo, replacing: Cur), "Delete Other, Rotate Cur", Default with { MaxKeyAgeDays = 0 });
+        Add("interrupted first rotation of a key made a minute before it: the adopted key does not account for the attempt", [KeyAged(Cur, Active, AttemptAgo + Minute, Recently), KeyAged(Other, Active, AttemptAgo - Second, Use.Never)],
+            Tracks(previous: Cur).Attempted(AttemptAgo), "Delete Other, Rotate Cur", Default with { MaxKeyAgeDays = 0 });
 
         // Two active keys and no secret: there is no attempt record, so the newer key is never taken for an orphan.
         Add("no secret, two active keys both used", [Key(Cur, Active, 100, Recently), Key(Other, Active, 10, Recently)], null, "Block");

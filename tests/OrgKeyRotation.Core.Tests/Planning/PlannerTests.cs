@@ -139,6 +139,8 @@ public class PlannerTests
         Assert.Throws<ArgumentNullException>("policy", () => Planner.Plan(facts, null!, Now));
         Assert.Throws<ArgumentNullException>("facts", () => Planner.PlanRestore(null!, Cur));
         Assert.Throws<ArgumentNullException>("policy", () => Planner.ReplacedKeyFate(Cur, null!, deactivatedRightAfter: false));
+        Assert.Throws<ArgumentNullException>("plan", () => Planner.HandOffEnd(null!, Policy));
+        Assert.Throws<ArgumentNullException>("policy", () => Planner.HandOffEnd(Planner.Plan(facts, Policy, Now), null!));
     }
 
     /// <summary>
@@ -218,21 +220,36 @@ public class PlannerTests
     [Fact]
     public void Plan_OrphanDue_DeleteReasonNamesTheRecordedAttempt()
     {
-        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(2)));
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(10) - TimeSpan.FromSeconds(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(10)));
 
         var delete = plan.Actions[0];
         Assert.Equal(PlannedActionKind.Delete, delete.Kind);
         Assert.Contains("orphan", delete.Reason, StringComparison.Ordinal);
-        Assert.Contains($"attempt recorded at {Now.AddHours(-2):yyyy-MM-dd HH:mm} UTC", delete.Reason, StringComparison.Ordinal);
+        Assert.Contains($"attempt recorded at {Now.AddHours(-10):yyyy-MM-dd HH:mm} UTC", delete.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Plan_OrphanNotDue_WarnSaysTheNextRotationDeletesIt()
     {
-        var action = Assert.Single(Plan([Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1))).Actions);
+        var action = Assert.Single(Plan([Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromHours(10), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(10) + TimeSpan.FromSeconds(1))).Actions);
 
         Assert.Equal(PlannedActionKind.Warn, action.Kind);
         Assert.Contains("the next rotation deletes it", action.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_YoungOrphanDue_RotationWaitsUntilItsLastUseCanBeTrusted()
+    {
+        var plan = Plan([Key(Cur, Active, 100, Recently), KeyAged(Other, Active, TimeSpan.FromHours(1), Use.Never)], Tracks(Cur).Attempted(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1)));
+
+        var warn = plan.Actions[0];
+        Assert.Equal(PlannedActionKind.Warn, warn.Kind);
+        Assert.Contains($"from {Now.AddHours(7):yyyy-MM-dd HH:mm} UTC if it is still reported never used", warn.Reason, StringComparison.Ordinal);
+        var wait = plan.Actions[1];
+        Assert.Equal(PlannedActionKind.Skip, wait.Kind);
+        Assert.Contains("up to 4 hours late, so it may be in use", wait.Reason, StringComparison.Ordinal);
+        Assert.Contains("(8 hours after its creation)", wait.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Actions, a => a.Kind == PlannedActionKind.Delete);
     }
 
     [Fact]
@@ -534,4 +551,45 @@ public class PlannerTests
     [MemberData(nameof(ReplacedKeyFates))]
     public void ReplacedKeyFate_EachPolicy_SaysWhichRuleDeactivatesTheKeyAndWhen(RotationPolicy policy, bool deactivatedRightAfter, string expected) =>
         Assert.Equal(expected, Planner.ReplacedKeyFate(Cur, policy, deactivatedRightAfter));
+
+    public static TheoryData<string, RotationPolicy, double?> HandOffEnds => new()
+    {
+        // Rule 14's forced deadline, counted from the hand-off (the key's creation here: no records).
+        { "forced deadline", new() { DeactivateAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 30 }, 30 - 3 },
+        // Rule 11's window comes first when it is the longer one.
+        { "deadline inside the window", new() { DeactivateAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 5 }, 7 - 3 },
+        // Rule 12: with requireOldKeyUnused false, the end of rule 11's window.
+        { "retired after the window", new() { DeactivateAfterDays = 7, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 30 }, 7 - 3 },
+        // Rule 13 alone: nothing forces the deactivation.
+        { "idle rule alone", new() { DeactivateAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 0 }, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(HandOffEnds))]
+    public void HandOffEnd_ActivePreviousKey_IsTheLatestInstantTheRotatorDeactivatesIt(string situation, RotationPolicy policy, double? daysFromNow)
+    {
+        var plan = Planner.Plan(Facts([Key(Prev, Active, 93, Recently), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev)), policy, Now);
+
+        Assert.True(daysFromNow is null ? Planner.HandOffEnd(plan, policy) is null : Planner.HandOffEnd(plan, policy) == Now.AddDays(daysFromNow.Value), situation);
+    }
+
+    [Fact]
+    public void HandOffEnd_CountsFromTheRecordedHandOff() =>
+        Assert.Equal(Now.AddDays(28), Planner.HandOffEnd(Planner.Plan(Facts([Key(Prev, Active, 130, Recently), Key(Cur, Active, 40, Recently)], Tracks(Cur, previous: Prev).HandedOff(Cur, 2)), Policy, Now), Policy));
+
+    [Theory]
+    [InlineData("previous key inactive")]
+    [InlineData("untracked second key")]
+    [InlineData("no current key")]
+    public void HandOffEnd_NoActivePreviousBesideTheCurrentKey_IsNull(string situation)
+    {
+        UserFacts facts = situation switch
+        {
+            "previous key inactive" => Facts([Key(Prev, Inactive, 93, Recently), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev)),
+            "untracked second key" => Facts([Key(Other, Active, 93, Recently), Key(Cur, Active, 3, Recently)], Tracks(Cur)),
+            _ => Facts([Key(Prev, Active, 93, Recently)], Tracks(Gone, previous: Prev)),
+        };
+
+        Assert.Null(Planner.HandOffEnd(Planner.Plan(facts, Policy, Now), Policy));
+    }
 }

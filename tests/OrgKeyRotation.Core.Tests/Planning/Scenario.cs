@@ -32,6 +32,9 @@ internal sealed record SecretSpec(bool Managed, string? Current, string? Pending
 {
     public TimeSpan? AttemptedAgo { get; init; }
 
+    /// <summary>The key the recorded attempt set out to replace, or null (a record without it).</summary>
+    public string? AttemptReplaced { get; init; }
+
     public string? HandOffKey { get; init; }
 
     public TimeSpan? HandOffAgo { get; init; }
@@ -45,7 +48,8 @@ internal sealed record SecretSpec(bool Managed, string? Current, string? Pending
     public SecretFacts At(DateTimeOffset now) => new(Managed, Current, Pending, Previous, Deactivated, DeactivatedAgo is { } ago ? now - ago : null,
         AttemptedAgo is { } attempted ? now - attempted : null,
         HandOffKey is { } key && HandOffAgo is { } handedOff ? new KeyHandOff(key, now - handedOff) : null,
-        DeletedAgo is { } deleted ? now - deleted : null)
+        DeletedAgo is { } deleted ? now - deleted : null,
+        AttemptReplaced)
     {
         Restored = Restore is { } r ? new KeyHandOff(r.Key, now - r.Ago) : null,
     };
@@ -56,8 +60,8 @@ internal sealed record SecretSpec(bool Managed, string? Current, string? Pending
     /// <summary>The same secret, scheduled for deletion this many days ago.</summary>
     public SecretSpec ScheduledForDeletion(double daysAgo) => this with { DeletedAgo = TimeSpan.FromDays(daysAgo) };
 
-    /// <summary>The same secret with an attempt recorded this long ago.</summary>
-    public SecretSpec Attempted(TimeSpan ago) => this with { AttemptedAgo = ago };
+    /// <summary>The same secret with an attempt recorded this long ago, replacing <paramref name="replacing"/> (null: not recorded).</summary>
+    public SecretSpec Attempted(TimeSpan ago, string? replacing = null) => this with { AttemptedAgo = ago, AttemptReplaced = replacing };
 
     /// <summary>The same secret with a hand-off of <paramref name="key"/> recorded this many days ago.</summary>
     public SecretSpec HandedOff(string key, double daysAgo) => this with { HandOffKey = key, HandOffAgo = TimeSpan.FromDays(daysAgo) };

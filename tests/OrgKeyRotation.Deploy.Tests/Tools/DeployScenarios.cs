@@ -102,6 +102,7 @@ public sealed partial class DeployScenarios
             enable_secrets_manager_rotation = true
             deadline_margin_seconds = 300
             digest_delay_seconds = 120
+            verification_regions = ["us-east-1", "eu-west-1"]
             """));
         // The smallest documented tfvars: the scope as a heredoc, the role name, one alert address as a string.
         list.Add(new Scenario("minimal", """

@@ -196,7 +196,7 @@ public class AlertFormatTests
 
         Assert.False(digest.GetProperty("truncated").GetBoolean());
         Assert.Equal(["333333333333"], digest.GetProperty("accounts").GetProperty("notReported").GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal("Sweep sweep-2: 4 rotated, 0 deactivated, 0 deleted, 1 failed, 1 needs a person; 5 users in 2 of 3 accounts, 1 not reported", Body(message).GetProperty("text").GetString());
+        Assert.Equal("Sweep sweep-2: 4 rotated, 0 deactivated, 0 deleted, 1 failed, 0 blocked, 1 needs a person; 5 users in 2 of 3 accounts, 1 not reported", Body(message).GetProperty("text").GetString());
         Assert.Contains("did not report", message.EmailBody, StringComparison.Ordinal);
         Assert.Contains("- bob in 222222222222: Rotate failed", message.EmailBody, StringComparison.Ordinal);
         Assert.Equal("[OrgKeyRotation] digest: 4 rotated, 1 failed, 1 to act on, 1 accounts not reported", message.Subject);

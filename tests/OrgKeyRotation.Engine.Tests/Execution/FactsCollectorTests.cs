@@ -31,11 +31,37 @@ public class FactsCollectorTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest { DryRun = dryRun }, default);
 
         var blocked = Assert.Single(result.ActionsOf(AccountA, "alice"));
-        Assert.Equal(Outcome.Failed, blocked.Outcome);
+        Assert.Equal(Outcome.Blocked, blocked.Outcome);
         Assert.Contains("is scheduled for deletion", blocked.Reason, StringComparison.Ordinal);
         Assert.Contains("Restore it", blocked.Reason, StringComparison.Ordinal);
         Assert.Contains("wait until Secrets Manager has deleted it", blocked.Reason, StringComparison.Ordinal);
         Assert.Equal(0, calls.Count("CreateAccessKey") + calls.Count("GetSecretValue"));
         Assert.Equal(keys, await h.KeysAsync(AccountA, "alice"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SweepAsync_UserNameSecretsManagerRefuses_BlockedOnceWithWhyAndNoSecretsManagerCall(bool dryRun)
+    {
+        // IAM allows ',' in user names; Secrets Manager refuses it in secret names and tag values.
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var key = await h.UserWithKeyAsync(AccountA, "build,bot");
+        var config = h.Config(new() { [AccountA] = ["build,bot"] }, RotateNow);
+        var calls = new CallCountingHandler();
+
+        var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest { DryRun = dryRun }, default);
+
+        var blocked = Assert.Single(result.ActionsOf(AccountA, "build,bot"));
+        Assert.Equal(Outcome.Blocked, blocked.Outcome);
+        Assert.Contains("IAM allows ','", blocked.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, result.Counts.Blocked);
+        Assert.Equal(0, result.Counts.FailedNotBlocked);
+        Assert.Equal([(key, "Active")], await h.KeysAsync(AccountA, "build,bot"));
+        // The account's one listing of its secrets, and no call about this user's secret.
+        Assert.Equal(["ListSecrets"], calls.Calls.Where(c => c.Service == "secretsmanager").Select(c => c.Operation));
+        Assert.Equal(0, calls.Count("CreateAccessKey"));
+        var alerts = await h.AlertsAsync();
+        Assert.Equal(dryRun ? 0 : 1, alerts.Count(a => a.Attributes["event"] == "blocked" && a.Attributes["userName"] == "build,bot"));
     }
 }

@@ -34,7 +34,7 @@ public class KeyPromoterTests(MotoFixture moto) : IClassFixture<MotoFixture>
         h.RegisterSeen();
         var config = h.Config();
         var session = await h.Clients(config, handler).Accounts.OpenAsync(AccountA, "promoter-test", default);
-        var arn = await session.Secrets.CreateSecretAsync(new CreateSecretRequest(SecretName(AccountA, "alice"), "test", null, ManagedSecret.CreationTags(AccountA, "alice", null, ManagedSecret.AttemptTags(h.Time.GetUtcNow(), null))), default);
+        var arn = await session.Secrets.CreateSecretAsync(new CreateSecretRequest(SecretName(AccountA, "alice"), "test", null, ManagedSecret.CreationTags(AccountA, "alice", null, ManagedSecret.AttemptTags(h.Time.GetUtcNow(), null, deactivatesReplacedKey: false))), default);
         var newKey = new NewAccessKey(newId, "alice", new SensitiveString(newSecret), h.Time.GetUtcNow());
         await session.Secrets.PutSecretValueAsync(arn, OldVersion, new SensitiveString($$"""{"AccessKeyId":"{{oldKey}}"}"""), [SecretStages.Current], default);
         await session.Secrets.PutSecretValueAsync(arn, NewVersion, ManagedSecret.Serialize(newKey, AccountA), [SecretStages.Pending], default);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.Tests.Support;
@@ -46,7 +47,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         // The attempt went into CreateSecret's tags (so a crash after CreateAccessKey leaves a key the next sweep
         // recognises as the rotator's orphan: the fault matrix shows it converge).
         var tags = await TagsAsync(h, AccountA, "alice");
-        Assert.Equal(ManagedSecret.RecordInstant(h.Time.GetUtcNow()), tags[ManagedSecret.AttemptTag]);
+        Assert.Equal($"{old} {ManagedSecret.RecordInstant(h.Time.GetUtcNow())}", tags[ManagedSecret.AttemptTag]);
         Assert.Equal(old, tags[ManagedSecret.AdoptedKeyTag]);
     }
 
@@ -56,6 +57,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var h = await EngineHarness.StartAsync(moto.Server);
         var config = h.Config(policy: RotateNow);
         await FirstRotationWithoutThePreviousKeyAsync(h, config);
+        var replaced = await h.KeyInSecretAsync(AccountA, "alice");
         h.Time.Advance(TimeSpan.FromHours(2));
         var calls = new CallCountingHandler();
 
@@ -64,7 +66,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(Outcome.Succeeded, result.Only(AccountA, "alice", ActionKind.Rotate).Outcome);
         AssertInOrder(calls, "GetResourcePolicy", "TagResource", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity", "UpdateSecretVersionStage");
         var tags = await TagsAsync(h, AccountA, "alice");
-        Assert.Equal(ManagedSecret.RecordInstant(h.Time.GetUtcNow()), tags[ManagedSecret.AttemptTag]);
+        Assert.Equal($"{replaced} {ManagedSecret.RecordInstant(h.Time.GetUtcNow())}", tags[ManagedSecret.AttemptTag]);
     }
 
     [Fact]
@@ -96,7 +98,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         AssertInOrder(calls, "TagResource", "CreateAccessKey", "UpdateAccessKey");
         tags = await TagsAsync(h, AccountA, "alice");
         Assert.Equal(ManagedSecret.DeactivationTagValue(second, h.Time.GetUtcNow()), tags[ManagedSecret.DeactivatedTag]);
-        Assert.Equal(ManagedSecret.RecordInstant(h.Time.GetUtcNow()), tags[ManagedSecret.AttemptTag]);
+        Assert.Equal($"{second} {ManagedSecret.RecordInstant(h.Time.GetUtcNow())}", tags[ManagedSecret.AttemptTag]);
     }
 
     [Theory]
@@ -118,7 +120,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var result = await h.Service(h.Config(policy: RotateNow), () => calls).SweepAsync(new SweepRequest(), default);
 
         var rotate = result.Only(AccountA, "alice", ActionKind.Rotate);
-        Assert.Equal(Outcome.Failed, rotate.Outcome);
+        Assert.Equal(Outcome.Blocked, rotate.Outcome);
         Assert.Contains("is not the rotator's: its resource policy is not the one the rotator sets", rotate.Error, StringComparison.Ordinal);
         Assert.Contains("No key was created", rotate.Error, StringComparison.Ordinal);
         Assert.Contains("delete the secret", rotate.Error, StringComparison.Ordinal);
@@ -126,7 +128,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         Assert.Equal(0, calls.Count("PutSecretValue") + calls.Count("PutResourcePolicy") + calls.Count("TagResource"));
         Assert.Equal([(old, "Active")], await h.KeysAsync(AccountA, "alice"));
         Assert.Contains("mallory", await h.Seed.GetResourcePolicyAsync(AccountA, arn), StringComparison.Ordinal);
-        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "alice");
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "blocked" && a.Attributes["userName"] == "alice");
     }
 
     [Theory]
@@ -140,7 +142,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         // Someone allowed to create secrets names one after alice, with the rotator's labels and an attempt record at
         // the moment the person's key was created: the key looks like the rotator's orphan.
         var tags = new Dictionary<string, string>(ManagedSecret.CreationTags(AccountA, "alice", null, new Dictionary<string, string>()));
-        foreach (var (key, value) in ManagedSecret.AttemptTags(DateTimeOffset.UtcNow, null))
+        foreach (var (key, value) in ManagedSecret.AttemptTags(DateTimeOffset.UtcNow, old, deactivatesReplacedKey: false))
         {
             tags[key] = value;
         }
@@ -151,19 +153,19 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
             await h.Seed.PutResourcePolicyAsync(AccountA, arn, ForeignPolicy);
         }
 
-        h.Time.Advance(TimeSpan.FromMinutes(30)); // past the attempt's grace period
+        h.Time.Advance(Planner.OrphanMinimumAge + TimeSpan.FromMinutes(30)); // old enough to be taken for an orphan
         var calls = new CallCountingHandler();
 
         var result = await h.Service(h.Config(policy: RotateNow), () => calls).SweepAsync(new SweepRequest(), default);
 
         var delete = result.Only(AccountA, "alice", ActionKind.Delete);
         Assert.Equal(persons, delete.AccessKeyId);
-        Assert.Equal(Outcome.Failed, delete.Outcome);
+        Assert.Equal(Outcome.Blocked, delete.Outcome);
         Assert.Contains("is not the rotator's", delete.Error, StringComparison.Ordinal);
         Assert.Contains("No key was deactivated or deleted", delete.Error, StringComparison.Ordinal);
         Assert.Equal(0, calls.Count("DeleteAccessKey") + calls.Count("CreateAccessKey") + calls.Count("PutResourcePolicy"));
         Assert.Equal([(old, "Active"), (persons, "Active")], (await h.KeysAsync(AccountA, "alice")).OrderBy(k => k.AccessKeyId != old).ToList());
-        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "failed" && a.Attributes["userName"] == "alice");
+        Assert.Contains(await h.AlertsAsync(), a => a.Attributes["event"] == "blocked" && a.Attributes["userName"] == "alice");
     }
 
     [Fact]
@@ -266,7 +268,7 @@ public class KeyStagerTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var result = await h.Service(h.Config(policy: RotateNow), () => race).SweepAsync(new SweepRequest(), default);
 
         var rotate = result.Only(AccountA, "alice", ActionKind.Rotate);
-        Assert.Equal(Outcome.Failed, rotate.Outcome);
+        Assert.Equal(Outcome.Blocked, rotate.Outcome);
         Assert.Contains("is not the rotator's", rotate.Error, StringComparison.Ordinal);
         Assert.Equal(0, race.Seen("CreateAccessKey"));
         Assert.Equal([(old, "Active")], await h.KeysAsync(AccountA, "alice"));

@@ -13,6 +13,9 @@ public class KeyVerifierTests
     private static readonly NewAccessKey Key = new("AKIAIOSFODNN7EXAMPLE", "alice", new SensitiveString("not-a-real-secret-0123456789"), DateTimeOffset.UnixEpoch);
     private static readonly CallerIdentity Alice = new(Account, $"arn:aws:iam::{Account}:user/alice", "AIDAEXAMPLE");
 
+    /// <summary>verification.regions empty: the rotator's own region only.</summary>
+    private static readonly IReadOnlyList<string> Home = [];
+
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
 
     public static TheoryData<int, int> Propagation => new()
@@ -35,7 +38,7 @@ public class KeyVerifierTests
         var random = new Random(seed);
         var started = _time.GetUtcNow();
         var sts = new PropagatingSts(_time, started + TimeSpan.FromMilliseconds(propagationMs));
-        var verifier = new KeyVerifier(sts.IdentifyAsync, options, _time, random.NextDouble);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, options, _time, random.NextDouble);
 
         var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default));
 
@@ -52,7 +55,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_KeyUsableAtOnce_OneAttemptWithoutWaiting()
     {
         var sts = new PropagatingSts(_time, _time.GetUtcNow());
-        var verifier = new KeyVerifier(sts.IdentifyAsync, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _time, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
@@ -64,7 +67,7 @@ public class KeyVerifierTests
     {
         var options = new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(20) };
         var sts = new PropagatingSts(_time, DateTimeOffset.MaxValue);
-        var verifier = new KeyVerifier(sts.IdentifyAsync, options, _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, options, _time, () => 0.5);
 
         var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default));
 
@@ -80,7 +83,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_DeadlineBeforeTheTimeout_DeferredAtTheDeadline()
     {
         var sts = new PropagatingSts(_time, _time.GetUtcNow() + TimeSpan.FromSeconds(10));
-        var verifier = new KeyVerifier(sts.IdentifyAsync, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _time, () => 0.5);
 
         var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, _time.GetUtcNow() + TimeSpan.FromSeconds(5), default));
 
@@ -93,7 +96,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_DeadlinePassedAlready_DeferredWithoutAnAttempt()
     {
         var sts = new PropagatingSts(_time, _time.GetUtcNow());
-        var verifier = new KeyVerifier(sts.IdentifyAsync, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _time, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, _time.GetUtcNow(), default);
 
@@ -104,7 +107,7 @@ public class KeyVerifierTests
     [Fact]
     public async Task VerifyAsync_KeyAuthenticatesAsSomebodyElse_FailsWithoutRetrying()
     {
-        var verifier = new KeyVerifier((_, _) => Task.FromResult(Alice with { Arn = $"arn:aws:iam::{Account}:user/mallory" }), new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier((_, _, _) => Task.FromResult(Alice with { Arn = $"arn:aws:iam::{Account}:user/mallory" }), Home, new EngineOptions(), _time, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
@@ -117,7 +120,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_ArnSpellsTheUserNameInAnotherCase_Verified()
     {
         // IAM user names are unique regardless of case; the ARN spells the name as it was created.
-        var verifier = new KeyVerifier((_, _) => Task.FromResult(Alice with { Arn = $"arn:aws:iam::{Account}:user/teams/Alice" }), new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier((_, _, _) => Task.FromResult(Alice with { Arn = $"arn:aws:iam::{Account}:user/teams/Alice" }), Home, new EngineOptions(), _time, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
@@ -128,12 +131,53 @@ public class KeyVerifierTests
     public async Task VerifyAsync_StsUnreachable_FailsNamingTheCause()
     {
         var unreachable = new AwsTransportException("sts", "GetCallerIdentity", new Uri("https://sts.us-east-1.amazonaws.com"), new HttpRequestException("connection refused"));
-        var verifier = new KeyVerifier((_, _) => Task.FromException<CallerIdentity>(unreachable), new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier((_, _, _) => Task.FromException<CallerIdentity>(unreachable), Home, new EngineOptions(), _time, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
         Assert.Equal(VerificationOutcome.Failed, verification.Outcome);
         Assert.Contains("could not reach", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RegionsListed_VerifiedOnlyOnceTheKeyAuthenticatesInEach()
+    {
+        var started = _time.GetUtcNow();
+        var sts = new PropagatingSts(_time, started + TimeSpan.FromSeconds(5), new Dictionary<string, DateTimeOffset> { ["eu-west-1"] = started + TimeSpan.FromSeconds(25) });
+        var verifier = new KeyVerifier(sts.IdentifyAsync, ["us-east-1", "eu-west-1"], new EngineOptions(), _time, () => 0.5);
+
+        var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default));
+
+        Assert.Equal(VerificationOutcome.Verified, verification.Outcome);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(25) + new EngineOptions().VerificationPollInterval + new EngineOptions().VerificationPollJitter);
+        Assert.Equal(["us-east-1", "eu-west-1"], sts.Regions.Distinct());
+        Assert.Equal(sts.Calls, verification.Attempts);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RegionSlowerThanTheTimeout_FailsNamingTheRegionWithinTheOneTimeout()
+    {
+        var options = new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(20) };
+        var started = _time.GetUtcNow();
+        var sts = new PropagatingSts(_time, started, new Dictionary<string, DateTimeOffset> { ["eu-west-1"] = started + TimeSpan.FromMinutes(5) });
+        var verifier = new KeyVerifier(sts.IdentifyAsync, ["us-east-1", "eu-west-1"], options, _time, () => 0.5);
+
+        var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default));
+
+        Assert.Equal(VerificationOutcome.Failed, verification.Outcome);
+        Assert.Contains("did not authenticate in eu-west-1 within 20 s", verification.Problem, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(20), elapsed);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_NoRegionListed_VerifiesAtTheRotatorsOwnStsOnly()
+    {
+        var sts = new PropagatingSts(_time, _time.GetUtcNow());
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _time, () => 0.5);
+
+        await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
+
+        Assert.Equal([null], sts.Regions);
     }
 
     /// <summary>Advances the fake clock in 10 ms steps until <paramref name="verification"/> ends; returns how much time passed.</summary>
@@ -150,17 +194,23 @@ public class KeyVerifierTests
         return (await verification, _time.GetUtcNow() - started);
     }
 
-    /// <summary>STS as AWS answers a new key: InvalidClientTokenId until <paramref name="usableAt"/>, then the user.</summary>
-    private sealed class PropagatingSts(TimeProvider time, DateTimeOffset usableAt)
+    /// <summary>
+    /// STS as AWS answers a new key: InvalidClientTokenId until <paramref name="usableAt"/>, then the user; in a region
+    /// of <paramref name="regionalUsableAt"/>, from that region's own instant (IAM propagates to each region on its own).
+    /// </summary>
+    private sealed class PropagatingSts(TimeProvider time, DateTimeOffset usableAt, IReadOnlyDictionary<string, DateTimeOffset>? regionalUsableAt = null)
     {
         public int Calls { get; private set; }
 
         public int Refused { get; private set; }
 
-        public Task<CallerIdentity> IdentifyAsync(NewAccessKey key, CancellationToken cancellationToken)
+        public List<string?> Regions { get; } = [];
+
+        public Task<CallerIdentity> IdentifyAsync(NewAccessKey key, string? region, CancellationToken cancellationToken)
         {
             Calls++;
-            if (time.GetUtcNow() < usableAt)
+            Regions.Add(region);
+            if (time.GetUtcNow() < (region is not null && regionalUsableAt?.GetValueOrDefault(region) is { } there ? there : usableAt))
             {
                 Refused++;
                 return Task.FromException<CallerIdentity>(new AwsServiceException("sts", "GetCallerIdentity", "InvalidClientTokenId", AwsErrorKind.InvalidCredentials, HttpStatusCode.Forbidden, "req-1", "The security token included in the request is invalid."));

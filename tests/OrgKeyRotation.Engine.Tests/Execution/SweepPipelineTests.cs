@@ -297,7 +297,7 @@ public class SweepPipelineTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         // Once A answers again, a later sweep finishes its users (the half-done one as a completion or an orphan's deletion).
         unresponsive.Remove(AccountA);
-        h.Time.Advance(Core.Planning.Planner.OrphanGracePeriod + TimeSpan.FromMinutes(1));
+        h.Time.Advance(Core.Planning.Planner.OrphanMinimumAge + TimeSpan.FromMinutes(1));
         var service = h.Service(config);
         await service.SweepAsync(new SweepRequest { Accounts = [AccountA] }, default);
         var settled = await service.SweepAsync(new SweepRequest { Accounts = [AccountA] }, default);

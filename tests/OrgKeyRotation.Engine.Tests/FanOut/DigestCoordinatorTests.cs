@@ -232,6 +232,34 @@ public class DigestCoordinatorTests(MotoFixture moto) : IClassFixture<MotoFixtur
     }
 
     [Fact]
+    public async Task FanOut_AccountWithABlockedUserDeliveredAgain_DigestNamesTheUserOnce()
+    {
+        // erin holds two active keys, the newer in use, and no secret: blocked until a person decides. Her account's
+        // item is delivered twice, as SQS does when the first delivery failed for another reason.
+        var f = await StartAsync(moto, new() { [AccountA] = ["alice", "erin"] });
+        var second = (await f.H.Seed.CreateAccessKeyAsync(AccountA, "erin")).AccessKeyId;
+        await f.H.Seed.UseKeyAsync(second);
+        f.H.RegisterSeen();
+        var service = f.Service();
+        await service.EnqueueSweepAsync(new SweepRequest { SweepId = "sweep-fan-blocked" }, default);
+        var (items, digests) = await TakeWorkAsync(f);
+        var item = Assert.Single(items);
+
+        var firstDelivery = await service.ProcessWorkItemAsync(item, null, default);
+        await service.ProcessWorkItemAsync(item, null, default);
+        await service.ProcessDigestAsync(Assert.Single(digests), default);
+        var digest = DigestOf(await AlertsAsync(f.H));
+
+        Assert.Equal(Outcome.Blocked, Assert.Single(firstDelivery.ActionsOf(AccountA, "erin")).Outcome);
+        Assert.Equal(Outcome.Succeeded, Assert.Single(firstDelivery.Accounts).Outcome);
+        Assert.Equal(1, firstDelivery.Counts.Blocked);
+        Assert.Equal(0, firstDelivery.Counts.FailedNotBlocked);
+        Assert.Single(digest.GetProperty("attention").EnumerateArray(), a => a.GetProperty("userName").GetString() == "erin");
+        Assert.Equal(1, digest.GetProperty("totals").GetProperty("blocked").GetInt32());
+        Assert.Equal(0, digest.GetProperty("accounts").GetProperty("failed").GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public async Task FanOut_OtherSweepsAndStaleMessages_OthersLeftForTheirDigestStaleDeleted()
     {
         var f = await StartAsync(moto, new() { [AccountA] = ["alice"] });
@@ -289,7 +317,7 @@ public class DigestCoordinatorTests(MotoFixture moto) : IClassFixture<MotoFixtur
         Assert.Equal([AccountC], accounts.GetProperty("notEnqueued").GetProperty("ids").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(3, accounts.GetProperty("inScope").GetInt32());
         Assert.Equal(0, accounts.GetProperty("reported").GetInt32());
-        Assert.Equal("Sweep sweep-fan-late: 0 rotated, 0 deactivated, 0 deleted, 0 failed, 0 need a person; 0 users in 0 of 3 accounts, 2 not reported",
+        Assert.Equal("Sweep sweep-fan-late: 0 rotated, 0 deactivated, 0 deleted, 0 failed, 0 blocked, 0 need a person; 0 users in 0 of 3 accounts, 2 not reported",
             JsonDocument.Parse(Assert.Single(alerts).Body).RootElement.GetProperty("text").GetString());
     }
 }

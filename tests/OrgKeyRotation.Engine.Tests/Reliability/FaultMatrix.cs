@@ -86,7 +86,8 @@ internal static class FaultMatrix
             return new Scenario(h, step, h.Config(policy: RotateNow), original, null, null);
         }
 
-        var config = h.Config(policy: Policy);
+        // A Secrets Manager rotation creates a key only when the sweep's plan would rotate: the key must be due.
+        var config = h.Config(policy: step is MatrixStep.Deactivate or MatrixStep.Delete ? Policy : RotateNow);
         await Reliability.Service(h, h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
         var current = (await h.KeyInSecretAsync(AccountA, User))!;
         var arn = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, User))).GetProperty("ARN").GetString()!;
@@ -134,7 +135,7 @@ internal static class FaultMatrix
         Assert.Empty(probe.Violations);
         await s.AssertInvariantsAsync();
 
-        h.Time.Advance(Planner.OrphanGracePeriod + TimeSpan.FromMinutes(1));
+        h.Time.Advance(Planner.OrphanMinimumAge + TimeSpan.FromMinutes(1));
         await s.RecoverAsync();
         await s.AssertInvariantsAsync();
         await s.AssertConvergedAsync();

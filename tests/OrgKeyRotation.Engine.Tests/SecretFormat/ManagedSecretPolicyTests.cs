@@ -166,4 +166,40 @@ public sealed class ManagedSecretPolicyTests
         var reads = doc.RootElement.GetProperty("Statement").EnumerateArray().Single(s => s.GetProperty("Sid").GetString() == "NobodyElseReadsIt");
         Assert.Equal([Rotator], Strings(reads.GetProperty("Condition").GetProperty("StringNotEquals").GetProperty("aws:PrincipalArn")));
     }
+
+    [Fact]
+    public void ReleasedPolicy_KeepsTheUsersReadsAndDropsTheRotator()
+    {
+        using var doc = JsonDocument.Parse(ManagedSecret.ReleasedPolicy(User));
+        var statements = doc.RootElement.GetProperty("Statement").EnumerateArray().ToDictionary(s => s.GetProperty("Sid").GetString()!);
+
+        Assert.Equal(["NobodyElseReadsIt", "OwnerReadsItsKey"], statements.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(User, statements["OwnerReadsItsKey"].GetProperty("Principal").GetProperty("AWS").GetString());
+        Assert.Equal(Reads, Strings(statements["NobodyElseReadsIt"].GetProperty("Action")));
+        Assert.Equal([User], Strings(statements["NobodyElseReadsIt"].GetProperty("Condition").GetProperty("StringNotEquals").GetProperty("aws:PrincipalArn")));
+        Assert.DoesNotContain(Rotator, doc.RootElement.GetRawText(), StringComparison.Ordinal);
+        Assert.False(ManagedSecret.IsRotatorPolicy(ManagedSecret.ReleasedPolicy(User), User, Rotator));
+    }
+
+    [Fact]
+    public void OwnerIn_TheRotatorsOrTheReleasedPolicy_IsTheUser()
+    {
+        Assert.Equal(User, ManagedSecret.OwnerIn(ManagedSecret.ResourcePolicy(User, Rotator)));
+        Assert.Equal(User, ManagedSecret.OwnerIn(ManagedSecret.ReleasedPolicy(User)));
+        var listed = ManagedSecret.ResourcePolicy(User, Rotator).Replace($"\"AWS\":\"{User}\"", $"\"AWS\":[\"{User}\"]", StringComparison.Ordinal);
+        Assert.Equal(User, ManagedSecret.OwnerIn(listed));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("""{"Version":"2012-10-17","Statement":[3]}""")]
+    [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}""")]
+    [InlineData("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::1:user/a","arn:aws:iam::1:user/b"]},"Action":"*","Resource":"*"}]}""")]
+    public void OwnerIn_NoSingleUserAllowed_IsNull(string? json)
+    {
+        Assert.Null(ManagedSecret.OwnerIn(json));
+    }
 }

@@ -12,14 +12,30 @@ public class ManagedSecretRecordTests
     private static readonly SecretDescription NoTags = new("arn", "s", null, new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>>(), null);
 
     [Fact]
-    public void ParseAttemptTag_IsoInstant_IsThatUtcInstant() =>
-        Assert.Equal(new DateTimeOffset(2026, 6, 15, 11, 58, 3, TimeSpan.Zero), ManagedSecret.ParseAttemptTag(With("orgkeyrotation:attempt", "2026-06-15T11:58:03Z")));
+    public void ParseAttemptTag_IsoInstantAlone_IsThatUtcInstantWithoutAReplacedKey() =>
+        Assert.Equal((new DateTimeOffset(2026, 6, 15, 11, 58, 3, TimeSpan.Zero), null), ManagedSecret.ParseAttemptTag(With("orgkeyrotation:attempt", "2026-06-15T11:58:03Z")));
+
+    [Fact]
+    public void ParseAttemptTag_ReplacedKeyAndInstant_AreBothRead() =>
+        Assert.Equal((new DateTimeOffset(2026, 6, 15, 11, 58, 3, TimeSpan.Zero), "AKIAOLD0000000000001"), ManagedSecret.ParseAttemptTag(With("orgkeyrotation:attempt", "AKIAOLD0000000000001 2026-06-15T11:58:03Z")));
+
+    [Fact]
+    public void AttemptTags_WithTheReplacedKey_ParseBackToBoth()
+    {
+        var at = new DateTimeOffset(2026, 6, 15, 11, 58, 3, TimeSpan.Zero);
+        var tags = ManagedSecret.AttemptTags(at, "AKIAOLD0000000000001", deactivatesReplacedKey: false);
+
+        Assert.Equal((at, "AKIAOLD0000000000001"), ManagedSecret.ParseAttemptTag(With(ManagedSecret.AttemptTag, tags[ManagedSecret.AttemptTag])));
+        Assert.False(tags.ContainsKey(ManagedSecret.DeactivatedTag));
+    }
 
     [Theory]
     [InlineData("")]
     [InlineData("yesterday")]
     [InlineData("2026-06-15")]
     [InlineData("2026-06-15T11:58:03+02:00")]
+    [InlineData(" 2026-06-15T11:58:03Z")]
+    [InlineData("AKIAOLD0000000000001 soon")]
     public void ParseAttemptTag_NotTheRecordFormat_IsNoRecord(string value) =>
         Assert.Null(ManagedSecret.ParseAttemptTag(With("orgkeyrotation:attempt", value)));
 
@@ -43,4 +59,25 @@ public class ManagedSecretRecordTests
 
     [Fact]
     public void ParseHandOffTag_NoTag_IsNoRecord() => Assert.Null(ManagedSecret.ParseHandOffTag(NoTags));
+
+    [Fact]
+    public void NameProblem_UserNameWithAComma_SaysWhichCharacterAndWhatToDo()
+    {
+        var problem = ManagedSecret.NameProblem("iam-key-rotation/111111111111/build,bot", "build,bot");
+
+        Assert.NotNull(problem);
+        Assert.Contains("IAM allows ',' in the user name, but Secrets Manager refuses it", problem, StringComparison.Ordinal);
+        Assert.Contains("No secret and no key is created", problem, StringComparison.Ordinal);
+        Assert.Contains("Rename the user", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("iam-key-rotation/111111111111/alice", "alice")]
+    [InlineData("iam-key-rotation/111111111111/a+b=c.d_e@f-g", "a+b=c.d_e@f-g")]
+    public void NameProblem_NameSecretsManagerTakes_IsNone(string secretName, string userName) =>
+        Assert.Null(ManagedSecret.NameProblem(secretName, userName));
+
+    [Fact]
+    public void NameProblem_TemplateThatMakesAnInvalidName_SaysTheSecretName() =>
+        Assert.Contains("the secret name", ManagedSecret.NameProblem("keys with spaces/alice", "alice"), StringComparison.Ordinal);
 }

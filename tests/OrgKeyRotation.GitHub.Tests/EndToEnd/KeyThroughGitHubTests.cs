@@ -38,7 +38,7 @@ public sealed class KeyThroughGitHubTests(OracleFixture oracle, MotoFixture moto
         var write = await github.PutSecretAsync(target, "AWS_CREDENTIALS", document, default);
 
         using var opened = JsonDocument.Parse(server.Secret(target.KeyScope, "AWS_CREDENTIALS")!.Value);
-        var identity = await aws.Sts.GetCallerIdentityAsync(opened.RootElement.GetProperty("AccessKeyId").GetString()!, new SensitiveString(opened.RootElement.GetProperty("SecretAccessKey").GetString()!), default);
+        var identity = await aws.Sts.GetCallerIdentityAsync(opened.RootElement.GetProperty("AccessKeyId").GetString()!, new SensitiveString(opened.RootElement.GetProperty("SecretAccessKey").GetString()!), null, default);
         Assert.Equal(GitHubSecretWrite.Created, write);
         Assert.Equal(userArn, identity.Arn);
         SecretScan.RegisterSecrets(server.IssuedTokens);

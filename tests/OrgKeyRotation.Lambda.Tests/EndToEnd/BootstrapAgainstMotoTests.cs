@@ -280,4 +280,34 @@ public class BootstrapAgainstMotoTests
         await lambda.AssertUntouchedAsync(AccountB, "carol");
         await lambda.StopAndCheckOutputAsync();
     }
+
+    [Fact]
+    public async Task Bootstrap_FanOutBlockedUserUnderTheEventSource_WorkItemIsNotRedeliveredAndTheDigestNamesTheUserOnce()
+    {
+        await using var lambda = await LambdaScenario.StartAsync(fanOut: true);
+        // carol gets a second active key that is in use, and has no secret: which key her consumers use is a person's
+        // call, so the sweep blocks her (a decision, not a failure).
+        var second = (await lambda.Seed.CreateAccessKeyAsync(AccountB, "carol")).AccessKeyId;
+        await lambda.Seed.UseKeyAsync(second);
+        SecretScan.RegisterSecrets(lambda.Seed.SecretsSeen);
+        var source = lambda.WorkEventSource();
+
+        await lambda.InvokeAsync("""{"sweepId": "sweep-e2e-blocked"}""");
+        await source.DrainAsync();
+
+        // Every work item and the digest item were delivered once: nothing came back after a visibility timeout.
+        Assert.Equal(3, source.Deliveries.Count);
+        Assert.All(source.Deliveries, d => Assert.Equal(1, d.Value));
+        Assert.Empty(await lambda.Seed.ReceiveAllAsync(lambda.WorkDeadLetterQueueUrl!));
+        await lambda.AssertRotatedAsync(AccountA, "alice");
+        await lambda.AssertRotatedAsync(AccountA, "bob");
+        Assert.Equal([(lambda.OriginalKey(AccountB, "carol"), "Active"), (second, "Active")], (await lambda.KeysAsync(AccountB, "carol")).OrderBy(k => k.AccessKeyId != lambda.OriginalKey(AccountB, "carol")));
+        var alerts = await lambda.AlertsAsync();
+        Assert.Single(alerts, a => a.Attributes["event"] == "blocked" && a.Attributes["userName"] == "carol");
+        var digest = DigestOf(alerts);
+        Assert.Single(digest.GetProperty("attention").EnumerateArray(), i => i.GetProperty("userName").GetString() == "carol");
+        Assert.Equal(1, digest.GetProperty("totals").GetProperty("blocked").GetInt32());
+        Assert.Equal(0, digest.GetProperty("accounts").GetProperty("failed").GetProperty("count").GetInt32());
+        await lambda.StopAndCheckOutputAsync();
+    }
 }

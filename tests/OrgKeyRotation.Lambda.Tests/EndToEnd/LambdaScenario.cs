@@ -1,5 +1,6 @@
 using System.Text.Json;
 using OrgKeyRotation.Testing;
+using OrgKeyRotation.Testing.Modelling;
 
 namespace OrgKeyRotation.Lambda.Tests.EndToEnd;
 
@@ -16,13 +17,17 @@ internal sealed class LambdaScenario : IAsyncDisposable
 
     private readonly Dictionary<(string Account, string User), string> _originalKeys;
 
-    private LambdaScenario(MotoServer moto, MotoSeeder seed, BootstrapRun run, string alertQueueUrl, string? workQueueUrl, string? resultsQueueUrl, Dictionary<(string, string), string> originalKeys)
+    /// <summary>Fan-out's work queue moves a message to its dead-letter queue once received this often (as deployed: fanout_max_receive_count's default).</summary>
+    public const int WorkMaxReceiveCount = 5;
+
+    private LambdaScenario(MotoServer moto, MotoSeeder seed, BootstrapRun run, string alertQueueUrl, (string Url, string DeadLetterUrl)? workQueue, string? resultsQueueUrl, Dictionary<(string, string), string> originalKeys)
     {
         Moto = moto;
         Seed = seed;
         Run = run;
         AlertQueueUrl = alertQueueUrl;
-        WorkQueueUrl = workQueueUrl;
+        WorkQueueUrl = workQueue?.Url;
+        WorkDeadLetterQueueUrl = workQueue?.DeadLetterUrl;
         ResultsQueueUrl = resultsQueueUrl;
         _originalKeys = originalKeys;
     }
@@ -38,6 +43,9 @@ internal sealed class LambdaScenario : IAsyncDisposable
     /// <summary>Set in fan-out mode (WORK_QUEUE_URL).</summary>
     public string? WorkQueueUrl { get; }
 
+    /// <summary>Set in fan-out mode: where SQS moves a work item received <see cref="WorkMaxReceiveCount"/> times.</summary>
+    public string? WorkDeadLetterQueueUrl { get; }
+
     /// <summary>Set in fan-out mode (RESULTS_QUEUE_URL).</summary>
     public string? ResultsQueueUrl { get; }
 
@@ -49,7 +57,7 @@ internal sealed class LambdaScenario : IAsyncDisposable
         {
             var seed = new MotoSeeder(moto.Endpoint);
             var (topicArn, alertQueue) = await seed.CreateTopicWithQueueAsync("rotation");
-            var workQueue = fanOut ? await seed.CreateQueueAsync("rotation-work") : null;
+            (string, string)? workQueue = fanOut ? await seed.CreateQueueWithDeadLetterQueueAsync("rotation-work", WorkMaxReceiveCount) : null;
             var originalKeys = new Dictionary<(string, string), string>();
             foreach (var (account, user) in Users)
             {
@@ -71,9 +79,9 @@ internal sealed class LambdaScenario : IAsyncDisposable
                 ["MAX_KEY_AGE_DAYS"] = "0",
             };
             string? resultsQueue = null;
-            if (workQueue is not null)
+            if (workQueue is { } work)
             {
-                environment["WORK_QUEUE_URL"] = workQueue;
+                environment["WORK_QUEUE_URL"] = work.Item1;
                 // Fan-out needs the results queue (the sweep digest); the configuration refuses to start without it.
                 resultsQueue = await seed.CreateQueueAsync("rotation-results");
                 environment["RESULTS_QUEUE_URL"] = resultsQueue;
@@ -92,6 +100,10 @@ internal sealed class LambdaScenario : IAsyncDisposable
     }
 
     public string OriginalKey(string account, string user) => _originalKeys[(account, user)];
+
+    /// <summary>Lambda's event source mapping on the work queue (fan-out mode), delivering to this function.</summary>
+    public SqsEventSource WorkEventSource() =>
+        new(Seed, WorkQueueUrl ?? throw new InvalidOperationException("not started in fan-out mode"), async payload => (await InvokeAsync(payload)).GetRawText());
 
     /// <summary>Invokes and returns the response body, failing with the function's output if it answered with an error.</summary>
     public async Task<JsonElement> InvokeAsync(string payload)

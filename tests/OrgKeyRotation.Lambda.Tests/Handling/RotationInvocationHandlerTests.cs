@@ -265,6 +265,24 @@ public class RotationInvocationHandlerTests
     }
 
     [Fact]
+    public async Task HandleAsync_SqsBatchWithBlockedUsersAndWarnings_OnlyAFailureBesideTheBlocksIsRedelivered()
+    {
+        // Failed counts blocked users too (the alert schema's meaning); only what failed beside them fails the item.
+        _service.WorkItem = item => item.AccountId switch
+        {
+            "111111111111" => Results.Sweep(item.SweepId, Results.Counts(rotated: 1, warnings: 2, failed: 1, blocked: 1), accounts: [new AccountResult(item.AccountId, Outcome.Succeeded, null, [])]),
+            _ => Results.Sweep(item.SweepId, Results.Counts(failed: 2, blocked: 1)),
+        };
+
+        var response = await Handle(Sqs(("m1", Item("111111111111")), ("m2", Item("222222222222"))));
+
+        Assert.Equal(["m2"], FailedItems(response));
+        using var emf = JsonDocument.Parse(_metrics.ToString());
+        Assert.Equal(1, emf.RootElement.GetProperty("RotationFailures").GetInt32());
+        Assert.Equal(2, emf.RootElement.GetProperty("BlockedUsers").GetInt32());
+    }
+
+    [Fact]
     public async Task HandleAsync_SqsBatchReachesStopTime_RemainingItemsNotStartedAndReported()
     {
         _service.BeforeWorkItem = _ => _time.SetUtcNow(Deadline - TimeSpan.FromSeconds(10));

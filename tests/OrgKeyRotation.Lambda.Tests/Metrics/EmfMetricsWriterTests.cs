@@ -13,7 +13,7 @@ public class EmfMetricsWriterTests
         var output = new StringWriter();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
 
-        new EmfMetricsWriter(output, time).Write("Scheduled", new SweepCounts(Accounts: 4, Users: 9, Rotated: 3, Deactivated: 2, Deleted: 1, Reactivated: 0, Warnings: 5, Failed: 6, NotStarted: 0));
+        new EmfMetricsWriter(output, time).Write("Scheduled", new SweepCounts(Accounts: 4, Users: 9, Rotated: 3, Deactivated: 2, Deleted: 1, Reactivated: 0, Warnings: 5, Failed: 6, NotStarted: 0, Blocked: 2));
 
         var text = output.ToString();
         Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -25,13 +25,14 @@ public class EmfMetricsWriterTests
         Assert.Equal("OrgKeyRotation", directive.GetProperty("Namespace").GetString());
         Assert.Equal("Trigger", Assert.Single(Assert.Single(directive.GetProperty("Dimensions").EnumerateArray()).EnumerateArray()).GetString());
         var names = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
-        Assert.Equal(["KeysRotated", "KeysDeactivated", "KeysDeleted", "RotationFailures", "Warnings"], names);
+        Assert.Equal(["KeysRotated", "KeysDeactivated", "KeysDeleted", "RotationFailures", "BlockedUsers", "Warnings"], names);
         Assert.All(directive.GetProperty("Metrics").EnumerateArray(), m => Assert.Equal("Count", m.GetProperty("Unit").GetString()));
         Assert.Equal("Scheduled", root.GetProperty("Trigger").GetString());
         Assert.Equal(3, root.GetProperty("KeysRotated").GetInt32());
         Assert.Equal(2, root.GetProperty("KeysDeactivated").GetInt32());
         Assert.Equal(1, root.GetProperty("KeysDeleted").GetInt32());
-        Assert.Equal(6, root.GetProperty("RotationFailures").GetInt32());
+        Assert.Equal(4, root.GetProperty("RotationFailures").GetInt32()); // blocked users are decisions, not failures
+        Assert.Equal(2, root.GetProperty("BlockedUsers").GetInt32());
         Assert.Equal(5, root.GetProperty("Warnings").GetInt32());
     }
 

@@ -79,14 +79,17 @@ internal sealed class FakeRotationService : IRotationService
 
     public Task<InventoryReport> InventoryAsync(SweepRequest request, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("The Lambda host never builds an inventory.");
+
+    public Task<ReleaseResult> ReleaseSecretsAsync(IReadOnlyList<string>? accounts, bool apply, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("The Lambda host never releases secrets.");
 }
 
 internal static class Results
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
 
-    public static SweepCounts Counts(int rotated = 0, int deactivated = 0, int deleted = 0, int warnings = 0, int failed = 0, int notStarted = 0) =>
-        new(Accounts: 1, Users: 1, rotated, deactivated, deleted, Reactivated: 0, warnings, failed, notStarted);
+    public static SweepCounts Counts(int rotated = 0, int deactivated = 0, int deleted = 0, int warnings = 0, int failed = 0, int notStarted = 0, int blocked = 0) =>
+        new(Accounts: 1, Users: 1, rotated, deactivated, deleted, Reactivated: 0, warnings, failed, notStarted, blocked);
 
     public static SweepResult Sweep(string sweepId, SweepCounts? counts = null, IReadOnlyList<string>? notStarted = null, IReadOnlyList<AccountResult>? accounts = null) =>
         new(sweepId, false, Start, Start.AddSeconds(5), counts ?? Counts(), accounts ?? [], notStarted ?? []);

@@ -1,4 +1,5 @@
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Planning;
 
 namespace OrgKeyRotation.Simulation.Tests.Simulation;
 
@@ -47,8 +48,11 @@ internal sealed record Scenario(string Name, Promise Promise, int Seed, int Days
     /// <summary>How long IAM refuses a new key in the second region, where kind 5 calls.</summary>
     public TimeSpan SecondRegionPropagation { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>How late GetAccessKeyLastUsed reports a use: AWS's worst case ("usually within 4 hours").</summary>
-    public TimeSpan LastUsedLag { get; init; } = TimeSpan.FromHours(4);
+    /// <summary>verification.regions: where the engine verifies a new key before the hand-off (empty: its own region).</summary>
+    public IReadOnlyList<string> VerificationRegions { get; init; } = [];
+
+    /// <summary>How late GetAccessKeyLastUsed reports a use: the bound the planner assumes (<see cref="Planner.LastUsedLagBound"/>).</summary>
+    public TimeSpan LastUsedLag { get; init; } = Planner.LastUsedLagBound;
 
     /// <summary>
     /// Each user's key is given an age at the start so that its first rotation falls within this many days (at most

@@ -154,7 +154,7 @@ internal sealed class SimulationRun : IConsumerWorld
         bool accepted;
         try
         {
-            await ClientsIn(consumer.Region).Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, cancellationToken);
+            await ClientsIn(consumer.Region).Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, cancellationToken);
             accepted = true;
         }
         catch (AwsServiceException ex) when (ex.Kind == AwsErrorKind.InvalidCredentials)
@@ -210,6 +210,7 @@ internal sealed class SimulationRun : IConsumerWorld
             Policy = _scenario.EnginePolicy,
             Alerts = new AlertsConfig { SnsTopicArn = topic },
             FanOut = new FanOutConfig { DigestDelaySeconds = 0 },
+            Verification = new VerificationConfig { Regions = _scenario.VerificationRegions },
         };
         if (_scenario.SecretsManagerSchedule)
         {

@@ -47,6 +47,17 @@ internal sealed class Timeline(DateTimeOffset start, KeyLifecycle keys, AlertTap
 
     public IReadOnlyList<PublishedMessage> Alerts => alerts.Messages;
 
+    public IReadOnlyList<Happening> Happenings
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _happenings];
+            }
+        }
+    }
+
     public void Add(ConsumerCall call)
     {
         lock (_lock)

@@ -6,7 +6,8 @@ namespace OrgKeyRotation.Testing.Modelling;
 
 /// <summary>
 /// Last-used data reported late: AWS updates what GetAccessKeyLastUsed answers asynchronously ("usually within four
-/// hours"), while moto updates it at once. The model remembers every known use of each long-term key (AKIA...) with
+/// hours": the citation and the bound the planner relies on are <c>Planner.LastUsedLagBound</c>), while moto updates
+/// it at once. The model remembers every known use of each long-term key (AKIA...) with
 /// its time: each request signed by the key that passes through the model, and each LastUsedDate moto reports (uses
 /// that bypassed the model). GetAccessKeyLastUsed then answers the latest use at least <see cref="Lag"/> old, or "never
 /// used" (no LastUsedDate, ServiceName and Region "N/A") when there is none. That is the worst case AWS allows: a

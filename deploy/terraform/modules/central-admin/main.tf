@@ -57,6 +57,7 @@ module "settings" {
     dry_run                         = var.dry_run
     concurrency_accounts            = var.concurrency_accounts
     concurrency_users_per_account   = var.concurrency_users_per_account
+    verification_regions            = var.verification_regions
     enable_fanout                   = var.enable_fanout
     reserved_concurrency            = var.reserved_concurrency
     deadline_margin_seconds         = var.deadline_margin_seconds

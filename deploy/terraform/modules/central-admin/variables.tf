@@ -413,6 +413,17 @@ variable "concurrency_users_per_account" {
   }
 }
 
+variable "verification_regions" {
+  type        = list(string)
+  description = "Regions whose consumers use the keys: a new key is handed over only once each region's STS accepts it (IAM makes a new key usable in each region on its own). Empty: the function's own region only."
+  default     = []
+
+  validation {
+    condition     = alltrue([for r in var.verification_regions : can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", r))])
+    error_message = "verification_regions entries must be region codes such as us-east-1 or eu-west-1."
+  }
+}
+
 variable "enable_fanout" {
   type        = bool
   description = "Fan a sweep out over an SQS work queue (one message per account) instead of one invocation doing every account."

@@ -55,6 +55,7 @@ locals {
     DISCOVERY_INCLUDE_OUS       = length(var.config.discovery_include_ous) > 0 ? join(",", var.config.discovery_include_ous) : null
     DISCOVERY_EXCLUDE_ACCOUNTS  = length(var.config.discovery_exclude_accounts) > 0 ? join(",", var.config.discovery_exclude_accounts) : null
     DISCOVERY_USER_TAG          = var.config.discovery_user_tag
+    VERIFICATION_REGIONS        = length(var.config.verification_regions) > 0 ? join(",", var.config.verification_regions) : null
     SECRET_KMS_KEY_ID           = local.secret_kms_key
     SECRETS_ROTATOR_ARN         = local.central_secrets ? local.execution_role_arn : null
     WORK_QUEUE_URL              = var.config.enable_fanout ? var.deployment.work_queue_url : null

@@ -31,6 +31,7 @@ variable "config" {
     dry_run                         = bool
     concurrency_accounts            = number
     concurrency_users_per_account   = number
+    verification_regions            = list(string)
     enable_fanout                   = bool
     reserved_concurrency            = number
     deadline_margin_seconds         = number

@@ -36,8 +36,8 @@ public sealed class AwsModelProxyTests : IAsyncLifetime
         var key = await session.Iam.CreateAccessKeyAsync("via-proxy", default);
         SecretScan.RegisterSecret(key.SecretAccessKey.Reveal());
 
-        var refused = await Assert.ThrowsAsync<AwsServiceException>(() => MotoAdmin.Clients(proxy.Endpoint).Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default));
-        var direct = await MotoAdmin.Clients(proxy.DirectEndpoint).Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        var refused = await Assert.ThrowsAsync<AwsServiceException>(() => MotoAdmin.Clients(proxy.Endpoint).Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default));
+        var direct = await MotoAdmin.Clients(proxy.DirectEndpoint).Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
 
         Assert.Equal("InvalidClientTokenId", refused.ErrorCode);
         Assert.EndsWith(":user/via-proxy", direct.Arn, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class AwsModelProxyTests : IAsyncLifetime
         var evenKey = await seed.CreateAccessKeyAsync(Even, "even-user");
         await new MotoSeeder(_shards[0].Endpoint).CreateAccessKeyAsync(Even, "even-user");
         var wrongShard = await Assert.ThrowsAsync<InvalidOperationException>(() => new MotoSeeder(_shards[0].Endpoint).CreateAccessKeyAsync(Odd, "odd-user"));
-        var identity = await MotoAdmin.Clients(proxy.Endpoint).Sts.GetCallerIdentityAsync(evenKey.AccessKeyId, new SensitiveString(evenKey.SecretAccessKey), default);
+        var identity = await MotoAdmin.Clients(proxy.Endpoint).Sts.GetCallerIdentityAsync(evenKey.AccessKeyId, new SensitiveString(evenKey.SecretAccessKey), null, default);
 
         Assert.Equal((0, 1), (proxy.ShardOf(Even), proxy.ShardOf(Odd)));
         Assert.Contains("NoSuchEntity", wrongShard.Message, StringComparison.Ordinal);

@@ -15,7 +15,7 @@ public class InactiveKeysTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var (keyId, secret) = await UserWithKeyAsync("moto-alone");
         await new MotoSeeder(moto.Endpoint).SetAccessKeyStatusAsync(MotoSeeder.DefaultAccount, "moto-alone", keyId, active: false);
 
-        var identity = await MotoAdmin.Clients(moto.Endpoint).Sts.GetCallerIdentityAsync(keyId, secret, default);
+        var identity = await MotoAdmin.Clients(moto.Endpoint).Sts.GetCallerIdentityAsync(keyId, secret, null, default);
 
         Assert.EndsWith(":user/moto-alone", identity.Arn, StringComparison.Ordinal);
     }
@@ -30,9 +30,9 @@ public class InactiveKeysTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var iam = (await clients.Accounts.OpenAsync(MotoSeeder.DefaultAccount, "model-test", default)).Iam;
 
         await iam.UpdateAccessKeyAsync("deactivated", keyId, AccessKeyStatus.Inactive, default);
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(keyId, secret, default));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(keyId, secret, null, default));
         await iam.UpdateAccessKeyAsync("deactivated", keyId, AccessKeyStatus.Active, default);
-        var identity = await clients.Sts.GetCallerIdentityAsync(keyId, secret, default);
+        var identity = await clients.Sts.GetCallerIdentityAsync(keyId, secret, null, default);
 
         Assert.Equal(("InvalidClientTokenId", AwsErrorKind.InvalidCredentials), (error.ErrorCode, error.Kind));
         Assert.EndsWith(":user/deactivated", identity.Arn, StringComparison.Ordinal);

@@ -27,13 +27,13 @@ public class KeyLifecycleTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var key = await iam.CreateAccessKeyAsync(user, default);
         SecretScan.RegisterSecret(key.SecretAccessKey.Reveal());
 
-        await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
         await iam.UpdateAccessKeyAsync(user, key.AccessKeyId, AccessKeyStatus.Inactive, default);
-        var inactive = await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default));
+        var inactive = await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default));
         await iam.UpdateAccessKeyAsync(user, key.AccessKeyId, AccessKeyStatus.Active, default);
-        await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
         await iam.DeleteAccessKeyAsync(user, key.AccessKeyId, default);
-        var deleted = await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default));
+        var deleted = await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default));
 
         Assert.Equal(("InvalidClientTokenId", AwsErrorKind.InvalidCredentials), (inactive.ErrorCode, inactive.Kind));
         Assert.Equal("InvalidClientTokenId", deleted.ErrorCode);

@@ -27,7 +27,7 @@ public class ModelTimeStampsTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         time.Advance(TimeSpan.FromDays(40));
         var used = time.GetUtcNow();
-        await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
         time.Advance(TimeSpan.FromDays(2));
         var listed = Assert.Single(await iam.ListAccessKeysAsync(user, default));
         var lastUsed = await iam.GetAccessKeyLastUsedAsync(key.AccessKeyId, default);

@@ -30,7 +30,7 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
         var key = await NewKeyAsync(clients, "young");
 
         _time.Advance(Delay - TimeSpan.FromMilliseconds(1));
-        var error = await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default));
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default));
 
         Assert.Equal("InvalidClientTokenId", error.ErrorCode);
         Assert.Equal(AwsErrorKind.InvalidCredentials, error.Kind);
@@ -46,10 +46,10 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
         var (model, propagation) = Model();
         var clients = MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler());
         var key = await NewKeyAsync(clients, "propagated");
-        await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default));
+        await Assert.ThrowsAsync<AwsServiceException>(() => clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default));
 
         _time.Advance(Delay + TimeSpan.FromSeconds(3));
-        var identity = await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        var identity = await clients.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
 
         Assert.EndsWith(":user/" + key.UserName, identity.Arn, StringComparison.Ordinal);
         var record = propagation.Key(key.AccessKeyId)!;
@@ -111,7 +111,7 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
         var (keyId, secret) = await seed.CreateAccessKeyAsync(MotoSeeder.DefaultAccount, "seeded");
         var clients = MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler());
 
-        var identity = await clients.Sts.GetCallerIdentityAsync(keyId, new SensitiveString(secret), default);
+        var identity = await clients.Sts.GetCallerIdentityAsync(keyId, new SensitiveString(secret), null, default);
 
         Assert.EndsWith(":user/seeded", identity.Arn, StringComparison.Ordinal);
         Assert.Null(propagation.Key(keyId));
@@ -142,11 +142,11 @@ public class NewKeyPropagationTests(MotoFixture moto) : IClassFixture<MotoFixtur
         var atHome = MotoAdmin.Clients(moto.Endpoint, () => model.CreateHandler());
 
         _time.Advance(Delay * 2);
-        await atHome.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
-        var refused = await Assert.ThrowsAsync<AwsServiceException>(() => inEurope.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default));
+        await atHome.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
+        var refused = await Assert.ThrowsAsync<AwsServiceException>(() => inEurope.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default));
         var propagatedBefore = propagation.HasPropagated(key.AccessKeyId, "eu-west-1", _time.GetUtcNow());
         _time.Advance(Delay);
-        await inEurope.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, default);
+        await inEurope.Sts.GetCallerIdentityAsync(key.AccessKeyId, key.SecretAccessKey, null, default);
 
         Assert.Equal("InvalidClientTokenId", refused.ErrorCode);
         Assert.False(propagatedBefore);
