@@ -19,6 +19,7 @@ public enum SettingKind
     TextList,
     Choice,
     AccountMap,
+    Destinations,
 }
 
 /// <summary>
@@ -84,7 +85,7 @@ public abstract class Setting
             {
                 null => "none",
                 bool b => b ? "`true`" : "`false`",
-                System.Collections.IDictionary { Count: 0 } => "`{}`",
+                System.Collections.IDictionary { Count: 0 } or DestinationsConfig { IsEmpty: true } => "`{}`",
                 IEnumerable<string> list when !list.Any() => "`[]`",
                 var other => $"`{other}`",
             };
