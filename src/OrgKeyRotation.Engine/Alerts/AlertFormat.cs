@@ -127,7 +127,8 @@ internal static class AlertFormat
             secret,
             text,
             steps,
-            Digest: null);
+            Digest: null,
+            alerts.Select(a => a.Destinations).LastOrDefault(d => d is not null));
         var email = UserEmail(document);
         var message = Message(id, Subject(severity, text), document, email, alerts.Last(a => a.Event == primary).AccessKeyId);
         var attention = severity == ActionRequired ? new AttentionItem(first.AccountId, first.UserName, owner, document.Event, text) : null;
@@ -273,6 +274,17 @@ internal static class AlertFormat
             foreach (var line in step.Text.Split('\n'))
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  {line.TrimEnd()}");
+            }
+        }
+
+        if (document.Destinations is { } destinations)
+        {
+            text.AppendLine()
+                .AppendLine("The key is also written to these destinations (never shown here):");
+            foreach (var destination in destinations)
+            {
+                var holds = destination.AccessKeyId is null ? "not written yet" : $"holds {destination.AccessKeyId} since {destination.RecordedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}";
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {destination.Name}: {(destination.HoldsCurrentKey ? "current" : "NOT current")} ({holds})");
             }
         }
 

@@ -1,6 +1,6 @@
 namespace OrgKeyRotation.Engine.Contracts;
 
-/// <summary>One user in the inventory.</summary>
+/// <summary>One user in the inventory; <paramref name="Destinations"/> null when the user has none configured.</summary>
 public sealed record InventoryUser(
     string AccountId,
     string UserName,
@@ -8,7 +8,8 @@ public sealed record InventoryUser(
     bool Exempt,
     DateTimeOffset? ExemptUntil,
     string? Owner,
-    IReadOnlyList<KeySnapshot> Keys);
+    IReadOnlyList<KeySnapshot> Keys,
+    IReadOnlyList<DestinationSnapshot>? Destinations = null);
 
 public sealed record InventoryReport(
     DateTimeOffset GeneratedAt,

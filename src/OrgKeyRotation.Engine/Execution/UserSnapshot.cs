@@ -2,15 +2,20 @@ using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
+using OrgKeyRotation.Engine.Destinations;
 
 namespace OrgKeyRotation.Engine.Execution;
 
-/// <summary>What one look at a user found in AWS: the planner's facts plus what the executor needs to act on them.</summary>
+/// <summary>
+/// What one look at a user found in AWS: the planner's facts plus what the executor needs to act on them, the user's
+/// destinations (from the configuration) with what the secret's records say they hold among them.
+/// </summary>
 internal sealed record UserSnapshot(
     UserFacts Facts,
     string SecretName,
     SecretDescription? Secret,
-    IamUser User)
+    IamUser User,
+    UserDestinations Destinations)
 {
     /// <summary>The user as alerts name it, with its owner from the tag named <paramref name="ownerTag"/> (alerts.ownerTag).</summary>
     public AlertUser AlertUser(string? ownerTag) => new(Facts.AccountId, Facts.UserName, Alerts.AlertUser.OwnerIn(User.Tags, ownerTag));
