@@ -54,7 +54,9 @@ internal sealed record ComplianceSummary(
     int NeverUsedKeys,
     int UsersWithTwoActiveKeys,
     int ExemptUsers,
-    int FailedAccounts);
+    int FailedAccounts,
+    int Destinations,
+    int DestinationsNotCurrent);
 
 /// <summary>The org-wide inventory with its compliance findings, as every report format renders it.</summary>
 internal sealed record ComplianceReport(
@@ -65,7 +67,8 @@ internal sealed record ComplianceReport(
     IReadOnlyList<UserRef> UsersWithTwoActiveKeys,
     IReadOnlyList<ExemptUser> ExemptUsers,
     IReadOnlyList<AccountFailure> FailedAccounts,
-    IReadOnlyList<ReportRow> Keys);
+    IReadOnlyList<ReportRow> Keys,
+    IReadOnlyList<DestinationRow> Destinations);
 
 internal static class ComplianceView
 {
@@ -102,6 +105,7 @@ internal static class ComplianceView
         var exempt = inventory.Users.Where(u => u.Exempt).Select(u => new ExemptUser(u.AccountId, u.UserName, u.ExemptUntil, u.Owner)).ToList();
         var failed = inventory.FailedAccounts.Select(a => new AccountFailure(a.AccountId, a.Outcome.ToString(), a.Error)).ToList();
         var accounts = inventory.Users.Select(u => u.AccountId).Concat(failed.Select(f => f.AccountId)).Distinct(StringComparer.Ordinal).Count();
+        var destinations = inventory.Users.SelectMany(u => DestinationView.Rows(u.AccountId, u.UserName, u.Destinations)).ToList();
 
         var summary = new ComplianceSummary(
             accounts,
@@ -115,8 +119,10 @@ internal static class ComplianceView
             rows.Count(r => r.Findings.Contains(Findings.NeverUsed)),
             twoActive.Count,
             exempt.Count,
-            failed.Count);
-        return new ComplianceReport(now, inventory.MaxKeyAgeDays, summary, buckets, twoActive, exempt, failed, rows);
+            failed.Count,
+            destinations.Count,
+            destinations.Count(d => !d.HoldsCurrentKey));
+        return new ComplianceReport(now, inventory.MaxKeyAgeDays, summary, buckets, twoActive, exempt, failed, rows, destinations);
     }
 
     private static ReportRow Row(InventoryUser user, KeySnapshot key, DateTimeOffset now, int maxAgeDays, int activeKeysOfUser)

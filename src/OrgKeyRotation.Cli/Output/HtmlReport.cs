@@ -35,6 +35,11 @@ internal static class HtmlReport
         Card(w, "two-active", "Two active keys", s.UsersWithTwoActiveKeys, "users (CIS 1.13)", s.UsersWithTwoActiveKeys > 0);
         Card(w, "never-used", "Never used", s.NeverUsedKeys, "keys", false);
         Card(w, "exempt", "Exempt", s.ExemptUsers, "users", false);
+        if (s.Destinations > 0)
+        {
+            Card(w, "destinations", "Destinations", s.Destinations, $"{s.DestinationsNotCurrent} not holding the current key", s.DestinationsNotCurrent > 0);
+        }
+
         w.WriteLine("</section>");
 
         w.WriteLine("<h2>Key ages</h2>");
@@ -63,6 +68,7 @@ internal static class HtmlReport
         }
 
         KeyTable(w, report);
+        DestinationTable(w, report);
         w.WriteLine("<script>" + Script + "</script>");
         w.WriteLine("</body></html>");
     }
@@ -118,6 +124,26 @@ internal static class HtmlReport
             w.Write($"<td data-sort=\"{E(r.LastUsed is null ? "" : Formatting.Instant(r.LastUsed.Value))}\">{E(Formatting.LastUsed(r.LastUsed))}</td>");
             w.Write($"<td>{(r.Managed ? "yes" : "no")}</td><td>{E(r.Exempt ? (r.ExemptUntil is null ? "yes" : "until " + Formatting.Date(r.ExemptUntil)) : "no")}</td>");
             w.WriteLine($"<td>{string.Join(" ", r.Findings.Select(f => $"<span class=\"finding {E(f)}\">{E(f)}</span>"))}</td></tr>");
+        }
+
+        w.WriteLine("</tbody></table>");
+    }
+
+    /// <summary>Each user's destinations (where the key is written besides its secret) and whether each holds the current key.</summary>
+    private static void DestinationTable(TextWriter w, ComplianceReport report)
+    {
+        if (report.Destinations.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteLine("<h2>Destinations</h2>");
+        w.WriteLine("<table id=\"destinations\"><thead><tr><th>Account</th><th>User</th><th>Destination</th><th>Holds</th><th>Since</th></tr></thead><tbody>");
+        foreach (var d in report.Destinations)
+        {
+            w.Write($"<tr class=\"destination{(d.HoldsCurrentKey ? "" : " flagged")}\" data-destination=\"{E(d.Id)}\">");
+            w.Write($"<td>{E(d.AccountId)}</td><td>{E(d.UserName)}</td><td><code>{E(d.Name)}</code></td><td>{E(DestinationView.State(d))}</td>");
+            w.WriteLine($"<td>{E(d.RecordedAt is { } at ? Formatting.Instant(at) : "-")}</td></tr>");
         }
 
         w.WriteLine("</tbody></table>");
