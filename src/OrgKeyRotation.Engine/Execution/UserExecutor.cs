@@ -211,7 +211,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
 
         var rotated = new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
         return run.Destinations.NotHolding(keyId) is { Count: > 0 } stale
-            ? [rotated, DestinationsFailed(stale, keyId, $"key {keyId} is current, but the destinations {Names(stale)} do not hold it")]
+            ? [rotated, DestinationsFailed(stale, keyId, $"key {keyId} is current, but it is missing from {Names(stale)}")]
             : [rotated];
     }
 
