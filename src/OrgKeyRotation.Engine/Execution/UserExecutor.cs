@@ -110,6 +110,12 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                 continue;
             }
 
+            if (action.Kind == PlannedActionKind.SyncDestinations)
+            {
+                await SyncDestinationsAsync(run, action, cancellationToken);
+                continue;
+            }
+
             run.Add(await ExecuteOneAsync(run, action, cancellationToken));
         }
     }
@@ -218,28 +224,40 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
     /// <summary>
     /// SyncDestinations (rule 26): the secret's AWSCURRENT read once, written to the destinations that do not hold it,
     /// and recorded (one TagResource, after the writes). Ownership is checked first, like every step that writes records.
+    /// A destination whose write fails does not stop the rest of the plan, which was made knowing it is stale (rule 27
+    /// holds the previous key; the warnings and the forced deadline must not wait for the destination); any other
+    /// failure does.
     /// </summary>
-    private async Task<ActionResult> SyncDestinationsAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)
+    private async Task SyncDestinationsAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)
     {
         var session = run.Session;
         var snapshot = run.Snapshot;
         var secretId = snapshot.Secret!.Arn;
-        var value = await session.Secrets.GetSecretValueAsync(secretId, null, SecretStages.Current, cancellationToken);
-        var key = value is null ? null : ManagedSecret.Parse(value.SecretString);
-        if (key is null || key.AccessKeyId != action.AccessKeyId)
+        IReadOnlyList<DestinationWrite> writes;
+        NewAccessKey key;
+        try
         {
-            throw new RotationStepException($"the AWSCURRENT version of {snapshot.SecretName} no longer holds key {action.AccessKeyId}; nothing was written, and the next sweep plans again");
+            await EnsureRecordsAreOursAsync(run, cancellationToken);
+            var value = await session.Secrets.GetSecretValueAsync(secretId, null, SecretStages.Current, cancellationToken);
+            key = (value is null ? null : ManagedSecret.Parse(value.SecretString)) is { } current && current.AccessKeyId == action.AccessKeyId
+                ? current
+                : throw new RotationStepException($"the AWSCURRENT version of {snapshot.SecretName} no longer holds key {action.AccessKeyId}; nothing was written, and the next sweep plans again");
+            writes = await destinations.WriteAsync(session, snapshot.Facts.UserName, run.Destinations.NotHolding(key.AccessKeyId), key, cancellationToken);
+            var written = writes.Where(w => w.Succeeded).Select(w => w.Destination.Id).ToList();
+            var now = time.GetUtcNow();
+            if (written.Count > 0)
+            {
+                await session.Secrets.TagResourceAsync(secretId, ManagedSecret.DestinationTags(written, key.AccessKeyId, now), cancellationToken);
+            }
+
+            run.DestinationsWritten(run.Destinations.After(writes, key.AccessKeyId, now));
+        }
+        catch (Exception ex) when (ex is AwsException or RotationStepException)
+        {
+            run.Add(Failure(run, action, ex));
+            return;
         }
 
-        var writes = await destinations.WriteAsync(session, snapshot.Facts.UserName, run.Destinations.NotHolding(key.AccessKeyId), key, cancellationToken);
-        var now = time.GetUtcNow();
-        var written = writes.Where(w => w.Succeeded).Select(w => w.Destination.Id).ToList();
-        if (written.Count > 0)
-        {
-            await session.Secrets.TagResourceAsync(secretId, ManagedSecret.DestinationTags(written, key.AccessKeyId, now), cancellationToken);
-        }
-
-        run.DestinationsWritten(run.Destinations.After(writes, key.AccessKeyId, now));
         var user = snapshot.AlertUser(config.Alerts.OwnerTag);
         foreach (var failed in writes.Where(w => !w.Succeeded))
         {
@@ -247,9 +265,13 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         }
 
         var stale = writes.Where(w => !w.Succeeded).Select(w => w.Destination).ToList();
-        return stale.Count == 0
-            ? new ActionResult(ActionKind.SyncDestinations, Outcome.Succeeded, action.Reason, action.AccessKeyId)
-            : DestinationsFailed(stale, key.AccessKeyId, action.Reason);
+        if (stale.Count == 0)
+        {
+            run.Add(new ActionResult(ActionKind.SyncDestinations, Outcome.Succeeded, action.Reason, action.AccessKeyId));
+            return;
+        }
+
+        run.AddStaleDestinations(DestinationsFailed(stale, key.AccessKeyId, action.Reason));
     }
 
     /// <summary>Destinations that do not hold the current key after their writes: a failure of the user (each has its own alert).</summary>
@@ -266,7 +288,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         var kind = Map(action.Kind);
         try
         {
-            if (action.Kind is PlannedActionKind.Delete or PlannedActionKind.Deactivate or PlannedActionKind.RecordDeactivation or PlannedActionKind.SyncDestinations)
+            if (action.Kind is PlannedActionKind.Delete or PlannedActionKind.Deactivate or PlannedActionKind.RecordDeactivation)
             {
                 await EnsureRecordsAreOursAsync(run, cancellationToken);
             }
@@ -297,8 +319,6 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                 case PlannedActionKind.RecordDeactivation:
                     await RecordDeactivationAsync(session, snapshot, action.AccessKeyId!, cancellationToken);
                     return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId);
-                case PlannedActionKind.SyncDestinations:
-                    return await SyncDestinationsAsync(run, action, cancellationToken);
                 case PlannedActionKind.Reactivate:
                     await session.Iam.UpdateAccessKeyAsync(facts.UserName, action.AccessKeyId!, AccessKeyStatus.Active, cancellationToken);
                     alerts.Add(AlertOf(run, action, AlertEvent.Restored, $"key re-activated for {facts.AccountId}/{facts.UserName}", action.Reason));

@@ -66,6 +66,12 @@ internal sealed class UserRun(IAccountSession session, UserSnapshot snapshot, Us
         }
     }
 
+    /// <summary>
+    /// A SyncDestinations whose writes failed: a failure that does not stop the rest, planned knowing these destinations
+    /// are stale.
+    /// </summary>
+    public void AddStaleDestinations(ActionResult result) => _results.Add(result);
+
     /// <summary>The user's secret is known to be the rotator's in this run: created by it, or its policy checked.</summary>
     public bool SecretOwnershipVerified { get; private set; }
 

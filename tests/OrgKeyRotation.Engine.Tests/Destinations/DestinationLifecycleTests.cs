@@ -129,6 +129,33 @@ public class DestinationLifecycleTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
+    public async Task SweepAsync_DestinationStillRefusedAtTheForcedDeadline_WarnsNamingItThenDeactivatesTheOldKeyAnyway()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var oldKey = await h.UserWithKeyAsync(AccountA, "alice");
+        var config = With(h.Config(policy: RotateNow with { MaxKeyAgeDays = 90, DeactivateAfterDays = 1, MaxDeactivationDelayDays = 3, WarnDaysBeforeForced = 1 }), Json);
+        var faults = new FaultInjectingHandler().Always("PutParameter", Fault.AccessDenied);
+        await h.Service(config with { Policy = config.Policy with { MaxKeyAgeDays = 0 } }, () => faults).SweepAsync(new SweepRequest(), default);
+
+        h.Time.Advance(TimeSpan.FromDays(2.5));
+        var warned = await h.Service(config, () => faults).SweepAsync(new SweepRequest(), default);
+        h.Time.Advance(TimeSpan.FromDays(1));
+        var forced = await h.Service(config, () => faults).SweepAsync(new SweepRequest(), default);
+
+        // The destination's failure stops nothing after it: the warning before the deadline and the forced deactivation name it.
+        Assert.Equal(Outcome.Failed, warned.Only(AccountA, "alice", ActionKind.SyncDestinations).Outcome);
+        Assert.Contains($"ssm:/keys/{AccountA}/alice", warned.Only(AccountA, "alice", ActionKind.Warn).Reason, StringComparison.Ordinal);
+        Assert.Equal(Outcome.Failed, forced.Only(AccountA, "alice", ActionKind.SyncDestinations).Outcome);
+        var deactivated = forced.Only(AccountA, "alice", ActionKind.Deactivate);
+        Assert.Equal((Outcome.Succeeded, oldKey), (deactivated.Outcome, deactivated.AccessKeyId));
+        Assert.Contains($"missing from ssm:/keys/{AccountA}/alice", deactivated.Reason, StringComparison.Ordinal);
+        Assert.Contains(await h.KeysAsync(AccountA, "alice"), k => k.AccessKeyId == oldKey && k.Status == "Inactive");
+        var alerts = (await h.AlertsAsync()).Where(a => a.Attributes.GetValueOrDefault("userName") == "alice").ToList();
+        Assert.Contains(alerts, a => a.Attributes["severity"] == "action-required" && a.Body.Contains("\"warning\"", StringComparison.Ordinal));
+        Assert.Contains(alerts, a => a.Attributes["severity"] == "action-required" && a.Body.Contains("\"deactivated\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SweepAsync_DryRun_PlansTheWritesAndWritesNothing()
     {
         var h = await EngineHarness.StartAsync(moto.Server);
