@@ -252,13 +252,24 @@ internal static class AlertFormat
             return title;
         }
 
+        // Only where a title names the user (at its start, or after "for" or "of"): a destination's name may hold the
+        // account and user too, and stays whole.
         var who = $"{accountId}/{userName}";
-        foreach (var form in new[] { $" for {who}", $" of {who}", $"{who}: ", $"{who} " })
+        foreach (var start in new[] { $"{who}: ", $"{who} " })
+        {
+            if (title.StartsWith(start, StringComparison.Ordinal))
+            {
+                title = title[start.Length..];
+                break;
+            }
+        }
+
+        foreach (var form in new[] { $" for {who}", $" of {who}" })
         {
             title = title.Replace(form, "", StringComparison.Ordinal);
         }
 
-        return title.Replace(who, "", StringComparison.Ordinal).Trim();
+        return title.Trim();
     }
 
     private static string UserEmail(AlertDocument document)
