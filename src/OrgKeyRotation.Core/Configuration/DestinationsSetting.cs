@@ -24,31 +24,8 @@ public sealed class DestinationsSetting(string name, string variable) : Setting(
     internal override RotationConfig ReadJson(RotationConfig config, JsonElement value, string path, JsonConfigReader reader) =>
         config with { Destinations = reader.ReadDestinations(value, path) };
 
-    internal override RotationConfig ReadEnvironment(RotationConfig config, EnvironmentReader environment)
-    {
-        if (environment.Value(Variable) is not { } json)
-        {
-            return config;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var reader = new JsonConfigReader(Variable);
-            var destinations = reader.ReadDestinations(document.RootElement, Variable);
-            foreach (var problem in reader.Problems)
-            {
-                environment.Problem(problem.Path, problem.Message);
-            }
-
-            return config with { Destinations = destinations };
-        }
-        catch (JsonException)
-        {
-            environment.Problem(Variable, "not valid JSON; expected {\"defaults\": [{\"type\": \"ssm\", \"name\": \"/keys/{accountId}/{userName}\"}]}");
-            return config;
-        }
-    }
+    internal override RotationConfig ReadEnvironment(RotationConfig config, EnvironmentReader environment) =>
+        ReadJsonVariable(config, environment, (reader, value) => reader.ReadDestinations(value, Variable), (c, destinations) => c with { Destinations = destinations }, "{\"defaults\": [{\"type\": \"ssm\", \"name\": \"/keys/{accountId}/{userName}\"}]}");
 
     private protected override void ValidateValue(RotationConfig config, List<ConfigProblem> problems)
     {
