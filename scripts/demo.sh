@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: on a fresh machine with no AWS account, run the rotation end to end against a local AWS emulator.
 # Builds keyrot, starts moto on a free port, seeds a demo organization (4 member accounts, IAM users and keys,
-# an exempt user, a key still in use), then runs `keyrot plan`, `keyrot rotate`, `keyrot plan --as-of` a few days on
+# an exempt user, a key still in use, a Parameter Store destination), then runs `keyrot plan`, `keyrot rotate`, shows
+# the key id the parameter holds, `keyrot plan --as-of` a few days on
 # (the idle rule: which old keys are switched off, and the one still in use that is held) and `keyrot report`.
 # The emulator is stopped on exit, Ctrl-C included; every run starts from a clean emulator.
 # Usage: scripts/demo.sh            (outputs in artifacts/demo/)
@@ -75,6 +76,22 @@ step() { # title, then the keyrot arguments
 
 step "plan: what would be rotated (dry run, no change)" plan "${common[@]}"
 step "rotate: create, verify and hand over new keys" rotate "${common[@]}"
+log "ci-deployer's Parameter Store destination holds the new key (its id only; the secret part stays there)"
+python3 - "$endpoint" "$out/rotation.json" <<'PY'
+import json, sys
+import boto3
+endpoint, config = sys.argv[1], json.load(open(sys.argv[2]))
+for account, spec in config["destinations"]["accounts"].items():
+    for user, destinations in spec["users"].items():
+        role = f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+        creds = boto3.client("sts", endpoint_url=endpoint).assume_role(RoleArn=role, RoleSessionName="demo")["Credentials"]
+        ssm = boto3.client("ssm", endpoint_url=endpoint, aws_access_key_id=creds["AccessKeyId"],
+                           aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+        for destination in destinations:
+            name = destination["name"].replace("{accountId}", account).replace("{userName}", user)
+            value = json.loads(ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
+            print(f"  ssm:{name} holds {value['AccessKeyId']}", file=sys.stderr)
+PY
 # The idle rule, seen from later dates: the old keys may go 1 day after the hand-off (deactivateAfterDays), but only once
 # no one has used them for 7 days (oldKeyIdleDays). ci-deployer's old key signed a call at seeding time.
 in_3_days=$(date -u -d '+3 days 1 hour' +%Y-%m-%dT%H:%M:%SZ)

@@ -4,7 +4,8 @@
 The organization: a management account with an SNS alert topic, 4 member accounts, each with the member role
 the rotator assumes and 3-5 IAM users with one access key each. One user is in the exemption group, and one key has
 signed a call so IAM records it as "still in use": after the rotation the idle rule holds that old key until its
-consumer has left it for policy.oldKeyIdleDays.
+consumer has left it for policy.oldKeyIdleDays. That user's CI reads its key from a Parameter Store parameter, a
+destination the rotator writes each new key to (SSM_DESTINATION).
 
 Usage: demo_seed.py --endpoint http://127.0.0.1:PORT --config-out artifacts/demo/rotation.json
 Needs boto3 (installed beside moto) and the fake credentials the demo exports (AWS_ACCESS_KEY_ID=testing ...).
@@ -29,6 +30,7 @@ ACCOUNTS = {
 }
 EXEMPT_USER = ("platform", "break-glass")
 IN_USE_USER = ("payments", "ci-deployer")
+SSM_DESTINATION = "/orgkeyrotation/{accountId}/{userName}"
 
 TRUST_POLICY = {
     "Version": "2012-10-17",
@@ -41,6 +43,7 @@ ROLE_POLICY = {
                                        "iam:GetAccessKeyLastUsed", "iam:GetUser", "iam:ListUsers", "iam:GetGroup"],
          "Resource": "*"},
         {"Effect": "Allow", "Action": ["secretsmanager:*"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["ssm:PutParameter", "ssm:AddTagsToResource"], "Resource": "*"},
     ],
 }
 
@@ -104,6 +107,9 @@ def main():
         "policy": {"maxKeyAgeDays": 0, "deactivateAfterDays": 1, "oldKeyIdleDays": 7},
         "exemptions": {"group": EXEMPT_GROUP},
         "alerts": {"snsTopicArn": topic_arn},
+        # Central configuration only: no tag in a member account can name a destination.
+        "destinations": {"accounts": {account_id: {"users": {IN_USE_USER[1]: [{"type": "ssm", "name": SSM_DESTINATION}]}}
+                                      for account_id, users in scope.items() if IN_USE_USER[1] in users}},
     }
     with open(args.config_out, "w", encoding="utf-8") as out:
         json.dump(config, out, indent=2)

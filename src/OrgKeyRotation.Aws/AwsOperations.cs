@@ -1,8 +1,8 @@
 namespace OrgKeyRotation.Aws;
 
 /// <summary>
-/// One AWS API operation the product calls. <see cref="Service"/> is the IAM action prefix (iam, secretsmanager, sns,
-/// organizations, sts, sqs), <see cref="Action"/> the API name. <see cref="IamAction"/> is the IAM action that
+/// One AWS API operation the product calls. <see cref="Service"/> is the IAM action prefix (iam, secretsmanager, ssm,
+/// sns, organizations, sts, sqs), <see cref="Action"/> the API name. <see cref="IamAction"/> is the IAM action that
 /// authorizes the call: Service:Action, except where AWS authorizes a batch API through its single form.
 /// </summary>
 public sealed record AwsOperation(string Service, string Action)
@@ -35,6 +35,7 @@ public static class AwsOperations
         // Member role (location "member") or the central rotator role, secrets.rotatorArn (location "central").
         new("secretsmanager", "CreateSecret"),
         new("secretsmanager", "DescribeSecret"),
+        // Also with the host credentials, on the central secret that holds the GitHub credential (github.credentialsSecretArn).
         new("secretsmanager", "GetSecretValue"),
         new("secretsmanager", "PutSecretValue"),
         new("secretsmanager", "UpdateSecretVersionStage"),
@@ -45,6 +46,10 @@ public static class AwsOperations
 
         // AWS also requires lambda:InvokeFunction on the rotation function for RotateSecret (see its API reference).
         new("secretsmanager", "RotateSecret"),
+
+        // Member accounts, through the rotation role: Parameter Store destinations (SecureString, tags in a second call).
+        new("ssm", "PutParameter"),
+        new("ssm", "AddTagsToResource"),
 
         // Central account, host credentials.
         // https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html:

@@ -6,6 +6,7 @@ using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Destinations;
 using OrgKeyRotation.Engine.Execution;
 using OrgKeyRotation.Engine.FanOut;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
@@ -34,13 +35,20 @@ public sealed partial class RotationService : IRotationService
     private readonly KeyPromoter _promoter;
     private readonly RotationProtocol _rotationProtocol;
     private readonly FanOutSweep _fanOut;
+    private readonly Func<IGitHubSecretsClient>? _gitHub;
 
-    public RotationService(RotationConfig config, ICentralClients clients, TimeProvider timeProvider, ILogger logger, EngineOptions? options = null)
+    /// <summary>
+    /// <paramref name="gitHub"/> makes the GitHub client of one sweep (null: none, for a configuration without GitHub
+    /// destinations). It is called on the sweep's first GitHub write, so the client reads its credential at most once
+    /// per sweep, and only when a GitHub destination is written.
+    /// </summary>
+    public RotationService(RotationConfig config, ICentralClients clients, TimeProvider timeProvider, ILogger logger, EngineOptions? options = null, Func<IGitHubSecretsClient>? gitHub = null)
     {
         _config = config ?? throw new ArgumentNullException(nameof(config));
         _clients = clients ?? throw new ArgumentNullException(nameof(clients));
         _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _gitHub = gitHub;
         _options = options ?? new EngineOptions();
         _options.Validate();
         _facts = new FactsCollector(config, timeProvider);
@@ -48,7 +56,7 @@ public sealed partial class RotationService : IRotationService
         _stager = new KeyStager(config, timeProvider, logger);
         _promoter = new KeyPromoter(config, timeProvider, logger);
         _fanOut = new FanOutSweep(config, clients, _targets, _options, timeProvider, logger);
-        _rotationProtocol = new RotationProtocol(config, clients, _facts, _targets, _stager, _promoter, Verifier, alerts => Executor(alerts), timeProvider, logger);
+        _rotationProtocol = new RotationProtocol(config, clients, _facts, _targets, _stager, _promoter, Verifier, alerts => Executor(alerts), Destinations, timeProvider, logger);
     }
 
     public async Task<SweepResult> SweepAsync(SweepRequest request, CancellationToken cancellationToken)
@@ -136,7 +144,7 @@ public sealed partial class RotationService : IRotationService
                     var plan = Planner.Plan(snapshot.Facts, _config.Policy, _time.GetUtcNow());
                     var facts = snapshot.Facts;
                     users.Add(new InventoryUser(accountId, target.UserName, facts.Secret is { ManagedByUs: true, DeletedDate: null }, facts.Exemption.Exempt, facts.Exemption.Until, snapshot.AlertUser(_config.Alerts.OwnerTag).Owner, SweepPipeline.KeySnapshots(plan),
-                        Planner.HandOffEnd(plan, _config.Policy)));
+                        Planner.HandOffEnd(plan, _config.Policy), SweepPipeline.DestinationView(snapshot, plan)));
                 });
             }
             catch (AwsException ex)
@@ -251,8 +259,11 @@ public sealed partial class RotationService : IRotationService
 
     private KeyVerifier Verifier() => new(_clients.Sts, _config.Verification.Regions, _options, _time, _options.JitterDraw);
 
+    /// <summary>The destination writes of one sweep (or rotation step): its own GitHub client, made on its first GitHub write.</summary>
+    private DestinationWriter Destinations() => new(_gitHub, _logger);
+
     private UserExecutor Executor(AlertPublisher alerts, KeyVerifier? verifier = null) =>
-        new(_config, _stager, verifier ?? Verifier(), _promoter, alerts, _time, _logger);
+        new(_config, _stager, verifier ?? Verifier(), _promoter, alerts, Destinations(), _time, _logger);
 
     private string NewSweepId() => $"sweep-{_time.GetUtcNow().UtcDateTime:yyyyMMddTHHmmssZ}-{Guid.NewGuid().ToString("N")[..8]}";
 

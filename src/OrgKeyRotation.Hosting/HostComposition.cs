@@ -2,8 +2,10 @@ using System.Collections;
 using Microsoft.Extensions.Logging;
 using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Configuration;
+using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.GitHub;
 
 namespace OrgKeyRotation.Hosting;
 
@@ -53,7 +55,24 @@ public static class HostComposition
     {
         ArgumentNullException.ThrowIfNull(awsTime);
         ArgumentNullException.ThrowIfNull(engineTime);
-        return new RotationService(config, AwsClients.Create(AwsOptionsFor(config, connection), awsTime), engineTime, logger);
+        var clients = AwsClients.Create(AwsOptionsFor(config, connection), awsTime);
+        return new RotationService(config, clients, engineTime, logger, gitHub: GitHubFor(config, clients.Secrets, awsTime));
+    }
+
+    /// <summary>
+    /// What makes the GitHub client of one sweep: its credential is read from the central secret
+    /// (github.credentialsSecretArn) with the host credentials; null when no destination is a GitHub one.
+    /// </summary>
+    public static Func<IGitHubSecretsClient>? GitHubFor(RotationConfig config, ISecretsManagerClient centralSecrets, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.Destinations.HasGitHub || config.GitHub.CredentialsSecretArn is not { } secretArn)
+        {
+            return null;
+        }
+
+        var options = new GitHubOptions { BaseUrl = new Uri(config.GitHub.ApiUrl), CredentialSecretId = secretArn };
+        return () => GitHubClients.Create(options, centralSecrets, time);
     }
 
     /// <summary>A snapshot of the process environment, read once at start, so that configuration is read from one consistent view.</summary>

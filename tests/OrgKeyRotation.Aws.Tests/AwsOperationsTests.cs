@@ -16,7 +16,7 @@ namespace OrgKeyRotation.Aws.Tests;
 public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
     private static readonly Type[] Ports =
-        [typeof(IIamClient), typeof(ISecretsManagerClient), typeof(ISnsClient), typeof(IOrganizationsClient), typeof(IStsClient), typeof(IWorkQueueClient), typeof(IAccountSessionFactory)];
+        [typeof(IIamClient), typeof(ISecretsManagerClient), typeof(IParameterStoreClient), typeof(ISnsClient), typeof(IOrganizationsClient), typeof(IStsClient), typeof(IWorkQueueClient), typeof(IAccountSessionFactory)];
 
     /// <summary>The port members <see cref="EveryPortMember_DrivenOnMoto_CallsExactlyTheCatalogue"/> drives; a new member must be added there.</summary>
     private static readonly string[] Driven =
@@ -26,7 +26,7 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         "ISecretsManagerClient.CreateSecretAsync", "ISecretsManagerClient.DescribeSecretAsync", "ISecretsManagerClient.GetSecretValueAsync",
         "ISecretsManagerClient.PutSecretValueAsync", "ISecretsManagerClient.UpdateSecretVersionStageAsync", "ISecretsManagerClient.PutResourcePolicyAsync",
         "ISecretsManagerClient.GetResourcePolicyAsync", "ISecretsManagerClient.TagResourceAsync", "ISecretsManagerClient.ListSecretsAsync",
-        "ISecretsManagerClient.RotateSecretAsync", "ISnsClient.PublishBatchAsync", "IOrganizationsClient.ListAccountsAsync",
+        "ISecretsManagerClient.RotateSecretAsync", "IParameterStoreClient.PutSecureStringAsync", "IParameterStoreClient.AddTagsAsync", "ISnsClient.PublishBatchAsync", "IOrganizationsClient.ListAccountsAsync",
         "IOrganizationsClient.ListAccountsForParentAsync", "IOrganizationsClient.ListChildrenAsync", "IStsClient.GetCallerIdentityAsync",
         "IWorkQueueClient.SendBatchAsync", "IWorkQueueClient.SendAsync", "IWorkQueueClient.ReceiveAsync", "IWorkQueueClient.DeleteBatchAsync",
         "IWorkQueueClient.ChangeVisibilityBatchAsync", "IWorkQueueClient.GetDepthAsync", "IAccountSessionFactory.OpenAsync",
@@ -37,7 +37,7 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
     public void All_Entries_UniqueAndOfTheKnownServices()
     {
         Assert.Equal(AwsOperations.All.Count, AwsOperations.All.Select(o => (o.Service, o.Action)).Distinct().Count());
-        Assert.All(AwsOperations.All, o => Assert.Contains(o.Service, new[] { "iam", "secretsmanager", "sns", "organizations", "sts", "sqs" }));
+        Assert.All(AwsOperations.All, o => Assert.Contains(o.Service, new[] { "iam", "secretsmanager", "ssm", "sns", "organizations", "sts", "sqs" }));
         Assert.Equal("sns:Publish", AwsOperations.All.Single(o => o.Action == "PublishBatch").IamAction);
         Assert.Equal("sqs:DeleteMessage", AwsOperations.All.Single(o => o.Action == "DeleteMessageBatch").IamAction);
         Assert.Equal("sqs:ChangeMessageVisibility", AwsOperations.All.Single(o => o.Action == "ChangeMessageVisibilityBatch").IamAction);
@@ -96,6 +96,9 @@ public class AwsOperationsTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         // moto runs the rotation function in a container and refuses an unknown one; the request is what counts here.
         await Assert.ThrowsAsync<AwsServiceException>(() => secrets.RotateSecretAsync(name, "arn:aws:lambda:us-east-1:123456789012:function:rotator", 90, rotateImmediately: false, default));
+
+        await session.Parameters.PutSecureStringAsync("/iam-key-rotation/catalogue/" + user, new SensitiveString("v"), null, default);
+        await session.Parameters.AddTagsAsync("/iam-key-rotation/catalogue/" + user, new Dictionary<string, string> { ["e"] = "f" }, default);
 
         await clients.Sns.PublishBatchAsync(topic, [new SnsMessage("m1", "s", "b", new Dictionary<string, string>())], default);
         await clients.WorkQueue.SendBatchAsync(queue, [("w1", "{}")], default);

@@ -66,6 +66,7 @@ public sealed class ExampleWiringTests
                 Assert.Equal("${var.rotation_external_id}", Arg(member, "external_id"));
                 Assert.Equal("${var.central_role_arn}", Arg(member, "central_role_arn"));
                 Assert.Equal("${var.secret_location}", Arg(member, "secret_location"));
+                Assert.Equal("${var.ssm_parameter_prefixes}", Arg(member, "ssm_parameter_prefixes"));
                 continue;
             }
 
@@ -80,6 +81,8 @@ public sealed class ExampleWiringTests
             Assert.Equal($"${{module.{centralName}.secret_location}}", Arg(member, "secret_location"));
             Assert.Equal($"${{module.{centralName}.secret_name_prefix}}", Arg(member, "secret_name_prefix"));
             Assert.Equal($"${{module.{centralName}.secret_kms_key_id}}", Arg(member, "secret_kms_key_id"));
+            // The role may write exactly the parameters of the configured ssm destinations (none without any).
+            Assert.Equal($"${{module.{centralName}.ssm_parameter_prefixes}}", Arg(member, "ssm_parameter_prefixes"));
             Assert.True(member.TryGetProperty("providers", out _), $"{example}: the member module must get the member/management provider");
         }
     }
@@ -95,6 +98,25 @@ public sealed class ExampleWiringTests
         Assert.Equal("${var.secret_location}", TerraformStructureTests.Expression(outputs["secret_location"].GetProperty("value")));
         Assert.Equal("${module.settings.external_id}", TerraformStructureTests.Expression(outputs["external_id"].GetProperty("value")));
         Assert.Equal("${aws_iam_role.lambda.arn}", TerraformStructureTests.Expression(outputs["execution_role_arn"].GetProperty("value")));
+        Assert.Equal("${module.settings.ssm_parameter_prefixes}", TerraformStructureTests.Expression(outputs["ssm_parameter_prefixes"].GetProperty("value")));
+    }
+
+    /// <summary>
+    /// Destinations: a Parameter Store destination for every user and a GitHub one for the CI user, the GitHub credential
+    /// in a secret the example creates empty (its value never passes through Terraform).
+    /// </summary>
+    [NodeFact]
+    public void Destinations_ParameterAndGitHubDestinationsWithTheCredentialSecret()
+    {
+        var example = Tree.Example("destinations");
+        var central = example.ModuleCalls["central"];
+        var destinations = Arg(central, "destinations");
+
+        Assert.Contains("\"type\":\"ssm\"", destinations.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"github\"", destinations.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal("${aws_secretsmanager_secret.github.arn}", Arg(central, "github_credentials_secret_arn"));
+        Assert.Equal("(not passed)", Arg(example.Resource("aws_secretsmanager_secret", "github"), "secret_string"));
+        Assert.DoesNotContain("aws_secretsmanager_secret_version", File.ReadAllText(Path.Combine(RepositoryPaths.Terraform, "examples", "destinations", "main.tf")), StringComparison.Ordinal);
     }
 
     [NodeFact]

@@ -15,7 +15,7 @@ public sealed class GrantedEqualsCalledTests
 {
     private enum Caller { None, Central, Member }
 
-    private sealed record Features(bool Discover, bool FanOut, bool CentralSecrets, bool SecretsManagerRotation, bool MemberKmsKey);
+    private sealed record Features(bool Discover, bool FanOut, bool CentralSecrets, bool SecretsManagerRotation, bool MemberKmsKey, bool ParameterDestinations, bool ParameterKmsKey, bool GitHubDestinations);
 
     /// <summary>
     /// The bulk read of the users and their tags: optional, the engine falls back to iam:GetUser per user when it is
@@ -31,6 +31,7 @@ public sealed class GrantedEqualsCalledTests
         ("iam", _) => Caller.Member,
         ("secretsmanager", "RotateSecret") => f.SecretsManagerRotation ? Caller.Central : Caller.None,
         ("secretsmanager", _) => f.CentralSecrets ? Caller.Central : Caller.Member,
+        ("ssm", _) => f.ParameterDestinations ? Caller.Member : Caller.None,
         ("organizations", _) => f.Discover ? Caller.Central : Caller.None,
         ("sqs", _) => f.FanOut ? Caller.Central : Caller.None,
         ("sns", _) or ("sts", _) => Caller.Central,
@@ -62,13 +63,31 @@ public sealed class GrantedEqualsCalledTests
                 yield return "lambda:InvokeFunction";
             }
         }
-        else if (principal == Caller.Member && !f.CentralSecrets && f.MemberKmsKey)
+        else if (principal == Caller.Member)
         {
-            // Secrets Manager encrypts and decrypts the member secrets with the given key on the caller's behalf.
-            yield return "kms:Decrypt";
-            yield return "kms:GenerateDataKey";
+            if (!f.CentralSecrets && f.MemberKmsKey)
+            {
+                // Secrets Manager encrypts and decrypts the member secrets with the given key on the caller's behalf.
+                yield return "kms:Decrypt";
+                yield return "kms:GenerateDataKey";
+            }
+
+            if (f.ParameterKmsKey)
+            {
+                // Parameter Store encrypts a SecureString with the given key on the caller's behalf (Encrypt for a
+                // standard parameter, GenerateDataKey for an advanced one).
+                yield return "kms:Encrypt";
+                yield return "kms:GenerateDataKey";
+            }
         }
     }
+
+    /// <summary>
+    /// Operations a second principal calls too: the central role reads the GitHub credential (GetSecretValue on its one
+    /// secret) whatever principal writes the hand-over secrets.
+    /// </summary>
+    private static IEnumerable<string> AlsoCalledBy(Caller principal, Features f) =>
+        principal == Caller.Central && f.GitHubDestinations ? ["secretsmanager:GetSecretValue"] : [];
 
     /// <summary>The same combinations with the member input bulk_user_read = false.</summary>
     public static TheoryData<string, string> ScenariosWithoutBulkRead()
@@ -87,7 +106,14 @@ public sealed class GrantedEqualsCalledTests
         var data = new TheoryData<string, string>();
         foreach (var central in DeployScenarios.CentralScenarios.Select(s => s.Name))
         {
-            var member = central.Contains("central", StringComparison.Ordinal) || central == "all_features" ? "central_secrets" : "minimal";
+            // Parameter Store destinations need the member role's grant: the member scenarios that give it.
+            var member = central switch
+            {
+                "all_features" => "central_secrets_ssm",
+                "destinations" => "ssm_destinations",
+                _ when central.Contains("central", StringComparison.Ordinal) => "central_secrets",
+                _ => "minimal",
+            };
             data.Add(central, member);
             if (member == "minimal")
             {
@@ -131,7 +157,10 @@ public sealed class GrantedEqualsCalledTests
             FanOut: environment.TryGetProperty("WORK_QUEUE_URL", out _),
             CentralSecrets: environment.GetProperty("SECRET_LOCATION").GetString() == "central",
             SecretsManagerRotation: environment.TryGetProperty("SECRETS_ROTATION_LAMBDA_ARN", out _),
-            MemberKmsKey: memberScenario.StartsWith("path_and_key", StringComparison.Ordinal));
+            MemberKmsKey: memberScenario.StartsWith("path_and_key", StringComparison.Ordinal),
+            ParameterDestinations: environment.TryGetProperty("DESTINATIONS_JSON", out var destinations) && destinations.GetString()!.Contains("\"type\":\"ssm\"", StringComparison.Ordinal),
+            ParameterKmsKey: memberScenario.StartsWith("ssm_destinations", StringComparison.Ordinal),
+            GitHubDestinations: environment.TryGetProperty("GITHUB_CREDENTIALS_SECRET_ARN", out _));
         var granted = new Dictionary<Caller, HashSet<string>>
         {
             [Caller.Central] = AllowedActions(central.GetProperty("execution_policy").GetString()!),
@@ -140,7 +169,7 @@ public sealed class GrantedEqualsCalledTests
 
         foreach (var principal in new[] { Caller.Central, Caller.Member })
         {
-            var called = AwsOperations.All.Where(o => CallerOf(o, features) == principal).Select(o => o.IamAction);
+            var called = AwsOperations.All.Where(o => CallerOf(o, features) == principal).Select(o => o.IamAction).Concat(AlsoCalledBy(principal, features));
             var expected = called.Concat(PlatformGrants(principal, features)).ToHashSet(StringComparer.Ordinal);
             yield return (principal,
                 expected.Except(granted[principal]).Order(StringComparer.Ordinal).ToList(),

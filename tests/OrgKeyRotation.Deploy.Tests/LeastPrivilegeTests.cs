@@ -14,7 +14,8 @@ namespace OrgKeyRotation.Deploy.Tests;
 /// <summary>
 /// The member role's permission and trust policies, as Terraform renders them (member-policies, evaluated by the
 /// terraform binary), loaded into moto with IAM authorization on, and the engine run under them with the credentials of
-/// a central "rotator host" user: the policies suffice for a real sweep.
+/// a central "rotator host" user: the policies suffice for a real sweep, Parameter Store destinations included when
+/// their prefix is granted (and only then).
 ///
 /// moto's authorization evaluates actions only: it never matches an Allow whose Resource is scoped (and ignores
 /// conditions), so the loaded copy of the permission policy has every Resource widened to "*". Scoping and conditions
@@ -95,6 +96,43 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         var fellBack = env.Log.Lines.Where(l => l.Message.Contains("GetAccountAuthorizationDetails is denied", StringComparison.Ordinal)).ToList();
         Assert.Equal(bulkUserRead ? 0 : 1, fellBack.Count);
         env.AssertNoSecretsIn(result);
+    }
+
+    /// <summary>An ssm destination of every user, under the prefix central-admin outputs for it (ssm_parameter_prefixes).</summary>
+    private static readonly DestinationsConfig ParameterDestination = new() { Defaults = [new SsmDestinationConfig("/orgkeyrotation/{accountId}/{userName}")] };
+
+    [TerraformFact]
+    public async Task SweepAsync_ParameterDestinationGrantedByTheRenderedPrefix_WritesTheNewKeyThere()
+    {
+        var env = await ArrangeAsync(new() { [MemberAccount] = ExternalId }, ssmParameterPrefixes: ["/orgkeyrotation/"]);
+
+        var result = await env.SweepWithAuthorizationAsync(ParameterDestination);
+
+        var actions = result.Accounts.Single().Users.Single().Actions;
+        var rotate = actions.Single(a => a.Action == ActionKind.Rotate);
+        Assert.True(rotate.Outcome == Outcome.Succeeded && result.Counts.Failed == 0, string.Join("; ", actions.Select(a => $"{a.Action} {a.Outcome} {a.Error}")));
+        var parameter = await env.Seed.ParameterAsync(MemberAccount, $"/orgkeyrotation/{MemberAccount}/alice");
+        Assert.Contains($"\"AccessKeyId\":\"{rotate.NewAccessKeyId}\"", parameter!.Value.Value, StringComparison.Ordinal);
+        Assert.True(result.Accounts.Single().Users.Single().Destinations!.Single().HoldsCurrentKey);
+        env.AssertNoSecretsIn(result);
+    }
+
+    [TerraformFact]
+    public async Task SweepAsync_ParameterDestinationWithoutThePrefixGrant_IsDeniedAndOnlyThatDestinationFails()
+    {
+        var env = await ArrangeAsync(new() { [MemberAccount] = ExternalId });
+
+        var result = await env.SweepWithAuthorizationAsync(ParameterDestination);
+
+        var actions = result.Accounts.Single().Users.Single().Actions;
+        Assert.Equal(Outcome.Succeeded, actions.Single(a => a.Action == ActionKind.Rotate).Outcome);
+        var failed = actions.Single(a => a.Action == ActionKind.SyncDestinations);
+        Assert.Equal(Outcome.Failed, failed.Outcome);
+        Assert.Null(await env.Seed.ParameterAsync(MemberAccount, $"/orgkeyrotation/{MemberAccount}/alice"));
+        var alert = Assert.Single(await env.AlertsAsync(), a => a.Attributes.GetValueOrDefault("userName") == "alice");
+        Assert.Contains("AccessDenied", alert.Body, StringComparison.Ordinal);
+        Assert.Contains("ssm_parameter_prefixes", alert.Body, StringComparison.Ordinal);
+        Assert.Equal(2, (await env.Seed.ListAccessKeysAsync(MemberAccount, "alice")).Count(k => k.Status == "Active"));
     }
 
     [TerraformFact]
@@ -212,7 +250,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
     /// With authorization off: the host user (policy + key) in the central account, the alert topic, and in each
     /// account the rotation role trusting the host with the given external id, plus alice with one key.
     /// </summary>
-    private async Task<Arrangement> ArrangeAsync(Dictionary<string, string> trustedExternalIdByAccount, bool bulkUserRead = true, string[]? users = null)
+    private async Task<Arrangement> ArrangeAsync(Dictionary<string, string> trustedExternalIdByAccount, bool bulkUserRead = true, string[]? users = null, IReadOnlyList<string>? ssmParameterPrefixes = null)
     {
         users ??= ["alice"];
         await moto.Server.SetAuthorizationAsync(false);
@@ -226,7 +264,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         var aliceKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (account, trustedExternalId) in trustedExternalIdByAccount)
         {
-            var (trust, permissions) = DeployScenarios.RenderMemberPolicies(account, hostArn, trustedExternalId, OrganizationId, bulkUserRead);
+            var (trust, permissions) = DeployScenarios.RenderMemberPolicies(account, hostArn, trustedExternalId, OrganizationId, bulkUserRead, ssmParameterPrefixes);
             await seed.CreateRoleAsync(account, RoleName, trust);
             await seed.PutRolePolicyAsync(account, RoleName, "rotation", WidenResources(permissions));
             foreach (var user in users)
@@ -257,7 +295,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
         public CapturingLogger Log { get; } = new();
 
         /// <summary>One sweep (every key due: maxKeyAgeDays 0) with authorization on; off again afterwards for the assertions.</summary>
-        public async Task<SweepResult> SweepWithAuthorizationAsync()
+        public async Task<SweepResult> SweepWithAuthorizationAsync(DestinationsConfig? destinations = null)
         {
             var config = new RotationConfig
             {
@@ -266,6 +304,7 @@ public sealed class LeastPrivilegeTests(MotoFixture moto) : IClassFixture<MotoFi
                 ExternalId = ExternalId,
                 Policy = new RotationPolicy { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7, RequireOldKeyUnused = true, MaxDeactivationDelayDays = 30 },
                 Alerts = new AlertsConfig { SnsTopicArn = TopicArn },
+                Destinations = destinations ?? new DestinationsConfig(),
             };
             var clients = AwsClients.Create(
                 new AwsOptions { Region = "us-east-1", EndpointUrl = Moto.Endpoint, Credentials = HostCredentials, RoleName = RoleName, ExternalId = ExternalId },

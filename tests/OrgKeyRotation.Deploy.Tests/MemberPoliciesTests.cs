@@ -85,17 +85,41 @@ public sealed class MemberPoliciesTests
         Assert.False(byArn.GetProperty("Condition").TryGetProperty("ForAnyValue:StringEquals", out _));
     }
 
+    /// <summary>
+    /// Parameter Store destinations: the role may put parameters and their tags under the given prefixes only (the ARN
+    /// drops the name's leading '/'), and encrypt with the given key only through Parameter Store; never read them.
+    /// </summary>
+    [TerraformFact]
+    public void ParameterPrefixes_GrantWritesUnderThemAndTheKeyThroughParameterStoreOnly()
+    {
+        var statements = Document("ssm_destinations", "permissions_policy").GetProperty("Statement").EnumerateArray().ToList();
+
+        var write = Assert.Single(statements, s => s.GetProperty("Sid").GetString() == "WriteKeysToPrefixedParameters");
+        Assert.Equal(["ssm:PutParameter", "ssm:AddTagsToResource"], write.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["arn:aws:ssm:*:222222222222:parameter/orgkeyrotation-ci/alice*", "arn:aws:ssm:*:222222222222:parameter/orgkeyrotation/*"], write.GetProperty("Resource").EnumerateArray().Select(a => a.GetString()));
+        var encrypt = Assert.Single(statements, s => s.GetProperty("Sid").GetString() == "EncryptParametersWithTheGivenKeysThroughParameterStore");
+        Assert.Equal([DeployScenarios.ParameterKeyArn], encrypt.GetProperty("Resource").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal("ssm.*.amazonaws.com", encrypt.GetProperty("Condition").GetProperty("StringLike").GetProperty("kms:ViaService").GetString());
+        Assert.DoesNotContain(statements.SelectMany(s => s.GetProperty("Action").EnumerateArray()), a => a.GetString() is "ssm:GetParameter" or "kms:Decrypt");
+    }
+
+    [TerraformFact]
+    public void NoParameterPrefixes_NoParameterStorePermission() =>
+        Assert.All(DeployScenarios.MemberScenarios.Where(s => !s.Inputs.Contains("ssm_parameter_prefixes", StringComparison.Ordinal)), s =>
+            Assert.DoesNotContain("ssm:", Member(s.Name).GetProperty("permissions_policy").GetString()!, StringComparison.Ordinal));
+
     private const string BulkReadAction = "iam:GetAccountAuthorizationDetails";
 
     /// <summary>
     /// The permissions template rendered by terraform's templatefile() for every combination of its conditionals
-    /// (member secrets, a KMS key, the bulk read): each is valid JSON, the bulk read is one statement on "*", and
+    /// (member secrets, a KMS key, Parameter Store destinations with or without a key, the bulk read): each is valid
+    /// JSON, the Parameter Store grants appear only with prefixes, the bulk read is one statement on "*", and
     /// bulk_user_read = false removes that statement and changes nothing else.
     /// </summary>
     [TerraformFact]
     public void PermissionsTemplate_BulkUserReadOff_DiffersOnlyByTheBulkReadStatement()
     {
-        var combinations = (from secrets in new[] { true, false } from key in new[] { true, false } select (Secrets: secrets, Key: key)).ToList();
+        var combinations = (from secrets in new[] { true, false } from key in new[] { true, false } from ssm in new[] { 0, 1, 2 } select (Secrets: secrets, Key: key, Ssm: ssm)).ToList();
         using var root = new TerraformRoot("member-permissions-template");
         var main = new StringBuilder($$"""
             locals {
@@ -108,16 +132,22 @@ public sealed class MemberPoliciesTests
                 secret_kms_key_resource = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000002"
                 secret_kms_key_alias    = ""
               }
+              # Parameter Store destinations: none, prefixes, prefixes and a key.
+              ssm = [
+                { ssm_parameter_arns = [], ssm_kms_key_arns = [] },
+                { ssm_parameter_arns = ["arn:aws:ssm:*:222222222222:parameter/keys/*"], ssm_kms_key_arns = [] },
+                { ssm_parameter_arns = ["arn:aws:ssm:*:222222222222:parameter/keys/*", "arn:aws:ssm:*:222222222222:parameter/ci/*"], ssm_kms_key_arns = ["arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-0000000000b7"] },
+              ]
             }
 
             """);
-        foreach (var (secrets, key) in combinations)
+        foreach (var (secrets, key, ssm) in combinations)
         {
             foreach (var bulk in new[] { true, false })
             {
                 main.Append(CultureInfo.InvariantCulture, $$"""
-                    output "{{Name(secrets, key, bulk)}}" {
-                      value = templatefile(local.template, merge(local.inputs, { member_secrets = {{Hcl(secrets)}}, has_secret_kms_key = {{Hcl(key)}}, bulk_user_read = {{Hcl(bulk)}} }))
+                    output "{{Name(secrets, key, ssm, bulk)}}" {
+                      value = templatefile(local.template, merge(local.inputs, local.ssm[{{ssm}}], { member_secrets = {{Hcl(secrets)}}, has_secret_kms_key = {{Hcl(key)}}, bulk_user_read = {{Hcl(bulk)}} }))
                     }
 
                     """);
@@ -128,14 +158,17 @@ public sealed class MemberPoliciesTests
         root.Init();
         var outputs = root.ApplyOutputs();
 
-        foreach (var (secrets, key) in combinations)
+        foreach (var (secrets, key, ssm) in combinations)
         {
-            var on = JsonNode.Parse(outputs[Name(secrets, key, true)].GetString()!)!;
-            var off = JsonNode.Parse(outputs[Name(secrets, key, false)].GetString()!)!;
-            AssertOffIsOnWithoutTheBulkRead(on, off, $"member_secrets = {Hcl(secrets)}, has_secret_kms_key = {Hcl(key)}");
+            var on = JsonNode.Parse(outputs[Name(secrets, key, ssm, true)].GetString()!)!;
+            var off = JsonNode.Parse(outputs[Name(secrets, key, ssm, false)].GetString()!)!;
+            AssertOffIsOnWithoutTheBulkRead(on, off, $"member_secrets = {Hcl(secrets)}, has_secret_kms_key = {Hcl(key)}, ssm = {ssm}");
+            var parameterActions = on["Statement"]!.AsArray().SelectMany(st => st!["Action"]!.AsArray().Select(a => a!.GetValue<string>()))
+                .Where(a => a.StartsWith("ssm:", StringComparison.Ordinal) || a == "kms:Encrypt").Order(StringComparer.Ordinal);
+            Assert.Equal(ssm switch { 0 => [], 1 => ["ssm:AddTagsToResource", "ssm:PutParameter"], _ => ["kms:Encrypt", "ssm:AddTagsToResource", "ssm:PutParameter"] }, parameterActions);
         }
 
-        static string Name(bool secrets, bool key, bool bulk) => $"secrets_{Hcl(secrets)}_key_{Hcl(key)}_bulk_{Hcl(bulk)}";
+        static string Name(bool secrets, bool key, int ssm, bool bulk) => $"secrets_{Hcl(secrets)}_key_{Hcl(key)}_ssm_{ssm}_bulk_{Hcl(bulk)}";
         static string Hcl(bool value) => value ? "true" : "false";
     }
 

@@ -75,6 +75,8 @@ public sealed class PolicySimulationTests
         yield return new("discovery: the central role may not assume the same role name outside it", discoverer, "sts:AssumeRole", "arn:aws:iam::999999999999:role/IAMKeyRotationRole", "999999999999", null, ImplicitlyDenied, new() { ["sts:ExternalId"] = externalId, ["aws:ResourceOrgID"] = OtherOrg });
         yield return new("explicit list: the central role may not assume a role in an unlisted account", rotator, "sts:AssumeRole", "arn:aws:iam::444444444444:role/IAMKeyRotationRole", "444444444444", null, ImplicitlyDenied, withId);
 
+        var memberRotatorWithoutParameters = Principal.Session(MemberRole, Org, MemberPolicy("seed", "permissions_policy"));
+
         // --- The member role (user path /automation/): key operations inside the path only, no user or policy management ---
         var role = Principal.Session(MemberRole, Org, MemberPolicy("path_and_key", "permissions_policy"));
         foreach (var action in new[] { "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed", "iam:GetUser" })
@@ -96,6 +98,34 @@ public sealed class PolicySimulationTests
         var noBulkRead = Principal.Session(MemberRole, Org, MemberPolicy("path_and_key" + DeployScenarios.NoBulkRead, "permissions_policy"));
         yield return new("member role: no iam:GetAccountAuthorizationDetails with bulk_user_read = false", noBulkRead, "iam:GetAccountAuthorizationDetails", "*", Member, null, ImplicitlyDenied);
         yield return new("member role: with bulk_user_read = false, the fallback iam:GetUser on a user inside the path", noBulkRead, "iam:GetUser", Alice, Member, null, Allowed);
+
+        // --- Parameter Store destinations: the member role writes under the granted prefixes only, and never reads ---
+        var parameterWriter = Principal.Session(MemberRole, Org, MemberPolicy("ssm_destinations", "permissions_policy"));
+        const string Parameter = "arn:aws:ssm:eu-west-1:222222222222:parameter/orgkeyrotation/222222222222/alice";
+        const string DefaultKeyPolicyOfTheMember = """{"Version":"2012-10-17","Statement":[{"Sid":"EnableIamPolicies","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}]}""";
+        var viaParameterStore = new Dictionary<string, string> { ["kms:ViaService"] = "ssm.eu-west-1.amazonaws.com" };
+        yield return new("parameters: the member role puts a parameter under a granted prefix", parameterWriter, "ssm:PutParameter", Parameter, Member, null, Allowed);
+        yield return new("parameters: the member role tags a parameter under a granted prefix", parameterWriter, "ssm:AddTagsToResource", Parameter, Member, null, Allowed);
+        yield return new("parameters: the member role puts the pair parameter of the granted name", parameterWriter, "ssm:PutParameter", "arn:aws:ssm:eu-west-1:222222222222:parameter/orgkeyrotation-ci/alice/secret-access-key", Member, null, Allowed);
+        yield return new("parameters: not a parameter outside the prefixes", parameterWriter, "ssm:PutParameter", "arn:aws:ssm:eu-west-1:222222222222:parameter/app/database-password", Member, null, ImplicitlyDenied);
+        yield return new("parameters: not a parameter of another account", parameterWriter, "ssm:PutParameter", Parameter.Replace(":222222222222:", ":333333333333:", StringComparison.Ordinal), "333333333333", null, ImplicitlyDenied);
+        yield return new("parameters: the member role never reads one", parameterWriter, "ssm:GetParameter", Parameter, Member, null, ImplicitlyDenied);
+        yield return new("parameters: the member role never deletes one", parameterWriter, "ssm:DeleteParameter", Parameter, Member, null, ImplicitlyDenied);
+        yield return new("parameters: without ssm_parameter_prefixes no parameter may be written", memberRotatorWithoutParameters, "ssm:PutParameter", Parameter, Member, null, ImplicitlyDenied);
+        yield return new("parameters: the member role encrypts with the given key through Parameter Store", parameterWriter, "kms:Encrypt", DeployScenarios.ParameterKeyArn, Member, DefaultKeyPolicyOfTheMember, Allowed, viaParameterStore);
+        yield return new("parameters: not with the given key outside Parameter Store", parameterWriter, "kms:Encrypt", DeployScenarios.ParameterKeyArn, Member, DefaultKeyPolicyOfTheMember, ImplicitlyDenied, new() { ["kms:ViaService"] = "s3.eu-west-1.amazonaws.com" });
+        yield return new("parameters: the member role may not decrypt with the key", parameterWriter, "kms:Decrypt", DeployScenarios.ParameterKeyArn, Member, DefaultKeyPolicyOfTheMember, ImplicitlyDenied, viaParameterStore);
+
+        // --- The GitHub credential: the central role reads its one secret, and its key through Secrets Manager only ---
+        var gitHubReader = Principal.Session(CentralRole, Org, CentralPolicy("destinations"));
+        var viaSecretsManagerHere = new Dictionary<string, string> { ["kms:ViaService"] = "secretsmanager.eu-west-1.amazonaws.com" };
+        const string DefaultKeyPolicyOfTheCentral = """{"Version":"2012-10-17","Statement":[{"Sid":"EnableIamPolicies","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"kms:*","Resource":"*"}]}""";
+        yield return new("github: the central role reads the GitHub credential", gitHubReader, "secretsmanager:GetSecretValue", DeployScenarios.GitHubSecretArn, Central, null, Allowed);
+        yield return new("github: not another secret of the account", gitHubReader, "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:eu-west-1:111111111111:secret:payments/db-AbCdEf", Central, null, ImplicitlyDenied);
+        yield return new("github: the central role may not change the credential", gitHubReader, "secretsmanager:PutSecretValue", DeployScenarios.GitHubSecretArn, Central, null, ImplicitlyDenied);
+        yield return new("github: the central role decrypts the credential's key through Secrets Manager", gitHubReader, "kms:Decrypt", DeployScenarios.GitHubKeyArn, Central, DefaultKeyPolicyOfTheCentral, Allowed, viaSecretsManagerHere);
+        yield return new("github: not the credential's key outside Secrets Manager", gitHubReader, "kms:Decrypt", DeployScenarios.GitHubKeyArn, Central, DefaultKeyPolicyOfTheCentral, ImplicitlyDenied);
+        yield return new("github: without github destinations the credential is not readable", rotator, "secretsmanager:GetSecretValue", DeployScenarios.GitHubSecretArn, Central, null, ImplicitlyDenied);
 
         // --- The secret in the member account: the user reads, the rotator writes, nobody else does either ---
         var memberSecretPolicy = ManagedSecret.ResourcePolicy(Alice, MemberRole);

@@ -26,7 +26,7 @@ public sealed partial class TerraformTree
     /// <summary>The modules that compute without a provider (evaluated by the tests with terraform offline).</summary>
     public static IReadOnlyList<string> ProviderFreeModules { get; } = ["central-settings", "member-policies"];
 
-    public static IReadOnlyList<string> ExampleNames { get; } = ["central-secrets", "member-account", "organization-discovery", "single-account-list"];
+    public static IReadOnlyList<string> ExampleNames { get; } = ["central-secrets", "destinations", "member-account", "organization-discovery", "single-account-list"];
 
     public TerraformDirectory Module(string name) => Directory("modules/" + name);
 

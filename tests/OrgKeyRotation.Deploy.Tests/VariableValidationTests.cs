@@ -25,6 +25,8 @@ public sealed class VariableValidationTests
         ["secret_location"] = "\"member\"",
         ["secret_name_prefix"] = "\"iam-key-rotation/\"",
         ["secret_kms_key_id"] = "\"alias/org-key-rotation\"",
+        ["ssm_parameter_prefixes"] = "[\"/orgkeyrotation/\"]",
+        ["github_credentials_secret_arn"] = "\"arn:aws:secretsmanager:eu-west-1:111111111111:secret:orgkeyrotation/github-AbCdEf\"",
     };
 
     [TerraformTheory]
@@ -46,7 +48,7 @@ public sealed class VariableValidationTests
                 // The values a user sets in terraform.tfvars reach the module unchanged; an argument fed by another
                 // module's output or a data source gets a valid stand-in (those values are checked where they are made).
                 var text = argument.Value.ValueKind == JsonValueKind.String ? argument.Value.GetString()! : argument.Value.GetRawText();
-                if (text.Contains("module.", StringComparison.Ordinal) || text.Contains("data.", StringComparison.Ordinal))
+                if (text.Contains("module.", StringComparison.Ordinal) || text.Contains("data.", StringComparison.Ordinal) || text.Contains("${aws_", StringComparison.Ordinal))
                 {
                     main.Append(CultureInfo.InvariantCulture, $"  {argument.Name} = {ComputedStandIns[argument.Name]}\n");
                     continue;
@@ -96,6 +98,19 @@ public sealed class VariableValidationTests
         { "stack set secrets key as an alias", "member-roles-stackset", "secret_kms_key_id = \"alias/org-key-rotation\"" },
         { "execution role under a path", "central-admin", "execution_role_path = \"/service/team/\"" },
         { "verification in two regions", "central-admin", "verification_regions = [\"us-east-1\", \"us-gov-west-1\"]" },
+        { "destinations of every kind", "central-admin", """
+            destinations = {
+              defaults = [
+                { type = "ssm", name = "/k/{accountId}/{userName}", format = "pair", kms_key_id = "alias/k" },
+                { type = "github", scope = "organization", organization = "octo", visibility = "selected", selected_repositories = ["app"], access_key_id_name = "KEY_{accountId}" },
+              ]
+              accounts = { "222222222222" = { users = { "ci+bot" = [{ type = "github", scope = "environment", repository = "octo/app", environment = "prod" }] } } }
+            }
+            github_credentials_secret_arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orgkeyrotation/github-AbCdEf"
+            """ },
+        { "GitHub Enterprise Server", "central-admin", "github_api_url = \"https://github.example.com/api/v3\"" },
+        { "member parameter prefixes and a key", "member-account", "ssm_parameter_prefixes = [\"/orgkeyrotation/\", \"ci-keys\"]\nssm_kms_key_arns = [\"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-0000000000b7\"]" },
+        { "stack set parameter prefixes", "member-roles-stackset", "ssm_parameter_prefixes = [\"/orgkeyrotation/\"]" },
     };
 
     [TerraformTheory]
@@ -133,6 +148,19 @@ public sealed class VariableValidationTests
         { "secrets key as an alias ARN", "central-admin", "secret_kms_key_id = \"arn:aws:kms:eu-west-1:111111111111:alias/org-key-rotation\"", "secret_kms_key_id must be a KMS key ARN" },
         { "secrets key as a bare key id", "member-account", "secret_kms_key_id = \"00000000-0000-0000-0000-000000000002\"", "secret_kms_key_id must be a KMS key ARN" },
         { "execution role path without a trailing slash", "central-admin", "execution_role_path = \"/service\"", "execution_role_path must start and end with '/'" },
+        { "destination of an unknown type", "central-admin", "destinations = { defaults = [{ type = \"s3\", name = \"/k\" }] }", "Each destination is type = \"ssm\"" },
+        { "ssm destination without a name", "central-admin", "destinations = { defaults = [{ type = \"ssm\" }] }", "Each destination is type = \"ssm\"" },
+        { "ssm destination with a GitHub field", "central-admin", "destinations = { defaults = [{ type = \"ssm\", name = \"/k\", repository = \"octo/app\" }] }", "Each destination is type = \"ssm\"" },
+        { "github destination with an ssm field", "central-admin", "destinations = { defaults = [{ type = \"github\", scope = \"repository\", repository = \"octo/app\", format = \"pair\" }] }", "Each destination is type = \"ssm\"" },
+        { "github repository without its owner", "central-admin", "destinations = { defaults = [{ type = \"github\", scope = \"repository\", repository = \"app\" }] }", "A github destination of scope" },
+        { "github environment scope without the environment", "central-admin", "destinations = { defaults = [{ type = \"github\", scope = \"environment\", repository = \"octo/app\" }] }", "A github destination of scope" },
+        { "github organization without visibility", "central-admin", "destinations = { defaults = [{ type = \"github\", scope = \"organization\", organization = \"octo\" }] }", "A github destination of scope" },
+        { "github secret name starting with a digit", "central-admin", "destinations = { defaults = [{ type = \"github\", scope = \"repository\", repository = \"octo/app\", access_key_id_name = \"1KEY\" }] }", "A github destination of scope" },
+        { "destinations of a bad account id", "central-admin", "destinations = { accounts = { \"2222\" = {} } }", "destinations.accounts must be keyed by 12-digit account ids" },
+        { "GitHub API URL without a scheme", "central-admin", "github_api_url = \"api.github.com\"", "github_api_url must be an http(s) URL" },
+        { "GitHub credential that is no secret ARN", "central-admin", "github_credentials_secret_arn = \"orgkeyrotation/github\"", "github_credentials_secret_arn must be a Secrets Manager secret ARN" },
+        { "parameter prefix AWS reserves", "member-account", "ssm_parameter_prefixes = [\"/aws/keys/\"]", "ssm_parameter_prefixes entries must be parameter name prefixes" },
+        { "parameter key as an alias", "member-account", "ssm_kms_key_arns = [\"alias/parameters\"]", "ssm_kms_key_arns entries must be KMS key ARNs" },
     };
 
     [TerraformTheory]

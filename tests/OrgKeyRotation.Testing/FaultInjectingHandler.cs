@@ -13,6 +13,9 @@ public abstract record Fault
     /// <summary>HTTP 400 throttling (Query: Throttling; JSON: ThrottlingException); the request never reaches the server.</summary>
     public static Fault Throttle { get; } = new ErrorResponseFault(HttpStatusCode.BadRequest, "Throttling", "ThrottlingException");
 
+    /// <summary>HTTP 400 access denied (Query: AccessDenied; JSON: AccessDeniedException); the request never reaches the server.</summary>
+    public static Fault AccessDenied { get; } = new ErrorResponseFault(HttpStatusCode.BadRequest, "AccessDenied", "AccessDeniedException");
+
     /// <summary>The connection fails before the request is sent (HttpRequestError.ConnectionError).</summary>
     public static Fault ConnectionResetBeforeSend { get; } = new ConnectionResetFault();
 

@@ -197,6 +197,47 @@ public sealed class MotoSeeder(Uri endpoint)
         return response.TryGetProperty("ResourcePolicy", out var p) ? p.GetString() : null;
     }
 
+    /// <summary>
+    /// A Parameter Store parameter, decrypted (tests only: the product never reads one back): its value, type and KMS
+    /// key; null when it does not exist. A secret access key in the value (alone, or in a key document) is registered
+    /// with the scan.
+    /// </summary>
+    public async Task<(string Value, string Type, string? KeyId)?> ParameterAsync(string accountId, string name)
+    {
+        try
+        {
+            var parameter = (await JsonAsync(accountId, "ssm", "AmazonSSM.GetParameter", new() { ["Name"] = name, ["WithDecryption"] = true })).GetProperty("Parameter");
+            var value = parameter.GetProperty("Value").GetString()!;
+            if (value.StartsWith('{') && JsonDocument.Parse(value).RootElement.TryGetProperty("SecretAccessKey", out var secret))
+            {
+                SecretsSeen.Add(secret.GetString()!);
+            }
+            else if (!value.StartsWith("AKIA", StringComparison.Ordinal))
+            {
+                // A secret access key alone (format pair); an access key id is no secret.
+                SecretsSeen.Add(value);
+            }
+
+            var described = await JsonAsync(accountId, "ssm", "AmazonSSM.DescribeParameters", new()
+            {
+                ["ParameterFilters"] = new[] { new Dictionary<string, object> { ["Key"] = "Name", ["Option"] = "Equals", ["Values"] = new[] { name } } },
+            });
+            var keyId = described.GetProperty("Parameters")[0].TryGetProperty("KeyId", out var k) ? k.GetString() : null;
+            return (value, parameter.GetProperty("Type").GetString()!, keyId);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("ParameterNotFound", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A parameter's tags.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ParameterTagsAsync(string accountId, string name)
+    {
+        var response = await JsonAsync(accountId, "ssm", "AmazonSSM.ListTagsForResource", new() { ["ResourceType"] = "Parameter", ["ResourceId"] = name });
+        return response.GetProperty("TagList").EnumerateArray().ToDictionary(t => t.GetProperty("Key").GetString()!, t => t.GetProperty("Value").GetString()!, StringComparer.Ordinal);
+    }
+
     /// <summary>A topic without subscriptions (publishing to it costs moto nothing that grows with the run).</summary>
     public async Task<string> CreateTopicAsync(string name) =>
         Value(await QueryAsync(DefaultAccount, "sns", "CreateTopic", "2010-03-31", new() { ["Name"] = name }), "TopicArn");

@@ -1,5 +1,4 @@
 using OrgKeyRotation.Aws.Http;
-using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Ports;
 
@@ -7,8 +6,7 @@ namespace OrgKeyRotation.Aws.Services;
 
 /// <summary>
 /// Parameter Store over JSON 1.1 (X-Amz-Target AmazonSSM.*), through the same signed path as Secrets Manager.
-/// API reference: https://docs.aws.amazon.com/systems-manager/latest/APIReference/ (PutParameter, AddTagsToResource,
-/// GetParameter).
+/// API reference: https://docs.aws.amazon.com/systems-manager/latest/APIReference/ (PutParameter, AddTagsToResource).
 /// </summary>
 internal sealed class ParameterStoreClient(SignedServiceClient client) : IParameterStoreClient
 {
@@ -36,25 +34,6 @@ internal sealed class ParameterStoreClient(SignedServiceClient client) : IParame
 
         var body = new AddTagsToResourceBody("Parameter", Checked(name), tags.Select(t => new TagEntry(t.Key, t.Value)).ToList());
         return client.JsonAsync(Target, "AddTagsToResource", body, Json.AddTagsToResourceBody, Json.EmptyResult, idempotent: true, cancellationToken);
-    }
-
-    public async Task<ParameterVersion?> GetVersionAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.JsonAsync(Target, "GetParameter", new GetParameterBody(Checked(name), WithDecryption: false), Json.GetParameterBody, Json.GetParameterResult, idempotent: true, result =>
-            {
-                var parameter = result.Parameter ?? throw new ResponseShapeException("no Parameter");
-                return new ParameterVersion(
-                    parameter.Name ?? name,
-                    parameter.Version ?? throw new ResponseShapeException("no Parameter.Version"),
-                    DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round((parameter.LastModifiedDate ?? throw new ResponseShapeException("no Parameter.LastModifiedDate")) * 1000)));
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AwsServiceException e) when (e.Kind == AwsErrorKind.ResourceNotFound)
-        {
-            return null;
-        }
     }
 
     private static string Checked(string name) =>

@@ -72,7 +72,9 @@ internal sealed record ComplianceSummary(
     int UsersWithTwoActiveKeys,
     int UsersInHandOff,
     int ExemptUsers,
-    int FailedAccounts);
+    int FailedAccounts,
+    int Destinations,
+    int DestinationsNotCurrent);
 
 /// <summary>The org-wide inventory with its compliance findings, as every report format renders it.</summary>
 internal sealed record ComplianceReport(
@@ -84,7 +86,8 @@ internal sealed record ComplianceReport(
     IReadOnlyList<HandOffUser> UsersInHandOff,
     IReadOnlyList<ExemptUser> ExemptUsers,
     IReadOnlyList<AccountFailure> FailedAccounts,
-    IReadOnlyList<ReportRow> Keys);
+    IReadOnlyList<ReportRow> Keys,
+    IReadOnlyList<DestinationRow> Destinations);
 
 internal static class ComplianceView
 {
@@ -128,6 +131,7 @@ internal static class ComplianceView
         var exempt = inventory.Users.Where(u => u.Exempt).Select(u => new ExemptUser(u.AccountId, u.UserName, u.ExemptUntil, u.Owner)).ToList();
         var failed = inventory.FailedAccounts.Select(a => new AccountFailure(a.AccountId, a.Outcome.ToString(), a.Error)).ToList();
         var accounts = inventory.Users.Select(u => u.AccountId).Concat(failed.Select(f => f.AccountId)).Distinct(StringComparer.Ordinal).Count();
+        var destinations = inventory.Users.SelectMany(u => DestinationView.Rows(u.AccountId, u.UserName, u.Destinations)).ToList();
 
         var summary = new ComplianceSummary(
             accounts,
@@ -142,8 +146,10 @@ internal static class ComplianceView
             twoActive.Count,
             inHandOff.Count,
             exempt.Count,
-            failed.Count);
-        return new ComplianceReport(now, inventory.MaxKeyAgeDays, summary, buckets, twoActive, inHandOff, exempt, failed, rows);
+            failed.Count,
+            destinations.Count,
+            destinations.Count(d => !d.HoldsCurrentKey));
+        return new ComplianceReport(now, inventory.MaxKeyAgeDays, summary, buckets, twoActive, inHandOff, exempt, failed, rows, destinations);
     }
 
     private static ReportRow Row(InventoryUser user, KeySnapshot key, DateTimeOffset now, int maxAgeDays, int activeKeysOfUser, DateTimeOffset? handOffUntil)

@@ -36,6 +36,11 @@ internal static class HtmlReport
         Card(w, "in-hand-off", "In hand-off", s.UsersInHandOff, "users; the old key is deactivated by the date shown", false);
         Card(w, "never-used", "Never used", s.NeverUsedKeys, "keys", false);
         Card(w, "exempt", "Exempt", s.ExemptUsers, "users", false);
+        if (s.Destinations > 0)
+        {
+            Card(w, "destinations", "Destinations", s.Destinations, $"{s.DestinationsNotCurrent} not holding the current key", s.DestinationsNotCurrent > 0);
+        }
+
         w.WriteLine("</section>");
 
         w.WriteLine("<h2>Key ages</h2>");
@@ -76,6 +81,7 @@ internal static class HtmlReport
         }
 
         KeyTable(w, report);
+        DestinationTable(w, report);
         w.WriteLine("<script>" + Script + "</script>");
         w.WriteLine("</body></html>");
     }
@@ -131,6 +137,26 @@ internal static class HtmlReport
             w.Write($"<td data-sort=\"{E(r.LastUsed is null ? "" : Formatting.Instant(r.LastUsed.Value))}\">{E(Formatting.LastUsed(r.LastUsed))}</td>");
             w.Write($"<td>{(r.Managed ? "yes" : "no")}</td><td>{E(r.Exempt ? (r.ExemptUntil is null ? "yes" : "until " + Formatting.Date(r.ExemptUntil)) : "no")}</td>");
             w.WriteLine($"<td>{string.Join(" ", r.Findings.Select(f => $"<span class=\"finding {E(f)}\">{E(Findings.Text(f, r))}</span>"))}</td></tr>");
+        }
+
+        w.WriteLine("</tbody></table>");
+    }
+
+    /// <summary>Each user's destinations (where the key is written besides its secret) and whether each holds the current key.</summary>
+    private static void DestinationTable(TextWriter w, ComplianceReport report)
+    {
+        if (report.Destinations.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteLine("<h2>Destinations</h2>");
+        w.WriteLine("<table id=\"destinations\"><thead><tr><th>Account</th><th>User</th><th>Destination</th><th>Holds</th><th>Since</th></tr></thead><tbody>");
+        foreach (var d in report.Destinations)
+        {
+            w.Write($"<tr class=\"destination{(d.HoldsCurrentKey ? "" : " flagged")}\" data-destination=\"{E(d.Id)}\">");
+            w.Write($"<td>{E(d.AccountId)}</td><td>{E(d.UserName)}</td><td><code>{E(d.Name)}</code></td><td>{E(DestinationView.State(d))}</td>");
+            w.WriteLine($"<td>{E(d.RecordedAt is { } at ? Formatting.Instant(at) : "-")}</td></tr>");
         }
 
         w.WriteLine("</tbody></table>");

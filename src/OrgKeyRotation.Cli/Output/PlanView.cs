@@ -20,7 +20,7 @@ internal sealed record PlanRow(
 
 internal sealed record AccountFailure(string AccountId, string Outcome, string? Error);
 
-/// <summary>The machine-readable form of a sweep (plan or rotate).</summary>
+/// <summary>The machine-readable form of a sweep (plan or rotate): its rows per key, and each user's destinations.</summary>
 internal sealed record PlanDocument(
     string SweepId,
     bool DryRun,
@@ -29,7 +29,8 @@ internal sealed record PlanDocument(
     SweepCounts Counts,
     IReadOnlyList<PlanRow> Rows,
     IReadOnlyList<AccountFailure> FailedAccounts,
-    IReadOnlyList<string> NotStartedAccounts)
+    IReadOnlyList<string> NotStartedAccounts,
+    IReadOnlyList<DestinationRow> Destinations)
 {
     [JsonIgnore]
     public bool HasFailures =>
@@ -65,7 +66,8 @@ internal static class PlanView
             .Where(a => a.Outcome is Outcome.Failed or Outcome.NotStarted)
             .Select(a => new AccountFailure(a.AccountId, a.Outcome.ToString(), a.Error))
             .ToList();
-        return new PlanDocument(sweep.SweepId, sweep.DryRun, sweep.StartedAt, sweep.FinishedAt, sweep.DryRun ? Planned(sweep) : sweep.Counts, rows, failed, sweep.NotStartedAccounts);
+        var destinations = sweep.Accounts.SelectMany(a => a.Users).SelectMany(u => DestinationView.Rows(u.AccountId, u.UserName, u.Destinations)).ToList();
+        return new PlanDocument(sweep.SweepId, sweep.DryRun, sweep.StartedAt, sweep.FinishedAt, sweep.DryRun ? Planned(sweep) : sweep.Counts, rows, failed, sweep.NotStartedAccounts, destinations);
     }
 
     /// <summary>The engine counts what a sweep did; a plan shows what it would do.</summary>

@@ -71,6 +71,10 @@ public static partial class AwsIdentifiers
     // identifiers: path 1-512 characters \u0021-\u007E; role name [\w+=,.@-]{1,64}).
     public const string RoleArnPattern = Partition + ":iam::[0-9]{12}:role/([\\x21-\\x7E]{1,510}/)?" + RoleNamePattern;
 
+    // Secrets Manager secret ARN: arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 random characters>
+    // (Secrets Manager user guide, "Secret ARN"); the suffix is not checked, since a name may contain '-'.
+    public const string SecretArnPattern = Partition + ":secretsmanager:" + Region + ":[0-9]{12}:secret:" + SecretNamePattern;
+
     /// <summary>An SQS queue URL is an absolute http(s) URL; the schema's form of <see cref="IsQueueUrl"/>.</summary>
     public const string QueueUrlPattern = "https?://[^\\s]+";
 
@@ -105,6 +109,8 @@ public static partial class AwsIdentifiers
     public static bool IsLambdaFunctionArn(string? value) => value is not null && LambdaFunctionArn().IsMatch(value);
 
     public static bool IsRoleArn(string? value) => value is not null && RoleArn().IsMatch(value);
+
+    public static bool IsSecretArn(string? value) => value is not null && SecretArn().IsMatch(value);
 
     public static bool IsQueueUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
@@ -159,4 +165,7 @@ public static partial class AwsIdentifiers
 
     [GeneratedRegex("^" + RoleArnPattern + @"\z")]
     private static partial Regex RoleArn();
+
+    [GeneratedRegex("^" + SecretArnPattern + @"\z")]
+    private static partial Regex SecretArn();
 }

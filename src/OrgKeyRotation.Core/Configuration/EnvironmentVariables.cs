@@ -33,6 +33,9 @@ public static class EnvironmentVariables
     public const string SecretsRotationLambdaArn = "SECRETS_ROTATION_LAMBDA_ARN";
     public const string SecretsRotatorArn = "SECRETS_ROTATOR_ARN";
     public const string AlertOwnerTag = "ALERT_OWNER_TAG";
+    public const string DestinationsJson = "DESTINATIONS_JSON";
+    public const string GitHubApiUrl = "GITHUB_API_URL";
+    public const string GitHubCredentialsSecretArn = "GITHUB_CREDENTIALS_SECRET_ARN";
     public const string DryRun = "DRY_RUN";
     public const string ConcurrencyAccounts = "CONCURRENCY_ACCOUNTS";
     public const string ConcurrencyUsersPerAccount = "CONCURRENCY_USERS_PER_ACCOUNT";

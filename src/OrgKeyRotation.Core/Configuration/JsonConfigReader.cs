@@ -7,7 +7,7 @@ namespace OrgKeyRotation.Core.Configuration;
 /// (a serializer would stop at the first). Driven by <see cref="Settings"/>; hand-written rather than
 /// reflection-based: the Lambda is Native AOT.
 /// </summary>
-internal sealed class JsonConfigReader(string rootPath = "$")
+internal sealed partial class JsonConfigReader(string rootPath = "$")
 {
     private readonly List<ConfigProblem> _problems = [];
 

@@ -30,6 +30,12 @@ public sealed record RotationConfig
 
     public AlertsConfig Alerts { get; init; } = new();
 
+    /// <summary>Where new keys go besides the users' secrets: Parameter Store, GitHub Actions secrets.</summary>
+    public DestinationsConfig Destinations { get; init; } = new();
+
+    /// <summary>How GitHub destinations are reached.</summary>
+    public GitHubConfig GitHub { get; init; } = new();
+
     /// <summary>Plan only, change nothing.</summary>
     public bool DryRun { get; init; }
 
@@ -164,6 +170,17 @@ public sealed record AlertsConfig
 
     /// <summary>User tag whose value names the key's owner in alerts. Null disables.</summary>
     public string? OwnerTag { get; init; } = "owner";
+}
+
+public sealed record GitHubConfig
+{
+    public const string DefaultApiUrl = "https://api.github.com";
+
+    /// <summary>The REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.</summary>
+    public string ApiUrl { get; init; } = DefaultApiUrl;
+
+    /// <summary>ARN of the central Secrets Manager secret holding the GitHub App or the fine-grained token. Required with a GitHub destination.</summary>
+    public string? CredentialsSecretArn { get; init; }
 }
 
 /// <summary>Settings of the Lambda host; the CLI ignores them.</summary>

@@ -19,6 +19,7 @@ public enum SettingKind
     TextList,
     Choice,
     AccountMap,
+    Destinations,
 }
 
 /// <summary>
@@ -84,7 +85,7 @@ public abstract class Setting
             {
                 null => "none",
                 bool b => b ? "`true`" : "`false`",
-                System.Collections.IDictionary { Count: 0 } => "`{}`",
+                System.Collections.IDictionary { Count: 0 } or DestinationsConfig { IsEmpty: true } => "`{}`",
                 IEnumerable<string> list when !list.Any() => "`[]`",
                 var other => $"`{other}`",
             };
@@ -97,6 +98,36 @@ public abstract class Setting
     internal abstract RotationConfig ReadJson(RotationConfig config, JsonElement value, string path, JsonConfigReader reader);
 
     internal abstract RotationConfig ReadEnvironment(RotationConfig config, EnvironmentReader environment);
+
+    /// <summary>
+    /// A variable that holds the file form's JSON object, read by the file form's reader so that its problems keep
+    /// their path inside it (<c>VARIABLE.path</c>); <paramref name="expected"/> shows its shape when it is not JSON.
+    /// </summary>
+    private protected RotationConfig ReadJsonVariable<T>(RotationConfig config, EnvironmentReader environment, Func<JsonConfigReader, JsonElement, T> read, Func<RotationConfig, T, RotationConfig> apply, string expected)
+    {
+        if (environment.Value(Variable) is not { } json)
+        {
+            return config;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var reader = new JsonConfigReader(Variable);
+            var value = read(reader, document.RootElement);
+            foreach (var problem in reader.Problems)
+            {
+                environment.Problem(problem.Path, problem.Message);
+            }
+
+            return apply(config, value);
+        }
+        catch (JsonException)
+        {
+            environment.Problem(Variable, $"not valid JSON; expected {expected}");
+            return config;
+        }
+    }
 
     /// <summary>Adds the problems of this setting's value; the cross-field rule runs only on a value that is itself valid.</summary>
     internal void Validate(RotationConfig config, List<ConfigProblem> problems)
@@ -384,31 +415,8 @@ public sealed class AccountsSetting(string name, string variable) : Setting(name
     internal override RotationConfig ReadJson(RotationConfig config, JsonElement value, string path, JsonConfigReader reader) =>
         config with { Accounts = reader.ReadAccounts(value, path) };
 
-    internal override RotationConfig ReadEnvironment(RotationConfig config, EnvironmentReader environment)
-    {
-        if (environment.Value(Variable) is not { } json)
-        {
-            return config;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            var reader = new JsonConfigReader(Variable);
-            var accounts = reader.ReadAccounts(document.RootElement, Variable);
-            foreach (var problem in reader.Problems)
-            {
-                environment.Problem(problem.Path, problem.Message);
-            }
-
-            return config with { Accounts = accounts };
-        }
-        catch (JsonException)
-        {
-            environment.Problem(Variable, "not valid JSON; expected {\"111111111111\": [\"user1\", \"user2\"]}");
-            return config;
-        }
-    }
+    internal override RotationConfig ReadEnvironment(RotationConfig config, EnvironmentReader environment) =>
+        ReadJsonVariable(config, environment, (reader, value) => reader.ReadAccounts(value, Variable), (c, accounts) => c with { Accounts = accounts }, "{\"111111111111\": [\"user1\", \"user2\"]}");
 
     private protected override void ValidateValue(RotationConfig config, List<ConfigProblem> problems)
     {

@@ -158,6 +158,25 @@ public static class Settings
             Rule = TagKeyRule,
             EmptyDisables = true,
         },
+        new DestinationsSetting("destinations", Env.DestinationsJson)
+        {
+            Description = "Where each rotated user's new key is written besides its secret, before the key becomes the secret's current one: SecureString parameters in the user's account (`ssm`) and GitHub Actions secrets (`github`). The previous key stays active until every destination holds the new key (docs/configuration.md, \"Destinations\"). Central only: no member-account tag can name a destination.",
+            AllowedDoc = "`defaults`: destinations of every rotated user; `accounts`: by account id, `defaults` for its users and `users` by IAM user name (case-insensitive). A destination is `{\"type\": \"ssm\", \"name\", \"format\": \"json\"|\"pair\", \"kmsKeyId\"}` or `{\"type\": \"github\", \"scope\": \"repository\"|\"environment\"|\"organization\", \"repository\": \"owner/name\", \"environment\", \"organization\", \"visibility\": \"all\"|\"private\"|\"selected\", \"selectedRepositories\", \"accessKeyIdName\", \"secretAccessKeyName\"}`; names may hold `{accountId}` and `{userName}` and must make valid Parameter Store and GitHub names for every user. At most " + DestinationsConfig.MaxPerUser + " per user. Accounts and users must be rotated (in `accounts`, unless `discovery.organization` is true).",
+        },
+        new TextSetting("github.apiUrl", Env.GitHubApiUrl, c => c.GitHub.ApiUrl, (c, v) => c with { GitHub = c.GitHub with { ApiUrl = v! } }, nullable: false)
+        {
+            Description = "The GitHub REST API root of the `github` destinations: `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise Server.",
+            Rule = new ValueRule(IsApiUrl, v => $"'{v}' is not an http(s) URL without a query or fragment (https://api.github.com or https://HOST/api/v3)", "^https?://[^\\s?#]+$", "absolute `https` (or `http`) URL without a query"),
+        },
+        new TextSetting("github.credentialsSecretArn", Env.GitHubCredentialsSecretArn, c => c.GitHub.CredentialsSecretArn, (c, v) => c with { GitHub = c.GitHub with { CredentialsSecretArn = v } }, nullable: true)
+        {
+            Description = "The central Secrets Manager secret holding the GitHub credential of the `github` destinations: a GitHub App (`{\"appId\", \"privateKey\", \"installationId\"}`, recommended) or a fine-grained personal access token (`{\"token\"}`). Read with the host's credentials once per sweep that writes a GitHub destination, and never logged.",
+            DefaultNote = "required with a `github` destination",
+            Rule = Rule(Ids.IsSecretArn, Ids.SecretArnPattern, v => $"'{v}' is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<12-digit account>:secret:<name>)", "Secrets Manager secret ARN; required with a `github` destination"),
+            CrossRule = c => c.Destinations.HasGitHub && c.GitHub.CredentialsSecretArn is null
+                ? "required with a github destination: set it to the ARN of the central secret holding the GitHub App or token (GITHUB_CREDENTIALS_SECRET_ARN)"
+                : null,
+        },
         new BoolSetting("dryRun", Env.DryRun, c => c.DryRun, (c, v) => c with { DryRun = v })
         {
             Description = "Plan only, change nothing.",
@@ -216,7 +235,8 @@ public static class Settings
 
     /// <summary>
     /// Where the environment form reports a problem the validator found at <paramref name="jsonPath"/>: the variable
-    /// of the setting, keeping the path inside the account map (<c>ACCOUNTS_USERS_JSON.111111111111[0]</c>), and
+    /// of the setting, keeping the path inside the account map (<c>ACCOUNTS_USERS_JSON.111111111111[0]</c>) and the
+    /// destinations (<c>DESTINATIONS_JSON.defaults[0].name</c>), and
     /// dropping the index of a list item (the variable is one comma-separated value).
     /// </summary>
     public static string VariablePathFor(string jsonPath)
@@ -225,10 +245,10 @@ public static class Settings
         {
             if (jsonPath == setting.JsonPath || jsonPath.StartsWith(setting.JsonPath + "[", StringComparison.Ordinal))
             {
-                return setting.Kind == SettingKind.AccountMap ? setting.Variable + jsonPath[setting.JsonPath.Length..] : setting.Variable;
+                return setting.Kind is SettingKind.AccountMap or SettingKind.Destinations ? setting.Variable + jsonPath[setting.JsonPath.Length..] : setting.Variable;
             }
 
-            if (setting.Kind == SettingKind.AccountMap && jsonPath.StartsWith(setting.JsonPath + ".", StringComparison.Ordinal))
+            if (setting.Kind is SettingKind.AccountMap or SettingKind.Destinations && jsonPath.StartsWith(setting.JsonPath + ".", StringComparison.Ordinal))
             {
                 return setting.Variable + jsonPath[setting.JsonPath.Length..];
             }
@@ -241,6 +261,10 @@ public static class Settings
 
     private static ValueRule TagKeyRule =>
         Rule(Ids.IsTagKey, Ids.TagKeyPattern, _ => "a tag key is " + Ids.TagKeyRule, "IAM tag key: " + Ids.TagKeyRule);
+
+    private static bool IsApiUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.Query.Length == 0 && uri.Fragment.Length == 0 && !value.Any(char.IsWhiteSpace);
 
     private static ValueRule QueueUrlRule =>
         new(v => Ids.IsQueueUrl(v), _ => "expected an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)", Ids.SchemaPattern(Ids.QueueUrlPattern), "SQS queue URL (`http` or `https`)");

@@ -1,8 +1,5 @@
 namespace OrgKeyRotation.Core.Model;
 
-/// <summary>What GetParameter says about a parameter's current version (never its value).</summary>
-public sealed record ParameterVersion(string Name, long Version, DateTimeOffset LastModified);
-
 /// <summary>
 /// Where a user's key goes in Parameter Store, in the user's own account: one JSON parameter (the same document as the
 /// secret) or two parameters, the access key id and the secret access key, as the consumer prefers. Both are

@@ -19,6 +19,8 @@ public enum PlannedActionKind
     Reactivate,
     /// <summary>Record when a previous key was found inactive, so its deletion clock starts (secret tag).</summary>
     RecordDeactivation,
+    /// <summary>Write the current key (read from the secret's AWSCURRENT) to the destinations that do not hold it, and record them.</summary>
+    SyncDestinations,
     Skip,
     /// <summary>Nothing changes; a human should look.</summary>
     Warn,
@@ -48,19 +50,21 @@ public sealed record PlannedAction(PlannedActionKind Kind, string Reason, string
 {
     /// <summary>
     /// The planner acts although the key may still be in use: a previous key deactivated at maxDeactivationDelayDays
-    /// whatever its last use (rule 14, <c>PreviousKeyForced</c>). Its consumers may now fail, so a person must look.
+    /// whatever its last use (rule 14, <c>PreviousKeyForced</c>), or while a destination does not hold the current key
+    /// (rule 27, <c>PreviousKeyHeld</c>). Its consumers may now fail, so a person must look.
     /// </summary>
     public bool Forced { get; init; }
 
     /// <summary>
     /// A warning about a previous key still in use whose forced deadline is at most warnDaysBeforeForced whole days away (rule 15,
-    /// <c>PreviousKeyInUse</c>): its consumers fail at the deadline unless a person moves them, so a person must act now.
+    /// <c>PreviousKeyInUse</c>, and rule 27, <c>PreviousKeyHeld</c>): its consumers fail at the deadline unless a person
+    /// moves them (or makes every destination hold the current key), so a person must act now.
     /// </summary>
     public bool DeadlineNear { get; init; }
 
     /// <summary>True for actions that change AWS state (the executor runs these; dry run does not).</summary>
     public bool ChangesState => Kind is PlannedActionKind.Rotate or PlannedActionKind.CompleteRotation or PlannedActionKind.Deactivate
-        or PlannedActionKind.Delete or PlannedActionKind.Reactivate or PlannedActionKind.RecordDeactivation;
+        or PlannedActionKind.Delete or PlannedActionKind.Reactivate or PlannedActionKind.RecordDeactivation or PlannedActionKind.SyncDestinations;
 }
 
 /// <summary>The plan for one user: actions in execution order, and the role of each key.</summary>

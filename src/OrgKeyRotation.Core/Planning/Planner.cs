@@ -125,13 +125,14 @@ public static class Planner
             return [gate];
         }
 
-        // Rules 11-21: one rule for each other key; the plan continues.
+        // Rules 11-21 (and 27): one rule for each other key; the plan continues.
         var handOffAt = HandOffTime(current!, facts.Secret);
+        var stale = facts.DestinationsNotHolding(current!.AccessKeyId);
         var others = facts.Keys.Where(k => k != current)
             .OrderBy(k => k.CreateDate).ThenBy(k => k.AccessKeyId, StringComparer.Ordinal)
             .Select(k => roles[k.AccessKeyId] switch
             {
-                KeyRole.Previous when k.IsActive => PreviousKeyActive(k, ClocksStart(k, handOffAt, facts.Secret), policy, now),
+                KeyRole.Previous when k.IsActive => PreviousKeyActive(k, ClocksStart(k, handOffAt, facts.Secret), stale, policy, now),
                 KeyRole.Previous => PreviousKeyInactive(k, facts.Secret!, policy, now),
                 KeyRole.Pending => StalePendingKey(k),
                 _ when IsOrphan(k, attempt) => Orphan(k, attempt!.Value, now),
@@ -139,8 +140,9 @@ public static class Planner
             })
             .ToList();
 
-        // Rules 22-25: the rotation.
-        return NotDue(current!, others, policy, now) ?? SlotHeld(current!, others, policy, now) ?? Rotate(current!, others, policy, now);
+        // Rules 22-25: the rotation; then rule 26: the destinations, unless the rotation writes them.
+        var plan = NotDue(current!, others, policy, now) ?? SlotHeld(current!, others, policy, now) ?? Rotate(current!, others, policy, now);
+        return StaleDestinations(facts, current!, stale, plan);
     }
 
     // ---- Rules 1-10: gates ----
@@ -236,9 +238,10 @@ public static class Planner
 
     // ---- Rules 11-15: the previous key while it is active ----
 
-    private static OtherKey PreviousKeyActive(KeyFacts previous, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
+    private static OtherKey PreviousKeyActive(KeyFacts previous, DateTimeOffset handOffAt, IReadOnlyList<DestinationFacts> stale, RotationPolicy policy, DateTimeOffset now)
     {
         var step = PreviousKeyGrace(previous, handOffAt, policy, now)
+            ?? PreviousKeyHeld(previous, handOffAt, stale, policy, now)
             ?? PreviousKeyRetired(previous, handOffAt, policy, now)
             ?? PreviousKeyIdle(previous, handOffAt, policy, now)
             ?? PreviousKeyForced(previous, handOffAt, policy, now)
@@ -312,11 +315,65 @@ public static class Planner
             return new(PlannedActionKind.Warn, $"previous key {id} {use}", id);
         }
 
+        return DeadlineWarning(id, $"previous key {id} {use}", $"every consumer still using key {id} then fails", handOffAt, policy, now);
+    }
+
+    /// <summary>
+    /// Rules 15 and 27 before the forced deadline: a warning that names the deadline, action-required
+    /// (<see cref="PlannedAction.DeadlineNear"/>) once it is at most warnDaysBeforeForced whole days away.
+    /// </summary>
+    private static PlannedAction DeadlineWarning(string id, string situation, string consequence, DateTimeOffset handOffAt, RotationPolicy policy, DateTimeOffset now)
+    {
         var deadline = handOffAt.AddDays(policy.MaxDeactivationDelayDays);
         var near = policy.WarnDaysBeforeForced > 0 && deadline - now < TimeSpan.FromDays(policy.WarnDaysBeforeForced + 1);
         return near
-            ? new(PlannedActionKind.Warn, $"previous key {id} {use}; it is deactivated anyway at the forced deadline {Instant(deadline)} (maxDeactivationDelayDays={policy.MaxDeactivationDelayDays}, warnDaysBeforeForced={policy.WarnDaysBeforeForced}): every consumer still using key {id} then fails", id) { DeadlineNear = true }
-            : new(PlannedActionKind.Warn, $"previous key {id} {use}; it is deactivated anyway on {Day(deadline)}", id);
+            ? new(PlannedActionKind.Warn, $"{situation}; it is deactivated anyway at the forced deadline {Instant(deadline)} (maxDeactivationDelayDays={policy.MaxDeactivationDelayDays}, warnDaysBeforeForced={policy.WarnDaysBeforeForced}): {consequence}", id) { DeadlineNear = true }
+            : new(PlannedActionKind.Warn, $"{situation}; it is deactivated anyway on {Day(deadline)}", id);
+    }
+
+    /// <summary>
+    /// Rule 27, checked after rule 11's window and before rules 12-15: while a destination does not hold the current
+    /// key, its consumers may still read the previous key there, so neither the idle rule nor requireOldKeyUnused=false
+    /// deactivates the previous key. The forced deadline still does (<see cref="PlannedAction.Forced"/>), and the
+    /// warnings before it name the destinations.
+    /// </summary>
+    private static PlannedAction? PreviousKeyHeld(KeyFacts previous, DateTimeOffset handOffAt, IReadOnlyList<DestinationFacts> stale, RotationPolicy policy, DateTimeOffset now)
+    {
+        if (stale.Count == 0)
+        {
+            return null;
+        }
+
+        var id = previous.AccessKeyId;
+        var held = $"previous key {id} stays active while the current key is not in every destination (missing from {Names(stale)}; each sweep writes it there)";
+        if (policy.MaxDeactivationDelayDays == 0)
+        {
+            return new(PlannedActionKind.Warn, held, id);
+        }
+
+        if (now - handOffAt >= TimeSpan.FromDays(policy.MaxDeactivationDelayDays))
+        {
+            return new(PlannedActionKind.Deactivate, $"previous key {id} is deactivated at the forced deadline, maxDeactivationDelayDays={policy.MaxDeactivationDelayDays} after the hand-off on {Day(handOffAt)}, although the current key is missing from {Names(stale)}: consumers reading the key there fail until it holds the current one; 'keyrot restore' re-activates the previous key", id) { Forced = true };
+        }
+
+        return DeadlineWarning(id, held, $"every consumer of {Names(stale)} still using key {id} then fails", handOffAt, policy, now);
+    }
+
+    /// <summary>
+    /// Rule 26: the destinations that do not hold the current key are written from the secret's AWSCURRENT, every sweep
+    /// until they do (a destination added to the configuration later included). Not when the plan rotates (the rotation
+    /// writes every destination) or is blocked (a person acts first), nor for a key the secret does not hold as
+    /// AWSCURRENT (adopted: its value is not known; the first rotation writes the destinations).
+    /// </summary>
+    private static List<PlannedAction> StaleDestinations(UserFacts facts, KeyFacts current, IReadOnlyList<DestinationFacts> stale, List<PlannedAction> plan)
+    {
+        if (stale.Count == 0 || facts.Secret?.CurrentKeyId != current.AccessKeyId || plan.Any(a => a.Kind is PlannedActionKind.Rotate or PlannedActionKind.Block))
+        {
+            return plan;
+        }
+
+        plan.Insert(0, new(PlannedActionKind.SyncDestinations, $"current key {current.AccessKeyId} is missing from {Names(stale)}: writing it there from the secret's AWSCURRENT", current.AccessKeyId));
+        return plan;
     }
 
     /// <summary>
@@ -528,6 +585,8 @@ public static class Planner
         createDate >= attemptedAt - AttemptClockSkew && createDate <= attemptedAt + AttemptWindow;
 
     private static bool IsDue(KeyFacts current, RotationPolicy policy, DateTimeOffset now) => now - current.CreateDate >= TimeSpan.FromDays(policy.MaxKeyAgeDays);
+
+    private static string Names(IReadOnlyList<DestinationFacts> destinations) => string.Join(", ", destinations.Select(d => d.Name));
 
     private static List<PlannedAction> Steps(List<OtherKey> others) => others.Select(o => o.Step).OfType<PlannedAction>().ToList();
 

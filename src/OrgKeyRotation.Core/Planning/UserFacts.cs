@@ -13,6 +13,12 @@ public sealed record KeyFacts(string AccessKeyId, AccessKeyStatus Status, DateTi
 /// <summary>The recorded promotion of a key to AWSCURRENT in a later run than the one that created it.</summary>
 public sealed record KeyHandOff(string AccessKeyId, DateTimeOffset At);
 
+/// <summary>A destination configured for the user: <paramref name="Id"/> names its record on the secret, <paramref name="Name"/> the place, for people.</summary>
+public sealed record DestinationFacts(string Id, string Name);
+
+/// <summary>The record of what a destination holds: the key written there, and when (written after the write succeeded).</summary>
+public sealed record DestinationRecord(string AccessKeyId, DateTimeOffset At);
+
 /// <summary>
 /// The user's secret as the rotator sees it: which key ids its stages hold, and the records the rotator keeps on it
 /// (secret tags). Null key ids mean the stage is absent (or holds no key this product wrote).
@@ -46,6 +52,9 @@ public sealed record SecretFacts(
     /// clocks (rules 11-15) count from the restore, not from the hand-off to the current key.
     /// </summary>
     public KeyHandOff? Restored { get; init; }
+
+    /// <summary>By destination id: the key each destination was last recorded to hold.</summary>
+    public IReadOnlyDictionary<string, DestinationRecord> Destinations { get; init; } = new Dictionary<string, DestinationRecord>(StringComparer.Ordinal);
 }
 
 public sealed record ExemptionFacts(bool Exempt, string? Reason, DateTimeOffset? Until)
@@ -54,4 +63,12 @@ public sealed record ExemptionFacts(bool Exempt, string? Reason, DateTimeOffset?
 }
 
 /// <summary>Everything the planner decides from, for one user. Secret null = the user's secret does not exist yet.</summary>
-public sealed record UserFacts(string AccountId, string UserName, IReadOnlyList<KeyFacts> Keys, SecretFacts? Secret, ExemptionFacts Exemption);
+public sealed record UserFacts(string AccountId, string UserName, IReadOnlyList<KeyFacts> Keys, SecretFacts? Secret, ExemptionFacts Exemption)
+{
+    /// <summary>Where the user's key is written besides the secret (the configuration's destinations for the user).</summary>
+    public IReadOnlyList<DestinationFacts> Destinations { get; init; } = [];
+
+    /// <summary>The configured destinations whose record does not name <paramref name="accessKeyId"/>: never written, or holding another key.</summary>
+    public IReadOnlyList<DestinationFacts> DestinationsNotHolding(string accessKeyId) =>
+        Destinations.Where(d => Secret?.Destinations.GetValueOrDefault(d.Id)?.AccessKeyId != accessKeyId).ToList();
+}

@@ -22,12 +22,6 @@ public interface IParameterStoreClient
 
     /// <summary>AddTagsToResource on the parameter (adds or overwrites these keys; other tags stay). A missing parameter throws ResourceNotFound.</summary>
     Task AddTagsAsync(string name, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// GetParameter without decryption, read for its version and modification time only (the value is never read):
-    /// what the parameter holds now, to compare with a recorded write. Null when the parameter does not exist.
-    /// </summary>
-    Task<ParameterVersion?> GetVersionAsync(string name, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using OrgKeyRotation.Engine.Contracts;
 
 namespace OrgKeyRotation.Engine.Alerts;
 
@@ -71,6 +72,9 @@ public sealed record Alert
 
     /// <summary>ARN of the user's hand-over secret, once it exists.</summary>
     public string? SecretArn { get; init; }
+
+    /// <summary>The user's destinations besides the secret and whether each holds the current key, as known when the alert was raised (null: none configured).</summary>
+    public IReadOnlyList<DestinationSnapshot>? Destinations { get; init; }
 
     /// <summary>
     /// A person must act although the event is routine otherwise: a previous key deactivated while still in use (the

@@ -22,7 +22,8 @@ internal sealed record AlertDocument(
     AlertSecret? Secret,
     string Text,
     IReadOnlyList<AlertStep> Detail,
-    DigestDocument? Digest)
+    DigestDocument? Digest,
+    IReadOnlyList<DestinationSnapshot>? Destinations = null)
 {
     public const string SchemaName = "orgkeyrotation.alert";
     public const int CurrentVersion = 1;

@@ -127,7 +127,8 @@ internal static class AlertFormat
             secret,
             text,
             steps,
-            Digest: null);
+            Digest: null,
+            alerts.Select(a => a.Destinations).LastOrDefault(d => d is not null));
         var email = UserEmail(document);
         var message = Message(id, Subject(severity, text), document, email, alerts.Last(a => a.Event == primary).AccessKeyId);
         var attention = severity == ActionRequired ? new AttentionItem(first.AccountId, first.UserName, owner, document.Event, text) : null;
@@ -251,13 +252,24 @@ internal static class AlertFormat
             return title;
         }
 
+        // Only where a title names the user (at its start, or after "for" or "of"): a destination's name may hold the
+        // account and user too, and stays whole.
         var who = $"{accountId}/{userName}";
-        foreach (var form in new[] { $" for {who}", $" of {who}", $"{who}: ", $"{who} " })
+        foreach (var start in new[] { $"{who}: ", $"{who} " })
+        {
+            if (title.StartsWith(start, StringComparison.Ordinal))
+            {
+                title = title[start.Length..];
+                break;
+            }
+        }
+
+        foreach (var form in new[] { $" for {who}", $" of {who}" })
         {
             title = title.Replace(form, "", StringComparison.Ordinal);
         }
 
-        return title.Replace(who, "", StringComparison.Ordinal).Trim();
+        return title.Trim();
     }
 
     private static string UserEmail(AlertDocument document)
@@ -273,6 +285,17 @@ internal static class AlertFormat
             foreach (var line in step.Text.Split('\n'))
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  {line.TrimEnd()}");
+            }
+        }
+
+        if (document.Destinations is { } destinations)
+        {
+            text.AppendLine()
+                .AppendLine("The key is also written to these destinations (never shown here):");
+            foreach (var destination in destinations)
+            {
+                var holds = destination.AccessKeyId is null ? "not written yet" : $"holds {destination.AccessKeyId} since {destination.RecordedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}";
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {destination.Name}: {(destination.HoldsCurrentKey ? "current" : "NOT current")} ({holds})");
             }
         }
 

@@ -24,6 +24,8 @@ public enum ActionKind
     Reactivate,
     /// <summary>Record on the secret that a previous key was found inactive, so its restore window starts (a tag).</summary>
     RecordDeactivation,
+    /// <summary>Write the current key to the destinations that do not hold it, and record them on the secret.</summary>
+    SyncDestinations,
     /// <summary>Nothing to do, with the reason.</summary>
     Skip,
     /// <summary>Nothing done, but a human should look (e.g. old key still in use).</summary>

@@ -35,7 +35,14 @@ public sealed record KeySnapshot(
     KeyRole Role,
     bool LastUsedKnown = true);
 
-public sealed record UserResult(string AccountId, string UserName, IReadOnlyList<KeySnapshot> Keys, IReadOnlyList<ActionResult> Actions);
+/// <summary>
+/// A destination of the user's key besides the secret (no secret): where it is, the key the secret's record says it
+/// holds and since when (null: never written), and whether that is the user's current key.
+/// </summary>
+public sealed record DestinationSnapshot(string Id, string Name, string? AccessKeyId, DateTimeOffset? RecordedAt, bool HoldsCurrentKey);
+
+/// <summary>One user's keys and actions; <paramref name="Destinations"/> null when the user has none configured.</summary>
+public sealed record UserResult(string AccountId, string UserName, IReadOnlyList<KeySnapshot> Keys, IReadOnlyList<ActionResult> Actions, IReadOnlyList<DestinationSnapshot>? Destinations = null);
 
 public sealed record AccountResult(string AccountId, Outcome Outcome, string? Error, IReadOnlyList<UserResult> Users);
 

@@ -3,6 +3,7 @@ using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
+using OrgKeyRotation.Engine.Destinations;
 using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Engine.Execution;
@@ -92,8 +93,13 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
             return await CollectAsync(account, userName, lastUseOfEveryKey, user, lookedAgain: true, cancellationToken);
         }
 
-        var facts = new UserFacts(accountId, userName, keyFacts, secretFacts, Exemption(userName, user.Tags, account.ExemptMembers));
-        return new UserSnapshot(facts, secretName, secret, user, nameProblem) { EmptyPendingVersion = emptyPending };
+        // The destinations of the configuration, with the records of a secret the rotator manages.
+        var destinations = UserDestinations.Of(config.Destinations.For(accountId, userName), secret);
+        var facts = new UserFacts(accountId, userName, keyFacts, secretFacts is null ? null : secretFacts with { Destinations = destinations.Records }, Exemption(userName, user.Tags, account.ExemptMembers))
+        {
+            Destinations = destinations.Facts,
+        };
+        return new UserSnapshot(facts, secretName, secret, user, destinations, nameProblem) { EmptyPendingVersion = emptyPending };
     }
 
     private ExemptionFacts Exemption(string userName, IReadOnlyDictionary<string, string> tags, IReadOnlySet<string> exemptMembers)

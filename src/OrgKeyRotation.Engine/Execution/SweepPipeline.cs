@@ -199,7 +199,7 @@ internal sealed partial class SweepPipeline
                 }
             }
 
-            return new UserResult(account.AccountId, userName, KeySnapshots(run.Plan), run.Results);
+            return new UserResult(account.AccountId, userName, KeySnapshots(run.Plan), run.Results, run.DestinationView);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
         {
@@ -252,12 +252,12 @@ internal sealed partial class SweepPipeline
         if (_run.DryRun)
         {
             var planned = plan.Actions.Select(a => new ActionResult(UserExecutor.Map(a.Kind), a.ChangesState ? Outcome.Planned : a.Kind == PlannedActionKind.Block ? Outcome.Blocked : Outcome.Skipped, a.Reason, a.AccessKeyId)).ToList();
-            return (null, new UserResult(accountId, userName, KeySnapshots(plan), planned));
+            return (null, new UserResult(accountId, userName, KeySnapshots(plan), planned, DestinationView(snapshot, plan)));
         }
 
         await _executor.EndAbandonedRotationAsync(account.Session, snapshot, cancellationToken);
         var run = await _executor.StageAsync(account.Session, snapshot, plan, _run.SweepId, mayStageNewKey: () => !PastStop(), cancellationToken);
-        return run.AwaitingVerification is null ? (null, new UserResult(accountId, userName, KeySnapshots(plan), run.Results)) : (run, null);
+        return run.AwaitingVerification is null ? (null, new UserResult(accountId, userName, KeySnapshots(plan), run.Results, run.DestinationView)) : (run, null);
     }
 
     /// <summary>Stage 2, outside the IAM bounds: STS calls under the sweep's verification bound.</summary>
@@ -292,6 +292,10 @@ internal sealed partial class SweepPipeline
     /// </summary>
     private bool IsAwsUnreachable(Exception ex) =>
         ex is AwsTransportException { InnerException: not TimeoutException } && Volatile.Read(ref _accountsOpened) == 0;
+
+    /// <summary>The user's destinations as the sweep found them, against the plan's current key.</summary>
+    internal static IReadOnlyList<DestinationSnapshot>? DestinationView(UserSnapshot snapshot, UserPlan plan) =>
+        snapshot.Destinations.View(plan.Roles.FirstOrDefault(r => r.Value == KeyRole.Current).Key);
 
     internal static IReadOnlyList<KeySnapshot> KeySnapshots(UserPlan plan) =>
         plan.Facts.Keys.Select(k => new KeySnapshot(

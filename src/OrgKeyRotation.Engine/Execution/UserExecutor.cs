@@ -6,6 +6,7 @@ using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Destinations;
 using OrgKeyRotation.Engine.SecretFormat;
 
 namespace OrgKeyRotation.Engine.Execution;
@@ -19,7 +20,7 @@ namespace OrgKeyRotation.Engine.Execution;
 /// bound); <see cref="FinishAsync"/> takes the verification's outcome, promotes the key (never unverified) and runs
 /// the rest. <see cref="ExecuteAsync"/> does both in one go.
 /// </summary>
-internal sealed partial class UserExecutor(RotationConfig config, KeyStager stager, KeyVerifier verifier, KeyPromoter promoter, AlertPublisher alerts, TimeProvider time, ILogger logger)
+internal sealed partial class UserExecutor(RotationConfig config, KeyStager stager, KeyVerifier verifier, KeyPromoter promoter, AlertPublisher alerts, DestinationWriter destinations, TimeProvider time, ILogger logger)
 {
     /// <summary>The whole plan, verifying a staged key in between (no deadline).</summary>
     public async Task<IReadOnlyList<ActionResult>> ExecuteAsync(IAccountSession session, UserSnapshot snapshot, UserPlan plan, string sweepId, CancellationToken cancellationToken)
@@ -50,7 +51,11 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
     public async Task FinishAsync(UserRun run, Verification verification, CancellationToken cancellationToken)
     {
         var (index, staged) = run.TakeAwaited();
-        run.Add(await PromoteOrReportAsync(run, run.Plan.Actions[index], staged, verification, cancellationToken));
+        foreach (var result in await PromoteOrReportAsync(run, run.Plan.Actions[index], staged, verification, cancellationToken))
+        {
+            run.Add(result);
+        }
+
         await ContinueAsync(run, index + 1, mayStageNewKey: static () => true, cancellationToken);
     }
 
@@ -66,6 +71,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         PlannedActionKind.Delete => ActionKind.Delete,
         PlannedActionKind.Reactivate => ActionKind.Reactivate,
         PlannedActionKind.RecordDeactivation => ActionKind.RecordDeactivation,
+        PlannedActionKind.SyncDestinations => ActionKind.SyncDestinations,
         PlannedActionKind.Warn or PlannedActionKind.Block => ActionKind.Warn,
         PlannedActionKind.Skip => ActionKind.Skip,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no result kind for this planned action"),
@@ -105,6 +111,12 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                 }
 
                 run.Add(result!);
+                continue;
+            }
+
+            if (action.Kind == PlannedActionKind.SyncDestinations)
+            {
+                await SyncDestinationsAsync(run, action, cancellationToken);
                 continue;
             }
 
@@ -157,7 +169,11 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         }
     }
 
-    private async Task<ActionResult> PromoteOrReportAsync(UserRun run, PlannedAction action, StagedKey staged, Verification verification, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rotation's result, and when a destination could not be written a failed SyncDestinations after it: the key is
+    /// current, but the rest of the plan (deactivating the key it replaced) must wait for the destinations.
+    /// </summary>
+    private async Task<IReadOnlyList<ActionResult>> PromoteOrReportAsync(UserRun run, PlannedAction action, StagedKey staged, Verification verification, CancellationToken cancellationToken)
     {
         var facts = run.Snapshot.Facts;
         var kind = Map(action.Kind);
@@ -172,7 +188,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                 // The staged key is verified again by the next sweep (CompleteRotation).
                 var text = $"{verification.Problem}. {consumers}";
                 alerts.Add(AlertOf(run, action, AlertEvent.Failed, $"new key failed verification for {facts.AccountId}/{facts.UserName}", text, staged));
-                return new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, keyId, text);
+                return [new ActionResult(kind, Outcome.Failed, action.Reason, action.AccessKeyId, keyId, text)];
             }
 
             case VerificationOutcome.Deferred:
@@ -183,7 +199,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
                     : $"{verification.Problem}: it stays AWSPENDING in {run.Snapshot.SecretName} and the next sweep verifies and promotes it (CompleteRotation). {consumers}";
                 LogRotationDeferred(logger, facts.AccountId, facts.UserName, text);
                 alerts.Add(AlertOf(run, action, AlertEvent.Deferred, $"rotation of {facts.AccountId}/{facts.UserName} finishes next sweep", text, staged));
-                return new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId);
+                return [new ActionResult(kind, Outcome.NotStarted, $"{text} ({action.Reason})", action.AccessKeyId, keyId)];
             }
         }
 
@@ -192,18 +208,81 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
         var promotion = new Promotion(run.SweepId, facts.AccountId, facts.UserName, run.Snapshot.User.Tags, run.Snapshot.SecretName, staged, replaced,
             ReplacedKeyDeactivatedRightAfter: replaced is not null && run.IsDeactivationRecorded(replaced),
             LaterRun: action.Kind == PlannedActionKind.CompleteRotation,
-            action.Reason);
+            action.Reason,
+            run.Destinations);
         try
         {
-            await promoter.PromoteAsync(run.Session, promotion, alerts, cancellationToken);
+            run.Promoted(keyId, await promoter.PromoteAsync(run.Session, promotion, alerts, destinations, cancellationToken));
         }
         catch (Exception ex) when (ex is AwsException)
         {
-            return Failure(run, action, ex);
+            return [Failure(run, action, ex)];
         }
 
-        return new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
+        var rotated = new ActionResult(kind, Outcome.Succeeded, action.Reason, action.AccessKeyId, keyId);
+        return run.Destinations.NotHolding(keyId) is { Count: > 0 } stale
+            ? [rotated, DestinationsFailed(stale, keyId, $"key {keyId} is current, but it is missing from {Names(stale)}")]
+            : [rotated];
     }
+
+    /// <summary>
+    /// SyncDestinations (rule 26): the secret's AWSCURRENT read once, written to the destinations that do not hold it,
+    /// and recorded (one TagResource, after the writes). Ownership is checked first, like every step that writes records.
+    /// A destination whose write fails does not stop the rest of the plan, which was made knowing it is stale (rule 27
+    /// holds the previous key; the warnings and the forced deadline must not wait for the destination); any other
+    /// failure does.
+    /// </summary>
+    private async Task SyncDestinationsAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)
+    {
+        var session = run.Session;
+        var snapshot = run.Snapshot;
+        var secretId = snapshot.Secret!.Arn;
+        IReadOnlyList<DestinationWrite> writes;
+        NewAccessKey key;
+        try
+        {
+            await EnsureRecordsAreOursAsync(run, cancellationToken);
+            var value = await session.Secrets.GetSecretValueAsync(secretId, null, SecretStages.Current, cancellationToken);
+            key = (value is null ? null : ManagedSecret.Parse(value.SecretString)) is { } current && current.AccessKeyId == action.AccessKeyId
+                ? current
+                : throw new RotationStepException($"the AWSCURRENT version of {snapshot.SecretName} no longer holds key {action.AccessKeyId}; nothing was written, and the next sweep plans again");
+            writes = await destinations.WriteAsync(session, snapshot.Facts.UserName, run.Destinations.NotHolding(key.AccessKeyId), key, cancellationToken);
+            var written = writes.Where(w => w.Succeeded).Select(w => w.Destination.Id).ToList();
+            var now = time.GetUtcNow();
+            if (written.Count > 0)
+            {
+                await session.Secrets.TagResourceAsync(secretId, ManagedSecret.DestinationTags(written, key.AccessKeyId, now), cancellationToken);
+            }
+
+            run.DestinationsWritten(run.Destinations.After(writes, key.AccessKeyId, now));
+        }
+        catch (Exception ex) when (ex is AwsException or RotationStepException)
+        {
+            run.Add(Failure(run, action, ex));
+            return;
+        }
+
+        var user = snapshot.AlertUser(config.Alerts.OwnerTag);
+        foreach (var failed in writes.Where(w => !w.Succeeded))
+        {
+            alerts.Add(DestinationAlerts.Failed(run.SweepId, user, failed, key.AccessKeyId, run.DestinationView));
+        }
+
+        var stale = writes.Where(w => !w.Succeeded).Select(w => w.Destination).ToList();
+        if (stale.Count == 0)
+        {
+            run.Add(new ActionResult(ActionKind.SyncDestinations, Outcome.Succeeded, action.Reason, action.AccessKeyId));
+            return;
+        }
+
+        run.AddStaleDestinations(DestinationsFailed(stale, key.AccessKeyId, action.Reason));
+    }
+
+    /// <summary>Destinations that do not hold the current key after their writes: a failure of the user (each has its own alert).</summary>
+    private static ActionResult DestinationsFailed(IReadOnlyList<KeyDestination> stale, string keyId, string reason) =>
+        new(ActionKind.SyncDestinations, Outcome.Failed, reason, keyId, Error: $"{Names(stale)} could not be written with key {keyId}; the next sweep writes them again");
+
+    private static string Names(IEnumerable<KeyDestination> destinations) => string.Join(", ", destinations.Select(d => d.Name));
 
     private async Task<ActionResult> ExecuteOneAsync(UserRun run, PlannedAction action, CancellationToken cancellationToken)
     {
@@ -295,7 +374,7 @@ internal sealed partial class UserExecutor(RotationConfig config, KeyStager stag
 
     /// <summary>An alert about the user of <paramref name="run"/>, for its owner (alerts.ownerTag).</summary>
     private Alert AlertOf(UserRun run, PlannedAction action, AlertEvent e, string title, string detail, string? keyId = null) =>
-        Alert.AboutUser(e, run.SweepId, run.Snapshot.AlertUser(config.Alerts.OwnerTag), title, detail, keyId ?? action.AccessKeyId);
+        Alert.AboutUser(e, run.SweepId, run.Snapshot.AlertUser(config.Alerts.OwnerTag), title, detail, keyId ?? action.AccessKeyId) with { Destinations = run.DestinationView };
 
     /// <summary>
     /// An alert about a key this run wrote into the user's secret: it names the secret, so the owner knows where the key

@@ -1,6 +1,7 @@
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Destinations;
 
 namespace OrgKeyRotation.Engine.Execution;
 
@@ -24,6 +25,24 @@ internal sealed class UserRun(IAccountSession session, UserSnapshot snapshot, Us
     public string SweepId { get; } = sweepId;
 
     public IReadOnlyList<ActionResult> Results => _results;
+
+    /// <summary>The user's destinations and what they hold, as this run has left them.</summary>
+    public UserDestinations Destinations { get; private set; } = snapshot.Destinations;
+
+    /// <summary>The user's current key as this run has left it: the plan's, until a promotion replaces it.</summary>
+    public string? CurrentKeyId { get; private set; } = plan.Roles.FirstOrDefault(r => r.Value == KeyRole.Current).Key;
+
+    /// <summary>The destinations as results and alerts show them (null: none configured).</summary>
+    public IReadOnlyList<DestinationSnapshot>? DestinationView => Destinations.View(CurrentKeyId);
+
+    /// <summary>A promotion made <paramref name="accessKeyId"/> current, and left the destinations as <paramref name="destinations"/>.</summary>
+    public void Promoted(string accessKeyId, UserDestinations destinations)
+    {
+        CurrentKeyId = accessKeyId;
+        Destinations = destinations;
+    }
+
+    public void DestinationsWritten(UserDestinations destinations) => Destinations = destinations;
 
     /// <summary>The staged key waiting for verification, and the index of the action that staged it.</summary>
     public (int ActionIndex, StagedKey Key)? AwaitingVerification { get; private set; }
@@ -50,6 +69,12 @@ internal sealed class UserRun(IAccountSession session, UserSnapshot snapshot, Us
                 : "not attempted: it follows the rotation before it, which did not happen";
         }
     }
+
+    /// <summary>
+    /// A SyncDestinations whose writes failed: a failure that does not stop the rest, planned knowing these destinations
+    /// are stale.
+    /// </summary>
+    public void AddStaleDestinations(ActionResult result) => _results.Add(result);
 
     /// <summary>The user's secret is known to be the rotator's in this run: created by it, or its policy checked.</summary>
     public bool SecretOwnershipVerified { get; private set; }

@@ -2,11 +2,13 @@ using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
+using OrgKeyRotation.Engine.Destinations;
 
 namespace OrgKeyRotation.Engine.Execution;
 
 /// <summary>
-/// What one look at a user found in AWS: the planner's facts plus what the executor needs to act on them.
+/// What one look at a user found in AWS: the planner's facts plus what the executor needs to act on them, the user's
+/// destinations (from the configuration) with what the secret's records say they hold among them.
 /// <paramref name="SecretNameProblem"/>: why the user cannot have a secret at all (<c>ManagedSecret.NameProblem</c>);
 /// its secret was then not looked up.
 /// </summary>
@@ -15,6 +17,7 @@ internal sealed record UserSnapshot(
     string SecretName,
     SecretDescription? Secret,
     IamUser User,
+    UserDestinations Destinations,
     string? SecretNameProblem = null)
 {
     /// <summary>

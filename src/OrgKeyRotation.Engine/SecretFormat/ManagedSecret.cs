@@ -41,6 +41,12 @@ public static class ManagedSecret
     /// </summary>
     public const string RestoredTag = "orgkeyrotation:restored";
 
+    /// <summary>
+    /// "orgkeyrotation:dest:{destination id}" = "{keyId} {ISO instant}": the key a destination was written with, and when,
+    /// recorded after the write succeeded. Tag values allow letters, digits, spaces and + - = . _ : / @.
+    /// </summary>
+    public const string DestinationTagPrefix = "orgkeyrotation:dest:";
+
     /// <summary>The one instant format of the records: "yyyy-MM-ddTHH:mm:ssZ" (UTC).</summary>
     private const string RecordInstantFormat = "yyyy-MM-ddTHH:mm:ssZ";
 
@@ -109,6 +115,28 @@ public static class ManagedSecret
         }
 
         return tags;
+    }
+
+    /// <summary>The records of the destinations <paramref name="destinationIds"/>, written with <paramref name="accessKeyId"/> at <paramref name="at"/>.</summary>
+    public static IReadOnlyDictionary<string, string> DestinationTags(IEnumerable<string> destinationIds, string accessKeyId, DateTimeOffset at) =>
+        destinationIds.ToDictionary(id => DestinationTagPrefix + id, _ => $"{accessKeyId} {RecordInstant(at)}", StringComparer.Ordinal);
+
+    /// <summary>The destination records on the secret, by destination id; a record that cannot be read is left out (its destination is written again).</summary>
+    public static IReadOnlyDictionary<string, (string KeyId, DateTimeOffset At)> ParseDestinationTags(SecretDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        var records = new Dictionary<string, (string, DateTimeOffset)>(StringComparer.Ordinal);
+        foreach (var (key, value) in description.Tags)
+        {
+            var parts = value.Split(' ', 2);
+            if (key.StartsWith(DestinationTagPrefix, StringComparison.Ordinal) && key.Length > DestinationTagPrefix.Length
+                && parts.Length == 2 && parts[0].Length > 0 && ParseRecordInstant(parts[1]) is { } at)
+            {
+                records[key[DestinationTagPrefix.Length..]] = (parts[0], at);
+            }
+        }
+
+        return records;
     }
 
     /// <summary>The hand-off record of <paramref name="accessKeyId"/>, promoted at <paramref name="at"/>.</summary>

@@ -6,6 +6,7 @@ using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
 using OrgKeyRotation.Engine.Contracts;
+using OrgKeyRotation.Engine.Destinations;
 using OrgKeyRotation.Engine.Execution;
 using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.Targets;
@@ -33,6 +34,7 @@ internal sealed partial class RotationProtocol(
     KeyPromoter promoter,
     Func<KeyVerifier> verifier,
     Func<AlertPublisher, UserExecutor> executor,
+    Func<DestinationWriter> destinations,
     TimeProvider time,
     ILogger logger)
 {
@@ -263,9 +265,12 @@ internal sealed partial class RotationProtocol(
         var current = description.VersionWithStage(SecretStages.Current);
         var replaced = current is null ? null : await KeyStager.ReadKeyAsync(session, description.Arn, current, cancellationToken);
         var promotion = new Promotion(run.SweepId, session.AccountId, userName, user.Tags, description.Name, new StagedKey(key, description.Arn, run.Token, current), replaced?.AccessKeyId,
-            ReplacedKeyDeactivatedRightAfter: false, LaterRun: true, $"Secrets Manager's rotation of the secret finished (version {run.Token}).");
-        await promoter.PromoteAsync(session, promotion, run.Alerts, cancellationToken);
-        return run.Done(Outcome.Succeeded, $"key {key.AccessKeyId} is AWSCURRENT", key.AccessKeyId);
+            ReplacedKeyDeactivatedRightAfter: false, LaterRun: true, $"Secrets Manager's rotation of the secret finished (version {run.Token}).",
+            UserDestinations.Of(config.Destinations.For(session.AccountId, userName), description));
+        var held = await promoter.PromoteAsync(session, promotion, run.Alerts, destinations(), cancellationToken);
+        // The promotion stands, so the step succeeded; a destination that failed has its own alert, and the next sweep writes it.
+        var stale = held.NotHolding(key.AccessKeyId);
+        return run.Done(Outcome.Succeeded, $"key {key.AccessKeyId} is AWSCURRENT{(stale.Count == 0 ? "" : $"; {string.Join(", ", stale.Select(d => d.Name))} could not be written, and the next sweep writes them again")}", key.AccessKeyId);
     }
 
     /// <summary>

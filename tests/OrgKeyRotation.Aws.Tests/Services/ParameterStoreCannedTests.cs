@@ -86,17 +86,6 @@ public class ParameterStoreCannedTests
         Assert.Empty(server.Bodies);
     }
 
-    [Fact]
-    public async Task GetVersionAsync_Answer_NeverAsksForDecryption()
-    {
-        var server = new StubAwsHandler((_, _, _) => StubAwsHandler.Json("""{"Parameter":{"Name":"/team/alice","Type":"SecureString","Value":"AQICAHh-ciphertext","Version":3,"LastModifiedDate":1767225600.5}}"""));
-
-        var version = await Client(server).GetVersionAsync("/team/alice", default);
-
-        Assert.Equal(new ParameterVersion("/team/alice", 3, DateTimeOffset.FromUnixTimeMilliseconds(1767225600500)), version);
-        Assert.Contains("\"WithDecryption\":false", server.Bodies.Single(), StringComparison.Ordinal);
-    }
-
     private ParameterStoreClient Client(StubAwsHandler server) => new(UnitClients.Signed(AwsService.Ssm, server, _time));
 
     private static SensitiveString Secret()

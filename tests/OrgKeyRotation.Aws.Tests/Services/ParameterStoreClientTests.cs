@@ -97,27 +97,7 @@ public class ParameterStoreClientTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
-    public async Task GetVersionAsync_AfterTwoWrites_ReturnsVersion2AndRecentTime()
-    {
-        var parameters = await ParametersAsync();
-        var name = Unique();
-        await parameters.PutSecureStringAsync(name, Secret(), null, default);
-        await parameters.PutSecureStringAsync(name, Secret(), null, default);
-
-        var version = await parameters.GetVersionAsync(name, default);
-
-        Assert.NotNull(version);
-        Assert.Equal(name, version.Name);
-        Assert.Equal(2, version.Version);
-        Assert.InRange(version.LastModified, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
-    }
-
-    [Fact]
-    public async Task GetVersionAsync_Missing_ReturnsNull() =>
-        Assert.Null(await (await ParametersAsync()).GetVersionAsync(Unique(), default));
-
-    [Fact]
-    public async Task EveryMember_DrivenOnMoto_CallsOnlyTheThreeParameterStoreOperations()
+    public async Task EveryMember_DrivenOnMoto_CallsOnlyTheTwoParameterStoreOperations()
     {
         var counter = new CallCountingHandler();
         var session = await MotoAdmin.Clients(moto.Endpoint, () => counter).Accounts.OpenAsync(MotoAdmin.DefaultAccount, "sweep-ssm", default);
@@ -125,9 +105,8 @@ public class ParameterStoreClientTests(MotoFixture moto) : IClassFixture<MotoFix
 
         await session.Parameters.PutSecureStringAsync(name, Secret(), null, default);
         await session.Parameters.AddTagsAsync(name, new Dictionary<string, string> { ["k"] = "v" }, default);
-        await session.Parameters.GetVersionAsync(name, default);
 
-        Assert.Equal(["AddTagsToResource", "GetParameter", "PutParameter"], counter.Calls.Where(c => c.Service == "ssm").Select(c => c.Operation).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["AddTagsToResource", "PutParameter"], counter.Calls.Where(c => c.Service == "ssm").Select(c => c.Operation).Distinct().Order(StringComparer.Ordinal));
         Assert.All(counter.Calls.Where(c => c.Service == "ssm"), c => Assert.Equal(MotoAdmin.DefaultAccount, c.AccountId));
     }
 

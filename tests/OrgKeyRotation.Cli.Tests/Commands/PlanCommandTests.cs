@@ -61,9 +61,9 @@ public class PlanCommandTests
 
         Assert.Equal(ExitCodes.Ok, code);
         var lines = cli.Stdout.TrimEnd('\n').Split('\n');
-        Assert.Equal("account,user,access_key_id,status,age_days,last_used,action,outcome,reason,new_access_key_id,error", lines[0]);
+        Assert.Equal("account,user,access_key_id,status,age_days,last_used,action,outcome,reason,new_access_key_id,error,destinations", lines[0]);
         Assert.Equal(4, lines.Length);
-        Assert.Equal($"{Samples.AccountA},alice,{Samples.OldKey},Active,120,2026-11-24T12:00:00Z,Rotate,Planned,key is 120 days old (policy 90),,", lines[1]);
+        Assert.Equal($"{Samples.AccountA},alice,{Samples.OldKey},Active,120,2026-11-24T12:00:00Z,Rotate,Planned,key is 120 days old (policy 90),,,", lines[1]);
         Assert.Contains("Dry run sweep-1", cli.Stderr, StringComparison.Ordinal);
     }
 

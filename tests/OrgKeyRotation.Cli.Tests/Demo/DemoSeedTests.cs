@@ -9,7 +9,7 @@ namespace OrgKeyRotation.Cli.Tests.Demo;
 public class DemoSeedTests
 {
     [Fact]
-    public async Task DemoSeed_FreshEmulator_WritesAConfigWithFourMemberAccountsAndEveryKeyDue()
+    public async Task DemoSeed_FreshEmulator_WritesAConfigWithFourMemberAccountsEveryKeyDueAndAParameterDestination()
     {
         await using var moto = await MotoServer.StartAsync();
         var configPath = Path.Combine(Path.GetTempPath(), $"keyrot-demo-{Guid.NewGuid():N}.json");
@@ -33,6 +33,9 @@ public class DemoSeedTests
         });
         Assert.Contains(accounts, a => a.Value.EnumerateArray().Any(u => u.GetString() == "break-glass"));
         Assert.Contains(accounts, a => a.Value.EnumerateArray().Any(u => u.GetString() == "ci-deployer"));
+        var payments = accounts.Single(a => a.Value.EnumerateArray().Any(u => u.GetString() == "ci-deployer")).Name;
+        var destination = Assert.Single(root.GetProperty("destinations").GetProperty("accounts").GetProperty(payments).GetProperty("users").GetProperty("ci-deployer").EnumerateArray());
+        Assert.Equal(("ssm", "/orgkeyrotation/{accountId}/{userName}"), (destination.GetProperty("type").GetString(), destination.GetProperty("name").GetString()));
     }
 
     private static async Task<(int Code, string Stderr)> RunSeedAsync(Uri endpoint, string configPath)

@@ -58,6 +58,26 @@ internal static class Samples
             []);
     }
 
+    /// <summary>Alice's destinations: one holds her current key, one holds an older key, one was never written.</summary>
+    public static IReadOnlyList<DestinationSnapshot> Destinations { get; } =
+    [
+        new("a1b2c3d4e5", "ssm:/keys/111111111111/alice", OldKey, Now.AddDays(-2), HoldsCurrentKey: true),
+        new("0f1e2d3c4b", "github:octo/deploy (environment prod)", SecondKey, Now.AddDays(-100), HoldsCurrentKey: false),
+        new("9a8b7c6d5e", "ssm:/pair/alice{/access-key-id,/secret-access-key}", null, null, HoldsCurrentKey: false),
+    ];
+
+    /// <summary><paramref name="sweep"/> with <see cref="Destinations"/> on alice.</summary>
+    public static SweepResult WithDestinations(SweepResult sweep) => sweep with
+    {
+        Accounts = sweep.Accounts.Select(a => a with { Users = a.Users.Select(u => u.UserName == "alice" ? u with { Destinations = Destinations } : u).ToList() }).ToList(),
+    };
+
+    /// <summary><paramref name="inventory"/> with <see cref="Destinations"/> on alice.</summary>
+    public static InventoryReport WithDestinations(InventoryReport inventory) => inventory with
+    {
+        Users = inventory.Users.Select(u => u.UserName == "alice" ? u with { Destinations = Destinations } : u).ToList(),
+    };
+
     public static InventoryReport Inventory(bool withFailure = false) => new(
         Now,
         90,

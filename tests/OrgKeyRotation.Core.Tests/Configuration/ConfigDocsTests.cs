@@ -48,6 +48,7 @@ public partial class ConfigDocsTests
     [InlineData("exemptions")]
     [InlineData("secrets")]
     [InlineData("alerts")]
+    [InlineData("github")]
     [InlineData("concurrency")]
     public void Schema_SectionProperties_EqualTheReadersFields(string section)
     {
@@ -122,7 +123,7 @@ public partial class ConfigDocsTests
     /// <summary>Rules the schema cannot express: duplicates and cross-field checks. Only the loader catches these.</summary>
     private static readonly string[] LoaderOnly =
     [
-        "not valid JSON", "account listed twice", "is listed twice", "no users listed", "at least deactivateAfterDays", "less than maxDeactivationDelayDays - deactivateAfterDays", "must contain {accountId}",
+        "not valid JSON", "account listed twice", "is listed twice", "user listed twice", "makes no valid place", "starts with 'aws'", "is not rotated", "a user of account", "are both", "starts with a digit", "required with a github destination", "no users listed", "at least deactivateAfterDays", "less than maxDeactivationDelayDays - deactivateAfterDays", "must contain {accountId}",
     ];
 
     [Theory]
@@ -167,6 +168,8 @@ public partial class ConfigDocsTests
             { "secrets.nameTemplate", c.Secrets.NameTemplate },
             { "secrets.location", c.Secrets.Location.ToString().ToLowerInvariant() },
             { "alerts.ownerTag", c.Alerts.OwnerTag! },
+            { "destinations", "{}" },
+            { "github.apiUrl", c.GitHub.ApiUrl },
             { "dryRun", c.DryRun ? "true" : "false" },
             { "concurrency.accounts", $"{c.Concurrency.Accounts}" },
             { "concurrency.usersPerAccount", $"{c.Concurrency.UsersPerAccount}" },

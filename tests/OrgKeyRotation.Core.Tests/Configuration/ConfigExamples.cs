@@ -27,6 +27,23 @@ internal static class ConfigExamples
           "exemptions": { "group": "key-rotation-exempt", "tag": "key-rotation:exempt" },
           "secrets": { "nameTemplate": "iam-key-rotation/{accountId}/{userName}", "kmsKeyId": null, "location": "member", "rotationLambdaArn": null },
           "alerts": { "snsTopicArn": "arn:aws:sns:us-east-1:999999999999:iam-key-rotation-alerts", "ownerTag": "owner" },
+          "destinations": {
+            "defaults": [],
+            "accounts": {
+              "111111111111": {
+                "defaults": [{ "type": "ssm", "name": "/iam-keys/{userName}", "format": "json" }],
+                "users": {
+                  "user2": [
+                    { "type": "github", "scope": "environment", "repository": "example-org/deploy", "environment": "production" }
+                  ]
+                }
+              }
+            }
+          },
+          "github": {
+            "apiUrl": "https://api.github.com",
+            "credentialsSecretArn": "arn:aws:secretsmanager:us-east-1:999999999999:secret:orgkeyrotation/github-AbCdEf"
+          },
           "dryRun": false,
           "concurrency": { "accounts": 16, "usersPerAccount": 4 },
           "lambda": { "deadlineMarginSeconds": null },

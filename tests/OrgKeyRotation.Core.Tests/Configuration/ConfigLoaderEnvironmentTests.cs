@@ -129,6 +129,9 @@ public class ConfigLoaderEnvironmentTests
         [Env.SecretsRotationLambdaArn] = "arn:aws:lambda:eu-west-1:999999999999:function:other",
         [Env.SecretsRotatorArn] = "arn:aws:iam::999999999999:role/service/other-rotator",
         [Env.AlertOwnerTag] = "other-owner",
+        [Env.DestinationsJson] = """{"defaults": [{"type": "ssm", "name": "/keys/{accountId}/{userName}"}]}""",
+        [Env.GitHubApiUrl] = "https://github.example.com/api/v3",
+        [Env.GitHubCredentialsSecretArn] = "arn:aws:secretsmanager:eu-west-1:999999999999:secret:github-app-AbCdEf",
         [Env.DryRun] = "true",
         [Env.ConcurrencyAccounts] = "3",
         [Env.ConcurrencyUsersPerAccount] = "3",
@@ -252,6 +255,10 @@ public class ConfigLoaderEnvironmentTests
         { Env.SecretNameTemplate, "keys/{accountId}", "must contain {userName}" },
         { Env.SecretKmsKeyId, "key", "expected a KMS key id" },
         { Env.WorkQueueUrl, "queue", "expected an SQS queue URL" },
+        { Env.DestinationsJson, "ssm:/keys", "not valid JSON" },
+        { Env.GitHubApiUrl, "api.github.com", "is not an http(s) URL" },
+        { Env.GitHubApiUrl, "https://api.github.com/?x=1", "without a query" },
+        { Env.GitHubCredentialsSecretArn, "github-app", "is not a Secrets Manager secret ARN" },
     };
 
     [Theory]
@@ -433,5 +440,5 @@ public class ConfigLoaderEnvironmentTests
         "|",
         c.RoleName, c.ExternalId, string.Join(";", c.Accounts.Select(a => a.Key + "=" + string.Join(",", a.Value))),
         c.Discovery with { IncludeOus = [], ExcludeAccounts = [] }, string.Join(",", c.Discovery.IncludeOus), string.Join(",", c.Discovery.ExcludeAccounts),
-        c.Policy, c.Exemptions, c.Secrets, c.Alerts, c.DryRun, c.Concurrency, string.Join(",", c.Verification.Regions), c.WorkQueueUrl, c.ResultsQueueUrl, c.Lambda, c.FanOut);
+        c.Policy, c.Exemptions, c.Secrets, c.Alerts, DestinationsJson.Of(c.Destinations), c.GitHub, c.DryRun, c.Concurrency, string.Join(",", c.Verification.Regions), c.WorkQueueUrl, c.ResultsQueueUrl, c.Lambda, c.FanOut);
 }

@@ -115,6 +115,11 @@ public class ConfigLoaderJsonTests
         Minimal("'concurrency':{'accounts':1,'usersPerAccount':1}"),
         Minimal("'policy':{'oldKeyIdleDays':1}"),
         Minimal("'policy':{'oldKeyIdleDays':365}"),
+        Minimal("'destinations':{'defaults':[{'type':'ssm','name':'/keys/{accountId}/{userName}'}]}"),
+        Minimal("'destinations':{'accounts':{'111111111111':{'users':{'USER1':[{'type':'ssm','name':'/k/x','format':'pair','kmsKeyId':'alias/ssm-keys'}]}}}}"),
+        Minimal($"'destinations':{{'defaults':[{string.Join(",", Enumerable.Range(0, 10).Select(i => $"{{'type':'ssm','name':'/k{i}/{{userName}}'}}"))}]}}"),
+        Minimal("'destinations':{'defaults':[{'type':'github','scope':'organization','organization':'octo','visibility':'selected','selectedRepositories':['app']}]}," + GitHubCredentials),
+        Minimal("'destinations':{'defaults':[{'type':'github','scope':'repository','repository':'octo/{userName}','accessKeyIdName':'KEY_ID_{accountId}','secretAccessKeyName':'SECRET_{accountId}'}]}," + GitHubCredentials),
         Minimal("'alerts':{'ownerTag':null}"),
         Minimal("'alerts':{'ownerTag':'Cost Center:owner/e-mail'}"),
         Minimal("'secrets':{'location':'central','kmsKeyId':'alias/k','rotatorArn':'arn:aws:iam::111111111111:role/rotator','rotationLambdaArn':'arn:aws:lambda:eu-west-1:111111111111:function:rotator'}"),
@@ -150,8 +155,51 @@ public class ConfigLoaderJsonTests
         Assert.Empty(result.Problems);
     }
 
+    private const string GitHubCredentials = "'github':{'credentialsSecretArn':'arn:aws:secretsmanager:us-east-1:999999999999:secret:gh-AbCdEf'}";
+
+    private static string Ssm(string destination) => Minimal($"'destinations':{{'defaults':[{destination}]}}");
+
+    private static string GitHub(string destination) => Minimal($"'destinations':{{'defaults':[{destination}]}},{GitHubCredentials}");
+
     public static TheoryData<string, string, string> BadInputs => new()
     {
+        // Destinations: shape.
+        { Minimal("'destinations':[]"), "$.destinations", "expected an object, found an array" },
+        { Minimal("'destinations':{'default':[]}"), "$.destinations.default", "unknown field (known fields here: defaults, accounts)" },
+        { Minimal("'destinations':{'accounts':{'111111111111':{'user':{}}}}"), "$.destinations.accounts.111111111111.user", "unknown field (known fields here: defaults, users)" },
+        { Ssm("{'name':'/k'}"), "$.destinations.defaults[0].type", "missing: \"ssm\" or \"github\"" },
+        { Ssm("{'type':'s3','name':'/k'}"), "$.destinations.defaults[0].type", "'s3' is not 'ssm' or 'github'" },
+        { Ssm("{'type':'ssm'}"), "$.destinations.defaults[0].name", "missing: ssm destinations need name" },
+        { Ssm("{'type':'ssm','name':'/k','scope':'repository'}"), "$.destinations.defaults[0].scope", "unknown field of ssm destinations" },
+        { Ssm("{'type':'ssm','name':'/k','format':'xml'}"), "$.destinations.defaults[0].format", "'xml' is not 'json' or 'pair'" },
+        { Ssm("{'type':'ssm','name':7}"), "$.destinations.defaults[0].name", "expected a string" },
+        { GitHub("{'type':'github','repository':'octo/app'}"), "$.destinations.defaults[0].scope", "missing: github destinations need scope" },
+        { GitHub("{'type':'github','scope':'repo','repository':'octo/app'}"), "$.destinations.defaults[0].scope", "'repo' is not 'repository' or 'environment' or 'organization'" },
+        { GitHub("{'type':'github','scope':'organization','organization':'octo','visibility':'some'}"), "$.destinations.defaults[0].visibility", "'some' is not 'all' or 'private' or 'selected'" },
+        { GitHub("{'type':'github','scope':'repository','repository':'octo/app','name':'/k'}"), "$.destinations.defaults[0].name", "unknown field of github destinations" },
+        { Minimal("'destinations':{'accounts':{'111111111111':{'users':{'user1':[],'USER1':[]}}}}"), "$.destinations.accounts.111111111111.users.USER1", "user listed twice" },
+        // Destinations: the places they make.
+        { Ssm("{'type':'ssm','name':'/aws/keys'}"), "$.destinations.defaults[0]", "starts with 'aws' or 'ssm'" },
+        { Ssm("{'type':'ssm','name':'/k/{user}'}"), "$.destinations.defaults[0]", "holds a placeholder other than {accountId} and {userName}" },
+        { Ssm("{'type':'ssm','name':'/k','kmsKeyId':'my key'}"), "$.destinations.defaults[0]", "is not a KMS key" },
+        { GitHub("{'type':'github','scope':'repository','repository':'octo'}"), "$.destinations.defaults[0]", "repository 'octo' is not 'owner/name'" },
+        { GitHub("{'type':'github','scope':'environment','repository':'octo/app'}"), "$.destinations.defaults[0]", "scope environment needs environment" },
+        { GitHub("{'type':'github','scope':'repository','repository':'octo/app','visibility':'all'}"), "$.destinations.defaults[0]", "visibility does not belong to scope repository" },
+        { GitHub("{'type':'github','scope':'organization','organization':'octo','visibility':'selected'}"), "$.destinations.defaults[0]", "visibility 'selected' needs the repositories" },
+        { GitHub("{'type':'github','scope':'organization','organization':'octo'}"), "$.destinations.defaults[0]", "scope organization needs visibility" },
+        { GitHub("{'type':'github','scope':'repository','repository':'octo/app','accessKeyIdName':'1KEY'}"), "$.destinations.defaults[0]", "starts with a digit" },
+        { GitHub("{'type':'github','scope':'repository','repository':'octo/app','accessKeyIdName':'KEY','secretAccessKeyName':'key'}"), "$.destinations.defaults[0]", "are both 'KEY'" },
+        { Json("{'accounts':{'111111111111':['a+b']},'destinations':{'defaults':[{'type':'ssm','name':'/k/{userName}'}]}}"), "$.destinations", "for user a+b of account 111111111111, destination ssm:/k/a+b makes no valid place" },
+        // Destinations: who and how many.
+        { Minimal("'destinations':{'accounts':{'222222222222':{'defaults':[]}}}"), "$.destinations.accounts.222222222222", "account 222222222222 is not rotated" },
+        { Minimal("'destinations':{'accounts':{'11111111111':{'defaults':[]}}}"), "$.destinations.accounts.11111111111", "exactly 12 digits" },
+        { Minimal("'destinations':{'accounts':{'111111111111':{'users':{'bob':[]}}}}"), "$.destinations.accounts.111111111111.users.bob", "user bob is not rotated" },
+        { Minimal("'destinations':{'accounts':{'111111111111':{'users':{'a b':[]}}}}"), "$.destinations.accounts.111111111111.users.a b", "is not a valid IAM user name" },
+        { Minimal($"'destinations':{{'defaults':[{string.Join(",", Enumerable.Range(0, 11).Select(i => $"{{'type':'ssm','name':'/k{i}'}}"))}]}}"), "$.destinations", "every rotated user gets 11 destinations; at most 10" },
+        { Minimal($"'destinations':{{'defaults':[{string.Join(",", Enumerable.Range(0, 6).Select(i => $"{{'type':'ssm','name':'/d{i}'}}"))}],'accounts':{{'111111111111':{{'defaults':[{string.Join(",", Enumerable.Range(0, 5).Select(i => $"{{'type':'ssm','name':'/a{i}'}}"))}]}}}}}}"), "$.destinations", "a user of account 111111111111 gets 11 destinations" },
+        { Minimal("'destinations':{'defaults':[{'type':'github','scope':'repository','repository':'octo/app'}]}"), "$.github.credentialsSecretArn", "required with a github destination" },
+        { Minimal("'github':{'apiUrl':'ftp://github.example.com'}"), "$.github.apiUrl", "is not an http(s) URL" },
+        { Minimal("'github':{'credentialsSecretArn':'gh-token'}"), "$.github.credentialsSecretArn", "is not a Secrets Manager secret ARN" },
         // Syntax and shape.
         { Json("{'accounts':"), "$", "not valid JSON" },
         { Json("{'accounts':{'111111111111':['user1']}"), "$", "not valid JSON" },

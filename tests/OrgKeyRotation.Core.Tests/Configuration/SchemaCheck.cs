@@ -9,16 +9,31 @@ namespace OrgKeyRotation.Core.Tests.Configuration;
 /// </summary>
 internal static class SchemaCheck
 {
-    public static List<string> Errors(JsonElement value, JsonElement schema)
+    public static List<string> Errors(JsonElement value, JsonElement schema) => Errors(value, schema, schema);
+
+    private static List<string> Errors(JsonElement value, JsonElement schema, JsonElement root)
     {
         var errors = new List<string>();
-        Check(value, schema, "$", errors);
+        Check(value, schema, root, "$", errors);
         return errors;
     }
 
-    private static void Check(JsonElement value, JsonElement schema, string path, List<string> errors)
+    /// <summary>A "$ref" of the form "#/$defs/name", resolved against the root schema.</summary>
+    private static JsonElement Resolve(JsonElement schema, JsonElement root)
+    {
+        while (schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("$ref", out var reference))
+        {
+            schema = reference.GetString()!.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries).Aggregate(root, (node, part) => node.GetProperty(part));
+        }
+
+        return schema;
+    }
+
+    private static void Check(JsonElement value, JsonElement schema, JsonElement root, string path, List<string> errors)
     {
         void Fail(string what) => errors.Add($"{path}: {what}");
+
+        schema = Resolve(schema, root);
 
         if (schema.ValueKind == JsonValueKind.False)
         {
@@ -89,41 +104,51 @@ internal static class SchemaCheck
                     var i = 0;
                     foreach (var item in value.EnumerateArray())
                     {
-                        Check(item, items, $"{path}[{i++}]", errors);
+                        Check(item, items, root, $"{path}[{i++}]", errors);
                     }
+                }
+
+                if (schema.TryGetProperty("maxItems", out var maxItems) && value.GetArrayLength() > maxItems.GetInt32())
+                {
+                    Fail("too many items");
+                }
+
+                if (schema.TryGetProperty("minItems", out var minItems) && value.GetArrayLength() < minItems.GetInt32())
+                {
+                    Fail("too few items");
                 }
 
                 break;
             case JsonValueKind.Object:
-                CheckObject(value, schema, path, errors);
+                CheckObject(value, schema, root, path, errors);
                 break;
         }
 
-        if (schema.TryGetProperty("anyOf", out var anyOf) && !anyOf.EnumerateArray().Any(option => Errors(value, option).Count == 0))
+        if (schema.TryGetProperty("anyOf", out var anyOf) && !anyOf.EnumerateArray().Any(option => Errors(value, option, root).Count == 0))
         {
             Fail("matches none of anyOf");
         }
 
-        if (schema.TryGetProperty("if", out var condition) && Errors(value, condition).Count == 0 && schema.TryGetProperty("then", out var then))
+        if (schema.TryGetProperty("if", out var condition) && Errors(value, condition, root).Count == 0 && schema.TryGetProperty("then", out var then))
         {
-            Check(value, then, path, errors);
+            Check(value, then, root, path, errors);
         }
 
         if (schema.TryGetProperty("allOf", out var allOf))
         {
             foreach (var part in allOf.EnumerateArray())
             {
-                Check(value, part, path, errors);
+                Check(value, part, root, path, errors);
             }
         }
 
-        if (schema.TryGetProperty("not", out var not) && Errors(value, not).Count == 0)
+        if (schema.TryGetProperty("not", out var not) && Errors(value, not, root).Count == 0)
         {
             Fail("matches what it must not");
         }
     }
 
-    private static void CheckObject(JsonElement value, JsonElement schema, string path, List<string> errors)
+    private static void CheckObject(JsonElement value, JsonElement schema, JsonElement root, string path, List<string> errors)
     {
         var properties = schema.TryGetProperty("properties", out var p) ? p : default;
         foreach (var member in value.EnumerateObject())
@@ -131,16 +156,16 @@ internal static class SchemaCheck
             var at = $"{path}.{member.Name}";
             if (schema.TryGetProperty("propertyNames", out var names))
             {
-                Check(JsonDocument.Parse(JsonSerializer.Serialize(member.Name)).RootElement, names, at, errors);
+                Check(JsonDocument.Parse(JsonSerializer.Serialize(member.Name)).RootElement, names, root, at, errors);
             }
 
             if (properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(member.Name, out var child))
             {
-                Check(member.Value, child, at, errors);
+                Check(member.Value, child, root, at, errors);
             }
             else if (schema.TryGetProperty("additionalProperties", out var additional))
             {
-                Check(member.Value, additional, at, errors);
+                Check(member.Value, additional, root, at, errors);
             }
         }
 

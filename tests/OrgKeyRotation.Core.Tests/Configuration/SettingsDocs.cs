@@ -107,7 +107,47 @@ internal static partial class SettingsDocs
         // A work queue needs the results queue (the fan-out digest).
         WriteJson(w, "if", """{ "required": ["workQueueUrl"], "properties": { "workQueueUrl": { "type": "string" } } }""");
         WriteJson(w, "then", """{ "required": ["resultsQueueUrl"], "properties": { "resultsQueueUrl": { "type": "string" } } }""");
+        WriteJson(w, "$defs", DestinationDefinitions);
     }
+
+    /// <summary>
+    /// One destination, each field with its type (templated names: the allowed characters and the two placeholders),
+    /// and the fields each type and scope needs or refuses. Names checked after templating (length, depth, reserved
+    /// prefixes, a leading digit) and the count per user are the loader's.
+    /// </summary>
+    private static readonly string DestinationDefinitions = $$"""
+        {
+          "destinationList": { "type": "array", "maxItems": {{DestinationsConfig.MaxPerUser}}, "items": { "$ref": "#/$defs/destination" } },
+          "destination": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["type"],
+            "properties": {
+              "type": { "enum": ["ssm", "github"] },
+              "name": { "description": "ssm: the parameter name ({accountId} and {userName} are filled in); with format pair, NAME/access-key-id and NAME/secret-access-key.", "type": "string", "pattern": "^([A-Za-z0-9_./-]|\\{accountId\\}|\\{userName\\})+$" },
+              "format": { "description": "ssm: json (one parameter, the secret's JSON document) or pair (two parameters).", "enum": ["json", "pair"], "default": "json" },
+              "kmsKeyId": { "description": "ssm: the KMS key of the SecureString; default the account's aws/ssm key.", "type": "string", "pattern": "{{AwsIdentifiers.SchemaPattern(AwsIdentifiers.KmsKeyPattern)}}" },
+              "scope": { "description": "github: where the secrets live.", "enum": ["repository", "environment", "organization"] },
+              "repository": { "description": "github, scope repository or environment: owner/name ({accountId} and {userName} are filled in).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" },
+              "environment": { "description": "github, scope environment: the environment's name.", "type": "string", "minLength": 1 },
+              "organization": { "description": "github, scope organization: the organization's name.", "type": "string", "pattern": "^[^/\\s]+$" },
+              "visibility": { "description": "github, scope organization: which repositories may read the secrets.", "enum": ["all", "private", "selected"] },
+              "selectedRepositories": { "description": "github, visibility selected: the organization's repositories that may read the secrets.", "type": "array", "items": { "type": "string", "pattern": "^[^/\\s]+$" } },
+              "accessKeyIdName": { "description": "github: the secret that holds the access key id.", "type": "string", "pattern": "^([A-Za-z0-9_]|\\{accountId\\}|\\{userName\\})+$", "default": "{{GitHubDestinationConfig.DefaultAccessKeyIdName}}" },
+              "secretAccessKeyName": { "description": "github: the secret that holds the secret access key.", "type": "string", "pattern": "^([A-Za-z0-9_]|\\{accountId\\}|\\{userName\\})+$", "default": "{{GitHubDestinationConfig.DefaultSecretAccessKeyName}}" }
+            },
+            "allOf": [
+              { "if": { "properties": { "type": { "const": "ssm" } } }, "then": { "required": ["name"], "properties": { "scope": false, "repository": false, "environment": false, "organization": false, "visibility": false, "selectedRepositories": false, "accessKeyIdName": false, "secretAccessKeyName": false } } },
+              { "if": { "properties": { "type": { "const": "github" } } }, "then": { "required": ["scope"], "properties": { "name": false, "format": false, "kmsKeyId": false } } },
+              { "if": { "required": ["scope"], "properties": { "scope": { "const": "repository" } } }, "then": { "required": ["repository"], "properties": { "environment": false, "organization": false, "visibility": false, "selectedRepositories": false } } },
+              { "if": { "required": ["scope"], "properties": { "scope": { "const": "environment" } } }, "then": { "required": ["repository", "environment"], "properties": { "organization": false, "visibility": false, "selectedRepositories": false } } },
+              { "if": { "required": ["scope"], "properties": { "scope": { "const": "organization" } } }, "then": { "required": ["organization", "visibility"], "properties": { "repository": false, "environment": false } } },
+              { "if": { "required": ["visibility"], "properties": { "visibility": { "const": "selected" } } }, "then": { "required": ["selectedRepositories"], "properties": { "selectedRepositories": { "minItems": 1 } } } },
+              { "if": { "not": { "required": ["visibility"], "properties": { "visibility": { "const": "selected" } } } }, "then": { "properties": { "selectedRepositories": false } } }
+            ]
+          }
+        }
+        """;
 
     private static void WriteJson(Utf8JsonWriter w, string name, string json)
     {
@@ -171,6 +211,31 @@ internal static partial class SettingsDocs
                 w.WriteEndObject();
                 w.WriteEndObject();
                 break;
+            case DestinationsSetting:
+                WriteJson(w, "type", "\"object\"");
+                w.WriteBoolean("additionalProperties", false);
+                WriteJson(w, "properties", $$"""
+                    {
+                      "defaults": { "$ref": "#/$defs/destinationList" },
+                      "accounts": {
+                        "type": "object",
+                        "propertyNames": { "pattern": "{{AwsIdentifiers.SchemaPattern(AwsIdentifiers.AccountIdPattern)}}" },
+                        "additionalProperties": {
+                          "type": "object",
+                          "additionalProperties": false,
+                          "properties": {
+                            "defaults": { "$ref": "#/$defs/destinationList" },
+                            "users": {
+                              "type": "object",
+                              "propertyNames": { "pattern": "{{AwsIdentifiers.SchemaPattern(AwsIdentifiers.UserNamePattern)}}" },
+                              "additionalProperties": { "$ref": "#/$defs/destinationList" }
+                            }
+                          }
+                        }
+                      }
+                    }
+                    """);
+                break;
             default:
                 throw new NotSupportedException($"no schema for {setting.GetType().Name} ({setting.Name})");
         }
@@ -218,6 +283,10 @@ internal static partial class SettingsDocs
                     WriteValue(w, entry.Value);
                 }
 
+                w.WriteEndObject();
+                break;
+            case DestinationsConfig { IsEmpty: true }:
+                w.WriteStartObject();
                 w.WriteEndObject();
                 break;
             case IEnumerable<string> list:
@@ -301,6 +370,7 @@ internal static partial class SettingsDocs
         ListSetting l => "comma-separated " + l.Allowed,
         ChoiceSetting<SecretLocation> c => string.Join(" or ", c.Words.Select(word => $"`{word}`")) + ", any case",
         AccountsSetting => "JSON object `{\"111111111111\": [\"user1\", \"user2\"]}`",
+        DestinationsSetting => "JSON object, the same as the file form's `destinations`",
         _ => throw new NotSupportedException(setting.GetType().Name),
     };
 

@@ -22,7 +22,7 @@ public class SettingsTests
     [Fact]
     public void FieldsOf_Root_ListsSettingsAndSectionsInTableOrder() =>
         Assert.Equal(
-            ["roleName", "externalId", "accounts", "discovery", "policy", "exemptions", "secrets", "alerts", "dryRun", "concurrency", "verification", "workQueueUrl", "resultsQueueUrl", "lambda", "fanOut"],
+            ["roleName", "externalId", "accounts", "discovery", "policy", "exemptions", "secrets", "alerts", "destinations", "github", "dryRun", "concurrency", "verification", "workQueueUrl", "resultsQueueUrl", "lambda", "fanOut"],
             Settings.FieldsOf(null));
 
     /// <summary>A valid, non-default JSON value for every setting. Keyed by the table, so a new setting needs a row.</summary>
@@ -52,6 +52,9 @@ public class SettingsTests
         ["secrets.rotatorArn"] = "'arn:aws:iam::999999999999:role/service/other-rotator'",
         ["alerts.snsTopicArn"] = "'arn:aws:sns:eu-west-1:999999999999:other'",
         ["alerts.ownerTag"] = "null",
+        ["destinations"] = "{'defaults':[{'type':'ssm','name':'/keys/{accountId}/{userName}'}],'accounts':{'222222222222':{'users':{'ci':[{'type':'github','scope':'environment','repository':'octo/app','environment':'prod'}]}}}}",
+        ["github.apiUrl"] = "'https://github.example.com/api/v3'",
+        ["github.credentialsSecretArn"] = "'arn:aws:secretsmanager:eu-west-1:999999999999:secret:github-app-AbCdEf'",
         ["dryRun"] = "true",
         ["concurrency.accounts"] = "3",
         ["concurrency.usersPerAccount"] = "3",
@@ -73,6 +76,7 @@ public class SettingsTests
         ["secrets.rotationLambdaArn"] = CentralSecrets,
         ["secrets.location"] = CentralSecrets[1..],
         ["secrets.rotatorArn"] = CentralSecrets,
+        ["destinations"] = [("github.credentialsSecretArn", "'arn:aws:secretsmanager:eu-west-1:999999999999:secret:github-app-AbCdEf'")],
     };
 
     [Fact]
@@ -124,6 +128,7 @@ public class SettingsTests
         int i => i.ToString(System.Globalization.CultureInfo.InvariantCulture),
         IReadOnlyDictionary<string, IReadOnlyList<string>> map => "{" + string.Join(",", map.Select(a => $"\"{a.Key}\":[{string.Join(",", a.Value.Select(u => $"\"{u}\""))}]")) + "}",
         IEnumerable<string> list => "[" + string.Join(",", list.Select(i => $"\"{i}\"")) + "]",
+        DestinationsConfig destinations => DestinationsJson.Of(destinations),
         _ => throw new NotSupportedException(value.GetType().Name),
     };
 
@@ -138,6 +143,10 @@ public class SettingsTests
     [InlineData("$.alerts.ownerTag", "ALERT_OWNER_TAG")]
     [InlineData("$.resultsQueueUrl", "RESULTS_QUEUE_URL")]
     [InlineData("$.workQueueUrl", "WORK_QUEUE_URL")]
+    [InlineData("$.destinations", "DESTINATIONS_JSON")]
+    [InlineData("$.destinations.defaults[0].name", "DESTINATIONS_JSON.defaults[0].name")]
+    [InlineData("$.destinations.accounts.111111111111.users.ci[1]", "DESTINATIONS_JSON.accounts.111111111111.users.ci[1]")]
+    [InlineData("$.github.apiUrl", "GITHUB_API_URL")]
     [InlineData("$.nowhere", "$.nowhere")]
     public void VariablePathFor_JsonPath_IsTheVariableOfItsSetting(string jsonPath, string expected) =>
         Assert.Equal(expected, Settings.VariablePathFor(jsonPath));

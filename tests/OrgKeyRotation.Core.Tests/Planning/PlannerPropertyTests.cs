@@ -123,6 +123,31 @@ public class PlannerPropertyTests
     public void Plan_EveryCombinationWithAttemptAndHandOffRecords_KeepsTheInvariants() =>
         AssertInvariants(UsersWithRecords().ToList(), RecordPolicies().ToList(), checkListingOrder: false, minimumPlans: 800_000);
 
+    /// <summary>
+    /// The users of <see cref="Users"/> with one destination that holds no key, one that holds the previous key, or one
+    /// that holds the current key, under the policies that decide the previous key's deactivation.
+    /// </summary>
+    [Fact]
+    public void Plan_EveryCombinationWithADestination_KeepsTheInvariants()
+    {
+        var users =
+            from user in BaseUsers.Value
+            from holds in new[] { null, user.Secret?.PreviousKeyId, user.Secret?.CurrentKeyId }.Distinct()
+            select user with
+            {
+                Destinations = [new DestinationFacts("d1", "ssm:/d1")],
+                Secret = user.Secret is { } secret && holds is not null
+                    ? secret with { Destinations = new Dictionary<string, DestinationRecord> { ["d1"] = new(holds, Now.AddDays(-1)) } }
+                    : user.Secret,
+            };
+        var policies =
+            from maxAge in new[] { 1, 90 }
+            from requireUnused in new[] { true, false }
+            from maxDelay in new[] { 0, 30 }
+            select new RotationPolicy { MaxKeyAgeDays = maxAge, RequireOldKeyUnused = requireUnused, MaxDeactivationDelayDays = maxDelay };
+        AssertInvariants(users.ToList(), policies.ToList(), checkListingOrder: false, minimumPlans: 400_000);
+    }
+
     private static void AssertInvariants(List<UserFacts> users, List<RotationPolicy> policies, bool checkListingOrder, int minimumPlans)
     {
         var violations = new List<string>();
@@ -166,6 +191,7 @@ public class PlannerPropertyTests
             : InsideAttemptWindow(current.CreateDate, attemptedAt) ? attemptedAt
             : current.CreateDate;
 
+        var destinationsStale = facts.Destinations.Any(d => currentId is null || secret?.Destinations.GetValueOrDefault(d.Id)?.AccessKeyId != currentId);
         if (actions.Count == 0)
         {
             yield return "empty plan";
@@ -302,8 +328,8 @@ public class PlannerPropertyTests
         {
             var id = deactivate.AccessKeyId!;
             var key = keys[id];
-            var onlyTheDeadlineAllows = id != currentId && policy.RequireOldKeyUnused
-                && !(key.LastUsedKnown && (key.LastUsedDate is null || Now - key.LastUsedDate.Value >= TimeSpan.FromDays(policy.OldKeyIdleDays)));
+            var onlyTheDeadlineAllows = id != currentId && (destinationsStale || policy.RequireOldKeyUnused
+                && !(key.LastUsedKnown && (key.LastUsedDate is null || Now - key.LastUsedDate.Value >= TimeSpan.FromDays(policy.OldKeyIdleDays))));
             if (deactivate.Forced != onlyTheDeadlineAllows)
             {
                 yield return "Forced is not exactly the deactivation of a previous key that only maxDeactivationDelayDays allows";
@@ -330,15 +356,34 @@ public class PlannerPropertyTests
             {
                 yield return "previous key deactivated before deactivateAfterDays after its hand-off";
             }
-            else if (policy.RequireOldKeyUnused)
+            else if (policy.RequireOldKeyUnused || destinationsStale)
             {
-                var idle = key.LastUsedKnown && (key.LastUsedDate is null || Now - key.LastUsedDate.Value >= TimeSpan.FromDays(policy.OldKeyIdleDays));
+                var idle = !destinationsStale && key.LastUsedKnown && (key.LastUsedDate is null || Now - key.LastUsedDate.Value >= TimeSpan.FromDays(policy.OldKeyIdleDays));
                 var forced = policy.MaxDeactivationDelayDays > 0 && Now - handOffAt.Value >= TimeSpan.FromDays(policy.MaxDeactivationDelayDays);
                 if (!idle && !forced)
                 {
                     yield return "previous key deactivated while used within oldKeyIdleDays (or of unknown use) before maxDeactivationDelayDays";
                 }
             }
+        }
+
+        // Destinations: written from the secret's AWSCURRENT when the plan does not rotate; the previous key waits for them.
+        var syncs = actions.Where(a => a.Kind == PlannedActionKind.SyncDestinations).ToList();
+        if (syncs.Count > 0 && (syncs.Count > 1 || actions[0] != syncs[0] || !destinationsStale || syncs[0].AccessKeyId != currentId
+            || secret?.CurrentKeyId != currentId || !current!.IsActive || actions.Any(a => a.Kind is PlannedActionKind.Rotate or PlannedActionKind.CompleteRotation)))
+        {
+            yield return "SyncDestinations other than once, first, of the active current key in AWSCURRENT, with a stale destination and no rotation";
+        }
+
+        if (syncs.Count == 0 && destinationsStale && current is { IsActive: true } && secret?.CurrentKeyId == currentId
+            && actions.All(a => a.Kind != PlannedActionKind.Block) && actions.Any(a => a.Kind is PlannedActionKind.Deactivate or PlannedActionKind.Warn && a.AccessKeyId != currentId))
+        {
+            yield return "a stale destination left unwritten while the plan acts on another key";
+        }
+
+        if (destinationsStale && actions.Any(a => a.Kind == PlannedActionKind.Deactivate && a.AccessKeyId != currentId && !a.Forced))
+        {
+            yield return "previous key deactivated before the forced deadline while a destination does not hold the current key";
         }
 
         if (secret is { ManagedByUs: false } && (actions.Count != 1 || actions[0].Kind != PlannedActionKind.Block))

@@ -13,9 +13,13 @@ namespace OrgKeyRotation.Core.Tests.Planning;
 /// </summary>
 public class PlannerTableTests
 {
-    internal sealed record Row(KeySpec[] Keys, SecretSpec? Secret, string Expected, RotationPolicy Policy, ExemptionFacts Exemption)
+    internal sealed record Row(KeySpec[] Keys, SecretSpec? Secret, string Expected, RotationPolicy Policy, ExemptionFacts Exemption, DestSpec[] Destinations)
     {
-        public UserPlan Plan() => Planner.Plan(Facts(Keys, Secret, Exemption), Policy, Now);
+        public UserFacts UserFacts() => WithDestinations(Facts(Keys, Secret, Exemption), Destinations, Unconfigured);
+
+        public UserPlan Plan() => Planner.Plan(UserFacts(), Policy, Now);
+
+        public DestSpec[]? Unconfigured { get; init; }
     }
 
     private static readonly RotationPolicy Default = new();
@@ -29,8 +33,8 @@ public class PlannerTableTests
 
     internal static readonly Dictionary<string, Row> Rows = [];
 
-    private static void Add(string name, KeySpec[] keys, SecretSpec? secret, string expected, RotationPolicy? policy = null, ExemptionFacts? exemption = null) =>
-        Rows.Add(name, new Row(keys, secret, expected, policy ?? Default, exemption ?? ExemptionFacts.None));
+    private static void Add(string name, KeySpec[] keys, SecretSpec? secret, string expected, RotationPolicy? policy = null, ExemptionFacts? exemption = null, DestSpec[]? destinations = null, DestSpec[]? unconfigured = null) =>
+        Rows.Add(name, new Row(keys, secret, expected, policy ?? Default, exemption ?? ExemptionFacts.None, destinations ?? []) { Unconfigured = unconfigured });
 
     static PlannerTableTests()
     {
@@ -198,6 +202,36 @@ public class PlannerTableTests
         Add("pending key gone: stale label ignored, fresh", [Key(Cur, Active, 10, Recently)], Tracks(Cur, pending: Gone), "Skip Cur");
         Add("pending key gone: stale label ignored, due", [Key(Cur, Active, 100, Recently)], Tracks(Cur, pending: Gone), "Rotate Cur");
         Add("pending inactive, due: deleted to free the slot", [Key(Cur, Active, 100, Recently), Key(Pend, Inactive, 1, Use.Never)], Tracks(Cur, pending: Pend), "Delete Pend, Rotate Cur");
+
+        // Destinations (rules 26 and 27): the current key goes to every destination; the previous key waits for them.
+        DestSpec[] stale = [Dest("a", Prev)];
+        Add("destination holds the current key: nothing to write", [Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "Skip Cur", destinations: [Dest("a", Cur)]);
+        Add("destination never written: SyncDestinations", [Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "SyncDestinations Cur, Skip Cur", destinations: [Dest("a")]);
+        Add("only a record of a destination no longer configured names the current key", [Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "SyncDestinations Cur, Skip Cur", destinations: [Dest("a")], unconfigured: [Dest("gone", Cur)]);
+        Add("destination holds the previous key, previous inactive", [Key(Prev, Inactive, 100, Use.DaysAgo(20)), Key(Cur, Active, 10, Recently)], TracksDeactivated(Cur, Prev, 2), "SyncDestinations Cur, Skip Prev", destinations: stale);
+        Add("due with a stale destination: the rotation writes it", [Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Rotate Cur", destinations: stale);
+        Add("first rotation with destinations", [Key(Cur, Active, 100, Recently)], null, "Rotate Cur", destinations: [Dest("a")]);
+        Add("adopted key, not due: its value is unknown, the first rotation writes the destinations", [Key(Cur, Active, 10, Recently)], Tracks(), "Skip Cur", destinations: [Dest("a")]);
+        Add("no secret, not due: nothing to write from", [Key(Cur, Active, 10, Recently)], null, "Skip Cur", destinations: [Dest("a")]);
+        Add("exempt user: its destinations are not written", [Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "Skip", exemption: ExemptUntil, destinations: [Dest("a")]);
+        Add("blocked user: its destinations are not written", [Key(Cur, Inactive, 10, Recently)], Tracks(current: Cur), "Block", destinations: [Dest("a")]);
+        Add("interrupted rotation: its promotion writes the destinations", [Key(Cur, Active, 100, Recently), KeyAged(Pend, Active, TimeSpan.FromMinutes(10), Use.Never)], Tracks(Cur, pending: Pend), "CompleteRotation Pend", destinations: [Dest("a", Cur)]);
+        Add("rotation in progress: nothing is written", [Key(Cur, Active, 10, Recently), KeyAged(Other, Active, TimeSpan.FromMinutes(5), Use.Never)], Tracks(current: Cur).Attempted(TimeSpan.FromMinutes(5) + Second), "Skip Other", destinations: [Dest("a")]);
+        Add("untracked key blocks the due rotation: nothing is written until a person acts", [Key(Other, Active, 200, Recently), Key(Cur, Active, 100, Recently)], Tracks(current: Cur), "Warn Other, Block Cur", destinations: [Dest("a")]);
+        Add("untracked key while not due: the destinations are written", [Key(Other, Active, 200, Recently), Key(Cur, Active, 10, Recently)], Tracks(current: Cur), "SyncDestinations Cur, Warn Other", destinations: [Dest("a")]);
+        Add("previous never used past grace, every destination current: deactivated", [Key(Prev, Active, 100, Use.Never), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "Deactivate Prev", destinations: [Dest("a", Cur), Dest("b", Cur)]);
+        Add("previous never used past grace, a destination stale: held", [Key(Prev, Active, 100, Use.Never), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev", destinations: stale);
+        Add("previous idle, one of two destinations stale: held", [Key(Prev, Active, 100, Use.DaysAgo(9)), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev", destinations: [Dest("a", Cur), Dest("b")]);
+        Add("requireOldKeyUnused=false, a destination stale: held", [Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev", Default with { RequireOldKeyUnused = false }, destinations: stale);
+        Add("previous in use, a destination stale: held", [Key(Prev, Active, 100, Recently), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev", destinations: stale);
+        Add("held previous key within deactivateAfterDays: the grace comes first", [Key(Prev, Active, 93, Use.Never), Key(Cur, Active, 3, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Skip Prev", destinations: stale);
+        Add("held, deadline exactly warnDaysBeforeForced + 1 days away", [Key(Prev, Active, 112, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(22), Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev", destinations: stale);
+        Add("held, deadline a second less than warnDaysBeforeForced + 1 days away", [Key(Prev, Active, 112, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(22) + Second, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev action-required", destinations: stale);
+        Add("held, warnDaysBeforeForced=0: no warning before the deadline needs a person", [Key(Prev, Active, 112, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(30) - Second, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev", Default with { WarnDaysBeforeForced = 0 }, destinations: stale);
+        Add("held, a second before maxDeactivationDelayDays", [Key(Prev, Active, 120, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(30) - Second, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev action-required", destinations: stale);
+        Add("held, exactly maxDeactivationDelayDays: forced", [Key(Prev, Active, 120, Use.Never), KeyAged(Cur, Active, TimeSpan.FromDays(30), Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Deactivate Prev", destinations: stale);
+        Add("held, maxDeactivationDelayDays=0: warned, never forced", [Key(Prev, Active, 300, Use.Never), Key(Cur, Active, 80, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev", Default with { MaxDeactivationDelayDays = 0 }, destinations: stale);
+        Add("held previous key keeps the slot of a due rotation", [Key(Prev, Active, 200, Use.Never), Key(Cur, Active, 100, Recently)], Tracks(Cur, previous: Prev), "SyncDestinations Cur, Warn Prev, Skip Cur", Default with { MaxDeactivationDelayDays = 0 }, destinations: stale);
     }
 
     public static TheoryData<string> RowNames => new(Rows.Keys);
@@ -239,7 +273,7 @@ public class PlannerTableTests
     [MemberData(nameof(RowNames))]
     public void Plan_SameInputTwice_GivesEqualPlans(string row)
     {
-        var facts = Facts(Rows[row].Keys, Rows[row].Secret, Rows[row].Exemption);
+        var facts = Rows[row].UserFacts();
 
         var first = Planner.Plan(facts, Rows[row].Policy, Now);
         var second = Planner.Plan(facts, Rows[row].Policy, Now);

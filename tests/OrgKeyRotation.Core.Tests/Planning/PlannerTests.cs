@@ -126,6 +126,73 @@ public class PlannerTests
         Assert.EndsWith("(oldKeyIdleDays=7)", action.Reason, StringComparison.Ordinal);
     }
 
+    private static UserPlan PlanWithDestinations(KeySpec[] keys, SecretSpec secret, DestSpec[] destinations, RotationPolicy? policy = null) =>
+        Planner.Plan(WithDestinations(Facts(keys, secret), destinations), policy ?? Policy, Now);
+
+    [Fact]
+    public void Plan_DestinationsMissingTheCurrentKey_SyncReasonNamesEachAndWhereTheKeyComesFrom()
+    {
+        var plan = PlanWithDestinations([Key(Cur, Active, 10, Recently)], Tracks(Cur), [Dest("a"), Dest("b", Prev), Dest("c", Cur)]);
+
+        var sync = plan.Actions[0];
+        Assert.Equal(PlannedActionKind.SyncDestinations, sync.Kind);
+        Assert.Equal(Cur, sync.AccessKeyId);
+        Assert.Equal($"current key {Cur} is missing from ssm:/a, ssm:/b: writing it there from the secret's AWSCURRENT", sync.Reason);
+    }
+
+    [Fact]
+    public void Plan_PreviousHeldWithoutForcing_WarnReasonNamesTheDestinationsAndPromisesNoDate()
+    {
+        var action = PlanWithDestinations([Key(Prev, Active, 100, Use.Never), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), [Dest("a", Prev), Dest("b")], Policy with { MaxDeactivationDelayDays = 0 }).Actions[1];
+
+        Assert.Equal(PlannedActionKind.Warn, action.Kind);
+        Assert.False(action.DeadlineNear);
+        Assert.Equal($"previous key {Prev} stays active while the current key is not in every destination (missing from ssm:/a, ssm:/b; each sweep writes it there)", action.Reason);
+    }
+
+    [Fact]
+    public void Plan_PreviousHeld_WarnReasonGivesTheForcedDate()
+    {
+        var action = PlanWithDestinations([Key(Prev, Active, 100, Use.Never), Key(Cur, Active, 10, Recently)], Tracks(Cur, previous: Prev), [Dest("a")]).Actions[1];
+
+        Assert.False(action.DeadlineNear);
+        Assert.Equal($"previous key {Prev} stays active while the current key is not in every destination (missing from ssm:/a; each sweep writes it there); it is deactivated anyway on {Now.AddDays(20):yyyy-MM-dd}", action.Reason);
+    }
+
+    [Fact]
+    public void Plan_PreviousHeldWithinWarnDaysBeforeForced_WarnNamesTheDestinationsAndTheDeadlineForAPerson()
+    {
+        var action = PlanWithDestinations([Key(Prev, Active, 115, Use.Never), Key(Cur, Active, 25, Recently)], Tracks(Cur, previous: Prev), [Dest("a")]).Actions[1];
+
+        Assert.True(action.DeadlineNear);
+        Assert.Equal(
+            $"previous key {Prev} stays active while the current key is not in every destination (missing from ssm:/a; each sweep writes it there); it is deactivated anyway at the forced deadline {Now.AddDays(5):yyyy-MM-dd HH:mm} UTC (maxDeactivationDelayDays=30, warnDaysBeforeForced=7): every consumer of ssm:/a still using key {Prev} then fails",
+            action.Reason);
+    }
+
+    [Fact]
+    public void Plan_PreviousHeldAtTheForcedDeadline_IsDeactivatedAndTheReasonNamesTheDestinations()
+    {
+        var action = PlanWithDestinations([Key(Prev, Active, 130, Use.Never), Key(Cur, Active, 30, Recently)], Tracks(Cur, previous: Prev), [Dest("a")]).Actions[1];
+
+        Assert.Equal(PlannedActionKind.Deactivate, action.Kind);
+        Assert.True(action.Forced);
+        Assert.Equal(
+            $"previous key {Prev} is deactivated at the forced deadline, maxDeactivationDelayDays=30 after the hand-off on {Now.AddDays(-30):yyyy-MM-dd}, although the current key is missing from ssm:/a: consumers reading the key there fail until it holds the current one; 'keyrot restore' re-activates the previous key",
+            action.Reason);
+    }
+
+    [Fact]
+    public void DestinationsNotHolding_EachRecord_ComparedWithTheKey()
+    {
+        var facts = WithDestinations(Facts([Key(Cur, Active, 10, Recently)], Tracks(Cur)), [Dest("a", Cur), Dest("b", Prev), Dest("c")], unconfigured: [Dest("gone", Prev)]);
+
+        Assert.Equal(["b", "c"], facts.DestinationsNotHolding(Cur).Select(d => d.Id));
+        Assert.Equal(["a", "c"], facts.DestinationsNotHolding(Prev).Select(d => d.Id));
+        Assert.Equal(["a"], (facts with { Secret = null }).DestinationsNotHolding(Cur).Select(d => d.Id).Take(1));
+        Assert.Equal(3, (facts with { Secret = null }).DestinationsNotHolding(Cur).Count);
+    }
+
     [Fact]
     public void Plan_ExemptWithoutEndDate_ReasonIsJustWhy() =>
         Assert.Equal("exempt: tag key-rotation:exempt", Assert.Single(Plan([Key(Cur, Active, 400, Recently)], Tracks(Cur), new ExemptionFacts(true, "tag key-rotation:exempt", null)).Actions).Reason);
@@ -333,6 +400,7 @@ public class PlannerTests
     [InlineData(PlannedActionKind.Delete, true)]
     [InlineData(PlannedActionKind.Reactivate, true)]
     [InlineData(PlannedActionKind.RecordDeactivation, true)]
+    [InlineData(PlannedActionKind.SyncDestinations, true)]
     [InlineData(PlannedActionKind.Skip, false)]
     [InlineData(PlannedActionKind.Warn, false)]
     [InlineData(PlannedActionKind.Block, false)]
@@ -340,7 +408,7 @@ public class PlannerTests
         Assert.Equal(changes, new PlannedAction(kind, "reason").ChangesState);
 
     [Fact]
-    public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(9, Enum.GetValues<PlannedActionKind>().Length);
+    public void ChangesState_EveryKind_IsCoveredAbove() => Assert.Equal(10, Enum.GetValues<PlannedActionKind>().Length);
 
     [Fact]
     public void Plan_ClockAdvancedPastDueDate_RotatesOnlyAtTheLaterInstant()

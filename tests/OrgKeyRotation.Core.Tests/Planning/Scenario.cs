@@ -67,6 +67,9 @@ internal sealed record SecretSpec(bool Managed, string? Current, string? Pending
     public SecretSpec HandedOff(string key, double daysAgo) => this with { HandOffKey = key, HandOffAgo = TimeSpan.FromDays(daysAgo) };
 }
 
+/// <summary>A destination configured for the user: its id (also its name here) and the key the secret's record says it holds (null: no record).</summary>
+internal sealed record DestSpec(string Id, string? Holds);
+
 /// <summary>Readable builders for planner cases. Every instant is relative to the fake clock's "now".</summary>
 internal static class Scenario
 {
@@ -101,6 +104,23 @@ internal static class Scenario
         var at = now ?? Now;
         return new UserFacts("111111111111", "alice", keys.Select(k => k.At(at)).ToList(), secret?.At(at), exemption ?? ExemptionFacts.None);
     }
+
+    /// <summary>
+    /// The user's destinations: each configured (named "ssm:/NAME") and, on the secret (when there is one), recorded as
+    /// holding its key; <paramref name="unconfigured"/> are records of destinations no longer configured.
+    /// </summary>
+    public static UserFacts WithDestinations(UserFacts facts, IReadOnlyList<DestSpec> destinations, IReadOnlyList<DestSpec>? unconfigured = null)
+    {
+        var records = destinations.Concat(unconfigured ?? []).Where(d => d.Holds is not null)
+            .ToDictionary(d => d.Id, d => new DestinationRecord(d.Holds!, Now.AddDays(-1)), StringComparer.Ordinal);
+        return facts with
+        {
+            Destinations = destinations.Select(d => new DestinationFacts(d.Id, "ssm:/" + d.Id)).ToList(),
+            Secret = facts.Secret is { } secret ? secret with { Destinations = records } : null,
+        };
+    }
+
+    public static DestSpec Dest(string id, string? holds = null) => new(id, holds);
 
     public static string Render(PlannedAction action) => action.AccessKeyId is { } id ? $"{action.Kind} {id}" : action.Kind.ToString();
 

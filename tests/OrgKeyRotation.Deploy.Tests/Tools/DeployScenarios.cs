@@ -59,6 +59,28 @@ public sealed partial class DeployScenarios
     public IReadOnlyDictionary<string, JsonElement> Member { get; }
 
     private const string ExplicitAccounts = "accounts_users_json = \"{\\\"222222222222\\\": [\\\"alice\\\"], \\\"333333333333\\\": [\\\"bob\\\"]}\"";
+
+    /// <summary>The secret that holds the GitHub credential, and its key (central-admin github_credentials_*).</summary>
+    public const string GitHubSecretArn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:orgkeyrotation/github-AbCdEf";
+    public const string GitHubKeyArn = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-0000000000a6";
+
+    /// <summary>A key of the member account for its parameters (member ssm_kms_key_arns).</summary>
+    public const string ParameterKeyArn = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-0000000000b7";
+
+    /// <summary>An ssm and a github destination for every user, and one more ssm destination for alice of 222222222222.</summary>
+    public const string Destinations = $$"""
+        destinations = {
+          defaults = [
+            { type = "ssm", name = "/orgkeyrotation/{accountId}/{userName}", kms_key_id = "alias/orgkeyrotation-parameters" },
+            { type = "github", scope = "environment", repository = "example-org/{userName}", environment = "production" },
+          ]
+          accounts = {
+            "222222222222" = { users = { alice = [{ type = "ssm", name = "/orgkeyrotation-ci/alice", format = "pair" }] } }
+          }
+        }
+        github_credentials_secret_arn  = "{{GitHubSecretArn}}"
+        github_credentials_kms_key_arn = "{{GitHubKeyArn}}"
+        """;
     private const string Discovery = "discover_organization = true\norganization_id = \"o-abcd123456\"";
 
     /// <summary>Every central feature combination: discovery or a list, fan-out or not, where secrets live, Secrets Manager rotation.</summary>
@@ -103,7 +125,11 @@ public sealed partial class DeployScenarios
             deadline_margin_seconds = 300
             digest_delay_seconds = 120
             verification_regions = ["us-east-1", "eu-west-1"]
+            github_api_url = "https://github.example.com/api/v3"
+            {Destinations}
             """));
+        // Destinations with member secrets: a Parameter Store and a GitHub destination per user.
+        list.Add(new Scenario("destinations", ExplicitAccounts + "\n" + Destinations));
         // The smallest documented tfvars: the scope as a heredoc, the role name, one alert address as a string.
         list.Add(new Scenario("minimal", """
             sns_alert_email = "your@email.com"
@@ -146,6 +172,9 @@ public sealed partial class DeployScenarios
         // The key central-admin sends as an alias: each member account's role may use the key that alias names there.
         new("alias_key", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_kms_key_id = \"alias/org-key-rotation\""),
         new("conditions_off", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nrequire_external_id = false\nrequire_organization = false"),
+        // Parameter Store destinations: the prefixes central-admin outputs (ssm_parameter_prefixes of "destinations"), a key of the account.
+        new("ssm_destinations", $"account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nssm_parameter_prefixes = [\"/orgkeyrotation-ci/alice\", \"/orgkeyrotation/\"]\nssm_kms_key_arns = [\"{ParameterKeyArn}\"]"),
+        new("central_secrets_ssm", "account_id = \"222222222222\"\ntrusted_account_id = \"111111111111\"\nsecret_location = \"central\"\nsecret_kms_key_id = \"arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-0000-0000-000000000003\"\nssm_parameter_prefixes = [\"/orgkeyrotation-ci/alice\", \"/orgkeyrotation/\"]"),
     ];
 
     /// <summary>
@@ -281,9 +310,10 @@ public sealed partial class DeployScenarios
     /// member-policies for an arbitrary trusted principal (e.g. an emulator's user standing in for the rotator), called
     /// directly: the user-facing module's validation would refuse a principal that is not a role.
     /// </summary>
-    public static (string Trust, string Permissions) RenderMemberPolicies(string accountId, string trustedPrincipalArn, string externalId, string organizationId, bool bulkUserRead = true)
+    public static (string Trust, string Permissions) RenderMemberPolicies(string accountId, string trustedPrincipalArn, string externalId, string organizationId, bool bulkUserRead = true, IReadOnlyList<string>? ssmParameterPrefixes = null)
     {
-        var key = string.Join('|', accountId, trustedPrincipalArn, externalId, organizationId, bulkUserRead);
+        var prefixes = "[" + string.Join(", ", (ssmParameterPrefixes ?? []).Select(p => $"\"{p}\"")) + "]";
+        var key = string.Join('|', accountId, trustedPrincipalArn, externalId, organizationId, bulkUserRead, prefixes);
         lock (RenderedMemberPolicies)
         {
             if (RenderedMemberPolicies.TryGetValue(key, out var cached))
@@ -304,6 +334,7 @@ public sealed partial class DeployScenarios
                   secret_location    = "member"
                   secret_name_prefix = "iam-key-rotation/"
                   bulk_user_read     = {{(bulkUserRead ? "true" : "false")}}
+                  ssm_parameter_prefixes = {{prefixes}}
                 }
 
                 output "trust" {

@@ -77,6 +77,17 @@ public class AlertFormatTests
     }
 
     [Fact]
+    public void ForUser_DestinationNamedAfterTheUser_TextKeepsItsWholeName()
+    {
+        const string destination = $"ssm:/keys/{Account}/alice";
+        var failed = Alert.AboutUser(AlertEvent.Failed, "sweep-1", Alice, $"{destination} does not hold the current key of {Account}/alice", "the write was refused", NewKey) with { ActionRequired = true };
+
+        var (message, _) = AlertFormat.ForUser([failed], Now, "m1");
+
+        Assert.Equal($"alice in {Account}: {destination} does not hold the current key", Body(message).GetProperty("text").GetString());
+    }
+
+    [Fact]
     public void ForUser_DeactivatedAtTheForcedDeadline_IsActionRequiredAndADigestLine()
     {
         var (message, attention) = AlertFormat.ForUser([Deactivated(forced: true)], Now, "m1");

@@ -60,6 +60,35 @@ public class CallsPerUserTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
+    public async Task SweepAsync_SteadyStateRotationWithAParameterDestination_AddsItsTwoCallsAndOneRecord()
+    {
+        var (h, config) = await RotatedOnceAsync();
+        config = config with { Destinations = new DestinationsConfig { Defaults = [new SsmDestinationConfig("/keys/{userName}")] } };
+        var calls = new CallCountingHandler();
+
+        var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest(), default);
+
+        Assert.Equal(Users, result.Counts.Rotated);
+        // The attempt record and the destination's record are two TagResource calls: one before the key exists, one after the write.
+        Assert.All(["ListAccessKeys", "GetResourcePolicy", "CreateAccessKey", "PutSecretValue", "GetCallerIdentity", "UpdateSecretVersionStage", "PutParameter", "AddTagsToResource"],
+            operation => Assert.Equal(Users, calls.Count(operation)));
+        Assert.Equal(2 * Users, calls.Count("TagResource"));
+    }
+
+    [Fact]
+    public async Task SweepAsync_DestinationAddedToRotatedUsers_CostsOneSecretReadTheWritesAndOneRecord()
+    {
+        var (h, config) = await RotatedOnceAsync();
+        config = config with { Policy = config.Policy with { MaxKeyAgeDays = 90 }, Destinations = new DestinationsConfig { Defaults = [new SsmDestinationConfig("/keys/{userName}")] } };
+        var calls = new CallCountingHandler();
+
+        var result = await h.Service(config, () => calls).SweepAsync(new SweepRequest(), default);
+
+        Assert.All(result.Accounts[0].Users, u => Assert.True(u.Destinations!.Single().HoldsCurrentKey));
+        AssertPerUser(calls, "ListAccessKeys", "GetResourcePolicy", "GetSecretValue", "PutParameter", "AddTagsToResource", "TagResource");
+    }
+
+    [Fact]
     public async Task SweepAsync_BulkUserReadDenied_ReadsEachUserWithGetUserAndStillRotates()
     {
         var (h, config) = await UsersAsync(RotateNow);

@@ -3,8 +3,10 @@ using System.Text.Json;
 using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Core.Errors;
 using OrgKeyRotation.Core.Model;
+using OrgKeyRotation.Core.Planning;
 using OrgKeyRotation.Core.Ports;
 using OrgKeyRotation.Engine.Alerts;
+using OrgKeyRotation.Engine.Destinations;
 using OrgKeyRotation.Engine.Execution;
 using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.Tests.Support;
@@ -43,16 +45,97 @@ public class KeyPromoterTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
     private static Promotion PromotionOf(Arranged a, bool laterRun) =>
         new("sweep-promote", AccountA, "alice", new Dictionary<string, string> { ["owner"] = "team-payments" }, SecretName(AccountA, "alice"),
-            new StagedKey(a.NewKey, a.SecretArn, NewVersion, OldVersion), a.OldKey, ReplacedKeyDeactivatedRightAfter: false, laterRun, "key is 95 days old (maxKeyAgeDays=90)");
+            new StagedKey(a.NewKey, a.SecretArn, NewVersion, OldVersion), a.OldKey, ReplacedKeyDeactivatedRightAfter: false, laterRun, "key is 95 days old (maxKeyAgeDays=90)", UserDestinations.None);
 
     private static async Task<string?> CurrentVersionAsync(Arranged a) =>
         (await a.Session.Secrets.DescribeSecretAsync(a.SecretArn, default))!.VersionWithStage(SecretStages.Current);
 
-    private static async Task PromoteAsync(Arranged a, Promotion promotion)
+    private static async Task<UserDestinations> PromoteAsync(Arranged a, Promotion promotion)
     {
         await using var alerts = new AlertPublisher(a.H.Clients(a.Config).Sns, a.H.TopicArn, a.H.Time, a.H.Log);
-        await new KeyPromoter(a.Config, a.H.Time, a.H.Log).PromoteAsync(a.Session, promotion, alerts, default);
+        var held = await new KeyPromoter(a.Config, a.H.Time, a.H.Log).PromoteAsync(a.Session, promotion, alerts, new DestinationWriter(null, a.H.Log), default);
         await alerts.FlushAsync(default);
+        return held;
+    }
+
+    /// <summary>The promotion of <see cref="PromotionOf"/> to a parameter destination, and to one that cannot be written (a GitHub one, and no GitHub client).</summary>
+    private static Promotion WithDestinations(Promotion promotion, IReadOnlyDictionary<string, DestinationRecord>? records = null)
+    {
+        var config = new DestinationsConfig { Defaults = [new SsmDestinationConfig("/keys/{userName}"), new GitHubDestinationConfig(GitHubSecretScope.Repository, Repository: "octo/app")] };
+        return promotion with { Destinations = new UserDestinations(config.For(AccountA, "alice"), records ?? new Dictionary<string, DestinationRecord>()) };
+    }
+
+    [Fact]
+    public async Task PromoteAsync_LaterRunWithDestinations_WritesThemFirstAndRecordsTheWrittenOneWithTheHandOffBeforeTheMove()
+    {
+        var calls = new CallCountingHandler();
+        var a = await ArrangeAsync(moto.Server, () => calls);
+        calls.Clear();
+        var promotion = WithDestinations(PromotionOf(a, laterRun: true));
+
+        var held = await PromoteAsync(a, promotion);
+
+        var order = calls.Calls.Select(c => c.Operation).Where(o => o != "PublishBatch").ToList();
+        Assert.Equal(["PutParameter", "AddTagsToResource", "TagResource", "UpdateSecretVersionStage"], order);
+        var (parameter, github) = (promotion.Destinations.Configured[0], promotion.Destinations.Configured[1]);
+        var tags = (await a.Session.Secrets.DescribeSecretAsync(a.SecretArn, default))!.Tags;
+        var now = ManagedSecret.RecordInstant(a.H.Time.GetUtcNow());
+        Assert.Equal($"{a.NewKey.AccessKeyId} {now}", tags[ManagedSecret.DestinationTagPrefix + parameter.Id]);
+        Assert.Equal($"{a.NewKey.AccessKeyId} {now}", tags[ManagedSecret.HandOffTag]);
+        Assert.False(tags.ContainsKey(ManagedSecret.DestinationTagPrefix + github.Id));
+        Assert.Equal([github], held.NotHolding(a.NewKey.AccessKeyId));
+        var message = Assert.Single(await a.H.AlertsAsync());
+        AlertSchema.AssertValid([message.Body]);
+        Assert.Equal("action-required", message.Attributes["severity"]);
+        using var body = JsonDocument.Parse(message.Body);
+        Assert.Equal(["rotated", "failed"], body.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains($"It is also in ssm:/keys/alice. It could not be written to github:octo/app (see below). Key {a.OldKey} stays active until they hold the new key.",
+            body.RootElement.GetProperty("detail")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("set github.credentialsSecretArn", body.RootElement.GetProperty("detail")[1].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PromoteAsync_SameRunWithADestination_RecordsItAfterTheMove()
+    {
+        var calls = new CallCountingHandler();
+        var a = await ArrangeAsync(moto.Server, () => calls);
+        calls.Clear();
+
+        await PromoteAsync(a, WithDestinations(PromotionOf(a, laterRun: false)));
+
+        Assert.Equal(["PutParameter", "AddTagsToResource", "UpdateSecretVersionStage", "TagResource"], calls.Calls.Select(c => c.Operation).Where(o => o != "PublishBatch"));
+    }
+
+    [Fact]
+    public async Task PromoteAsync_DestinationRecordedWithTheNewKeyAlready_IsNotWrittenAgain()
+    {
+        var calls = new CallCountingHandler();
+        var a = await ArrangeAsync(moto.Server, () => calls);
+        calls.Clear();
+        var promotion = WithDestinations(PromotionOf(a, laterRun: false));
+        var records = promotion.Destinations.Configured.ToDictionary(d => d.Id, _ => new DestinationRecord(a.NewKey.AccessKeyId, a.H.Time.GetUtcNow()));
+
+        await PromoteAsync(a, promotion with { Destinations = promotion.Destinations with { Records = records } });
+
+        Assert.Equal(["UpdateSecretVersionStage"], calls.Calls.Select(c => c.Operation).Where(o => o != "PublishBatch"));
+    }
+
+    [Fact]
+    public async Task PromoteAsync_RecordFailsAfterTheMove_TheRotationStandsAndTheDestinationCountsAsNotHolding()
+    {
+        var faults = new FaultInjectingHandler();
+        var a = await ArrangeAsync(moto.Server, () => faults);
+        faults.Always("TagResource", Fault.AccessDenied);
+        var promotion = WithDestinations(PromotionOf(a, laterRun: false));
+
+        var held = await PromoteAsync(a, promotion);
+
+        Assert.Equal(NewVersion, await CurrentVersionAsync(a));
+        Assert.Equal(promotion.Destinations.Configured, held.NotHolding(a.NewKey.AccessKeyId));
+        using var body = JsonDocument.Parse(Assert.Single(await a.H.AlertsAsync()).Body);
+        var failures = body.RootElement.GetProperty("detail").EnumerateArray().Where(s => s.GetProperty("event").GetString() == "failed").ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.Contains("is not recorded as holding key " + a.NewKey.AccessKeyId + ": the key was written there, but the record of the write on the secret failed", failures[0].GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

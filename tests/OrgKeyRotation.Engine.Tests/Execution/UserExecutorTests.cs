@@ -13,6 +13,7 @@ public class UserExecutorTests
     [InlineData(PlannedActionKind.Delete, ActionKind.Delete)]
     [InlineData(PlannedActionKind.Reactivate, ActionKind.Reactivate)]
     [InlineData(PlannedActionKind.RecordDeactivation, ActionKind.RecordDeactivation)]
+    [InlineData(PlannedActionKind.SyncDestinations, ActionKind.SyncDestinations)]
     [InlineData(PlannedActionKind.Skip, ActionKind.Skip)]
     [InlineData(PlannedActionKind.Warn, ActionKind.Warn)]
     [InlineData(PlannedActionKind.Block, ActionKind.Warn)]
@@ -20,5 +21,5 @@ public class UserExecutorTests
         Assert.Equal(reported, UserExecutor.Map(planned));
 
     [Fact]
-    public void Map_EveryPlannedKind_IsCoveredAbove() => Assert.Equal(9, Enum.GetValues<PlannedActionKind>().Length);
+    public void Map_EveryPlannedKind_IsCoveredAbove() => Assert.Equal(10, Enum.GetValues<PlannedActionKind>().Length);
 }

@@ -21,6 +21,8 @@ public enum MatrixStep
     CreateSecret,
     TestSecret,
     FinishSecret,
+    RotationToDestination,
+    SyncDestination,
 }
 
 /// <summary>
@@ -50,7 +52,14 @@ internal static class FaultMatrix
         [MatrixStep.CreateSecret] = ["AssumeRole#1", "DescribeSecret#1", "ListSecrets#1", "GetGroup#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#2", "GetAccessKeyLastUsed#1", "GetResourcePolicy#1", "DeleteAccessKey#1", "TagResource#1", "CreateAccessKey#1", "PutSecretValue#1", "PublishBatch#1"],
         [MatrixStep.TestSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "GetCallerIdentity#1"],
         [MatrixStep.FinishSecret] = ["AssumeRole#1", "DescribeSecret#1", "GetSecretValue#1", "GetUser#1", "GetResourcePolicy#1", "GetSecretValue#2", "TagResource#1", "UpdateSecretVersionStage#1", "PublishBatch#1"],
+        [MatrixStep.RotationToDestination] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "GetUser#1", "ListAccessKeys#1", "CreateSecret#1", "PutResourcePolicy#1", "CreateAccessKey#1", "PutSecretValue#1", "GetCallerIdentity#1", "PutParameter#1", "AddTagsToResource#1", "TagResource#1", "PublishBatch#1"],
+        [MatrixStep.SyncDestination] = ["AssumeRole#1", "GetGroup#1", "ListSecrets#1", "GetUser#1", "ListAccessKeys#1", "DescribeSecret#1", "GetAccessKeyLastUsed#1", "GetResourcePolicy#1", "GetSecretValue#1", "PutParameter#1", "AddTagsToResource#1", "TagResource#1", "PublishBatch#1"],
     };
+
+    /// <summary>The destination of the destination steps: the user's key in a Parameter Store parameter of its account.</summary>
+    private static readonly DestinationsConfig Destination = new() { Defaults = [new SsmDestinationConfig("/keys/{accountId}/{userName}")] };
+
+    private const string Parameter = $"/keys/{AccountA}/{User}";
 
     public static string Title(MatrixStep step) => step switch
     {
@@ -59,7 +68,9 @@ internal static class FaultMatrix
         MatrixStep.Delete => "delete after deleteAfterDays (sweep)",
         MatrixStep.CreateSecret => "createSecret",
         MatrixStep.TestSecret => "testSecret",
-        _ => "finishSecret",
+        MatrixStep.FinishSecret => "finishSecret",
+        MatrixStep.RotationToDestination => "first rotation with a destination (sweep)",
+        _ => "destination added later (sweep, SyncDestinations)",
     };
 
     public static TheoryData<string, FaultKind> Cases(MatrixStep step)
@@ -86,8 +97,14 @@ internal static class FaultMatrix
             return new Scenario(h, step, h.Config(policy: RotateNow), original, null, null);
         }
 
+        if (step == MatrixStep.RotationToDestination)
+        {
+            return new Scenario(h, step, h.Config(policy: RotateNow) with { Destinations = Destination }, original, null, null);
+        }
+
         // A Secrets Manager rotation creates a key only when the sweep's plan would rotate: the key must be due.
-        var config = h.Config(policy: step is MatrixStep.Deactivate or MatrixStep.Delete ? Policy : RotateNow);
+        var config = h.Config(policy: step is MatrixStep.Deactivate or MatrixStep.Delete or MatrixStep.SyncDestination ? Policy : RotateNow)
+            with { Destinations = step == MatrixStep.SyncDestination ? Destination : new DestinationsConfig() };
         await Reliability.Service(h, h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
         var current = (await h.KeyInSecretAsync(AccountA, User))!;
         var arn = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, User))).GetProperty("ARN").GetString()!;
@@ -101,6 +118,9 @@ internal static class FaultMatrix
                 h.Time.Advance(TimeSpan.FromDays(8));
                 await Reliability.Service(h, config).SweepAsync(new SweepRequest(), default);
                 h.Time.Advance(TimeSpan.FromDays(8));
+                break;
+            case MatrixStep.SyncDestination:
+                // The destination is in the configuration from now on; the rotated key is current and not due.
                 break;
             default:
                 // As after a finished lifecycle: the original key is inactive and past its restore window, so
@@ -204,6 +224,8 @@ internal static class FaultMatrix
 
         private bool IsSecretsManagerStep => Step is MatrixStep.CreateSecret or MatrixStep.TestSecret or MatrixStep.FinishSecret;
 
+        private bool HasDestination => Step is MatrixStep.RotationToDestination or MatrixStep.SyncDestination;
+
         public Task<RotationStepResult> RunAsync(RotationService service, string step) =>
             service.RunRotationStepAsync(new RotationStepRequest(step, SecretArn!, Token), default).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -243,8 +265,9 @@ internal static class FaultMatrix
 
             var goal = Step switch
             {
-                MatrixStep.FirstRotation => ActionKind.Rotate,
+                MatrixStep.FirstRotation or MatrixStep.RotationToDestination => ActionKind.Rotate,
                 MatrixStep.Deactivate => ActionKind.Deactivate,
+                MatrixStep.SyncDestination => ActionKind.SyncDestinations,
                 _ => ActionKind.Delete,
             };
             return result.ActionsOf(AccountA, User).Any(a => a.Action == goal && a.Outcome == Outcome.Succeeded) ? "done" : "deferred";
@@ -286,10 +309,25 @@ internal static class FaultMatrix
             var keys = await Harness.KeysAsync(AccountA, User);
             var current = await Harness.KeyInSecretAsync(AccountA, User);
             Assert.NotNull(current);
+            if (HasDestination)
+            {
+                // The parameter holds the current key, and the secret's record says so (a write without its record is done again).
+                using var parameter = System.Text.Json.JsonDocument.Parse((await Harness.Seed.ParameterAsync(AccountA, Parameter))!.Value.Value);
+                Assert.Equal(current, parameter.RootElement.GetProperty("AccessKeyId").GetString());
+                var id = Config.Destinations.For(AccountA, User).Single().Id;
+                var record = (await Harness.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, User))).GetProperty("Tags").EnumerateArray()
+                    .Single(t => t.GetProperty("Key").GetString() == ManagedSecret.DestinationTagPrefix + id).GetProperty("Value").GetString();
+                Assert.StartsWith(current + " ", record, StringComparison.Ordinal);
+            }
+
             switch (Step)
             {
-                case MatrixStep.FirstRotation:
+                case MatrixStep.FirstRotation or MatrixStep.RotationToDestination:
                     Assert.NotEqual(Original, current);
+                    Assert.Equal([(Original, "Active"), (current, "Active")], Sorted(keys, Original));
+                    break;
+                case MatrixStep.SyncDestination:
+                    Assert.Equal(CurrentBefore, current);
                     Assert.Equal([(Original, "Active"), (current, "Active")], Sorted(keys, Original));
                     break;
                 case MatrixStep.Deactivate:

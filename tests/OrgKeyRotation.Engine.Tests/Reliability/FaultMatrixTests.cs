@@ -70,6 +70,28 @@ public class FinishSecretFaultTests(MotoFixture moto) : IClassFixture<MotoFixtur
         FaultMatrix.RunCellAsync(moto.Server, MatrixStep.FinishSecret, call, fault);
 }
 
+[Trait("Category", "Integration")]
+public class RotationToDestinationFaultTests(MotoFixture moto) : IClassFixture<MotoFixture>
+{
+    public static TheoryData<string, FaultKind> Cases => FaultMatrix.Cases(MatrixStep.RotationToDestination);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task RotationToDestination_FaultAtCall_KeepsInvariantsAndConverges(string call, FaultKind fault) =>
+        FaultMatrix.RunCellAsync(moto.Server, MatrixStep.RotationToDestination, call, fault);
+}
+
+[Trait("Category", "Integration")]
+public class SyncDestinationFaultTests(MotoFixture moto) : IClassFixture<MotoFixture>
+{
+    public static TheoryData<string, FaultKind> Cases => FaultMatrix.Cases(MatrixStep.SyncDestination);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task SyncDestination_FaultAtCall_KeepsInvariantsAndConverges(string call, FaultKind fault) =>
+        FaultMatrix.RunCellAsync(moto.Server, MatrixStep.SyncDestination, call, fault);
+}
+
 /// <summary>Keeps the matrix honest: its call lists are the calls the engine makes today, and the docs list the same.</summary>
 [Trait("Category", "Integration")]
 public class FaultMatrixDriftTests(MotoFixture moto) : IClassFixture<MotoFixture>
@@ -81,6 +103,8 @@ public class FaultMatrixDriftTests(MotoFixture moto) : IClassFixture<MotoFixture
     [InlineData(MatrixStep.CreateSecret)]
     [InlineData(MatrixStep.TestSecret)]
     [InlineData(MatrixStep.FinishSecret)]
+    [InlineData(MatrixStep.RotationToDestination)]
+    [InlineData(MatrixStep.SyncDestination)]
     public async Task Calls_RecordedFromACleanStep_AreTheMatrixRows(MatrixStep step)
     {
         var s = await FaultMatrix.ArrangeAsync(moto.Server, step);

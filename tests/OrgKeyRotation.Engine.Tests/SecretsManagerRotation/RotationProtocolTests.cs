@@ -63,6 +63,26 @@ public class RotationProtocolTests(MotoFixture moto) : IClassFixture<MotoFixture
     }
 
     [Fact]
+    public async Task RunRotationStepAsync_FinishSecretWithADestination_WritesTheKeyThereAndRecordsItWithTheHandOff()
+    {
+        var (h, _, arn, _) = await ManagedUserAsync(moto.Server);
+        var config = h.Config(policy: Policy) with { Destinations = new DestinationsConfig { Defaults = [new SsmDestinationConfig("/keys/{userName}")] } };
+        var service = h.Service(config);
+        var newKey = (await service.RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default)).AccessKeyId!;
+        await service.RunRotationStepAsync(new RotationStepRequest("testSecret", arn, Token), default);
+
+        var finished = await service.RunRotationStepAsync(new RotationStepRequest("finishSecret", arn, Token), default);
+
+        Assert.Equal((Outcome.Succeeded, $"key {newKey} is AWSCURRENT"), (finished.Outcome, finished.Message));
+        var parameter = (await h.Seed.ParameterAsync(AccountA, "/keys/alice"))!.Value.Value;
+        Assert.Contains($"\"AccessKeyId\":\"{newKey}\"", parameter, StringComparison.Ordinal);
+        var tags = await TagsAsync(h, arn);
+        var id = config.Destinations.For(AccountA, "alice")[0].Id;
+        Assert.Equal(tags[ManagedSecret.HandOffTag], tags[ManagedSecret.DestinationTagPrefix + id]);
+        Assert.StartsWith(newKey, tags[ManagedSecret.HandOffTag], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunRotationStepAsync_EachStepTwice_IsIdempotentForItsToken()
     {
         var (h, service, arn, _) = await ManagedUserAsync(moto.Server);

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Amazon.Runtime;
 using OrgKeyRotation.Aws;
 using OrgKeyRotation.Core.Model;
-using OrgKeyRotation.GitHub.Tests.Support;
 using OrgKeyRotation.Testing;
 
 namespace OrgKeyRotation.GitHub.Tests.EndToEnd;

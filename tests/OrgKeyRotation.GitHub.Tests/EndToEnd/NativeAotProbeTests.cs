@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using OrgKeyRotation.Core.Model;
-using OrgKeyRotation.GitHub.Tests.Support;
 using OrgKeyRotation.Testing;
 
 namespace OrgKeyRotation.GitHub.Tests.EndToEnd;

@@ -1,7 +1,6 @@
 using System.Text;
 using OrgKeyRotation.Core.Model;
 using OrgKeyRotation.GitHub.Sealing;
-using OrgKeyRotation.GitHub.Tests.Support;
 
 namespace OrgKeyRotation.GitHub.Tests.Sealing;
 

@@ -5,30 +5,6 @@ using OrgKeyRotation.Testing;
 
 namespace OrgKeyRotation.GitHub.Tests.Support;
 
-/// <summary>One oracle process per test class (class fixture); each test starts its own contract server.</summary>
-public sealed class OracleFixture : IAsyncLifetime
-{
-    private SodiumOracle? _oracle;
-
-    public SodiumOracle Oracle => _oracle ?? throw new InvalidOperationException(SodiumOracle.Missing ?? "The oracle is not started.");
-
-    public async Task InitializeAsync()
-    {
-        if (SodiumOracle.Missing is null)
-        {
-            _oracle = await SodiumOracle.StartAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_oracle is not null)
-        {
-            await _oracle.DisposeAsync();
-        }
-    }
-}
-
 /// <summary>A contract server, the adapter pointed at it with its credential in <see cref="Secrets"/>, and a fake clock both share.</summary>
 internal sealed class ContractSetup : IAsyncDisposable
 {

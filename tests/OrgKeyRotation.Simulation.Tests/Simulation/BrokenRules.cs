@@ -19,6 +19,9 @@ internal static class BrokenRules
     /// <summary>A restore reports success but leaves the key inactive.</summary>
     public static Func<HttpMessageHandler, HttpMessageHandler> RestoreWithoutReactivating { get; } = inner => new RestoreWithoutReactivatingHandler(inner);
 
+    /// <summary>A Parameter Store write reports success but the parameter keeps what it held: the record claims a key the destination lacks.</summary>
+    public static Func<HttpMessageHandler, HttpMessageHandler> DropsParameterWrites { get; } = inner => new DropsParameterWritesHandler(inner);
+
     private static async Task<Dictionary<string, string>> FormAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -73,6 +76,22 @@ internal static class BrokenRules
             {
                 const string ok = """<UpdateAccessKeyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>broken-restore</RequestId></ResponseMetadata></UpdateAccessKeyResponse>""";
                 return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(ok, Encoding.UTF8, "text/xml") };
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class DropsParameterWritesHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            switch ((await RequestOperation.IdentifyAsync(request, cancellationToken)).Operation)
+            {
+                case "PutParameter":
+                    return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"Version":1,"Tier":"Standard"}""", Encoding.UTF8, "application/x-amz-json-1.1") };
+                case "AddTagsToResource":
+                    return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{}", Encoding.UTF8, "application/x-amz-json-1.1") };
             }
 
             return await base.SendAsync(request, cancellationToken);

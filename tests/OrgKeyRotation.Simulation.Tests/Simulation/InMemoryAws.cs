@@ -12,7 +12,7 @@ namespace OrgKeyRotation.Simulation.Tests.Simulation;
 /// The AWS operations a simulation makes, answered in memory on the wire (the same requests and answers as moto, so the
 /// AWS layer, the model's behaviours and the consumers run unchanged above it): IAM users and access keys, STS
 /// AssumeRole and GetCallerIdentity, Secrets Manager secrets with versions and staging labels and rotation schedules,
-/// SNS PublishBatch, SQS queues for the fan-out. moto serves about 300 calls a second here, too few for months of simulated days in CI; the
+/// Parameter Store SecureString parameters (a destination of the key), SNS PublishBatch, SQS queues for the fan-out. moto serves about 300 calls a second here, too few for months of simulated days in CI; the
 /// long runs use this, and <c>BackendAgreementTests</c> shows that moto and this give the same timelines. IDs come from
 /// a seeded random, times from the simulation's clock (IAM's real expiry times from the real one).
 /// </summary>
@@ -29,6 +29,7 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
     private readonly Dictionary<string, AccessKey> _keys = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Account, string Region, string Name), Secret> _secrets = [];
     private readonly Dictionary<string, Queue> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Account, string Region, string Name), Parameter> _parameters = [];
 
     public Uri Endpoint { get; } = new("http://127.0.0.1:9");
 
@@ -138,6 +139,7 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
                 "sts" => Sts(call, caller),
                 "iam" => Iam(call, caller),
                 "secretsmanager" => SecretsManager(call, caller),
+                "ssm" => Ssm(call, caller),
                 "sns" => Query(call, "PublishBatch", $"<Successful>{string.Concat(Entries(call).Select(id => $"<member><Id>{X(id)}</Id><MessageId>{Guid.NewGuid()}</MessageId></member>"))}</Successful><Failed/>"),
                 "sqs" => Sqs(call),
                 _ => Error(call, HttpStatusCode.BadRequest, "InvalidAction", $"{call.Name} is not simulated"),
@@ -310,6 +312,34 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
                 return Json(call, new JsonObject());
             default:
                 return Error(call, HttpStatusCode.BadRequest, "InvalidRequestException", $"{call.Operation} is not simulated");
+        }
+    }
+
+    /// <summary>PutParameter (Overwrite: a new version), AddTagsToResource, GetParameter (decrypted: SecureString is not modelled).</summary>
+    private HttpResponseMessage Ssm(AwsCall call, Caller caller)
+    {
+        var body = JsonNode.Parse(call.Body.Length == 0 ? "{}"u8.ToArray() : call.Body)!.AsObject();
+        var name = (body["Name"] ?? body["ResourceId"])!.GetValue<string>();
+        var key = (caller.Account, caller.Region, name);
+        var parameter = _parameters.GetValueOrDefault(key);
+        switch (call.Operation)
+        {
+            case "PutParameter":
+                parameter ??= _parameters[key] = new Parameter();
+                parameter.Value = body["Value"]!.GetValue<string>();
+                parameter.Version++;
+                return Json(call, new JsonObject { ["Version"] = parameter.Version, ["Tier"] = "Standard" });
+            case "AddTagsToResource" when parameter is not null:
+                foreach (var tag in body["Tags"]!.AsArray())
+                {
+                    parameter.Tags[tag!["Key"]!.GetValue<string>()] = tag["Value"]!.GetValue<string>();
+                }
+
+                return Json(call, new JsonObject());
+            case "GetParameter" when parameter is not null:
+                return Json(call, new JsonObject { ["Parameter"] = new JsonObject { ["Name"] = name, ["Type"] = "SecureString", ["Value"] = parameter.Value, ["Version"] = parameter.Version } });
+            default:
+                return Error(call, HttpStatusCode.BadRequest, parameter is null ? "ParameterNotFound" : "InvalidAction", $"{call.Operation} of {name}: no such parameter, or not simulated");
         }
     }
 
@@ -494,6 +524,15 @@ internal sealed class InMemoryAws(TimeProvider clock, int seed)
                 Move("AWSPREVIOUS", from.Id);
             }
         }
+    }
+
+    private sealed class Parameter
+    {
+        public string Value { get; set; } = "";
+
+        public long Version { get; set; }
+
+        public Dictionary<string, string> Tags { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>A version; <see cref="Value"/> null for the one Secrets Manager makes before a rotation's createSecret.</summary>

@@ -72,6 +72,15 @@ internal sealed record Scenario(string Name, Promise Promise, int Seed, int Days
     /// <summary>Sweeps go through the fan-out (a work item per account on SQS) instead of one process.</summary>
     public bool FanOut { get; init; }
 
+    /// <summary>
+    /// The users whose consumer reads the key from a Parameter Store destination of the user (configuration
+    /// destinations, /params/{accountId}/{userName}) instead of the user's secret.
+    /// </summary>
+    public IReadOnlySet<string> ReadFromParameter { get; init; } = new HashSet<string>();
+
+    /// <summary>For this many days from the start every PutParameter of the engine is refused (AccessDenied): the destination stays stale.</summary>
+    public int ParameterWritesRefusedDays { get; init; }
+
     /// <summary>A deliberately broken engine: wraps the handler under the engine's AWS calls (never the consumers').</summary>
     public Func<HttpMessageHandler, HttpMessageHandler>? BreakEngine { get; init; }
 

@@ -58,6 +58,9 @@ internal sealed class SimulationRun : IConsumerWorld
     /// <summary>Day 0, midnight. A fixed date, so that timelines read the same every run.</summary>
     public static readonly DateTimeOffset Start = new(2027, 1, 4, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The parameter of a user whose consumer reads one (<see cref="Scenario.ReadFromParameter"/>).</summary>
+    private const string ParameterTemplate = "/params/{accountId}/{userName}";
+
     /// <summary>The Lambda's 15 minutes less the margin the Lambda host keeps for the work started last (docs/lambda.md).</summary>
     private static readonly TimeSpan WorkWindow = TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(262);
 
@@ -222,6 +225,12 @@ internal sealed class SimulationRun : IConsumerWorld
             _config = _config with { WorkQueueUrl = await _backend.CreateQueueAsync("work"), ResultsQueueUrl = await _backend.CreateQueueAsync("results") };
         }
 
+        if (_scenario.ReadFromParameter.Count > 0)
+        {
+            var parameters = _scenario.ReadFromParameter.ToDictionary(u => u, IReadOnlyList<DestinationConfig> (_) => [new SsmDestinationConfig(ParameterTemplate)], StringComparer.OrdinalIgnoreCase);
+            _config = _config with { Destinations = new DestinationsConfig { Accounts = new Dictionary<string, AccountDestinations> { [Account] = new() { Users = parameters } } } };
+        }
+
         var validation = ConfigValidator.Validate(_config);
         if (!validation.IsValid)
         {
@@ -230,6 +239,12 @@ internal sealed class SimulationRun : IConsumerWorld
 
         // As HostComposition builds it for the Lambda, with the model (and a broken rule, when a test asks) under the AWS layer.
         var breakEngine = _scenario.BreakEngine ?? (handler => handler);
+        if (_scenario.ParameterWritesRefusedDays > 0)
+        {
+            var broken = breakEngine;
+            breakEngine = handler => new RefusingParameterWrites(_clock, Start.AddDays(_scenario.ParameterWritesRefusedDays), broken(handler));
+        }
+
         var options = HostComposition.AwsOptionsFor(_config, new AwsConnection(Region: Scenario.HomeRegion, EndpointUrl: _backend.Endpoint)) with
         {
             Credentials = new BasicAWSCredentials("testing", "testing"),
@@ -243,7 +258,9 @@ internal sealed class SimulationRun : IConsumerWorld
         var hours = TimeSpan.FromHours(1);
         foreach (var user in users)
         {
-            var destination = new SecretDestination(this, _config.Secrets.NameFor(user.AccountId, user.UserName), _config.Secrets.Location);
+            IKeyDestination destination = _scenario.ReadFromParameter.Contains(user.UserName)
+                ? new ParameterDestination(this, ParameterTemplate.Replace("{accountId}", user.AccountId, StringComparison.Ordinal).Replace("{userName}", user.UserName, StringComparison.Ordinal))
+                : new SecretDestination(this, _config.Secrets.NameFor(user.AccountId, user.UserName), _config.Secrets.Location);
             // Consumers that call every 12 hours (give or take 3) are seen in use by the idle rule, however late AWS
             // reports last use (4 hours): oldKeyIdleDays is at least a day.
             Consumer consumer = user.UserName switch
@@ -253,7 +270,7 @@ internal sealed class SimulationRun : IConsumerWorld
                 "ci-deploy" => new CiJob("deploy job", user, destination, Scenario.HomeRegion, seeds.Next(), 2),
                 "legacy-copy" => new NeverSwitches("vendor system", user, destination, Scenario.HomeRegion, seeds.Next(), 12 * hours),
                 "replica-eu" => new SecondRegion("replica", user, destination, Scenario.SecondRegionName, seeds.Next(), 12 * hours),
-                _ => new CredentialProcessConsumer("aws cli profile", user, destination, Scenario.HomeRegion, seeds.Next(), 12 * hours, SecretReaderFor(user), destination.Name),
+                _ => new CredentialProcessConsumer("aws cli profile", user, destination, Scenario.HomeRegion, seeds.Next(), 12 * hours, SecretReaderFor(user), _config.Secrets.NameFor(user.AccountId, user.UserName)),
             };
             _consumers.Add(consumer);
             Schedule(consumer, await consumer.StartAsync(this, originals[user], cancellationToken));
@@ -334,7 +351,7 @@ internal sealed class SimulationRun : IConsumerWorld
         var request = new SweepRequest { StopStartingWorkAt = started + WorkWindow };
         if (!_scenario.FanOut)
         {
-            await DriveAsync(() => _service.SweepAsync(request, cancellationToken));
+            NoteDestinations(await DriveAsync(() => _service.SweepAsync(request, cancellationToken)));
             return;
         }
 
@@ -344,6 +361,20 @@ internal sealed class SimulationRun : IConsumerWorld
             await PlayEventSourceAsync(started, cancellationToken);
             return true;
         });
+    }
+
+    /// <summary>When a user's destinations (if any) all hold the user's current key, as the sweep reports it.</summary>
+    private void NoteDestinations(SweepResult result)
+    {
+        foreach (var user in result.Accounts.SelectMany(a => a.Users).Where(u => u.Destinations is not null))
+        {
+            var simulated = new SimulatedUser(user.AccountId, user.UserName);
+            _timeline.HasDestinations(simulated);
+            if (user.Destinations!.All(d => d.HoldsCurrentKey))
+            {
+                _timeline.DestinationsHold(simulated, user.Destinations![0].AccessKeyId!, Now);
+            }
+        }
     }
 
     /// <summary>
@@ -365,7 +396,7 @@ internal sealed class SimulationRun : IConsumerWorld
             foreach (var (message, body) in items.Where(i => !IsDigest(i.Body)))
             {
                 var item = body.Deserialize(EngineJsonContext.Default.AccountWorkItem)!;
-                await _service.ProcessWorkItemAsync(item, started + WorkWindow, cancellationToken);
+                NoteDestinations(await _service.ProcessWorkItemAsync(item, started + WorkWindow, cancellationToken));
             }
 
             foreach (var (_, body) in items.Where(i => IsDigest(i.Body)))
@@ -536,13 +567,62 @@ internal sealed class SimulationRun : IConsumerWorld
     private sealed record Step(StepKind Kind, Consumer? Consumer, long Version);
 
     /// <summary>
+    /// A Parameter Store destination, read (decrypted) with the consumer's own identity in the user's account and the
+    /// home region, as a CI job reads its parameter: GetParameter on the wire, through the AWS model like every call.
+    /// </summary>
+    private sealed class ParameterDestination(SimulationRun run, string name) : IKeyDestination
+    {
+        public async Task<HeldKey?> ReadAsync(CancellationToken cancellationToken)
+        {
+            using var http = new HttpClient(run._model.CreateHandler(run._backend.CreateHandler()));
+            using var request = new HttpRequestMessage(HttpMethod.Post, run._backend.Endpoint)
+            {
+                Content = new StringContent(JsonSerializer.Serialize(new { Name = name, WithDecryption = true }), Encoding.UTF8),
+            };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
+            request.Headers.Add("X-Amz-Target", "AmazonSSM.GetParameter");
+            var day = run.Now.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={run._readerCredentials!.GetCredentials().AccessKey}/{day}/{Scenario.HomeRegion}/ssm/aws4_request, SignedHeaders=host, Signature=0");
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                // Not written yet (before the user's first rotation).
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var value = document.RootElement.GetProperty("Parameter").GetProperty("Value").GetString()!;
+            if (ManagedSecret.Parse(new Core.Model.SensitiveString(value)) is not { } key)
+            {
+                return null;
+            }
+
+            SecretScan.RegisterSecret(key.SecretAccessKey.Reveal());
+            return new HeldKey(key.AccessKeyId, key.SecretAccessKey);
+        }
+    }
+
+    /// <summary>The engine's PutParameter refused (AccessDenied, as a missing grant would be) until <paramref name="until"/> on the simulation's clock.</summary>
+    private sealed class RefusingParameterWrites(TimeProvider clock, DateTimeOffset until, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (clock.GetUtcNow() < until && request.Headers.TryGetValues("X-Amz-Target", out var targets) && targets.Single() == "AmazonSSM.PutParameter")
+            {
+                var call = await AwsCall.ReadAsync(request, clock, new AccountDirectory(), cancellationToken);
+                return AwsErrorResponses.Create(call, System.Net.HttpStatusCode.BadRequest, "AccessDeniedException", "not authorized to perform ssm:PutParameter (the simulation refuses it)");
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// The user's secret, read with the consumer's own identity in the secret's region; a secret in the central
     /// account with an identity there.
     /// </summary>
     private sealed class SecretDestination(SimulationRun run, string secretName, SecretLocation location) : IKeyDestination
     {
-        public string Name => secretName;
-
         public async Task<HeldKey?> ReadAsync(CancellationToken cancellationToken)
         {
             var clients = location == SecretLocation.Central ? run.CentralReader() : run.ClientsIn(Scenario.HomeRegion);

@@ -33,6 +33,8 @@ internal sealed class Timeline(DateTimeOffset start, KeyLifecycle keys, AlertTap
     private readonly List<ConsumerRead> _reads = [];
     private readonly List<Happening> _happenings = [];
     private readonly List<(DateTimeOffset Start, DateTimeOffset End)> _engineWork = [];
+    private readonly HashSet<SimulatedUser> _withDestinations = [];
+    private readonly Dictionary<(SimulatedUser User, string AccessKeyId), DateTimeOffset> _destinationsHold = [];
 
     public IReadOnlyList<ConsumerCall> Calls
     {
@@ -41,6 +43,17 @@ internal sealed class Timeline(DateTimeOffset start, KeyLifecycle keys, AlertTap
             lock (_lock)
             {
                 return [.. _calls];
+            }
+        }
+    }
+
+    public IReadOnlyList<ConsumerRead> Reads
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _reads];
             }
         }
     }
@@ -55,6 +68,36 @@ internal sealed class Timeline(DateTimeOffset start, KeyLifecycle keys, AlertTap
             {
                 return [.. _happenings];
             }
+        }
+    }
+
+    /// <summary>The user has destinations besides its secret (the configuration's destinations).</summary>
+    public void HasDestinations(SimulatedUser user)
+    {
+        lock (_lock)
+        {
+            _withDestinations.Add(user);
+        }
+    }
+
+    /// <summary>Every destination of <paramref name="user"/> holds <paramref name="accessKeyId"/> (the first sweep that says so counts).</summary>
+    public void DestinationsHold(SimulatedUser user, string accessKeyId, DateTimeOffset at)
+    {
+        lock (_lock)
+        {
+            _destinationsHold.TryAdd((user, accessKeyId), at);
+        }
+    }
+
+    /// <summary>
+    /// When every destination of <paramref name="user"/> first held <paramref name="accessKeyId"/>: the start of time
+    /// for a user without destinations, null while they do not.
+    /// </summary>
+    public DateTimeOffset? DestinationsHeld(SimulatedUser user, string accessKeyId)
+    {
+        lock (_lock)
+        {
+            return !_withDestinations.Contains(user) ? DateTimeOffset.MinValue : _destinationsHold.TryGetValue((user, accessKeyId), out var at) ? at : null;
         }
     }
 

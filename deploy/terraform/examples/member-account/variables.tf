@@ -61,3 +61,15 @@ variable "secret_location" {
   description = "Where the hand-over secrets live (central output secret_location); with \"central\" the role gets no Secrets Manager permission."
   default     = "member"
 }
+
+variable "ssm_parameter_prefixes" {
+  type        = list(string)
+  description = "Parameter name prefixes of the central deployment's ssm destinations (central output ssm_parameter_prefixes); empty for none."
+  default     = []
+}
+
+variable "ssm_kms_key_arns" {
+  type        = list(string)
+  description = "This account's KMS keys that encrypt the ssm destinations' parameters (their kms_key_id); empty for aws/ssm."
+  default     = []
+}

@@ -49,6 +49,8 @@ module "member_roles" {
   secret_location         = module.central.secret_location
   secret_name_prefix      = module.central.secret_name_prefix
   secret_kms_key_id       = module.central.secret_kms_key_id
+  # Empty while no ssm destination is configured: the roles then get no Parameter Store permission.
+  ssm_parameter_prefixes = module.central.ssm_parameter_prefixes
 }
 
 # ListAccounts works only in the management account or a delegated administrator. When the rotator runs in another

@@ -44,6 +44,8 @@ module "member" {
   secret_location    = module.central.secret_location
   secret_name_prefix = module.central.secret_name_prefix
   secret_kms_key_id  = module.central.secret_kms_key_id
+  # Empty while no ssm destination is configured: the role then gets no Parameter Store permission.
+  ssm_parameter_prefixes = module.central.ssm_parameter_prefixes
 }
 
 check "member_account_is_in_scope" {

@@ -54,6 +54,10 @@ module "settings" {
     secret_name_template            = var.secret_name_template
     secret_kms_key_id               = var.secret_kms_key_id
     secret_location                 = var.secret_location
+    destinations                    = var.destinations
+    github_api_url                  = var.github_api_url
+    github_credentials_secret_arn   = var.github_credentials_secret_arn
+    github_credentials_kms_key_arn  = var.github_credentials_kms_key_arn
     dry_run                         = var.dry_run
     concurrency_accounts            = var.concurrency_accounts
     concurrency_users_per_account   = var.concurrency_users_per_account

@@ -23,6 +23,11 @@ output "secret_name_prefix" {
   value       = module.settings.secret_name_prefix
 }
 
+output "ssm_parameter_prefixes" {
+  description = "The literal start of every ssm destination's parameter name; pass it to the member modules as ssm_parameter_prefixes (their role may write parameters under these prefixes only)."
+  value       = module.settings.ssm_parameter_prefixes
+}
+
 output "secret_location" {
   description = "Where the hand-over secrets live; pass it to the member modules as secret_location."
   value       = var.secret_location

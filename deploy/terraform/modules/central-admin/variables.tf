@@ -385,6 +385,112 @@ variable "secret_location" {
   }
 }
 
+variable "destinations" {
+  type = object({
+    defaults = optional(list(object({
+      type                   = string
+      name                   = optional(string)
+      format                 = optional(string)
+      kms_key_id             = optional(string)
+      scope                  = optional(string)
+      repository             = optional(string)
+      environment            = optional(string)
+      organization           = optional(string)
+      visibility             = optional(string)
+      selected_repositories  = optional(list(string))
+      access_key_id_name     = optional(string)
+      secret_access_key_name = optional(string)
+    })), [])
+    accounts = optional(map(object({
+      defaults = optional(list(object({
+        type                   = string
+        name                   = optional(string)
+        format                 = optional(string)
+        kms_key_id             = optional(string)
+        scope                  = optional(string)
+        repository             = optional(string)
+        environment            = optional(string)
+        organization           = optional(string)
+        visibility             = optional(string)
+        selected_repositories  = optional(list(string))
+        access_key_id_name     = optional(string)
+        secret_access_key_name = optional(string)
+      })), [])
+      users = optional(map(list(object({
+        type                   = string
+        name                   = optional(string)
+        format                 = optional(string)
+        kms_key_id             = optional(string)
+        scope                  = optional(string)
+        repository             = optional(string)
+        environment            = optional(string)
+        organization           = optional(string)
+        visibility             = optional(string)
+        selected_repositories  = optional(list(string))
+        access_key_id_name     = optional(string)
+        secret_access_key_name = optional(string)
+      }))), {})
+    })), {})
+  })
+  description = "Where each rotated user's new key is written besides its secret (DESTINATIONS_JSON; docs/configuration.md, \"Destinations\"): defaults for every rotated user, and by account id its users' defaults and single users by name. A destination is {type = \"ssm\", name, format = \"json\" or \"pair\", kms_key_id} (a SecureString in the user's account, written by the member role: grant its prefix with the member modules' ssm_parameter_prefixes, output ssm_parameter_prefixes) or {type = \"github\", scope = \"repository\", \"environment\" or \"organization\", repository = \"owner/name\", environment, organization, visibility, selected_repositories, access_key_id_name, secret_access_key_name} (needs github_credentials_secret_arn). Names may hold {accountId} and {userName}. The previous key stays active until every destination holds the new key."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for account, entry in var.destinations.accounts : can(regex("^[0-9]{12}$", account)) && alltrue([for user in keys(entry.users) : can(regex("^[\\w+=,.@-]{1,64}$", user))])])
+    error_message = "destinations.accounts must be keyed by 12-digit account ids, and each account's users by IAM user names."
+  }
+
+  validation {
+    condition = alltrue([for d in concat(var.destinations.defaults, flatten([for entry in values(var.destinations.accounts) : concat(entry.defaults, flatten(values(entry.users)))])) :
+      d.type == "ssm" ? (d.name != null && can(regex("^([A-Za-z0-9_./-]|\\{accountId\\}|\\{userName\\})+$", d.name)) && contains(["json", "pair"], coalesce(d.format, "json")) && alltrue([for f in [d.scope, d.repository, d.environment, d.organization, d.visibility, d.selected_repositories, d.access_key_id_name, d.secret_access_key_name] : f == null]))
+      : d.type == "github" ? (contains(["repository", "environment", "organization"], coalesce(d.scope, "-")) && d.name == null && d.format == null && d.kms_key_id == null)
+    : false])
+    error_message = "Each destination is type = \"ssm\" with a name of letters, digits, _.-/ and the placeholders {accountId} and {userName} (format \"json\" or \"pair\", an optional kms_key_id, no GitHub fields), or type = \"github\" with scope \"repository\", \"environment\" or \"organization\" (no ssm fields)."
+  }
+
+  validation {
+    condition = alltrue([for d in concat(var.destinations.defaults, flatten([for entry in values(var.destinations.accounts) : concat(entry.defaults, flatten(values(entry.users)))])) : d.type != "github" || (
+      (d.scope == "organization" ? d.organization != null && contains(["all", "private", "selected"], coalesce(d.visibility, "-")) && (d.visibility == "selected") == (try(length(d.selected_repositories), 0) > 0) && d.repository == null && d.environment == null
+      : can(regex("^[^/\\s]+/[^/\\s]+$", d.repository)) && (d.scope == "environment") == (d.environment != null) && d.organization == null && d.visibility == null && d.selected_repositories == null)
+      && alltrue([for n in [d.access_key_id_name, d.secret_access_key_name] : n == null || can(regex("^([A-Za-z_]|\\{accountId\\}|\\{userName\\})([A-Za-z0-9_]|\\{accountId\\}|\\{userName\\})*$", n))])
+    )])
+    error_message = "A github destination of scope \"repository\" needs repository = \"owner/name\"; \"environment\" also needs environment; \"organization\" needs organization and visibility (\"all\", \"private\", or \"selected\" with selected_repositories). Secret names (access_key_id_name, secret_access_key_name) are letters, digits and _, not starting with a digit."
+  }
+}
+
+variable "github_api_url" {
+  type        = string
+  description = "GitHub REST API root of the github destinations (GITHUB_API_URL): https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server."
+  default     = "https://api.github.com"
+
+  validation {
+    condition     = can(regex("^https?://[^\\s?#]+$", var.github_api_url))
+    error_message = "github_api_url must be an http(s) URL without a query, e.g. https://api.github.com or https://github.example.com/api/v3."
+  }
+}
+
+variable "github_credentials_secret_arn" {
+  type        = string
+  description = "ARN of the Secrets Manager secret in this account and region that holds the GitHub credential of the github destinations (GITHUB_CREDENTIALS_SECRET_ARN): a GitHub App ({\"appId\", \"privateKey\", \"installationId\"}, recommended) or a fine-grained token ({\"token\"}). The execution role may read this one secret. Required with a github destination; null grants nothing."
+  default     = null
+
+  validation {
+    condition     = var.github_credentials_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.github_credentials_secret_arn))
+    error_message = "github_credentials_secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-abcdef)."
+  }
+}
+
+variable "github_credentials_kms_key_arn" {
+  type        = string
+  description = "ARN of the customer managed KMS key that encrypts the GitHub credential secret; the execution role may decrypt with it through Secrets Manager only. null: the secret uses aws/secretsmanager, which needs no grant."
+  default     = null
+
+  validation {
+    condition     = var.github_credentials_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.github_credentials_kms_key_arn))
+    error_message = "github_credentials_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
 variable "dry_run" {
   type        = bool
   description = "Plan only: the rotator reports what it would do and changes nothing."

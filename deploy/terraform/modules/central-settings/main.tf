@@ -31,6 +31,24 @@ locals {
   # account and user name (policy variables), so a user matches its own secret only.
   own_secret_arn = "arn:${var.deployment.partition}:secretsmanager:${var.deployment.region}:${var.deployment.account_id}:secret:${replace(replace(var.config.secret_name_template, "{accountId}", "$${aws:PrincipalAccount}"), "{userName}", "$${aws:username}")}-??????"
 
+  # The destinations in the configuration's own shape (camelCase, unset fields left out): DESTINATIONS_JSON.
+  destination_fields = {
+    type               = "type", name = "name", format = "format", kms_key_id = "kmsKeyId", scope = "scope", repository = "repository", environment = "environment",
+    organization       = "organization", visibility = "visibility", selected_repositories = "selectedRepositories",
+    access_key_id_name = "accessKeyIdName", secret_access_key_name = "secretAccessKeyName",
+  }
+  destination_defaults = [for d in var.config.destinations.defaults : { for k, v in d : local.destination_fields[k] => v if v != null }]
+  destination_accounts = { for account, entry in var.config.destinations.accounts : account => {
+    defaults = [for d in entry.defaults : { for k, v in d : local.destination_fields[k] => v if v != null }]
+    users    = { for user, list in entry.users : user => [for d in list : { for k, v in d : local.destination_fields[k] => v if v != null }] }
+  } }
+  all_destinations    = concat(local.destination_defaults, flatten([for entry in values(local.destination_accounts) : concat(entry.defaults, flatten(values(entry.users)))]))
+  has_destinations    = length(local.all_destinations) > 0
+  github_destinations = length([for d in local.all_destinations : d if d.type == "github"]) > 0
+  # The literal start of each parameter name (up to its first placeholder): what the member roles must be granted
+  # (member input ssm_parameter_prefixes, output of the same name).
+  ssm_parameter_prefixes = sort(distinct([for d in local.all_destinations : split("{", d.name)[0] if d.type == "ssm"]))
+
   # One address as a string, or a list.
   alert_emails = distinct(flatten([var.config.sns_alert_email]))
 
@@ -64,6 +82,9 @@ locals {
     # null leaves them unset: the function then derives the margin and the digest's delay itself.
     ROTATION_DEADLINE_MARGIN_SECONDS = var.config.deadline_margin_seconds == null ? null : tostring(var.config.deadline_margin_seconds)
     DIGEST_DELAY_SECONDS             = var.config.digest_delay_seconds == null ? null : tostring(var.config.digest_delay_seconds)
+    DESTINATIONS_JSON                = local.has_destinations ? jsonencode({ defaults = local.destination_defaults, accounts = local.destination_accounts }) : null
+    GITHUB_API_URL                   = local.github_destinations ? var.config.github_api_url : null
+    GITHUB_CREDENTIALS_SECRET_ARN    = local.github_destinations ? var.config.github_credentials_secret_arn : null
   }
   required_environment = {
     ACCOUNTS_USERS_JSON           = var.config.accounts_users_json
@@ -108,6 +129,9 @@ locals {
     topic_arn                = var.deployment.topic_arn
     kms_key_arns             = local.kms_key_arns
     log_group_arn            = var.deployment.log_group_arn
+    # The GitHub credential is read only when a github destination needs it.
+    github_credentials_secret_arn  = local.github_destinations && var.config.github_credentials_secret_arn != null ? var.config.github_credentials_secret_arn : ""
+    github_credentials_kms_key_arn = local.github_destinations && var.config.github_credentials_kms_key_arn != null ? var.config.github_credentials_kms_key_arn : ""
   })
 }
 

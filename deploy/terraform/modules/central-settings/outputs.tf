@@ -31,6 +31,14 @@ output "execution_policy" {
     error_message = "warn_days_before_forced must be 0 or less than max_deactivation_delay_days - deactivate_after_days: the warnings start that many days before the forced deactivation, which must come after the previous key may be deactivated at all. Lower warn_days_before_forced or set it to 0."
   }
   precondition {
+    condition     = !local.github_destinations || var.config.github_credentials_secret_arn != null
+    error_message = "A github destination needs github_credentials_secret_arn: the ARN of the secret in this account that holds the GitHub App or the fine-grained token."
+  }
+  precondition {
+    condition     = var.config.github_credentials_secret_arn == null || try(split(":", var.config.github_credentials_secret_arn)[4] == var.deployment.account_id && split(":", var.config.github_credentials_secret_arn)[3] == var.deployment.region, false)
+    error_message = "github_credentials_secret_arn must name a secret of this account and region: the function reads it with its own role, from its own region."
+  }
+  precondition {
     condition     = !local.member_key_is_foreign
     error_message = "A key ARN names one account's key, but with secret_location = \"member\" every member account encrypts its own secrets: set secret_kms_key_id to alias/NAME (each member account resolves it to its own key) or null (aws/secretsmanager)."
   }
@@ -62,9 +70,9 @@ output "environment" {
   value       = local.environment
 
   precondition {
-    # Lambda limits the environment to 4 KB in total (keys and values); a long accounts_users_json hits it first.
+    # Lambda limits the environment to 4 KB in total (keys and values); a long accounts_users_json or destinations hits it first.
     condition     = length(join("", keys(local.environment), values(local.environment))) <= 4096
-    error_message = "The function's environment exceeds Lambda's 4 KB: accounts_users_json is too long for an environment variable. Use discover_organization instead."
+    error_message = "The function's environment exceeds Lambda's 4 KB: accounts_users_json or destinations is too long for an environment variable. Use discover_organization instead of listing users, and destination defaults with {accountId} and {userName} instead of one destination per user."
   }
 }
 
@@ -111,6 +119,11 @@ output "fanout_maximum_concurrency" {
 output "create_secrets_key" {
   description = "Whether central-admin creates the customer managed key of the secrets: central secrets without secret_kms_key_id."
   value       = local.create_secrets_key
+}
+
+output "ssm_parameter_prefixes" {
+  description = "The literal start of every ssm destination's parameter name (up to its first placeholder): the member roles' ssm_parameter_prefixes."
+  value       = local.ssm_parameter_prefixes
 }
 
 output "secret_kms_key_id" {

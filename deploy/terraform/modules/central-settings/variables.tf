@@ -28,6 +28,10 @@ variable "config" {
     secret_name_template            = string
     secret_kms_key_id               = string
     secret_location                 = string
+    destinations                    = any
+    github_api_url                  = string
+    github_credentials_secret_arn   = string
+    github_credentials_kms_key_arn  = string
     dry_run                         = bool
     concurrency_accounts            = number
     concurrency_users_per_account   = number

@@ -27,6 +27,9 @@ module "policies" {
   secret_name_prefix   = var.secret_name_prefix
   secret_kms_key_id    = var.secret_kms_key_id
   bulk_user_read       = var.bulk_user_read
+
+  ssm_parameter_prefixes = var.ssm_parameter_prefixes
+  ssm_kms_key_arns       = var.ssm_kms_key_arns
 }
 
 resource "aws_iam_role" "rotation" {

@@ -28,5 +28,8 @@ locals {
     secret_kms_key_resource = local.secret_kms_key_is_alias ? "arn:${var.partition}:kms:*:${var.account_id}:key/*" : coalesce(var.secret_kms_key_id, "-")
     secret_kms_key_alias    = local.secret_kms_key_is_alias ? var.secret_kms_key_id : ""
     bulk_user_read          = var.bulk_user_read
+    # Parameter ARNs drop the name's leading '/': /a/b is arn:...:parameter/a/b.
+    ssm_parameter_arns = [for p in var.ssm_parameter_prefixes : "arn:${var.partition}:ssm:*:${var.account_id}:parameter/${trimprefix(p, "/")}*"]
+    ssm_kms_key_arns   = length(var.ssm_parameter_prefixes) > 0 ? var.ssm_kms_key_arns : []
   })
 }

@@ -24,6 +24,14 @@ output "permissions_policy" {
     condition     = var.secret_kms_key_id == null || local.secret_kms_key_is_alias || try(split(":", var.secret_kms_key_id)[4] == var.account_id, false)
     error_message = "secret_kms_key_id is the ARN of another account's key (or, with the StackSet, of one account's key): each member account encrypts its own secrets. Use alias/NAME, which each account resolves to its own key."
   }
+  precondition {
+    condition     = alltrue([for arn in var.ssm_kms_key_arns : try(split(":", arn)[4] == var.account_id, false)])
+    error_message = "ssm_kms_key_arns names a key of another account (or, with the StackSet, one account's key): Parameter Store encrypts with a key of the parameter's own account. List this account's keys, or none for aws/ssm."
+  }
+  precondition {
+    condition     = length(var.ssm_kms_key_arns) == 0 || length(var.ssm_parameter_prefixes) > 0
+    error_message = "ssm_kms_key_arns is set but ssm_parameter_prefixes is empty: the keys encrypt parameters the role may not write. Set ssm_parameter_prefixes (central-admin output of the same name)."
+  }
 }
 
 output "trusted_principal_arn" {

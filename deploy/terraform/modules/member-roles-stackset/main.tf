@@ -23,6 +23,9 @@ module "policies" {
   secret_name_prefix   = var.secret_name_prefix
   secret_kms_key_id    = var.secret_kms_key_id
   bulk_user_read       = var.bulk_user_read
+
+  ssm_parameter_prefixes = var.ssm_parameter_prefixes
+  ssm_kms_key_arns       = var.ssm_kms_key_arns
 }
 
 locals {
@@ -43,7 +46,8 @@ locals {
           Policies = [{
             PolicyName = "rotate-access-keys"
             PolicyDocument = merge(local.permissions_policy, {
-              Statement = [for s in local.permissions_policy.Statement : merge(s, { Resource = { "Fn::Sub" = s.Resource } })]
+              # Each resource through Fn::Sub (a statement's Resource is one ARN or a list of them).
+              Statement = [for s in local.permissions_policy.Statement : merge(s, { Resource = try([for r in tolist(s.Resource) : { "Fn::Sub" = r }], { "Fn::Sub" = s.Resource }) })]
             })
           }]
         }

@@ -99,3 +99,25 @@ variable "bulk_user_read" {
   description = "Grant iam:GetAccountAuthorizationDetails on \"*\" (it takes no resource ARN) so the rotator reads the member account's users and their tags in bulk (up to 1,000 users per call) instead of one iam:GetUser call per user. It also lets the role read the configuration of every user, group, role and policy in the account, policy documents included (read-only, no secrets). false: no such grant; the rotator, denied the bulk read, falls back to iam:GetUser per user."
   default     = true
 }
+
+variable "ssm_parameter_prefixes" {
+  type        = list(string)
+  description = "Parameter Store names (prefixes) the rotator may write in this account for ssm destinations: central-admin output ssm_parameter_prefixes, e.g. [\"/orgkeyrotation/\"]. The role may put SecureString parameters and their tags under these prefixes only. Empty: no Parameter Store permission."
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.ssm_parameter_prefixes : can(regex("^/?[A-Za-z0-9_./-]+$", p)) && !can(regex("^/?(?i:aws|ssm)", p))])
+    error_message = "ssm_parameter_prefixes entries must be parameter name prefixes of letters, digits and _.-/ (e.g. \"/orgkeyrotation/\"), not starting with aws or ssm (reserved by AWS)."
+  }
+}
+
+variable "ssm_kms_key_arns" {
+  type        = list(string)
+  description = "ARNs of this account's customer managed KMS keys that encrypt the ssm destinations' SecureString parameters (their kms_key_id); the role may encrypt with them through Parameter Store only. Empty: the AWS managed key aws/ssm, which needs no grant."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.ssm_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", arn))])
+    error_message = "ssm_kms_key_arns entries must be KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}

@@ -8,7 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace OrgKeyRotation.GitHub.Tests.Support;
+namespace OrgKeyRotation.Testing.GitHub;
 
 /// <summary>One request as the server received it (the Authorization header is kept only as which credential it was).</summary>
 public sealed record ContractRequest(string Method, string Path, string? Accept, string? ApiVersion, string? UserAgent, string Credential);

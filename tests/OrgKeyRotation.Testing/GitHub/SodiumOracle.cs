@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Xunit;
 
-namespace OrgKeyRotation.GitHub.Tests.Support;
+namespace OrgKeyRotation.Testing.GitHub;
 
 /// <summary>
 /// The independent sealed-box implementation the contract server trusts: npm's libsodium-wrappers in a node process
@@ -138,4 +139,28 @@ public sealed class OracleFactAttribute : FactAttribute
 public sealed class OracleTheoryAttribute : TheoryAttribute
 {
     public OracleTheoryAttribute() => Skip = SodiumOracle.Missing;
+}
+
+/// <summary>One oracle process per test class (class fixture); each test starts its own contract server.</summary>
+public sealed class OracleFixture : IAsyncLifetime
+{
+    private SodiumOracle? _oracle;
+
+    public SodiumOracle Oracle => _oracle ?? throw new InvalidOperationException(SodiumOracle.Missing ?? "The oracle is not started.");
+
+    public async Task InitializeAsync()
+    {
+        if (SodiumOracle.Missing is null)
+        {
+            _oracle = await SodiumOracle.StartAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_oracle is not null)
+        {
+            await _oracle.DisposeAsync();
+        }
+    }
 }
