@@ -66,7 +66,7 @@ public class RotationProtocolTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task RunRotationStepAsync_FinishSecretWithADestination_WritesTheKeyThereAndRecordsItWithTheHandOff()
     {
         var (h, _, arn, _) = await ManagedUserAsync(moto.Server);
-        var config = h.Config(policy: Policy) with { Destinations = new DestinationsConfig { Defaults = [new SsmDestinationConfig("/keys/{userName}")] } };
+        var config = h.Config(policy: RotateNow) with { Destinations = new DestinationsConfig { Defaults = [new SsmDestinationConfig("/keys/{userName}")] } };
         var service = h.Service(config);
         var newKey = (await service.RunRotationStepAsync(new RotationStepRequest("createSecret", arn, Token), default)).AccessKeyId!;
         await service.RunRotationStepAsync(new RotationStepRequest("testSecret", arn, Token), default);
