@@ -60,7 +60,7 @@ public sealed class CentralSettingsTests
     public void Environment_VerificationRegions_JoinedAsTheCodeReadsThemAndUnsetWithoutAny()
     {
         Assert.Equal("us-east-1,eu-west-1", Environment("all_features")["VERIFICATION_REGIONS"]);
-        Assert.DoesNotContain("VERIFICATION_REGIONS", Environment("seed").Keys);
+        Assert.DoesNotContain("VERIFICATION_REGIONS", Environment("minimal").Keys);
         var loaded = ConfigLoader.FromEnvironment(new Dictionary<string, string?>(Environment("all_features").Select(e => KeyValuePair.Create(e.Key, (string?)e.Value))));
         Assert.Equal(["us-east-1", "eu-west-1"], loaded.Config!.Verification.Regions);
     }

@@ -75,7 +75,7 @@ public sealed class PolicySimulationTests
         yield return new("discovery: the central role may not assume the same role name outside it", discoverer, "sts:AssumeRole", "arn:aws:iam::999999999999:role/IAMKeyRotationRole", "999999999999", null, ImplicitlyDenied, new() { ["sts:ExternalId"] = externalId, ["aws:ResourceOrgID"] = OtherOrg });
         yield return new("explicit list: the central role may not assume a role in an unlisted account", rotator, "sts:AssumeRole", "arn:aws:iam::444444444444:role/IAMKeyRotationRole", "444444444444", null, ImplicitlyDenied, withId);
 
-        var memberRotatorWithoutParameters = Principal.Session(MemberRole, Org, MemberPolicy("seed", "permissions_policy"));
+        var memberRotatorWithoutParameters = Principal.Session(MemberRole, Org, MemberPolicy("minimal", "permissions_policy"));
 
         // --- The member role (user path /automation/): key operations inside the path only, no user or policy management ---
         var role = Principal.Session(MemberRole, Org, MemberPolicy("path_and_key", "permissions_policy"));

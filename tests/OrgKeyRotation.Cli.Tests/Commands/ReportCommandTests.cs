@@ -63,7 +63,7 @@ public class ReportCommandTests
         Assert.Equal("account,user,access_key_id,status,role,created,age_days,last_used,days_since_last_use,managed,exempt,exempt_until,owner,findings,hand_off_until,destinations", lines[0]);
         Assert.Equal(3, lines.Length);
         Assert.StartsWith($"{Samples.AccountA},\"'=HYPERLINK(\"\"x\"\")\",{Samples.OldKey},Active,Current,2026-07-28T12:00:00Z,120,", lines[1], StringComparison.Ordinal);
-        Assert.EndsWith(",true,false,,team-a,over-age two-active,", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith(",true,false,,team-a,over-age two-active,,", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -162,8 +162,8 @@ public class ReportCommandTests
         await cli.RunAsync("report", "--output", "csv");
 
         var lines = cli.Stdout.TrimEnd('\n').Split('\n');
-        Assert.EndsWith($",over-age in-hand-off,{Formatting(Samples.HandOffEnds)}", Assert.Single(lines, l => l.Contains(Samples.OldKey, StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.EndsWith(",two-active,", Assert.Single(lines, l => l.Contains(Samples.SecondKey, StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith($",over-age in-hand-off,{Formatting(Samples.HandOffEnds)},", Assert.Single(lines, l => l.Contains(Samples.OldKey, StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.EndsWith(",two-active,,", Assert.Single(lines, l => l.Contains(Samples.SecondKey, StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]
