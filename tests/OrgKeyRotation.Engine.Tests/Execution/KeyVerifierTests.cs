@@ -18,6 +18,11 @@ public class KeyVerifierTests
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
 
+    /// <summary>The verifier's clock: <see cref="_time"/>, telling <see cref="RunAsync"/> when the verifier has set its next wait.</summary>
+    private readonly WatchedTime _clock;
+
+    public KeyVerifierTests() => _clock = new WatchedTime(_time);
+
     public static TheoryData<int, int> Propagation => new()
     {
         { 0, 1 },
@@ -38,7 +43,7 @@ public class KeyVerifierTests
         var random = new Random(seed);
         var started = _time.GetUtcNow();
         var sts = new PropagatingSts(_time, started + TimeSpan.FromMilliseconds(propagationMs));
-        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, options, _time, random.NextDouble);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, options, _clock, random.NextDouble);
 
         var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default));
 
@@ -55,7 +60,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_KeyUsableAtOnce_OneAttemptWithoutWaiting()
     {
         var sts = new PropagatingSts(_time, _time.GetUtcNow());
-        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _clock, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
@@ -67,7 +72,7 @@ public class KeyVerifierTests
     {
         var options = new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(20) };
         var sts = new PropagatingSts(_time, DateTimeOffset.MaxValue);
-        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, options, _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, options, _clock, () => 0.5);
 
         var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default));
 
@@ -83,7 +88,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_DeadlineBeforeTheTimeout_DeferredAtTheDeadline()
     {
         var sts = new PropagatingSts(_time, _time.GetUtcNow() + TimeSpan.FromSeconds(10));
-        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _clock, () => 0.5);
 
         var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, _time.GetUtcNow() + TimeSpan.FromSeconds(5), default));
 
@@ -96,7 +101,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_DeadlinePassedAlready_DeferredWithoutAnAttempt()
     {
         var sts = new PropagatingSts(_time, _time.GetUtcNow());
-        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _clock, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, _time.GetUtcNow(), default);
 
@@ -107,7 +112,7 @@ public class KeyVerifierTests
     [Fact]
     public async Task VerifyAsync_KeyAuthenticatesAsSomebodyElse_FailsWithoutRetrying()
     {
-        var verifier = new KeyVerifier((_, _, _) => Task.FromResult(Alice with { Arn = $"arn:aws:iam::{Account}:user/mallory" }), Home, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier((_, _, _) => Task.FromResult(Alice with { Arn = $"arn:aws:iam::{Account}:user/mallory" }), Home, new EngineOptions(), _clock, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
@@ -120,7 +125,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_ArnSpellsTheUserNameInAnotherCase_Verified()
     {
         // IAM user names are unique regardless of case; the ARN spells the name as it was created.
-        var verifier = new KeyVerifier((_, _, _) => Task.FromResult(Alice with { Arn = $"arn:aws:iam::{Account}:user/teams/Alice" }), Home, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier((_, _, _) => Task.FromResult(Alice with { Arn = $"arn:aws:iam::{Account}:user/teams/Alice" }), Home, new EngineOptions(), _clock, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
@@ -131,7 +136,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_StsUnreachable_FailsNamingTheCause()
     {
         var unreachable = new AwsTransportException("sts", "GetCallerIdentity", new Uri("https://sts.us-east-1.amazonaws.com"), new HttpRequestException("connection refused"));
-        var verifier = new KeyVerifier((_, _, _) => Task.FromException<CallerIdentity>(unreachable), Home, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier((_, _, _) => Task.FromException<CallerIdentity>(unreachable), Home, new EngineOptions(), _clock, () => 0.5);
 
         var verification = await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
@@ -144,7 +149,7 @@ public class KeyVerifierTests
     {
         var started = _time.GetUtcNow();
         var sts = new PropagatingSts(_time, started + TimeSpan.FromSeconds(5), new Dictionary<string, DateTimeOffset> { ["eu-west-1"] = started + TimeSpan.FromSeconds(25) });
-        var verifier = new KeyVerifier(sts.IdentifyAsync, ["us-east-1", "eu-west-1"], new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, ["us-east-1", "eu-west-1"], new EngineOptions(), _clock, () => 0.5);
 
         var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default));
 
@@ -160,7 +165,7 @@ public class KeyVerifierTests
         var options = new EngineOptions { VerificationTimeout = TimeSpan.FromSeconds(20) };
         var started = _time.GetUtcNow();
         var sts = new PropagatingSts(_time, started, new Dictionary<string, DateTimeOffset> { ["eu-west-1"] = started + TimeSpan.FromMinutes(5) });
-        var verifier = new KeyVerifier(sts.IdentifyAsync, ["us-east-1", "eu-west-1"], options, _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, ["us-east-1", "eu-west-1"], options, _clock, () => 0.5);
 
         var (verification, elapsed) = await RunAsync(verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default));
 
@@ -173,7 +178,7 @@ public class KeyVerifierTests
     public async Task VerifyAsync_NoRegionListed_VerifiesAtTheRotatorsOwnStsOnly()
     {
         var sts = new PropagatingSts(_time, _time.GetUtcNow());
-        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _time, () => 0.5);
+        var verifier = new KeyVerifier(sts.IdentifyAsync, Home, new EngineOptions(), _clock, () => 0.5);
 
         await verifier.VerifyAsync(Account, "alice", Key, verifyUntil: null, default);
 
@@ -187,11 +192,54 @@ public class KeyVerifierTests
         for (var steps = 0; !verification.IsCompleted; steps++)
         {
             Assert.True(steps < 100_000, "the verification never ended");
+            var (created, fired) = (_clock.Created, _clock.Fired);
             _time.Advance(TimeSpan.FromMilliseconds(10));
+            if (_clock.Fired > fired)
+            {
+                // A wait ended: let the attempt after it run and set the next wait before the clock moves on, however
+                // slowly the machine runs it (moving on meanwhile would start the next wait late).
+                await WaitAsync(() => verification.IsCompleted || _clock.Created > created);
+            }
+
             await Task.Yield();
         }
 
         return (await verification, _time.GetUtcNow() - started);
+    }
+
+    private static async Task WaitAsync(Func<bool> done)
+    {
+        var giveUp = DateTime.UtcNow.AddSeconds(30);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < giveUp, "the verifier neither ended nor set its next wait within 30 s");
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>A clock that counts the timers created on it and the times they fired.</summary>
+    private sealed class WatchedTime(TimeProvider inner) : TimeProvider
+    {
+        private int _created;
+        private int _fired;
+
+        public int Created => Volatile.Read(ref _created);
+
+        public int Fired => Volatile.Read(ref _fired);
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _created);
+            return inner.CreateTimer(s => { Interlocked.Increment(ref _fired); callback(s); }, state, dueTime, period);
+        }
     }
 
     /// <summary>
