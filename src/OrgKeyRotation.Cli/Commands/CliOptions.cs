@@ -125,6 +125,16 @@ internal sealed class ScopeOptions
         command.Options.Add(Accounts);
     }
 
+    /// <summary>The values of one invocation; null when the output file cannot be written (the reason is printed).</summary>
+    public ScopeValues? Read(ParseResult parse, CliContext context, CommonOptions common)
+    {
+        var target = OutputTarget.Prepare(context, parse.GetValue(Out));
+        return target is null
+            ? null
+            : new ScopeValues(parse.GetValue(Accounts) ?? [], parse.GetValue(Concurrency), parse.GetValue(Output), parse.GetValue(common.Quiet), target, parse.GetValue(AsOf),
+                !target.IsFile && context.OutIsTerminal && context.ColorAllowed);
+    }
+
     private static DateTimeOffset? ParseAsOf(ArgumentResult result)
     {
         var text = result.Tokens[0].Value;
@@ -156,4 +166,17 @@ internal sealed class ScopeOptions
         result.AddError($"--output '{text}' is not one of: {string.Join(", ", allowed)}.");
         return OutputFormat.Table;
     }
+}
+
+/// <summary>
+/// What a scope command was asked for: the accounts (empty: every one in scope), --concurrency over the configuration's,
+/// the output format and where it goes, --quiet, --as-of, and whether the output is coloured (a terminal that allows it).
+/// </summary>
+internal sealed record ScopeValues(string[] Accounts, int? Concurrency, OutputFormat Format, bool Quiet, OutputTarget Target, DateTimeOffset? AsOf, bool Color)
+{
+    public RotationConfig WithConcurrency(RotationConfig config) =>
+        Concurrency is { } n ? config with { Concurrency = config.Concurrency with { Accounts = n } } : config;
+
+    /// <summary>The --account values as a request's scope: null for every account in scope.</summary>
+    public IReadOnlyList<string>? RequestAccounts => Accounts.Length > 0 ? Accounts : null;
 }

@@ -26,27 +26,21 @@ internal static class ReportCommand
 
         command.SetAction((parse, ct) =>
         {
-            var accounts = parse.GetValue(scope.Accounts) ?? [];
-            var concurrency = parse.GetValue(scope.Concurrency);
-            var format = parse.GetValue(scope.Output);
-            var quiet = parse.GetValue(common.Quiet);
-            var target = OutputTarget.Prepare(context, parse.GetValue(scope.Out));
-            if (target is null)
+            if (scope.Read(parse, context, common) is not { } values)
             {
                 return Task.FromResult(ExitCodes.BadInput);
             }
 
             return new EngineRunner(context, common).RunAsync(
                 parse,
-                config => concurrency is { } n ? config with { Concurrency = config.Concurrency with { Accounts = n } } : config,
-                parse.GetValue(scope.AsOf),
-                [EngineRunner.AccountsInScope(accounts)],
+                values.WithConcurrency,
+                values.AsOf,
+                [EngineRunner.AccountsInScope(values.Accounts)],
                 async (service, _, token) =>
                 {
-                    var inventory = await service.InventoryAsync(new SweepRequest { DryRun = true, Accounts = accounts.Length > 0 ? accounts : null }, token);
+                    var inventory = await service.InventoryAsync(new SweepRequest { DryRun = true, Accounts = values.RequestAccounts }, token);
                     var report = ComplianceView.From(inventory);
-                    var color = !target.IsFile && context.OutIsTerminal && context.ColorAllowed;
-                    target.Write(w => Renderers.WriteReport(w, report, format, color), quiet);
+                    values.Target.Write(w => Renderers.WriteReport(w, report, values.Format, values.Color), values.Quiet);
                     foreach (var failed in report.FailedAccounts)
                     {
                         context.Error.WriteLine($"error: account {failed.AccountId} could not be read: {failed.Error ?? failed.Outcome}");

@@ -59,21 +59,17 @@ internal static class SweepCommands
         command.SetAction((parse, ct) =>
         {
             var dryRun = isPlan || parse.GetValue(dryRunOption!);
-            var accounts = parse.GetValue(scope.Accounts) ?? [];
-            var concurrency = parse.GetValue(scope.Concurrency);
-            var format = parse.GetValue(scope.Output);
-            var quiet = parse.GetValue(common.Quiet);
-            var target = OutputTarget.Prepare(context, parse.GetValue(scope.Out));
-            if (target is null)
+            if (scope.Read(parse, context, common) is not { } values)
             {
                 return Task.FromResult(ExitCodes.BadInput);
             }
 
+            var (accounts, format, quiet, target) = (values.Accounts, values.Format, values.Quiet, values.Target);
             var runner = new EngineRunner(context, common);
             return runner.RunAsync(
                 parse,
-                config => concurrency is { } n ? config with { Concurrency = config.Concurrency with { Accounts = n } } : config,
-                parse.GetValue(scope.AsOf),
+                values.WithConcurrency,
+                values.AsOf,
                 [EngineRunner.AccountsInScope(accounts)],
                 async (service, config, token) =>
                 {
@@ -81,7 +77,7 @@ internal static class SweepCommands
                     SweepResult sweep;
                     await using (var progress = new RotationProgress(context.Error, context.Time, ExpectedAccounts(config, accounts), live))
                     {
-                        var request = new SweepRequest { DryRun = dryRun, Accounts = accounts.Length > 0 ? accounts : null, Progress = progress };
+                        var request = new SweepRequest { DryRun = dryRun, Accounts = values.RequestAccounts, Progress = progress };
                         if (!dryRun && !quiet && !live)
                         {
                             context.Error.WriteLine($"rotating {ExpectedAccounts(config, accounts)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all discovered"} accounts...");
@@ -97,8 +93,7 @@ internal static class SweepCommands
                     }
 
                     var plan = PlanView.From(sweep);
-                    var color = !target.IsFile && context.OutIsTerminal && context.ColorAllowed;
-                    target.Write(w => Renderers.WritePlan(w, plan, format, color), quiet);
+                    target.Write(w => Renderers.WritePlan(w, plan, format, values.Color), quiet);
                     if (!quiet)
                     {
                         if (format == OutputFormat.Table && !target.IsFile)
