@@ -16,6 +16,9 @@
 #   --second-rotation       (single process) then a steady-state rotation: the seeded keys are deleted behind the
 #                           scenes, so each user has one key and its secret, and keyrot rotates again (its figures in
 #                           "secondRotation")
+#   --destinations          (single process) per user one SSM Parameter Store destination and one GitHub repository
+#                           secret pair; GitHub is the contract server (tests/OrgKeyRotation.Testing/GitHub) with its
+#                           sealed-box oracle (node, npm-installed here); the end state of both is verified
 #   anything else goes to the driver, e.g. --throttle 0.1, --moto-shards 1, --stock-moto, --fanout-workers 8,
 #                           --fanout-batch-size 1 (work items per invocation; default 10, Terraform's fanout_batch_size)
 set -euo pipefail
@@ -34,6 +37,7 @@ driver_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --fanout) fanout=true; shift ;;
+    --destinations) ensure_node_tools; driver_args+=("$1"); shift ;;
     --propagation-seconds) [ $# -ge 2 ] || die "--propagation-seconds needs a value"; propagation=$2; shift 2 ;;
     *) driver_args+=("$1"); shift ;;
   esac

@@ -26,7 +26,8 @@ internal sealed record BenchOptions(
     int FanOutWorkers,
     int FanOutBatchSize,
     string KeyrotPath,
-    string BootstrapPath)
+    string BootstrapPath,
+    bool Destinations = false)
 {
     /// <summary>deploy/terraform's fanout_batch_size default: the event source hands an instance this many work items.</summary>
     public const int DefaultFanOutBatchSize = 10;
@@ -35,6 +36,8 @@ internal sealed record BenchOptions(
         "usage: bench [--accounts N=20] [--users U=10] [--latency-ms 60] [--throttle 0.0] [--propagation-seconds P=0]\n" +
         "             [--concurrency-accounts 20] [--concurrency-users 10] [--baseline] [--second-rotation] [--moto-shards 2]\n" +
         "             [--stock-moto] [--mode single|fanout] [--fanout-workers 16]\n" +
+        "             [--destinations: (single only) per user, one SSM SecureString parameter and one GitHub repository\n" +
+        "              secret pair, GitHub being the contract server with its sealed-box oracle (needs node)]\n" +
         "             [--fanout-batch-size 10: work items per invocation, 1-10, as Terraform's fanout_batch_size]\n" +
         "             [--keyrot PATH: the AOT binary, or keyrot.dll for the dotnet host (default: the Release keyrot.dll)]\n" +
         "             [--bootstrap PATH: the Lambda bootstrap for --mode fanout (default: $ORGKEYROTATION_BOOTSTRAP, else\n" +
@@ -62,6 +65,7 @@ internal sealed record BenchOptions(
                     "--baseline" => o with { Baseline = true },
                     "--second-rotation" => o with { SecondRotation = true },
                     "--stock-moto" => o with { StockMoto = true },
+                    "--destinations" => o with { Destinations = true },
                     "--moto-shards" => o with { MotoShards = int.Parse(Next(), CultureInfo.InvariantCulture) is var n and >= 1 and <= 16 ? n : throw new ArgumentException("--moto-shards takes 1 to 16") },
                     "--mode" => o with { Mode = Next() switch { "single" => BenchMode.Single, "fanout" => BenchMode.FanOut, var m => throw new ArgumentException($"--mode takes single or fanout, not '{m}'") } },
                     "--fanout-workers" => o with { FanOutWorkers = int.Parse(Next(), CultureInfo.InvariantCulture) is var w and >= 1 and <= 64 ? w : throw new ArgumentException("--fanout-workers takes 1 to 64") },
@@ -78,9 +82,15 @@ internal sealed record BenchOptions(
             }
         }
 
-        if ((o.Baseline || o.SecondRotation) && o.Mode == BenchMode.FanOut)
+        if ((o.Baseline || o.SecondRotation || o.Destinations) && o.Mode == BenchMode.FanOut)
         {
-            Console.Error.WriteLine("--baseline (the sequential run) and --second-rotation are for --mode single only");
+            Console.Error.WriteLine("--baseline (the sequential run), --second-rotation and --destinations are for --mode single only");
+            return null;
+        }
+
+        if (o.Destinations && BenchDestinations.Missing is { } missing)
+        {
+            Console.Error.WriteLine($"--destinations: {missing}");
             return null;
         }
 

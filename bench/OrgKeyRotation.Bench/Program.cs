@@ -55,7 +55,8 @@ try
     }
 
     Console.WriteLine(line.ToJsonString());
-    var clean = run["failed"]!.GetValue<int>() == 0 && run["verifiedFailures"]!.GetValue<int>() == 0 && run["promotedUnverified"]!.GetValue<int>() == 0;
+    var clean = run["failed"]!.GetValue<int>() == 0 && run["verifiedFailures"]!.GetValue<int>() == 0 && run["promotedUnverified"]!.GetValue<int>() == 0
+    && (run["destinationsVerifiedFailures"]?.GetValue<int>() ?? 0) == 0;
     return clean ? 0 : 1;
 }
 finally

@@ -25,6 +25,7 @@ internal static class RunFigures
         run["apiCalls"] = total;
         run["callsPerRotatedUser"] = Math.Round((double)total / users, 2);
         run["callsByAction"] = new JsonObject(calls.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)c.Value)));
+        run["callsPerUserByService"] = new JsonObject(calls.GroupBy(c => c.Key[..c.Key.IndexOf(':', StringComparison.Ordinal)], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => KeyValuePair.Create(g.Key, (JsonNode?)Math.Round((double)g.Sum(c => c.Value) / users, 2))));
         run["callsPerUserByAction"] = new JsonObject(calls.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => KeyValuePair.Create(c.Key, (JsonNode?)Math.Round((double)c.Value / users, 2))));
         run["throttledResponses"] = model.Find<Throttling>()?.Throttled ?? 0;
         // The per-account bound as AWS sees it: IAM calls in flight at once in one account (latency included).

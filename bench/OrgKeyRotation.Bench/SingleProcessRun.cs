@@ -40,6 +40,7 @@ internal static class SingleProcessRun
     {
         await Task.WhenAll(shards.Select(s => s.ResetAsync()));
         var scenario = await Scenario.SeedAsync(options, proxy.DirectEndpoint);
+        await using var destinations = options.Destinations ? await BenchDestinations.StartAsync(scenario, proxy.DirectEndpoint, TimeSpan.FromMilliseconds(options.LatencyMs)) : null;
         var config = new JsonObject
         {
             ["accounts"] = new JsonObject(scenario.Accounts.Select(a => KeyValuePair.Create(a, (JsonNode?)new JsonArray(scenario.Users.Select(u => (JsonNode?)u).ToArray())))),
@@ -47,6 +48,7 @@ internal static class SingleProcessRun
             ["alerts"] = new JsonObject { ["snsTopicArn"] = scenario.TopicArn },
             ["concurrency"] = new JsonObject { ["accounts"] = accountsParallel, ["usersPerAccount"] = usersParallel },
         };
+        destinations?.AddTo(config);
         var configPath = Path.Combine(work.FullName, $"config-{accountsParallel}.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
 
@@ -82,6 +84,7 @@ internal static class SingleProcessRun
             ["usersPerSecond"] = Math.Round(rotated / wall.TotalSeconds, 1),
         };
         RunFigures.AddModelFigures(run, proxy.Model, rotated);
+        destinations?.AddFigures(run, rotated);
         run["peakRssMb"] = Math.Round(peakRss / 1024.0 / 1024.0, 1);
         // Where the time goes: CPU seconds of each process during the sweep (moto summed over its shards; the proxy is
         // this driver process), against wallSeconds x the machine's cores.
@@ -94,6 +97,12 @@ internal static class SingleProcessRun
         run["verifiedUsers"] = verified;
         run["verifiedFailures"] = verifiedFailures;
         run["promotedUnverified"] = promotedUnverified;
+        if (destinations is not null)
+        {
+            run["destinationsVerifiedUsers"] = scenario.UserCount;
+            run["destinationsVerifiedFailures"] = await destinations.VerifyAsync(scenario, proxy.DirectEndpoint);
+        }
+
         run["seedSeconds"] = Math.Round(scenario.SeedSeconds, 1);
         if (options.SecondRotation && failed == 0)
         {
