@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
 
@@ -26,36 +25,21 @@ public sealed record RuntimeOutcome(RuntimeOutcomeKind Kind, string Body, string
 public sealed class RuntimeApiServer : IAsyncDisposable
 {
     private const string Prefix = "/2018-06-01/runtime/";
-    private readonly HttpListener _listener = new();
     private readonly Channel<(string RequestId, string Payload, DateTimeOffset Deadline, string? TraceId)> _events = Channel.CreateUnbounded<(string, string, DateTimeOffset, string?)>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RuntimeOutcome>> _outcomes = new();
     private readonly TaskCompletionSource<RuntimeOutcome> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _acceptLoop;
+    private readonly LoopbackHttpServer _server;
     private int _nextRequest;
 
-    private RuntimeApiServer(int port)
-    {
-        Address = $"127.0.0.1:{port}";
-        _listener.Prefixes.Add($"http://{Address}/");
-        _listener.Start();
-        _acceptLoop = AcceptAsync();
-    }
+    private RuntimeApiServer() => _server = LoopbackHttpServer.Start(ServeAsync);
 
     /// <summary>The value for AWS_LAMBDA_RUNTIME_API.</summary>
-    public string Address { get; }
+    public string Address => _server.Address;
 
     /// <summary>Completes when the runtime posts to /runtime/init/error.</summary>
     public Task<RuntimeOutcome> InitError => _initError.Task;
 
-    public static RuntimeApiServer Start()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return new RuntimeApiServer(port);
-    }
+    public static RuntimeApiServer Start() => new();
 
     /// <summary>Queues an event and returns what the runtime answered for it.</summary>
     public Task<RuntimeOutcome> InvokeAsync(string payload, DateTimeOffset deadline, string? traceId = null)
@@ -66,30 +50,7 @@ public sealed class RuntimeApiServer : IAsyncDisposable
         return outcome.Task;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Close();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException)
-        {
-            // Closing the listener ends the accept loop with one of these.
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var context = await _listener.GetContextAsync();
-            _ = Task.Run(() => ServeAsync(context));
-        }
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task ServeAsync(HttpListenerContext context)
     {
@@ -100,7 +61,7 @@ public sealed class RuntimeApiServer : IAsyncDisposable
             var path = request.Url?.AbsolutePath ?? string.Empty;
             if (request.HttpMethod == "GET" && path == Prefix + "invocation/next")
             {
-                var (requestId, payload, deadline, traceId) = await _events.Reader.ReadAsync(_stop.Token);
+                var (requestId, payload, deadline, traceId) = await _events.Reader.ReadAsync(_server.Stopping);
                 response.Headers["Lambda-Runtime-Aws-Request-Id"] = requestId;
                 response.Headers["Lambda-Runtime-Deadline-Ms"] = deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
                 response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:us-east-1:123456789012:function:orgkeyrotation";
@@ -113,12 +74,12 @@ public sealed class RuntimeApiServer : IAsyncDisposable
                 response.ContentType = "application/json";
                 var bytes = Encoding.UTF8.GetBytes(payload);
                 response.ContentLength64 = bytes.Length;
-                await response.OutputStream.WriteAsync(bytes, _stop.Token);
+                await response.OutputStream.WriteAsync(bytes, _server.Stopping);
                 return;
             }
 
             using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync(_stop.Token);
+            var body = await reader.ReadToEndAsync(_server.Stopping);
             var errorType = request.Headers["Lambda-Runtime-Function-Error-Type"];
             if (request.HttpMethod == "POST" && path == Prefix + "init/error")
             {

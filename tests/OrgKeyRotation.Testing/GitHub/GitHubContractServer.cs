@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -41,8 +40,6 @@ public sealed class GitHubContractServer : IAsyncDisposable
 {
     public const string AppId = "Iv1.contract0000001";
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
     private readonly SodiumOracle _oracle;
     private readonly TimeProvider _time;
     private readonly string _prefix;
@@ -58,18 +55,16 @@ public sealed class GitHubContractServer : IAsyncDisposable
     private readonly Dictionary<string, StoredSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ContractRequest> _requests = new();
     private readonly ConcurrentQueue<Func<ContractRequest, Answer?>> _injected = new();
-    private readonly Task _acceptLoop;
+    private readonly LoopbackHttpServer _server;
     private long _nextId = 1000;
 
-    private GitHubContractServer(int port, string prefix, SodiumOracle oracle, TimeProvider time)
+    private GitHubContractServer(string prefix, SodiumOracle oracle, TimeProvider time)
     {
         _oracle = oracle;
         _time = time;
         _prefix = prefix;
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}{prefix}");
-        _acceptLoop = AcceptAsync();
+        _server = LoopbackHttpServer.Start(ServeAsync);
+        BaseUrl = new Uri($"http://{_server.Address}{prefix}");
     }
 
     /// <summary>The REST API root, with the /api/v3 path of GitHub Enterprise Server when started with it.</summary>
@@ -92,14 +87,8 @@ public sealed class GitHubContractServer : IAsyncDisposable
         }
     }
 
-    public static GitHubContractServer Start(SodiumOracle oracle, TimeProvider time, string pathPrefix = "")
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return new GitHubContractServer(port, pathPrefix, oracle, time);
-    }
+    public static GitHubContractServer Start(SodiumOracle oracle, TimeProvider time, string pathPrefix = "") =>
+        new(pathPrefix, oracle, time);
 
     /// <summary>Installs the app on <paramref name="owner"/> with the given permissions (secrets, environments, organization_secrets, metadata).</summary>
     public long InstallApp(string owner, params string[] permissions)
@@ -174,28 +163,8 @@ public sealed class GitHubContractServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Close();
-        try
-        {
-            await _acceptLoop;
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException)
-        {
-            // Closing the listener ends the accept loop with one of these.
-        }
-
-        _stop.Dispose();
+        await _server.DisposeAsync();
         _appKey.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var context = await _listener.GetContextAsync();
-            _ = Task.Run(() => ServeAsync(context));
-        }
     }
 
     private async Task ServeAsync(HttpListenerContext context)
