@@ -566,7 +566,7 @@ public static class Planner
     /// recorded before the hand-off was of the key while it was current, and says nothing of its time as the previous key).
     /// </summary>
     private static DateTimeOffset ClocksStart(KeyFacts previous, DateTimeOffset handOffAt, SecretFacts? secret) =>
-        secret?.Restored is { } restored && restored.AccessKeyId == previous.AccessKeyId && restored.At > handOffAt ? restored.At : handOffAt;
+        secret?.Restored is { } restored && restored.AccessKeyId == previous.AccessKeyId ? new[] { restored.At, handOffAt }.Max() : handOffAt;
 
     /// <summary>
     /// The recorded attempt, unless it is accounted for: one attempt creates at most one key, so once the secret's current
