@@ -16,7 +16,7 @@
 #   --second-rotation       (single process) then a steady-state rotation: the seeded keys are deleted behind the
 #                           scenes, so each user has one key and its secret, and keyrot rotates again (its figures in
 #                           "secondRotation")
-#   --destinations          (single process) per user one SSM Parameter Store destination and one GitHub repository
+#   --destinations          per user one SSM Parameter Store destination and one GitHub repository
 #                           secret pair; GitHub is the contract server (tests/OrgKeyRotation.Testing/GitHub) with its
 #                           sealed-box oracle (node, npm-installed here); the end state of both is verified
 #   anything else goes to the driver, e.g. --throttle 0.1, --moto-shards 1, --stock-moto, --fanout-workers 8,

@@ -55,17 +55,27 @@ internal sealed class BenchDestinations : IAsyncDisposable
         return new BenchDestinations(oracle, github, await LatencyForwarder.StartAsync(github.BaseUrl, latency), arn);
     }
 
-    /// <summary>The configuration's `destinations` and `github` members.</summary>
+    /// <summary>The configuration's `destinations` and `github` members (the file form, for keyrot).</summary>
     public void AddTo(JsonObject config)
     {
-        config["destinations"] = new JsonObject
-        {
-            ["defaults"] = new JsonArray(
-                new JsonObject { ["type"] = "ssm", ["name"] = ParameterPrefix + "/{accountId}/{userName}" },
-                new JsonObject { ["type"] = "github", ["scope"] = "repository", ["repository"] = Owner + "/deploy-{accountId}-{userName}" }),
-        };
+        config["destinations"] = Destinations();
         config["github"] = new JsonObject { ["apiUrl"] = _forwarder.Endpoint.ToString(), ["credentialsSecretArn"] = CredentialArn };
     }
+
+    /// <summary>The same settings in the environment form, as the central-admin Terraform module sets them on the function.</summary>
+    public void AddTo(IDictionary<string, string> environment)
+    {
+        environment["DESTINATIONS_JSON"] = Destinations().ToJsonString();
+        environment["GITHUB_API_URL"] = _forwarder.Endpoint.ToString();
+        environment["GITHUB_CREDENTIALS_SECRET_ARN"] = CredentialArn;
+    }
+
+    private static JsonObject Destinations() => new()
+    {
+        ["defaults"] = new JsonArray(
+            new JsonObject { ["type"] = "ssm", ["name"] = ParameterPrefix + "/{accountId}/{userName}" },
+            new JsonObject { ["type"] = "github", ["scope"] = "repository", ["repository"] = Owner + "/deploy-{accountId}-{userName}" }),
+    };
 
     /// <summary>
     /// GitHub requests since the server started: all, per rotated user (as the "github" service beside the AWS ones, and

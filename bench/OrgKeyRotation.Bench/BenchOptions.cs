@@ -36,7 +36,7 @@ internal sealed record BenchOptions(
         "usage: bench [--accounts N=20] [--users U=10] [--latency-ms 60] [--throttle 0.0] [--propagation-seconds P=0]\n" +
         "             [--concurrency-accounts 20] [--concurrency-users 10] [--baseline] [--second-rotation] [--moto-shards 2]\n" +
         "             [--stock-moto] [--mode single|fanout] [--fanout-workers 16]\n" +
-        "             [--destinations: (single only) per user, one SSM SecureString parameter and one GitHub repository\n" +
+        "             [--destinations: per user, one SSM SecureString parameter and one GitHub repository\n" +
         "              secret pair, GitHub being the contract server with its sealed-box oracle (needs node)]\n" +
         "             [--fanout-batch-size 10: work items per invocation, 1-10, as Terraform's fanout_batch_size]\n" +
         "             [--keyrot PATH: the AOT binary, or keyrot.dll for the dotnet host (default: the Release keyrot.dll)]\n" +
@@ -82,9 +82,9 @@ internal sealed record BenchOptions(
             }
         }
 
-        if ((o.Baseline || o.SecondRotation || o.Destinations) && o.Mode == BenchMode.FanOut)
+        if ((o.Baseline || o.SecondRotation) && o.Mode == BenchMode.FanOut)
         {
-            Console.Error.WriteLine("--baseline (the sequential run), --second-rotation and --destinations are for --mode single only");
+            Console.Error.WriteLine("--baseline (the sequential run) and --second-rotation are for --mode single only");
             return null;
         }
 

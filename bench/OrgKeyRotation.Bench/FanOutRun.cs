@@ -35,6 +35,8 @@ internal static class FanOutRun
         var queueUrl = await new MotoSeeder(proxy.Endpoint).CreateQueueAsync("rotation-work");
         var resultsQueueUrl = await new MotoSeeder(proxy.Endpoint).CreateQueueAsync("rotation-results");
         var environment = Environment(options, scenario, proxy.Endpoint, queueUrl, resultsQueueUrl);
+        await using var destinations = options.Destinations ? await BenchDestinations.StartAsync(scenario, proxy.DirectEndpoint, TimeSpan.FromMilliseconds(options.LatencyMs)) : null;
+        destinations?.AddTo(environment);
 
         await using var runtime = RuntimeApiServer.Start();
         var workers = Enumerable.Range(0, options.FanOutWorkers).Select(_ => Worker.Start(options.BootstrapPath, environment, runtime.Address)).ToList();
@@ -77,6 +79,7 @@ internal static class FanOutRun
                 ["usersPerSecond"] = Math.Round(rotated / wall.TotalSeconds, 1),
             };
             RunFigures.AddModelFigures(run, proxy.Model, rotated);
+            destinations?.AddFigures(run, rotated);
             // Each worker is one function instance: its peak is what the Lambda's memory size must hold.
             run["peakRssMb"] = Math.Round(peaks.Max() / 1024.0 / 1024.0, 1);
             run["peakRssMbAllWorkers"] = Math.Round(peaks.Sum() / 1024.0 / 1024.0, 1);
@@ -89,6 +92,12 @@ internal static class FanOutRun
             run["verifiedUsers"] = verified;
             run["verifiedFailures"] = verifiedFailures;
             run["promotedUnverified"] = promotedUnverified;
+            if (destinations is not null)
+            {
+                run["destinationsVerifiedUsers"] = scenario.UserCount;
+                run["destinationsVerifiedFailures"] = await destinations.VerifyAsync(scenario, proxy.DirectEndpoint);
+            }
+
             run["seedSeconds"] = Math.Round(scenario.SeedSeconds, 1);
             run["eventSourceRetries"] = source.Retries;
             return run;

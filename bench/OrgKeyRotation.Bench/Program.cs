@@ -55,9 +55,7 @@ try
     }
 
     Console.WriteLine(line.ToJsonString());
-    var clean = run["failed"]!.GetValue<int>() == 0 && run["verifiedFailures"]!.GetValue<int>() == 0 && run["promotedUnverified"]!.GetValue<int>() == 0
-    && (run["destinationsVerifiedFailures"]?.GetValue<int>() ?? 0) == 0;
-    return clean ? 0 : 1;
+    return Clean(run) && (baseline is null || Clean(baseline)) ? 0 : 1;
 }
 finally
 {
@@ -67,3 +65,8 @@ finally
         await shard.DisposeAsync();
     }
 }
+
+// Every user rotated, every key verified before its promotion, and every destination holding the current key.
+static bool Clean(JsonObject run) =>
+    run["failed"]!.GetValue<int>() == 0 && run["verifiedFailures"]!.GetValue<int>() == 0 && run["promotedUnverified"]!.GetValue<int>() == 0
+    && (run["destinationsVerifiedFailures"]?.GetValue<int>() ?? 0) == 0;
