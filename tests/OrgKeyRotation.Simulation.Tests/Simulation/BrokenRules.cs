@@ -22,6 +22,9 @@ internal static class BrokenRules
     /// <summary>A Parameter Store write reports success but the parameter keeps what it held: the record claims a key the destination lacks.</summary>
     public static Func<HttpMessageHandler, HttpMessageHandler> DropsParameterWrites { get; } = inner => new DropsParameterWritesHandler(inner);
 
+    /// <summary>A GitHub Actions secret write answered 204 (updated) but never sent: the record claims a key the repository lacks.</summary>
+    public static Func<HttpMessageHandler, HttpMessageHandler> DropsGitHubWrites { get; } = inner => new DropsGitHubWritesHandler(inner);
+
     private static async Task<Dictionary<string, string>> FormAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -96,5 +99,13 @@ internal static class BrokenRules
 
             return await base.SendAsync(request, cancellationToken);
         }
+    }
+
+    private sealed class DropsGitHubWritesHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.Method == HttpMethod.Put && request.RequestUri!.AbsolutePath.Contains("/actions/secrets/", StringComparison.Ordinal)
+                ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent))
+                : base.SendAsync(request, cancellationToken);
     }
 }

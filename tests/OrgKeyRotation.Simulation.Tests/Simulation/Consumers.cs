@@ -33,7 +33,7 @@ internal enum ConsumerKind
 /// <summary>An access key a consumer holds.</summary>
 internal sealed record HeldKey(string AccessKeyId, SensitiveString SecretAccessKey);
 
-/// <summary>Where a consumer reads the current key: the user's secret today; an SSM parameter or a GitHub secret once those destinations exist.</summary>
+/// <summary>Where a consumer reads the current key: the user's secret, a Parameter Store parameter, or a repository's GitHub Actions secrets.</summary>
 internal interface IKeyDestination
 {
     /// <summary>The key the destination holds now; null while it holds none (the user's secret does not exist before its first rotation).</summary>

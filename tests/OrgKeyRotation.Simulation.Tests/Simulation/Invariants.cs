@@ -198,9 +198,9 @@ internal sealed class Invariants(Scenario scenario, Timeline timeline, KeyLifecy
                 // sweep (one a day) for as long as its writes are refused, on top of the cycle's bound.
                 var destinationFailures = cycle.Count(IsDestinationFailure);
                 var actionRequired = cycle.Count(m => m.Attribute("severity") == "action-required") - destinationFailures;
-                if (cycle.Count - destinationFailures > maxMessages || actionRequired > maxActionRequired || destinationFailures > scenario.ParameterWritesRefusedDays + 1)
+                if (cycle.Count - destinationFailures > maxMessages || actionRequired > maxActionRequired || destinationFailures > scenario.DestinationWritesRefusedDays + 1)
                 {
-                    Report(AlertsBounded, user, cycle[^1].At, $"{cycle.Count} messages ({actionRequired} action-required, {destinationFailures} about a destination) in the rotation cycle from {timeline.Stamp(cycle[0].At)}; the bound is {maxMessages} ({maxActionRequired} action-required, {scenario.ParameterWritesRefusedDays + 1} about a destination)");
+                    Report(AlertsBounded, user, cycle[^1].At, $"{cycle.Count} messages ({actionRequired} action-required, {destinationFailures} about a destination) in the rotation cycle from {timeline.Stamp(cycle[0].At)}; the bound is {maxMessages} ({maxActionRequired} action-required, {scenario.DestinationWritesRefusedDays + 1} about a destination)");
                 }
 
                 cycle.Clear();

@@ -59,19 +59,44 @@ internal sealed class ModelActivity : AwsBehaviour
         return runnable;
     }
 
-    public override async Task<HttpResponseMessage> HandleAsync(AwsCall call, AwsNext next, CancellationToken cancellationToken)
+    public override Task<HttpResponseMessage> HandleAsync(AwsCall call, AwsNext next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(next);
+        return InFlightAsync(() => next(cancellationToken));
+    }
+
+    /// <summary>
+    /// Under a client whose requests do not go through the AWS model (the engine's GitHub client): each request counts
+    /// as a call in flight until its body is read. A loopback server that waits on another process (the contract
+    /// server's sealed-box oracle) leaves no thread of this process runnable: without this the clock moves in the
+    /// middle of a GitHub request and fires the engine's timers early (with answers slowed to 20 ms, during most of
+    /// them, and DeterminismTests failed).
+    /// </summary>
+    public HttpMessageHandler Tracking(HttpMessageHandler inner) => new TrackingHandler(this, inner);
+
+    private async Task<HttpResponseMessage> InFlightAsync(Func<Task<HttpResponseMessage>> send)
+    {
         Interlocked.Increment(ref _inFlight);
         Volatile.Write(ref _lastChange, Stopwatch.GetTimestamp());
         try
         {
-            return await next(cancellationToken);
+            return await send();
         }
         finally
         {
             Volatile.Write(ref _lastChange, Stopwatch.GetTimestamp());
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    private sealed class TrackingHandler(ModelActivity activity, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            activity.InFlightAsync(async () =>
+            {
+                var response = await base.SendAsync(request, cancellationToken);
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                return response;
+            });
     }
 }

@@ -30,6 +30,15 @@ internal sealed record Promise(string Name, RotationPolicy Policy, IReadOnlySet<
         new RotationPolicy { DeactivateAfterDays = 1, OldKeyIdleDays = 1, DeleteAfterDays = 1, MaxDeactivationDelayDays = 3, WarnDaysBeforeForced = 1 },
         Defaults.NeverBreak, NeverSwitchesWarnedBeforeForced: true);
 
+    /// <summary>
+    /// The previous key goes a day after the hand-off, used or not, never forced later: only the destinations' hold
+    /// (rule 27) keeps it for a consumer that reads a stale destination. A consumer that never switches is not
+    /// protected by this policy, as with one active key.
+    /// </summary>
+    public static Promise RetireAfterADay { get; } = new("retire a day after the hand-off",
+        new RotationPolicy { DeactivateAfterDays = 1, RequireOldKeyUnused = false, MaxDeactivationDelayDays = 0 },
+        new HashSet<ConsumerKind> { ConsumerKind.ReadsOnRefusal, ConsumerKind.RereadsOnTimer, ConsumerKind.CiJob, ConsumerKind.SecondRegion }, NeverSwitchesWarnedBeforeForced: false);
+
     public override string ToString() => Name;
 }
 
@@ -81,7 +90,23 @@ internal sealed record Scenario(string Name, Promise Promise, int Seed, int Days
     /// <summary>For this many days from the start every PutParameter of the engine is refused (AccessDenied): the destination stays stale.</summary>
     public int ParameterWritesRefusedDays { get; init; }
 
-    /// <summary>A deliberately broken engine: wraps the handler under the engine's AWS calls (never the consumers').</summary>
+    /// <summary>
+    /// The users whose consumer reads the key from GitHub Actions secrets instead of the user's secret, as a workflow run
+    /// is given them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of the repository sim-org/{userName}, a GitHub
+    /// destination of the user (<see cref="SimulatedGitHub"/>). Disjoint from <see cref="ReadFromParameter"/>.
+    /// </summary>
+    public IReadOnlySet<string> ReadFromGitHub { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// For this many days from the start the engine's GitHub App lacks the secrets permission (GitHub answers 403
+    /// "Resource not accessible by integration"); the organization's owner grants it at midnight of that day.
+    /// </summary>
+    public int GitHubWritesRefusedDays { get; init; }
+
+    /// <summary>The longest time any destination's writes are refused.</summary>
+    public int DestinationWritesRefusedDays => Math.Max(ParameterWritesRefusedDays, GitHubWritesRefusedDays);
+
+    /// <summary>A deliberately broken engine: wraps the handler under the engine's AWS and GitHub calls (never the consumers').</summary>
     public Func<HttpMessageHandler, HttpMessageHandler>? BreakEngine { get; init; }
 
     public override string ToString() => Name;

@@ -15,16 +15,20 @@ using OrgKeyRotation.Engine.SecretFormat;
 using OrgKeyRotation.Engine.SecretsManagerRotation;
 using OrgKeyRotation.Hosting;
 using OrgKeyRotation.Testing;
+using OrgKeyRotation.Testing.GitHub;
 using OrgKeyRotation.Testing.Modelling;
 
 namespace OrgKeyRotation.Simulation.Tests.Simulation;
 
 /// <summary>What a run found, and the means to show it.</summary>
-internal sealed record SimulationResult(Scenario Scenario, Timeline Timeline, IReadOnlyList<Violation> Violations, IReadOnlyList<SimulatedUser> Users, IReadOnlyDictionary<string, int> AwsCalls, int Rotations, TimeSpan Elapsed)
+internal sealed record SimulationResult(Scenario Scenario, Timeline Timeline, IReadOnlyList<Violation> Violations, IReadOnlyList<SimulatedUser> Users, IReadOnlyDictionary<string, int> AwsCalls, IReadOnlyDictionary<string, int> GitHubCalls, int Rotations, TimeSpan Elapsed)
 {
     /// <summary>One line: the run's size and how long it took.</summary>
     public string Summary() =>
-        $"{Scenario}: {Rotations} rotations, {AwsCalls.Values.Sum()} AWS calls ({string.Join(", ", AwsCalls.OrderByDescending(c => c.Value).Take(6).Select(c => $"{c.Key} {c.Value}"))}), {Elapsed.TotalSeconds:0.0} s";
+        $"{Scenario}: {Rotations} rotations, {AwsCalls.Values.Sum()} AWS calls ({Largest(AwsCalls)}){(GitHubCalls.Count > 0 ? $", {GitHubCalls.Values.Sum()} GitHub requests ({Largest(GitHubCalls)})" : "")}, {Elapsed.TotalSeconds:0.0} s";
+
+    private static string Largest(IReadOnlyDictionary<string, int> calls) =>
+        string.Join(", ", calls.OrderByDescending(c => c.Value).Take(6).Select(c => $"{c.Key} {c.Value}"));
 
     /// <summary>Each invariant that broke, then the timeline of every user it broke for.</summary>
     public string Report()
@@ -95,6 +99,7 @@ internal sealed class SimulationRun : IConsumerWorld
     private RotationConfig _config = null!;
     private int _alertsDispatched;
     private BasicAWSCredentials? _readerCredentials;
+    private SimulatedGitHub? _github;
 
     private SimulationRun(ISimulatedBackend backend, Scenario scenario, SimulationClock clock)
     {
@@ -116,8 +121,11 @@ internal sealed class SimulationRun : IConsumerWorld
 
     private DateTimeOffset End => Start.AddDays(_scenario.Days);
 
-    /// <summary>Runs <paramref name="scenario"/>; <paramref name="moto"/> is needed only for <see cref="BackendKind.Moto"/> (it is reset first).</summary>
-    public static async Task<SimulationResult> RunAsync(Scenario scenario, MotoServer? moto = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs <paramref name="scenario"/>; <paramref name="moto"/> is needed only for <see cref="BackendKind.Moto"/> (it is
+    /// reset first), <paramref name="oracle"/> only when consumers read GitHub (<see cref="Scenario.ReadFromGitHub"/>).
+    /// </summary>
+    public static async Task<SimulationResult> RunAsync(Scenario scenario, MotoServer? moto = null, SodiumOracle? oracle = null, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
         ISimulatedBackend backend;
@@ -134,9 +142,9 @@ internal sealed class SimulationRun : IConsumerWorld
         }
 
         var run = new SimulationRun(backend, scenario, clock);
-        await run.SetUpAsync(cancellationToken);
         try
         {
+            await run.SetUpAsync(oracle, cancellationToken);
             await run.LoopAsync(cancellationToken);
         }
         finally
@@ -145,11 +153,17 @@ internal sealed class SimulationRun : IConsumerWorld
             {
                 (clients as IDisposable)?.Dispose();
             }
+
+            if (run._github is not null)
+            {
+                await run._github.DisposeAsync();
+            }
         }
 
         run._invariants.Finally(run.End, run._consumers);
         var rotations = run._alerts.Messages.Count(m => m.Attribute("event") == "rotated");
-        return new SimulationResult(scenario, run._timeline, run._invariants.Violations, run._consumers.Select(c => c.User).Distinct().ToList(), run._calls.Calls, rotations, watch.Elapsed);
+        var gitHubCalls = run._github?.Calls ?? new Dictionary<string, int>();
+        return new SimulationResult(scenario, run._timeline, run._invariants.Violations, run._consumers.Select(c => c.User).Distinct().ToList(), run._calls.Calls, gitHubCalls, rotations, watch.Elapsed);
     }
 
     public async Task<bool> CallAsync(Consumer consumer, HeldKey key, int attempt, CancellationToken cancellationToken)
@@ -183,7 +197,7 @@ internal sealed class SimulationRun : IConsumerWorld
         return key;
     }
 
-    private async Task SetUpAsync(CancellationToken cancellationToken)
+    private async Task SetUpAsync(SodiumOracle? oracle, CancellationToken cancellationToken)
     {
         var topic = await _backend.CreateTopicAsync("alerts");
         // A profile reads the user's own secret in the user's account: central secrets need their ARN and a cross-account
@@ -225,10 +239,28 @@ internal sealed class SimulationRun : IConsumerWorld
             _config = _config with { WorkQueueUrl = await _backend.CreateQueueAsync("work"), ResultsQueueUrl = await _backend.CreateQueueAsync("results") };
         }
 
-        if (_scenario.ReadFromParameter.Count > 0)
+        if (_scenario.ReadFromGitHub.Count > 0)
         {
-            var parameters = _scenario.ReadFromParameter.ToDictionary(u => u, IReadOnlyList<DestinationConfig> (_) => [new SsmDestinationConfig(ParameterTemplate)], StringComparer.OrdinalIgnoreCase);
-            _config = _config with { Destinations = new DestinationsConfig { Accounts = new Dictionary<string, AccountDestinations> { [Account] = new() { Users = parameters } } } };
+            if (oracle is null)
+            {
+                throw new InvalidOperationException($"scenario {_scenario.Name}: consumers read GitHub secrets; pass the sealed-box oracle the contract server opens them with.");
+            }
+
+            if (_scenario.ReadFromGitHub.Overlaps(_scenario.ReadFromParameter))
+            {
+                throw new InvalidOperationException($"scenario {_scenario.Name}: a consumer reads either a parameter or GitHub secrets, not both: {string.Join(", ", _scenario.ReadFromGitHub.Intersect(_scenario.ReadFromParameter))}.");
+            }
+
+            _github = await SimulatedGitHub.StartAsync(oracle, _scenario.ReadFromGitHub, withoutSecretsPermission: _scenario.GitHubWritesRefusedDays > 0, CentralReader().Secrets, cancellationToken);
+            _config = _config with { GitHub = _github.Config };
+        }
+
+        var destinations = _scenario.ReadFromParameter.Select(u => (User: u, Destination: (DestinationConfig)new SsmDestinationConfig(ParameterTemplate)))
+            .Concat(_scenario.ReadFromGitHub.Select(u => (User: u, Destination: SimulatedGitHub.Destination)))
+            .ToDictionary(d => d.User, IReadOnlyList<DestinationConfig> (d) => [d.Destination], StringComparer.OrdinalIgnoreCase);
+        if (destinations.Count > 0)
+        {
+            _config = _config with { Destinations = new DestinationsConfig { Accounts = new Dictionary<string, AccountDestinations> { [Account] = new() { Users = destinations } } } };
         }
 
         var validation = ConfigValidator.Validate(_config);
@@ -252,13 +284,17 @@ internal sealed class SimulationRun : IConsumerWorld
         };
         _engineClients = AwsClients.Create(options, TimeProvider.System);
         var engineOptions = new EngineOptions { JitterDraw = DrawJitter };
-        _service = new RotationService(_config, _engineClients, _clock, NullLogger.Instance, engineOptions);
+        // As HostComposition.GitHubFor makes it; its requests count as calls in flight (ModelActivity.Tracking).
+        var gitHub = _github?.ClientFactory(_engineClients.Secrets, () => _activity.Tracking(breakEngine(new SocketsHttpHandler { AllowAutoRedirect = false })));
+        _service = new RotationService(_config, _engineClients, _clock, NullLogger.Instance, engineOptions, gitHub);
 
         var seeds = new Random(_scenario.Seed + 1);
         var hours = TimeSpan.FromHours(1);
         foreach (var user in users)
         {
-            IKeyDestination destination = _scenario.ReadFromParameter.Contains(user.UserName)
+            IKeyDestination destination = _scenario.ReadFromGitHub.Contains(user.UserName)
+                ? _github!.SecretsOf(user)
+                : _scenario.ReadFromParameter.Contains(user.UserName)
                 ? new ParameterDestination(this, ParameterTemplate.Replace("{accountId}", user.AccountId, StringComparison.Ordinal).Replace("{userName}", user.UserName, StringComparison.Ordinal))
                 : new SecretDestination(this, _config.Secrets.NameFor(user.AccountId, user.UserName), _config.Secrets.Location);
             // Consumers that call every 12 hours (give or take 3) are seen in use by the idle rule, however late AWS
@@ -285,6 +321,11 @@ internal sealed class SimulationRun : IConsumerWorld
                 // Secrets Manager rotates a due secret at an hour of the day it chooses.
                 Enqueue(new Step(StepKind.SecretsManagerRotation, null, 0), Start.AddDays(day).AddMinutes(_random.Next(24 * 60)));
             }
+        }
+
+        if (_scenario.GitHubWritesRefusedDays > 0)
+        {
+            Enqueue(new Step(StepKind.GrantGitHubPermission, null, 0), Start.AddDays(_scenario.GitHubWritesRefusedDays));
         }
     }
 
@@ -337,6 +378,10 @@ internal sealed class SimulationRun : IConsumerWorld
                     break;
                 case StepKind.SecretsManagerRotation:
                     await RotateDueSecretsAsync(cancellationToken);
+                    break;
+                case StepKind.GrantGitHubPermission:
+                    _github!.GrantSecretsPermission();
+                    _timeline.Add(new Happening(Now, null, "the GitHub organization's owner grants the app the secrets permission"));
                     break;
             }
 
@@ -562,6 +607,7 @@ internal sealed class SimulationRun : IConsumerWorld
         Wake,
         Restore,
         SecretsManagerRotation,
+        GrantGitHubPermission,
     }
 
     private sealed record Step(StepKind Kind, Consumer? Consumer, long Version);

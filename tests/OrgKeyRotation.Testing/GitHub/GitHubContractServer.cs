@@ -101,6 +101,20 @@ public sealed class GitHubContractServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The owner approves more permissions for <paramref name="installation"/> (an app's permission request, accepted).
+    /// The server looks the permissions up at each request, so tokens issued before have them too; GitHub fixes a
+    /// token's permissions when it issues it, so a test that relies on the difference needs a new token.
+    /// </summary>
+    public void Grant(long installation, params string[] permissions)
+    {
+        lock (_gate)
+        {
+            var installed = _installations[installation];
+            _installations[installation] = installed with { Permissions = [.. installed.Permissions, .. permissions] };
+        }
+    }
+
     /// <summary>Registers a fine-grained token whose resource owner is <paramref name="owner"/>.</summary>
     public string IssuePersonalToken(string owner, params string[] permissions)
     {
