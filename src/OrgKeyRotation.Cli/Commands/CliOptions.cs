@@ -19,7 +19,7 @@ internal sealed class CommonOptions
 
     public Option<string?> Profile { get; } = new("--profile") { Description = "AWS profile of the shared config and credentials files.", HelpName = "NAME" };
 
-    public Option<string?> Region { get; } = new("--region") { Description = "AWS region, e.g. us-east-1 (default: AWS_REGION, then the profile).", HelpName = "REGION" };
+    public Option<string?> Region { get; } = new("--region") { Description = "AWS region, e.g. us-east-1 (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's).", HelpName = "REGION" };
 
     public Option<Uri?> EndpointUrl { get; } = new("--endpoint-url")
     {

@@ -15,7 +15,7 @@ internal static class RestoreCommand
         var command = new Command("restore", "Emergency restore: set an inactive access key of a user Active again (sends an alert). Use when a consumer still needed the old key.");
         var account = new Option<string>("--account") { Description = "12-digit account id of the user.", HelpName = "ID", Required = true };
         var user = new Option<string>("--user") { Description = "IAM user name.", HelpName = "NAME", Required = true };
-        var key = new Option<string>("--key") { Description = "Access key id to reactivate (AKIA... or ASIA..., 20 characters).", HelpName = "KEY_ID", Required = true };
+        var key = new Option<string>("--key") { Description = "Access key id of the user's key to reactivate (AKIA..., 20 characters).", HelpName = "KEY_ID", Required = true };
         var output = ScopeOptions.OutputOption("table", "json");
         account.Validators.Add(r => Check(r, AwsIdentifiers.IsAccountId, "--account '{0}' is not a 12-digit AWS account id."));
         user.Validators.Add(r => Check(r, AwsIdentifiers.IsUserName, $"--user '{{0}}' is not an IAM user name ({AwsIdentifiers.NameRule64})."));
