@@ -1,5 +1,5 @@
 output "function_name" {
-  description = "Rotator Lambda name, for a manual run: aws lambda invoke --function-name NAME --payload '{}' out.json"
+  description = "Rotator Lambda name, for a manual run: aws lambda invoke --function-name NAME --cli-binary-format raw-in-base64-out --payload '{}' out.json"
   value       = module.central.function_name
 }
 

@@ -26,7 +26,8 @@ resource "aws_sqs_queue" "work" {
 }
 
 # Each worker reports its account here; the sweep's delayed digest item gathers the reports and publishes one digest
-# (docs/alerts.md). Retention outlives the longest a digest item keeps coming back (about 5.5 hours by default).
+# (docs/alerts.md). A day's retention outlives EngineOptions.DigestHorizon (6 h 15 min: a digest item comes back for at
+# most 21 rounds at SQS's longest delay, plus an hour), past which a digest deletes a report as another sweep's.
 resource "aws_sqs_queue" "results" {
   count = var.enable_fanout ? 1 : 0
 
