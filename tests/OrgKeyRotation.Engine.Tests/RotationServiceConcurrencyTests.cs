@@ -21,10 +21,37 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
     /// <summary>A verification that outlasts a held call.</summary>
     private static readonly EngineOptions Patient = new() { VerificationTimeout = TimeSpan.FromSeconds(30), VerificationPollInterval = TimeSpan.FromMilliseconds(100) };
 
+    /// <summary>
+    /// The loser lists the keys once the winner's key exists, reads the secret before the winner stores that key as the
+    /// secret's first version, and reads the keys' last use after the winner verified it. Taken together, these reads
+    /// show a secret that holds no key beside two active keys, the newer one used: two keys a person must choose
+    /// between (rule 7), unless the loser looks again.
+    /// </summary>
+    [Fact]
+    public async Task SweepAsync_LastUseReadAfterTheWinnerVerifiedTheSecretsFirstKey_LoserLooksAgainAndSkips()
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var old = await h.UserWithKeyAsync(AccountA, "alice");
+        var order = new CallOrder();
+        var winner = order.Engine("winner", new Hold("PutSecretValue", After: "loser:DescribeSecret"));
+        var loser = order.Engine("loser", new Hold("ListAccessKeys", After: "winner:CreateAccessKey"), new Hold("GetAccessKeyLastUsed", After: "winner:GetCallerIdentity"));
+
+        var (won, lost) = await RaceAsync(h, winner, loser);
+
+        order.AssertCameAbout();
+        var rotate = won.Only(AccountA, "alice", ActionKind.Rotate);
+        Assert.Equal(Outcome.Succeeded, rotate.Outcome);
+        Assert.All(lost.ActionsOf(AccountA, "alice"), a => Assert.Equal(Outcome.Skipped, a.Outcome));
+        // The second look: the secret read again, then the user once more.
+        Assert.Equal(2, order.Calls.Count(c => c == "loser:ListAccessKeys"));
+        await AssertOneNewKeyAndNothingToAlertAsync(h, old, [won, lost]);
+    }
+
     /// <summary>The other orders that matter, named for what the second sweep (b) sees or does; a is the first.</summary>
     public static TheoryData<string> Orders =>
     [
         "first rotation: b reads the keys and the secret after a verified its key",
+        "first rotation: b reads the secret before a stores its key, and the last use before a verifies it",
         "first rotation: b's CreateSecret answers ResourceExists once a's key exists, and b's attempt record replaces a's before a stores the key",
         "first rotation: b checks the policy of a's secret before a puts it, and puts it itself",
         "first rotation: b creates the key in the secret a created, and a's CreateAccessKey is refused",
@@ -44,6 +71,8 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
         {
             "b reads the keys and the secret after a verified its key" =>
                 (false, Holds(), Holds(new Hold("ListAccessKeys", "a:CreateAccessKey"), new Hold("DescribeSecret", "a:GetCallerIdentity"))),
+            "b reads the secret before a stores its key, and the last use before a verifies it" =>
+                (false, Holds(new Hold("PutSecretValue", "b:DescribeSecret"), new Hold("GetCallerIdentity", "b:GetAccessKeyLastUsed#2")), Holds(new Hold("ListAccessKeys", "a:CreateAccessKey"))),
             "b's CreateSecret answers ResourceExists once a's key exists, and b's attempt record replaces a's before a stores the key" =>
                 (false, Holds(new Hold("CreateAccessKey", "b:ListAccessKeys"), new Hold("PutSecretValue", "b:TagResource")), Holds(new Hold("CreateSecret", "a:CreateAccessKey"))),
             "b checks the policy of a's secret before a puts it, and puts it itself" =>

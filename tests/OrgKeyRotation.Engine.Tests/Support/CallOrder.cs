@@ -6,7 +6,8 @@ namespace OrgKeyRotation.Engine.Tests.Support;
 
 /// <summary>
 /// One engine's call held back: its <paramref name="Occurrence"/>-th call of <paramref name="Operation"/> waits until the
-/// call named <paramref name="After"/> ("engine:operation", its first occurrence) has been answered.
+/// call named <paramref name="After"/> has been answered: "engine:operation" for its first occurrence,
+/// "engine:operation#n" for its n-th.
 /// </summary>
 internal sealed record Hold(string Operation, string After, int Occurrence = 1);
 
@@ -64,6 +65,7 @@ internal sealed class CallOrder
             var call = $"{engine}:{operation}";
             order._calls.Enqueue(call);
             order.Answered(call).TrySetResult();
+            order.Answered($"{call}#{occurrence}").TrySetResult();
             return response;
         }
     }
