@@ -2,6 +2,7 @@ using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
+using OrgKeyRotation.Testing.Modelling;
 using static OrgKeyRotation.Engine.Tests.Support.EngineHarness;
 
 namespace OrgKeyRotation.Engine.Tests;
@@ -112,6 +113,84 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
         await AssertOneNewKeyAndNothingToAlertAsync(h, old, [first, second]);
     }
 
+    /// <summary>
+    /// A sweep and a Secrets Manager rotation of the same user's secret at once (its schedule came due), named for what
+    /// the sweep or the rotation's createSecret sees; Secrets Manager's side (the token's empty AWSPENDING version) is
+    /// the model's <see cref="SecretsManagerRotations"/>.
+    /// </summary>
+    public static TheoryData<string> OrdersWithARotation =>
+    [
+        "the sweep lists the keys after createSecret's key exists, reads the secret before it is stored, and the last use after testSecret verified it",
+        "the sweep reads the key createSecret staged and completes the rotation before testSecret and finishSecret",
+        "createSecret reads the user after the sweep's key exists and before the sweep stores it",
+    ];
+
+    [Theory]
+    [MemberData(nameof(OrdersWithARotation))]
+    public async Task RunRotationStepAsync_AlongsideASweepInAChosenOrder_OneNewKeyNoBlockNoFailure(string name)
+    {
+        var h = await EngineHarness.StartAsync(moto.Server);
+        var original = await h.UserWithKeyAsync(AccountA, "alice");
+        await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
+        await h.Seed.DeleteAccessKeyAsync(AccountA, "alice", original);
+        var old = (await h.KeyInSecretAsync(AccountA, "alice"))!;
+        var arn = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("ARN").GetString()!;
+        var rotations = new SecretsManagerRotations();
+        var model = new AwsModel(h.Time).Use(rotations);
+        Assert.True(rotations.TryStart(arn, out var token));
+        var order = new CallOrder();
+        Func<HttpMessageHandler> Engine(string engine, params Hold[] holds) => () => model.CreateHandler(order.Engine(engine, holds)());
+        var config = h.Config(policy: RotateNow);
+        Task<IReadOnlyList<RotationStepResult>> StepsAsync(Func<HttpMessageHandler> handler, params string[] steps) =>
+            RunStepsAsync(h.Service(config, handler, Patient, h.Time, CallOrder.Retry), arn, token, steps);
+
+        SweepResult swept;
+        var steps = new List<RotationStepResult>();
+        switch (name)
+        {
+            case "the sweep lists the keys after createSecret's key exists, reads the secret before it is stored, and the last use after testSecret verified it":
+            {
+                var rotation = StepsAsync(Engine("sm", new Hold("PutSecretValue", "sweep:DescribeSecret")), "createSecret", "testSecret", "finishSecret");
+                swept = await SweepAsync(h, config, Engine("sweep", new Hold("ListAccessKeys", "sm:CreateAccessKey"), new Hold("GetAccessKeyLastUsed", "sm:GetCallerIdentity")));
+                steps.AddRange(await rotation);
+                break;
+            }
+
+            case "the sweep reads the key createSecret staged and completes the rotation before testSecret and finishSecret":
+                steps.AddRange(await StepsAsync(Engine("sm"), "createSecret"));
+                swept = await SweepAsync(h, config, Engine("sweep"));
+                steps.AddRange(await StepsAsync(Engine("sm"), "testSecret", "finishSecret"));
+                break;
+            case "createSecret reads the user after the sweep's key exists and before the sweep stores it":
+            {
+                // The step describes the secret when it starts, and again with the user's two keys.
+                var rotation = StepsAsync(Engine("sm", new Hold("ListAccessKeys", "sweep:CreateAccessKey")), "createSecret", "testSecret", "finishSecret");
+                swept = await SweepAsync(h, config, Engine("sweep", new Hold("PutSecretValue", "sm:DescribeSecret#2")));
+                steps.AddRange(await rotation);
+                break;
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(name), name, "no such order");
+        }
+
+        order.AssertCameAbout();
+        Assert.All(steps, step => Assert.True(step.Outcome == Outcome.Succeeded, $"{step.Step}: {step.Message}"));
+        var created = steps.Select(step => step.AccessKeyId).OfType<string>().Where(id => id != old);
+        await AssertOneNewKeyAndNothingToAlertAsync(h, old, [swept], created);
+    }
+
+    private static async Task<IReadOnlyList<RotationStepResult>> RunStepsAsync(RotationService service, string arn, string token, string[] steps)
+    {
+        var results = new List<RotationStepResult>();
+        foreach (var step in steps)
+        {
+            results.Add(await service.RunRotationStepAsync(new RotationStepRequest(step, arn, token), default));
+        }
+
+        return results;
+    }
+
     private static Hold[] Holds(params Hold[] holds) => holds;
 
     private static async Task<(SweepResult First, SweepResult Second)> RaceAsync(EngineHarness h, Func<HttpMessageHandler> first, Func<HttpMessageHandler> second)
@@ -128,7 +207,7 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
     /// Neither sweep failed or blocked the user; exactly one new key exists beside <paramref name="old"/>, both active,
     /// the new one AWSCURRENT; the next sweep (unordered) finds nothing to alert a person about; no blocked alert went out.
     /// </summary>
-    private static async Task AssertOneNewKeyAndNothingToAlertAsync(EngineHarness h, string old, SweepResult[] race)
+    private static async Task AssertOneNewKeyAndNothingToAlertAsync(EngineHarness h, string old, SweepResult[] race, IEnumerable<string>? createdElsewhere = null)
     {
         var next = await SweepAsync(h, h.Config(policy: RotateNow), () => new SocketsHttpHandler());
         foreach (var result in race.Append(next))
@@ -138,7 +217,7 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
             Assert.True(result.Counts.Failed == 0, string.Join("; ", actions.Select(x => $"{x.Action} {x.Outcome}: {x.Reason} {x.Error}")));
         }
 
-        var created = race.SelectMany(r => r.ActionsOf(AccountA, "alice")).Select(x => x.NewAccessKeyId).OfType<string>().Distinct().ToList();
+        var created = race.SelectMany(r => r.ActionsOf(AccountA, "alice")).Select(x => x.NewAccessKeyId).OfType<string>().Concat(createdElsewhere ?? []).Distinct().ToList();
         var key = Assert.Single(created);
         Assert.Equal([(old, "Active"), (key, "Active")], (await h.KeysAsync(AccountA, "alice")).OrderBy(k => k.AccessKeyId == key));
         Assert.Equal(key, await h.KeyInSecretAsync(AccountA, "alice"));
