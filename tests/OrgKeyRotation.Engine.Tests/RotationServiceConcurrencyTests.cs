@@ -96,15 +96,7 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
         };
         Assert.Equal(steady, name.StartsWith("steady state", StringComparison.Ordinal));
         var h = await EngineHarness.StartAsync(moto.Server);
-        var old = await h.UserWithKeyAsync(AccountA, "alice");
-        if (steady)
-        {
-            // Taken over by a first rotation, its original key gone: the current key is due and the second slot free.
-            await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
-            await h.Seed.DeleteAccessKeyAsync(AccountA, "alice", old);
-            old = (await h.KeyInSecretAsync(AccountA, "alice"))!;
-        }
-
+        var old = steady ? await SteadyStateUserAsync(h) : await h.UserWithKeyAsync(AccountA, "alice");
         var order = new CallOrder();
 
         var (first, second) = await RaceAsync(h, order.Engine("a", a), order.Engine("b", b));
@@ -130,10 +122,7 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
     public async Task RunRotationStepAsync_AlongsideASweepInAChosenOrder_OneNewKeyNoBlockNoFailure(string name)
     {
         var h = await EngineHarness.StartAsync(moto.Server);
-        var original = await h.UserWithKeyAsync(AccountA, "alice");
-        await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
-        await h.Seed.DeleteAccessKeyAsync(AccountA, "alice", original);
-        var old = (await h.KeyInSecretAsync(AccountA, "alice"))!;
+        var old = await SteadyStateUserAsync(h);
         var arn = (await h.Seed.DescribeSecretAsync(AccountA, SecretName(AccountA, "alice"))).GetProperty("ARN").GetString()!;
         var rotations = new SecretsManagerRotations();
         var model = new AwsModel(h.Time).Use(rotations);
@@ -192,6 +181,18 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
     }
 
     private static Hold[] Holds(params Hold[] holds) => holds;
+
+    /// <summary>
+    /// A user taken over by a first rotation, its original key gone since: the current key (returned) is due, the second
+    /// slot free.
+    /// </summary>
+    private static async Task<string> SteadyStateUserAsync(EngineHarness h)
+    {
+        var original = await h.UserWithKeyAsync(AccountA, "alice");
+        await h.Service(h.Config(policy: RotateNow)).SweepAsync(new SweepRequest(), default);
+        await h.Seed.DeleteAccessKeyAsync(AccountA, "alice", original);
+        return (await h.KeyInSecretAsync(AccountA, "alice"))!;
+    }
 
     private static async Task<(SweepResult First, SweepResult Second)> RaceAsync(EngineHarness h, Func<HttpMessageHandler> first, Func<HttpMessageHandler> second)
     {
