@@ -85,11 +85,13 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
             keyFacts.Add(new KeyFacts(key.AccessKeyId, key.Status, key.CreateDate, lastUsed, needLastUse));
         }
 
-        if (secret is null && nameProblem is null && keys.Count > 1 && !lookedAgain && keyFacts.Any(k => k.LastUsedDate is not null)
-            && await session.Secrets.DescribeSecretAsync(secretName, cancellationToken) is not null)
+        if (secret?.VersionWithStage(SecretStages.Current) is null && nameProblem is null && keys.Count > 1 && !lookedAgain && keyFacts.Any(k => k.LastUsedDate is not null)
+            && FirstVersionSince(secret, await session.Secrets.DescribeSecretAsync(secretName, cancellationToken)))
         {
-            // Another sweep created this user's first secret since we looked, and its verification used the new key:
-            // without the secret that key would pass for one a person uses. Look at the user once more.
+            // The last use is read after the secret. A run that rotates a user's first key stores it as the secret's
+            // first version, then verifies it: a key used by now may be that run's, stored since this look found the
+            // secret without a current version (or found none). Taken with the secret as read, that key would pass for
+            // one a person uses beside the key to adopt (rule 7: blocked). Look at the user once more.
             return await CollectAsync(account, userName, lastUseOfEveryKey, user, lookedAgain: true, cancellationToken);
         }
 
@@ -101,6 +103,10 @@ internal sealed class FactsCollector(RotationConfig config, TimeProvider time)
         };
         return new UserSnapshot(facts, secretName, secret, user, destinations, nameProblem) { EmptyPendingVersion = emptyPending };
     }
+
+    /// <summary>The user's secret, read without an AWSCURRENT version (or not found), has one now (or exists now).</summary>
+    private static bool FirstVersionSince(SecretDescription? read, SecretDescription? now) =>
+        now is not null && (read is null || now.VersionWithStage(SecretStages.Current) is not null);
 
     private ExemptionFacts Exemption(string userName, IReadOnlyDictionary<string, string> tags, IReadOnlySet<string> exemptMembers)
     {
