@@ -344,7 +344,8 @@ internal static partial class SettingsDocs
         {
             var setting = Settings.Find(section is null ? field : $"{section}.{field}");
             text.Append(setting is null
-                ? $"| `{field}` | object | see [`{field}`](#{field}) | | |\n"
+                // Heading ids are lower case (GitHub's rendering): ### `fanOut` is #fanout.
+                ? $"| `{field}` | object | see [`{field}`](#{field.ToLowerInvariant()}) | | |\n"
                 : $"| `{field}` | {setting.TypeDoc} | {setting.DefaultDoc} | {Cell(setting.Allowed)} | {Cell(setting.Description)} |\n");
         }
 
