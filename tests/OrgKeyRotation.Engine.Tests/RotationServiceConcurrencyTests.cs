@@ -115,6 +115,7 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
         "the sweep lists the keys after createSecret's key exists, reads the secret before it is stored, and the last use after testSecret verified it",
         "the sweep reads the key createSecret staged and completes the rotation before testSecret and finishSecret",
         "createSecret reads the user after the sweep's key exists and before the sweep stores it",
+        "createSecret plans a key, and the sweep creates the user's key before createSecret's CreateAccessKey",
     ];
 
     [Theory]
@@ -156,6 +157,16 @@ public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<M
                 var rotation = StepsAsync(Engine("sm", new Hold("ListAccessKeys", "sweep:CreateAccessKey")), "createSecret", "testSecret", "finishSecret");
                 swept = await SweepAsync(h, config, Engine("sweep", new Hold("PutSecretValue", "sm:DescribeSecret#2")));
                 steps.AddRange(await rotation);
+                break;
+            }
+
+            case "createSecret plans a key, and the sweep creates the user's key before createSecret's CreateAccessKey":
+            {
+                // IAM refuses the step's key (the user holds two): the step needs none, and the rotation ends without one.
+                var rotation = StepsAsync(Engine("sm", new Hold("CreateAccessKey", "sweep:CreateAccessKey")), "createSecret", "testSecret", "finishSecret");
+                swept = await SweepAsync(h, config, Engine("sweep", new Hold("CreateAccessKey", "sm:ListAccessKeys")));
+                steps.AddRange(await rotation);
+                Assert.Null(steps[0].AccessKeyId);
                 break;
             }
 

@@ -159,8 +159,10 @@ internal sealed partial class RotationProtocol(
 
         // Freeing a slot checked the secret's ownership before its first deletion: not read twice.
         var key = await stager.CreateAndStageAsync(session, snapshot, description, run.Token, rotate.AccessKeyId, ownershipVerified: freeing.Count > 0, cancellationToken);
+        // IAM refused a third key: a sweep created the user's new key since the step looked, and it hands that key over
+        // itself. This rotation then needs no key, as when the plan has none to make.
         return key is null
-            ? run.Done(Outcome.Failed, "IAM refused a new key: another rotation created one for this user since the step looked; retry the rotation later", null)
+            ? run.Done(Outcome.Succeeded, "no new key is needed now: another rotation created one for this user since the step looked, and it completes that rotation; nothing is created, and finishSecret ends this rotation without one", null)
             : run.Done(Outcome.Succeeded, $"new key {key.AccessKeyId} staged as AWSPENDING", key.AccessKeyId);
     }
 
