@@ -17,8 +17,6 @@ namespace OrgKeyRotation.Engine.Tests;
 [Trait("Category", "Integration")]
 public class RotationServiceConcurrencyTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
-    private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
-
     /// <summary>A verification that outlasts a held call.</summary>
     private static readonly EngineOptions Patient = new() { VerificationTimeout = TimeSpan.FromSeconds(30), VerificationPollInterval = TimeSpan.FromMilliseconds(100) };
 

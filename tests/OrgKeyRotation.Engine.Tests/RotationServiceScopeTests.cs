@@ -12,8 +12,6 @@ namespace OrgKeyRotation.Engine.Tests;
 [Trait("Category", "Integration")]
 public class RotationServiceScopeTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
-    private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
-
     [Fact]
     public async Task SweepAsync_OrganizationDiscovery_CoversActiveAccountsUnderTheOuMinusExclusions()
     {

@@ -1,4 +1,3 @@
-using OrgKeyRotation.Core.Configuration;
 using OrgKeyRotation.Engine.Contracts;
 using OrgKeyRotation.Engine.Tests.Support;
 using OrgKeyRotation.Testing;
@@ -13,8 +12,6 @@ namespace OrgKeyRotation.Engine.Tests.Execution;
 [Trait("Category", "Integration")]
 public class FactsCollectorTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
-    private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -16,7 +16,6 @@ namespace OrgKeyRotation.Engine.Tests.FanOut;
 public class DigestCoordinatorTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
     private const string AccountC = "333333333333";
-    private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
 
     private static readonly EngineOptions Options = new() { VerificationTimeout = TimeSpan.FromSeconds(2), VerificationPollInterval = TimeSpan.FromMilliseconds(100) };
 

@@ -15,8 +15,6 @@ namespace OrgKeyRotation.Engine.Tests.FanOut;
 [Trait("Category", "Integration")]
 public class FanOutSweepTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
-    private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
-
     /// <summary>Twelve accounts: more than one SendMessageBatch of ten.</summary>
     private static readonly IReadOnlyList<string> TwelveAccounts =
         Enumerable.Range(1, 12).Select(i => (100000000000L + i).ToString(CultureInfo.InvariantCulture)).ToList();

@@ -10,8 +10,6 @@ namespace OrgKeyRotation.Engine.Tests.Reliability;
 [Trait("Category", "Integration")]
 public class LoadTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
-    private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
-
     private static async Task<Dictionary<string, IReadOnlyList<string>>> UsersAsync(EngineHarness h, int perAccount, params string[] accounts)
     {
         var map = new Dictionary<string, IReadOnlyList<string>>();

@@ -21,6 +21,9 @@ internal sealed class EngineHarness
     /// <summary>A resource policy another principal put on a secret it made: it lets mallory read it.</summary>
     public const string ForeignPolicy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::{{AccountA}}:user/mallory"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}""";
 
+    /// <summary>Every key is due at once; a replaced key is deactivated 7 days after the hand-off and deleted 7 days later.</summary>
+    public static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
+
     private EngineHarness(MotoServer moto, string topicArn, string alertQueueUrl)
     {
         Moto = moto;

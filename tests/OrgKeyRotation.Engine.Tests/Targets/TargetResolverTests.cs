@@ -13,8 +13,6 @@ namespace OrgKeyRotation.Engine.Tests.Targets;
 [Trait("Category", "Integration")]
 public class TargetResolverTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
-    private static readonly RotationPolicy RotateNow = new() { MaxKeyAgeDays = 0, DeactivateAfterDays = 7, DeleteAfterDays = 7 };
-
     [Fact]
     public async Task SweepAsync_OrganizationsAnswersStateOnly_SweepsTheActiveAccountsOnly()
     {
@@ -46,7 +44,7 @@ public class TargetResolverTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     private static RotationConfig Config(EngineHarness h, string ou) =>
-        h.Config(accounts: new(), policy: RotateNow) with { Discovery = new DiscoveryConfig { Organization = true, IncludeOus = [ou] } };
+        h.Config(accounts: new(), policy: EngineHarness.RotateNow) with { Discovery = new DiscoveryConfig { Organization = true, IncludeOus = [ou] } };
 
     /// <summary>An organization with <paramref name="count"/> member accounts in one OU, each with user "svc" and a key.</summary>
     private static async Task<(EngineHarness Harness, string Ou, List<string> Accounts)> OrganizationAsync(MotoServer server, int count)
